@@ -1,0 +1,27 @@
+package org.exitbench.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code exitbench} command line: thin picocli commands over the engine, with no logic of their own. */
+@Command(name = "exitbench", mixinStandardHelpOptions = true, versionProvider = ExitbenchVersion.class,
+        description = "Workbench for early-exit image classifiers (BTS-EE, CPM calibration).")
+public final class ExitbenchCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** @return a command line configured with every subcommand, ready to execute */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ExitbenchCli());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

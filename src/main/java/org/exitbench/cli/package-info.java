@@ -1,0 +1,2 @@
+/** The {@code exitbench} command line (picocli): thin commands over experiment, deploy and store. */
+package org.exitbench.cli;

@@ -1,0 +1,4 @@
+/**
+ * Experiment configs (JSON), the end-to-end pipeline, sweeps and reports.
+ */
+package org.exitbench.experiment;

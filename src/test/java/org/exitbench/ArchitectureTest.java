@@ -1,0 +1,57 @@
+package org.exitbench;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layer rules of docs/ARCHITECTURE.md, checked on the compiled main classes.
+ */
+@AnalyzeClasses(packages = "org.exitbench", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule onlyTheAppImportsJavaFx = noClasses()
+            .that().resideOutsideOfPackage("org.exitbench.app..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..")
+            .because("the engine must stay usable headless, from the CLI and from tests");
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheFrontEnds = noClasses()
+            .that().resideOutsideOfPackages("org.exitbench.app..", "org.exitbench.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.exitbench.app..", "org.exitbench.cli..");
+
+    @ArchTest
+    static final ArchRule dependenciesPointDownTheLayers = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("Progress").definedBy("org.exitbench.progress..")
+            .layer("Data").definedBy("org.exitbench.data..")
+            .layer("Store").definedBy("org.exitbench.store..")
+            .layer("Model").definedBy("org.exitbench.model..")
+            .layer("Cascade").definedBy("org.exitbench.cascade..")
+            .layer("Calibrate").definedBy("org.exitbench.calibrate..")
+            .layer("Train").definedBy("org.exitbench.train..")
+            .layer("Deploy").definedBy("org.exitbench.deploy..")
+            .layer("Experiment").definedBy("org.exitbench.experiment..")
+            .layer("Cli").definedBy("org.exitbench.cli..")
+            .layer("App").definedBy("org.exitbench.app..")
+            .whereLayer("App").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Experiment").mayOnlyBeAccessedByLayers("Cli", "App")
+            .whereLayer("Deploy").mayOnlyBeAccessedByLayers("Experiment", "Cli", "App")
+            .whereLayer("Train").mayOnlyBeAccessedByLayers("Experiment", "Cli", "App")
+            .whereLayer("Calibrate").mayOnlyBeAccessedByLayers("Train", "Experiment", "Cli", "App")
+            .whereLayer("Cascade").mayOnlyBeAccessedByLayers("Calibrate", "Train", "Deploy", "Experiment", "Cli",
+                    "App")
+            .whereLayer("Model").mayOnlyBeAccessedByLayers("Cascade", "Calibrate", "Train", "Deploy",
+                    "Experiment", "Cli", "App")
+            .whereLayer("Data").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
+                    "Experiment", "Cli", "App")
+            .whereLayer("Store").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
+                    "Experiment", "Cli", "App")
+            .withOptionalLayers(true);
+}
