@@ -91,8 +91,8 @@ final class PrecisionMarginSearch {
         int r = 0;
         while (r < n) {
             int first = r;
-            float value = scores.score(rule, exit, ranking.sample(r));
-            for (; r < n && scores.score(rule, exit, ranking.sample(r)) == value; r++) {
+            float value = ranking.score(r);
+            for (; r < n && ranking.score(r) == value; r++) {
                 int i = ranking.sample(r);
                 if (alive == null || alive[i]) {
                     int answer = scores.predicted(exit, i);

@@ -1,5 +1,7 @@
 package org.exitbench.cascade;
 
+import java.util.Arrays;
+
 /**
  * The samples of one split ordered by one exit's score, highest first; samples with equal scores follow in
  * ascending index order. Immutable. Calibrators walk it to find the largest prefix that meets a precision bar.
@@ -9,9 +11,11 @@ package org.exitbench.cascade;
 public final class ScoreRanking {
 
     private final int[] samples;
+    private final float[] scores;
 
-    ScoreRanking(int[] samples) {
+    private ScoreRanking(int[] samples, float[] scores) {
         this.samples = samples;
+        this.scores = scores;
     }
 
     /**
@@ -25,12 +29,14 @@ public final class ScoreRanking {
             int bits = Float.floatToIntBits(scores[offset + i * stride] + 0.0f);
             keys[i] = ((long) (Integer.MAX_VALUE - bits) << 32) | i;
         }
-        java.util.Arrays.sort(keys);
+        Arrays.sort(keys);
         int[] order = new int[count];
+        float[] sorted = new float[count];
         for (int r = 0; r < count; r++) {
             order[r] = (int) keys[r];
+            sorted[r] = Float.intBitsToFloat(Integer.MAX_VALUE - (int) (keys[r] >>> 32));
         }
-        return new ScoreRanking(order);
+        return new ScoreRanking(order, sorted);
     }
 
     /** @return the number of samples ranked (all samples of the split) */
@@ -44,5 +50,13 @@ public final class ScoreRanking {
      */
     public int sample(int rank) {
         return samples[rank];
+    }
+
+    /**
+     * @param rank 0 for the highest score
+     * @return the score at that rank (non-increasing in the rank)
+     */
+    public float score(int rank) {
+        return scores[rank];
     }
 }

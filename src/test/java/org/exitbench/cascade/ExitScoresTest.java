@@ -80,6 +80,8 @@ class ExitScoresTest {
             order[i] = r.sample(i);
         }
         assertEquals("[4, 1, 0, 2, 3]", java.util.Arrays.toString(order));
+        assertEquals(0.95f, r.score(0));
+        assertEquals(0.6f, r.score(4));
         assertSame(r, s.ranking(ExitRule.MAX_SOFTMAX, 0), "the ranking is sorted once and kept");
     }
 
