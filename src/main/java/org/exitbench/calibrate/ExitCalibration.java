@@ -2,21 +2,26 @@ package org.exitbench.calibrate;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.exitbench.cascade.ExitRule;
+import org.exitbench.cascade.ExitScores;
 
 /**
  * The calibration of one exit: its thresholds, what they were derived from, and which calibration samples
  * the exit takes. Boosted training uses {@link #exited()} to remove those samples before the next branch.
  *
  * @param exit       the exit calibrated (0..K−1)
+ * @param rule       the score the thresholds are compared with
  * @param thresholds τ per predicted class (+∞: never exit for that class)
  * @param anchors    per class, the precision the bar was derived from (NaN when the backbone never predicts
  *                   the class on the anchor set, which leaves the class without an exit)
  * @param bars       per class, the precision the exit had to reach
  * @param exited     per calibration sample, whether this exit takes it (only survivors can be taken)
  */
-public record ExitCalibration(int exit, double[] thresholds, double[] anchors, double[] bars, boolean[] exited) {
+public record ExitCalibration(int exit, ExitRule rule, double[] thresholds, double[] anchors, double[] bars,
+        boolean[] exited) {
 
     public ExitCalibration {
+        Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(thresholds, "thresholds");
         Objects.requireNonNull(anchors, "anchors");
         Objects.requireNonNull(bars, "bars");
@@ -25,6 +30,39 @@ public record ExitCalibration(int exit, double[] thresholds, double[] anchors, d
         anchors = anchors.clone();
         bars = bars.clone();
         exited = exited.clone();
+    }
+
+    /**
+     * Applies these thresholds to other scores, for example the training split, whose samples boosted training
+     * removes the same way as the calibration samples.
+     *
+     * @param scores    scores holding this exit (possibly under another index, e.g. a one-exit ExitScores)
+     * @param exitIndex the exit's index in {@code scores}
+     * @param survivors per sample of {@code scores}, whether it reaches this exit; null for every sample
+     * @return per sample, whether this exit takes it
+     */
+    public boolean[] exitedAmong(ExitScores scores, int exitIndex, boolean[] survivors) {
+        return taken(scores, exitIndex, rule, thresholds, survivors);
+    }
+
+    /** The samples of {@code scores} that exit {@code exitIndex} takes under {@code thresholds}. */
+    static boolean[] taken(ExitScores scores, int exitIndex, ExitRule rule, double[] thresholds,
+            boolean[] survivors) {
+        int n = scores.sampleCount();
+        if (scores.classCount() != thresholds.length) {
+            throw new IllegalArgumentException("the scores have " + scores.classCount() + " classes, the thresholds "
+                    + thresholds.length);
+        }
+        if (survivors != null && survivors.length != n) {
+            throw new IllegalArgumentException("survivors has " + survivors.length + " entries, the scores " + n
+                    + " samples");
+        }
+        boolean[] taken = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            taken[i] = (survivors == null || survivors[i])
+                    && scores.score(rule, exitIndex, i) >= thresholds[scores.predicted(exitIndex, i)];
+        }
+        return taken;
     }
 
     /** @return whether this exit takes calibration sample {@code sample} */
@@ -75,13 +113,13 @@ public record ExitCalibration(int exit, double[] thresholds, double[] anchors, d
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExitCalibration x && x.exit == exit && Arrays.equals(x.thresholds, thresholds)
+        return o instanceof ExitCalibration x && x.exit == exit && x.rule == rule && Arrays.equals(x.thresholds, thresholds)
                 && Arrays.equals(x.anchors, anchors) && Arrays.equals(x.bars, bars) && Arrays.equals(x.exited, exited);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(exit, Arrays.hashCode(thresholds), Arrays.hashCode(anchors), Arrays.hashCode(bars),
+        return Objects.hash(exit, rule, Arrays.hashCode(thresholds), Arrays.hashCode(anchors), Arrays.hashCode(bars),
                 Arrays.hashCode(exited));
     }
 

@@ -60,13 +60,8 @@ final class PrecisionMarginSearch {
         double[] groupBars = pooled ? new double[] {bars[0]} : bars;
         double[] tau = lowestQualifyingScores(validation, exit, settings, survivors, pooled, groupBars);
         double[] row = pooled ? repeat(tau[0], classes) : tau;
-        ExitRule rule = settings.score();
-        boolean[] exited = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            exited[i] = (survivors == null || survivors[i])
-                    && validation.score(rule, exit, i) >= row[validation.predicted(exit, i)];
-        }
-        return new ExitCalibration(exit, row, anchors, bars, exited);
+        return new ExitCalibration(exit, settings.score(), row, anchors, bars,
+                ExitCalibration.taken(validation, exit, settings.score(), row, survivors));
     }
 
     /**

@@ -246,6 +246,26 @@ class CpmCalibratorTest {
     }
 
     @Test
+    void anExitsThresholdsApplyToOtherSplitsForBoostedTraining() {
+        // τ = [0.70, +∞] from the additive example; a "training" split with one exit and two classes.
+        ExitCalibration c = new CpmCalibrator(settings(0.3, MarginForm.ADDITIVE, 1))
+                .calibrateExit(tenSamples(), 0, null);
+        ExitScores training = HandMadeScores.of(2,
+                new int[][] {{0, 0, 0, 1, 0}},
+                new float[][] {{0.71f, 0.70f, 0.69f, 0.99f, 0.95f}},
+                new int[] {0, 0, 0, 0, 0},
+                new int[] {0, 1, 0, 1, 0});
+        boolean[] survivors = {true, true, true, true, false};
+        // 0.71 and 0.70 reach τ = 0.70; 0.69 does not; class 1 never exits; sample 4 is not a survivor.
+        assertArrayEquals(new boolean[] {true, true, false, false, false},
+                c.exitedAmong(training, 0, survivors));
+        assertEquals(ExitRule.MAX_SOFTMAX, c.rule());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.exitedAmong(training, 0, new boolean[2]));
+        assertTrue(e.getMessage().startsWith("survivors has 2 entries"), e.getMessage());
+    }
+
+    @Test
     void settingsAreValidatedNamingTheField() {
         assertMessage("margin must be in [0, 1], was 1.5", () -> CpmSettings.defaults().withMargin(1.5));
         assertMessage("margin must be in [0, 1], was NaN", () -> CpmSettings.defaults().withMargin(Double.NaN));
