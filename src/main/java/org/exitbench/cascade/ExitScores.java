@@ -33,13 +33,14 @@ public final class ExitScores {
     // measured about 10 % faster reading thresholds through the first and answers through the second.
     final int[] answers;
     final float[] confidence;
+    // 1 − normalised entropy, the score of ExitRule.ENTROPY; computed in double, then rounded.
     final float[] certainty;
     private final float[] entropy;
     // [(i * exits + k) * top + r]
     private final int[] topClass;
     private final float[] topProbability;
     final int[] labels;
-    // Present only when built from the backbone's probabilities: [i * top + r]
+    // [i * top + r]; built from backbone predictions alone, only rank 0 is known (the rest are -1 and NaN).
     private final int[] backboneTopClass;
     private final float[] backboneTopProbability;
     private final boolean backboneProbabilitiesKnown;
