@@ -1,0 +1,92 @@
+package org.exitbench.calibrate;
+
+import org.exitbench.cascade.ExitRule;
+
+/**
+ * The knobs of Class Precision Margin calibration. Only the margin's canonical value is known from the sources
+ * (m = 0.20, CalexNet README); every other default is our reconstruction (PAPER §2.6, §5) and one setting away
+ * from its alternative.
+ *
+ * @param margin             m, in [0, 1]
+ * @param marginForm         how m lowers the bar below the anchor
+ * @param anchorSource       where the backbone's per-class precision (the anchor) is measured
+ * @param minimumSupport     the fewest samples a threshold may admit for a class, at least 1 (default 30, the
+ *                           value of a third-party adaptation)
+ * @param precisionReference what an exit's precision is measured against
+ * @param score              the score thresholded: max softmax (default) or 1 − normalised entropy
+ */
+public record CpmSettings(double margin, MarginForm marginForm, AnchorSource anchorSource, int minimumSupport,
+        PrecisionReference precisionReference, ExitRule score) {
+
+    /** The canonical margin of CalexNet's README. */
+    public static final double DEFAULT_MARGIN = 0.20;
+    /** The default minimum support. */
+    public static final int DEFAULT_MINIMUM_SUPPORT = 30;
+
+    /** @throws IllegalArgumentException naming the field when a value is out of range or missing */
+    public CpmSettings {
+        if (!(margin >= 0.0 && margin <= 1.0)) {
+            throw new IllegalArgumentException("margin must be in [0, 1], was " + margin);
+        }
+        if (minimumSupport < 1) {
+            throw new IllegalArgumentException("minimumSupport must be at least 1, was " + minimumSupport);
+        }
+        requireField(marginForm, "marginForm");
+        requireField(anchorSource, "anchorSource");
+        requireField(precisionReference, "precisionReference");
+        requireField(score, "score");
+    }
+
+    /** @return m = 0.20, additive, anchored on the full validation set, support 30, ground truth, max softmax */
+    public static CpmSettings defaults() {
+        return new CpmSettings(DEFAULT_MARGIN, MarginForm.ADDITIVE, AnchorSource.FULL_VALIDATION,
+                DEFAULT_MINIMUM_SUPPORT, PrecisionReference.GROUND_TRUTH, ExitRule.MAX_SOFTMAX);
+    }
+
+    /** @return a copy with margin {@code value} */
+    public CpmSettings withMargin(double value) {
+        return new CpmSettings(value, marginForm, anchorSource, minimumSupport, precisionReference, score);
+    }
+
+    /** @return a copy with margin form {@code value} */
+    public CpmSettings withMarginForm(MarginForm value) {
+        return new CpmSettings(margin, value, anchorSource, minimumSupport, precisionReference, score);
+    }
+
+    /** @return a copy with anchor source {@code value} */
+    public CpmSettings withAnchorSource(AnchorSource value) {
+        return new CpmSettings(margin, marginForm, value, minimumSupport, precisionReference, score);
+    }
+
+    /** @return a copy with minimum support {@code value} */
+    public CpmSettings withMinimumSupport(int value) {
+        return new CpmSettings(margin, marginForm, anchorSource, value, precisionReference, score);
+    }
+
+    /** @return a copy with precision reference {@code value} */
+    public CpmSettings withPrecisionReference(PrecisionReference value) {
+        return new CpmSettings(margin, marginForm, anchorSource, minimumSupport, value, score);
+    }
+
+    /** @return a copy thresholding score {@code value} */
+    public CpmSettings withScore(ExitRule value) {
+        return new CpmSettings(margin, marginForm, anchorSource, minimumSupport, precisionReference, value);
+    }
+
+    /** @return the precision bar for {@code anchor} under this margin and form */
+    public double bar(double anchor) {
+        return marginForm.bar(anchor, margin);
+    }
+
+    private static void requireField(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CpmSettings[m=" + margin + " " + marginForm + ", anchor " + anchorSource + ", support "
+                + minimumSupport + ", vs " + precisionReference + ", score " + score + "]";
+    }
+}
