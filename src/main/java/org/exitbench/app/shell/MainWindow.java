@@ -204,6 +204,8 @@ public final class MainWindow {
         title.getStyleClass().add("nav-title");
         Label hint = new Label("Ctrl+" + pane.shortcutDigit());
         hint.getStyleClass().add("nav-hint");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        hint.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox graphic = new HBox(10, dot, title, spacer, hint);
