@@ -2,9 +2,11 @@ package org.exitbench.app.data;
 
 import java.nio.file.Path;
 import java.util.function.Function;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
+import javafx.css.PseudoClass;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -15,6 +17,7 @@ import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
@@ -24,6 +27,8 @@ import javafx.scene.control.TitledPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -32,6 +37,7 @@ import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.Notifications;
+import org.exitbench.data.DatasetSummary;
 import org.exitbench.data.Split;
 
 /**
@@ -39,6 +45,12 @@ import org.exitbench.data.Split;
  * bar chart; its warnings in a banner that expands; and a thumbnail grid filtered by split and class.
  */
 public final class DataView {
+
+    private static final int NOTIFICATION_CHARS = 90;
+    /** Minimum widths of the counts table's columns, in row heights. */
+    private static final double CLASS_COLUMN_ROWS = 4.6;
+    private static final double COUNT_COLUMN_ROWS = 2.6;
+    private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
 
     private final DataViewModel model;
     private final FolderChooser chooser;
@@ -82,15 +94,13 @@ public final class DataView {
         Label name = new Label();
         name.setId("datasetName");
         name.getStyleClass().add("dataset-name");
-        name.textProperty().bind(Bindings.createStringBinding(() -> model.overviewProperty().get() == null
-                ? "No dataset open" : model.overviewProperty().get().name(), model.overviewProperty()));
+        name.textProperty().bind(Bindings.createStringBinding(() -> model.summaryProperty().get() == null
+                ? "No dataset open" : model.summaryProperty().get().name(), model.summaryProperty()));
         Label facts = new Label();
         facts.setId("datasetFacts");
         facts.getStyleClass().add("pane-subtitle");
-        facts.textProperty().bind(Bindings.createStringBinding(() -> {
-            DatasetOverview o = model.overviewProperty().get();
-            return o == null ? "" : o.format() + "  ·  " + o.geometry() + "  ·  " + o.source();
-        }, model.overviewProperty()));
+        facts.textProperty().bind(Bindings.createStringBinding(() -> facts(model.summaryProperty().get()),
+                model.summaryProperty()));
         HBox titles = new HBox(12, title, name);
         titles.setAlignment(Pos.BASELINE_LEFT);
         Region spacer = new Region();
@@ -101,9 +111,20 @@ public final class DataView {
         open.setTooltip(new Tooltip("Open an ImageFolder dataset, a CIFAR-10 binary folder or a folder of IDX files"
                 + " (Ctrl+O)"));
         open.setOnAction(event -> promptOpen());
+        open.setMinWidth(Region.USE_PREF_SIZE);
         HBox top = new HBox(12, titles, spacer, open);
         top.setAlignment(Pos.CENTER_LEFT);
         return new VBox(4, top, facts);
+    }
+
+    /** @return "IDX  ·  28 × 28 px, 1 channel (grayscale)  ·  10 classes, 70,000 images  ·  path" */
+    static String facts(DatasetSummary summary) {
+        if (summary == null) {
+            return "";
+        }
+        return summary.format().displayName() + "  ·  " + summary.width() + " × " + summary.height() + " px, "
+                + summary.channelDescription() + "  ·  " + summary.classNames().size() + " classes, "
+                + String.format("%,d", summary.total()) + " images  ·  " + summary.root().toAbsolutePath().normalize();
     }
 
     private Node errorBanner() {
@@ -114,6 +135,7 @@ public final class DataView {
         HBox.setHgrow(text, Priority.ALWAYS);
         text.setMaxWidth(Double.MAX_VALUE);
         Button dismiss = new Button("Dismiss");
+        dismiss.setMinWidth(Region.USE_PREF_SIZE);
         dismiss.setOnAction(event -> model.dismissError());
         HBox banner = new HBox(12, text, dismiss);
         banner.setId("errorBanner");
@@ -134,8 +156,22 @@ public final class DataView {
                 || !root.getScene().getWindow().isShowing()) {
             return;
         }
+        // The pane's banner has the whole message; a notification has room for one line of it.
         Notifications.create().owner(root.getScene().getWindow()).title("Could not open the dataset")
-                .text(message).hideAfter(Duration.seconds(8)).showError();
+                .text(abbreviate(message.startsWith(DataViewModel.OPEN_FAILED)
+                        ? message.substring(DataViewModel.OPEN_FAILED.length()).strip() : message,
+                        NOTIFICATION_CHARS)).hideAfter(Duration.seconds(8)).showError();
+    }
+
+    /**
+     * @return {@code text} cut at a word boundary to at most {@code max} characters, with "…" when cut
+     */
+    static String abbreviate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int cut = text.lastIndexOf(' ', max - 1);
+        return text.substring(0, cut > 0 ? cut : max - 1).stripTrailing() + "…";
     }
 
     private Node warningsBanner() {
@@ -178,7 +214,12 @@ public final class DataView {
     private Node content() {
         VBox summary = new VBox(10, countsTable(), countsChart());
         summary.getStyleClass().add("summary-column");
-        SplitPane split = new SplitPane(summary, thumbnailColumn());
+        // Scrolls only when large fonts make the table and chart taller than the window.
+        ScrollPane summaryScroll = new ScrollPane(summary);
+        summaryScroll.setFitToWidth(true);
+        summaryScroll.setFitToHeight(true);
+        summaryScroll.getStyleClass().add("summary-scroll");
+        SplitPane split = new SplitPane(summaryScroll, thumbnailColumn());
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.42);
         split.visibleProperty().bind(model.datasetProperty().isNotNull());
@@ -197,17 +238,29 @@ public final class DataView {
         table.getColumns().add(countColumn("Valid", ClassCountRow::valid));
         table.getColumns().add(countColumn("Test", ClassCountRow::test));
         table.getColumns().add(countColumn("Total", ClassCountRow::total));
+        // Column widths in rows: the row height is set in em by the stylesheet, so the columns keep room for
+        // "t-shirt-top" and "10,000" at every font size instead of collapsing to "…" on a projector.
+        // (Set, not bound: the resize policy writes column minimum widths itself.)
+        table.fixedCellSizeProperty().addListener((obs, old, rowHeight) -> {
+            double row = rowHeight.doubleValue();
+            name.setMinWidth(row * CLASS_COLUMN_ROWS);
+            table.getColumns().stream().skip(1).forEach(column -> column.setMinWidth(row * COUNT_COLUMN_ROWS));
+            table.setMinWidth(row * (CLASS_COLUMN_ROWS + 4 * COUNT_COLUMN_ROWS + 0.8));
+        });
         table.setRowFactory(view -> new TableRow<>() {
             @Override
             protected void updateItem(ClassCountRow item, boolean empty) {
                 super.updateItem(item, empty);
-                DatasetOverview overview = model.overviewProperty().get();
-                boolean total = !empty && overview != null && item == overview.totals();
-                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("total"), total);
+                boolean total = !empty && getIndex() == getTableView().getItems().size() - 1;
+                pseudoClassStateChanged(TOTAL_ROW, total);
             }
         });
-        table.setPrefHeight(300);
-        VBox.setVgrow(table, Priority.SOMETIMES);
+        // Tall enough for every class and the total row (the stylesheet fixes the row height in em, so this
+        // follows the font size); the chart below takes the rest.
+        table.prefHeightProperty().bind(Bindings.size(table.getItems()).add(1.3)
+                .multiply(table.fixedCellSizeProperty()));
+        table.setMinHeight(Region.USE_PREF_SIZE);
+        table.setMaxHeight(Region.USE_PREF_SIZE);
         return table;
     }
 
@@ -240,28 +293,23 @@ public final class DataView {
         chart.setCategoryGap(8);
         chart.setMinHeight(220);
         VBox.setVgrow(chart, Priority.ALWAYS);
-        model.overviewProperty().addListener((obs, old, overview) -> {
+        model.summaryProperty().addListener((obs, old, summary) -> {
             chart.getData().clear();
             classes.getCategories().clear();
-            if (overview == null) {
+            if (summary == null) {
                 return;
             }
-            classes.getCategories().setAll(overview.rows().stream().map(ClassCountRow::className).toList());
-            chart.getData().add(series("train", overview, ClassCountRow::train));
-            chart.getData().add(series("valid", overview, ClassCountRow::valid));
-            chart.getData().add(series("test", overview, ClassCountRow::test));
+            classes.getCategories().setAll(summary.classNames());
+            for (Split split : Split.values()) {
+                XYChart.Series<String, Number> series = new XYChart.Series<>();
+                series.setName(split.folderName());
+                for (int c = 0; c < summary.classNames().size(); c++) {
+                    series.getData().add(new XYChart.Data<>(summary.classNames().get(c), summary.count(split, c)));
+                }
+                chart.getData().add(series);
+            }
         });
         return chart;
-    }
-
-    private static XYChart.Series<String, Number> series(String name, DatasetOverview overview,
-                                                         Function<ClassCountRow, Integer> value) {
-        XYChart.Series<String, Number> series = new XYChart.Series<>();
-        series.setName(name);
-        for (ClassCountRow row : overview.rows()) {
-            series.getData().add(new XYChart.Data<>(row.className(), value.apply(row)));
-        }
-        return series;
     }
 
     private Node thumbnailColumn() {
@@ -274,6 +322,7 @@ public final class DataView {
             button.setUserData(split);
             button.setToggleGroup(splits);
             button.setSelected(model.splitProperty().get() == split);
+            button.setMinWidth(Region.USE_PREF_SIZE);
             splitButtons.getChildren().add(button);
         }
         splits.selectedToggleProperty().addListener((obs, old, now) -> {
@@ -290,13 +339,14 @@ public final class DataView {
         classes.setId("classFilter");
         classes.valueProperty().bindBidirectional(model.classChoiceProperty());
         classes.setVisibleRowCount(12);
+        classes.setMinWidth(Region.USE_PREF_SIZE);
 
         Label shown = new Label();
         shown.setId("visibleSummary");
         shown.getStyleClass().add("muted");
         shown.textProperty().bind(model.visibleSummaryProperty());
 
-        HBox filters = new HBox(10, splitButtons, classes, shown);
+        FlowPane filters = new FlowPane(10, 6, splitButtons, classes, shown);
         filters.setAlignment(Pos.CENTER_LEFT);
         filters.getStyleClass().add("filter-bar");
 
@@ -312,6 +362,13 @@ public final class DataView {
                 grid.setCellHeight(size + 6);
             }
         });
+        // A new filter shows a new list: start it at the top rather than at the old list's scroll position.
+        // Later, because the grid's skin resizes its flow in its own listener, after this one.
+        model.visibleImages().addListener((ListChangeListener<Integer>) change -> Platform.runLater(() -> {
+            if (grid.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+                flow.scrollTo(0);
+            }
+        }));
         VBox.setVgrow(grid, Priority.ALWAYS);
         VBox column = new VBox(8, filters, grid);
         column.getStyleClass().add("thumbnail-column");

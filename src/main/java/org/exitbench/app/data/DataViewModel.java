@@ -19,11 +19,12 @@ import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetException;
+import org.exitbench.data.DatasetSummary;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
 
 /**
- * The state of the Data pane: the open dataset and its overview, the thumbnail filters and the images they let
+ * The state of the Data pane: the open dataset and its summary, the thumbnail filters and the images they let
  * through, whether a dataset is being opened, and the last error.
  *
  * <p>Opening runs through the {@link TaskExecutor}. A failed or cancelled open leaves the previously open
@@ -32,12 +33,15 @@ import org.exitbench.data.Split;
  */
 public final class DataViewModel {
 
+    /** The first sentence of the error after a dataset could not be read. */
+    static final String OPEN_FAILED = "Could not open the dataset.";
+
     private static final System.Logger LOG = System.getLogger(DataViewModel.class.getName());
 
     private final TaskExecutor executor;
     private final DatasetLoader loader;
     private final ReadOnlyObjectWrapper<Dataset> dataset = new ReadOnlyObjectWrapper<>(this, "dataset");
-    private final ReadOnlyObjectWrapper<DatasetOverview> overview = new ReadOnlyObjectWrapper<>(this, "overview");
+    private final ReadOnlyObjectWrapper<DatasetSummary> summary = new ReadOnlyObjectWrapper<>(this, "summary");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final ReadOnlyStringWrapper loadingText = new ReadOnlyStringWrapper(this, "loadingText", "");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
@@ -49,6 +53,14 @@ public final class DataViewModel {
     private final ObservableList<ClassChoice> classChoices = FXCollections.observableArrayList(ClassChoice.ALL);
     private final ObservableList<Integer> visibleImages = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper visibleSummary = new ReadOnlyStringWrapper(this, "visibleSummary", "");
+
+    // Read-only views, made once: a view forwards changes through a weak listener, so a view made per call
+    // could be collected together with the listeners added to it.
+    private final ObservableList<ClassCountRow> countRowsView = FXCollections.unmodifiableObservableList(countRows);
+    private final ObservableList<String> warningsView = FXCollections.unmodifiableObservableList(warnings);
+    private final ObservableList<ClassChoice> classChoicesView =
+            FXCollections.unmodifiableObservableList(classChoices);
+    private final ObservableList<Integer> visibleImagesView = FXCollections.unmodifiableObservableList(visibleImages);
 
     private RunningTask currentLoad;
     /** Increases with every open, so a superseded open's late result is ignored. */
@@ -128,9 +140,12 @@ public final class DataViewModel {
         return dataset.getReadOnlyProperty();
     }
 
-    /** @return what the pane says about the open dataset, or {@code null} before one was opened */
-    public ReadOnlyObjectProperty<DatasetOverview> overviewProperty() {
-        return overview.getReadOnlyProperty();
+    /**
+     * @return the open dataset's summary (the same facts {@code exitbench data inspect} prints), or {@code null}
+     *         before one was opened
+     */
+    public ReadOnlyObjectProperty<DatasetSummary> summaryProperty() {
+        return summary.getReadOnlyProperty();
     }
 
     /** @return whether a dataset is being opened */
@@ -150,12 +165,12 @@ public final class DataViewModel {
 
     /** @return the counts table: one row per class, then a "Total" row; empty before a dataset is open */
     public ObservableList<ClassCountRow> countRows() {
-        return FXCollections.unmodifiableObservableList(countRows);
+        return countRowsView;
     }
 
-    /** @return the open dataset's warnings (carved validation, skipped files, class imbalance) */
+    /** @return the open dataset's notes and warnings: carved validation, resizing, skipped files, imbalance */
     public ObservableList<String> warnings() {
-        return FXCollections.unmodifiableObservableList(warnings);
+        return warningsView;
     }
 
     /** @return the split the thumbnail grid shows */
@@ -170,12 +185,12 @@ public final class DataViewModel {
 
     /** @return {@link ClassChoice#ALL}, then one choice per class of the open dataset */
     public ObservableList<ClassChoice> classChoices() {
-        return FXCollections.unmodifiableObservableList(classChoices);
+        return classChoicesView;
     }
 
     /** @return indices into {@link #shownSplit()} of the images that pass the filters, in dataset order */
     public ObservableList<Integer> visibleImages() {
-        return FXCollections.unmodifiableObservableList(visibleImages);
+        return visibleImagesView;
     }
 
     /** @return how many images the filters let through ("1,000 of 10,000 train images") */
@@ -201,18 +216,16 @@ public final class DataViewModel {
     }
 
     private void show(Dataset opened) {
-        DatasetOverview summary = DatasetOverview.of(opened);
+        DatasetSummary facts = DatasetSummary.of(opened);
         List<ClassChoice> choices = new ArrayList<>();
         choices.add(ClassChoice.ALL);
         for (int c = 0; c < opened.numClasses(); c++) {
             choices.add(new ClassChoice(c, opened.classNames().get(c)));
         }
         dataset.set(opened);
-        overview.set(summary);
-        List<ClassCountRow> rows = new ArrayList<>(summary.rows());
-        rows.add(summary.totals());
-        countRows.setAll(rows);
-        warnings.setAll(summary.warnings());
+        summary.set(facts);
+        countRows.setAll(ClassCountRow.tableOf(facts));
+        warnings.setAll(facts.notes());
         classChoices.setAll(choices);
         if (classChoice.get() == ClassChoice.ALL) {
             refilter();
@@ -243,7 +256,7 @@ public final class DataViewModel {
     private String describeFailure(Path folder, Throwable failure) {
         String kept = dataset.get() == null ? "" : " Still showing " + dataset.get().name() + ".";
         if (failure instanceof DatasetException) {
-            return "Could not open the dataset. " + sentence(failure.getMessage()) + kept;
+            return OPEN_FAILED + " " + sentence(failure.getMessage()) + kept;
         }
         // Not a problem with the files as the reader understood them: keep the trace for a bug report, show
         // the user its one-line gist.

@@ -108,11 +108,14 @@ public final class MainWindow {
             model.select(WorkbenchPane.DATA);
             dataView.promptOpen();
         });
+        // Shift may be down: on most layouts "+" is Shift+"=", and people press Ctrl+Shift+= for Ctrl++.
         for (KeyCode larger : new KeyCode[] {KeyCode.EQUALS, KeyCode.PLUS, KeyCode.ADD}) {
-            keys.put(shortcut(larger), model::largerFont);
+            keys.put(new KeyCodeCombination(larger, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_ANY),
+                    model::largerFont);
         }
         for (KeyCode smaller : new KeyCode[] {KeyCode.MINUS, KeyCode.SUBTRACT}) {
-            keys.put(shortcut(smaller), model::smallerFont);
+            keys.put(new KeyCodeCombination(smaller, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_ANY),
+                    model::smallerFont);
         }
         keys.put(shortcut(KeyCode.DIGIT0), model::defaultFont);
     }
@@ -131,6 +134,7 @@ public final class MainWindow {
     private Node topBar() {
         Label brand = new Label("Exitbench");
         brand.getStyleClass().add("brand");
+        brand.setMinWidth(Region.USE_PREF_SIZE);
         Label workspace = new Label();
         workspace.setId("workspaceName");
         workspace.getStyleClass().add("workspace-name");
@@ -167,6 +171,8 @@ public final class MainWindow {
         text.setId(id);
         text.getStyleClass().add("fact-value");
         text.textProperty().bind(value);
+        key.setMinWidth(Region.USE_PREF_SIZE);
+        text.setMinWidth(Region.USE_PREF_SIZE);
         HBox fact = new HBox(6, key, text);
         fact.setAlignment(Pos.BASELINE_LEFT);
         return fact;
@@ -216,7 +222,7 @@ public final class MainWindow {
         button.setUserData(pane);
         button.setMaxWidth(Double.MAX_VALUE);
         button.getStyleClass().add("nav-button");
-        graphic.prefWidthProperty().bind(button.widthProperty().subtract(24));
+        graphic.getStyleClass().add("nav-graphic");
         Tooltip tooltip = new Tooltip();
         button.setTooltip(tooltip);
         Runnable showStatus = () -> {

@@ -23,7 +23,7 @@ import org.exitbench.app.data.DataViewModel;
 public final class ShellViewModel {
 
     /** Root font sizes in pixels, from the desktop default up to sizes readable from the back of a lecture hall. */
-    static final List<Integer> FONT_SIZES = List.of(13, 15, 17, 20, 24, 28);
+    static final List<Integer> FONT_SIZES = List.of(13, 15, 17, 20, 24);
     private static final int DEFAULT_FONT_STEP = 0;
 
     private final ObjectProperty<WorkbenchPane> selectedPane = new SimpleObjectProperty<>(this, "selectedPane",

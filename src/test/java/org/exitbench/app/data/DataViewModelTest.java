@@ -13,6 +13,7 @@ import java.util.Map;
 import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetException;
+import org.exitbench.data.DatasetMetadata;
 import org.exitbench.data.Split;
 import org.exitbench.progress.CancelledException;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,23 @@ class DataViewModelTest {
                 new ClassCountRow("shoe", 8, 2, 2),
                 new ClassCountRow("bag", 8, 2, 2),
                 new ClassCountRow("Total", 24, 6, 6)), model.countRows());
-        assertEquals("4 × 4 px, 1 channel (grayscale)", model.overviewProperty().get().geometry());
+        assertEquals("ImageFolder  ·  4 × 4 px, 1 channel (grayscale)  ·  3 classes, 36 images  ·  "
+                + Path.of("/fixtures/fashion").toAbsolutePath(), DataView.facts(model.summaryProperty().get()));
         assertTrue(model.warnings().isEmpty());
+    }
+
+    @Test
+    void showsTheDatasetSummarysNotesAsWarnings() {
+        Path folder = Path.of("/data/carved");
+        disk.put(folder, TestDatasets.dataset("carved", CLASSES, new int[][] {{30, 20, 20}, {4, 2, 2}, {5, 5, 5}},
+                1, new DatasetMetadata(true, 0.1, 42, null, List.of())));
+
+        model.open(folder);
+
+        assertEquals(model.summaryProperty().get().notes(), model.warnings());
+        assertEquals(2, model.warnings().size());
+        assertTrue(model.warnings().get(0).contains("no validation split"), model.warnings().get(0));
+        assertTrue(model.warnings().get(1).startsWith("Class imbalance in valid"), model.warnings().get(1));
     }
 
     @Test
@@ -104,6 +120,13 @@ class DataViewModelTest {
 
         model.dismissError();
         assertEquals("", model.errorProperty().get());
+    }
+
+    @Test
+    void notificationsCutLongMessagesAtAWord() {
+        assertEquals("short", DataView.abbreviate("short", 10));
+        assertEquals("one two…", DataView.abbreviate("one two three", 10));
+        assertEquals("abcdefghi…", DataView.abbreviate("abcdefghijklmnop", 10));
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.exitbench.progress.Progress;
 public final class SynchronousTaskExecutor implements TaskExecutor {
 
     private final ObservableList<RunningTask> running = FXCollections.observableArrayList();
+    private final ObservableList<RunningTask> runningView = FXCollections.unmodifiableObservableList(running);
     private final List<String> submitted = new ArrayList<>();
     private final List<Progress> reports = new ArrayList<>();
 
@@ -46,7 +47,7 @@ public final class SynchronousTaskExecutor implements TaskExecutor {
 
     @Override
     public ObservableList<RunningTask> runningTasks() {
-        return FXCollections.unmodifiableObservableList(running);
+        return runningView;
     }
 
     /** @return the names of all tasks submitted so far */
