@@ -5,7 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.application.Platform;
-import javafx.beans.InvalidationListener;
+import javafx.beans.value.ChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
@@ -44,7 +44,9 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
                 }, token);
             }
         };
-        InvalidationListener forward = observable -> handle.update(new Progress(
+        // A change listener, not an invalidation listener: nothing reads these properties, so an invalidation
+        // listener would fire once and then never again.
+        ChangeListener<Object> forward = (observable, old, now) -> handle.update(new Progress(
                 task.getMessage() == null ? "" : task.getMessage(),
                 (long) task.getWorkDone(), (long) task.getTotalWork()));
         task.progressProperty().addListener(forward);

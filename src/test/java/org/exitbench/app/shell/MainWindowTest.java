@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.input.KeyCode;
 import javafx.scene.shape.Circle;
 import javafx.stage.Stage;
@@ -111,7 +112,10 @@ class MainWindowTest {
         CountDownLatch reported = new CountDownLatch(1);
         AtomicReference<String> outcome = new AtomicReference<>();
         robot.interact(() -> executor.submit("Counting sheep", (progress, cancel) -> {
-            progress.report("sheep", 5, 10);
+            for (int sheep = 1; sheep <= 5; sheep++) {
+                progress.report("sheep", sheep, 10);
+                Thread.sleep(40);
+            }
             reported.countDown();
             while (true) {
                 cancel.throwIfCancelled();
@@ -124,6 +128,9 @@ class MainWindowTest {
                 () -> robot.lookup(".task-row").tryQuery().isPresent());
 
         assertEquals("Counting sheep", robot.lookup(".task-name").queryLabeled().getText());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup(".task-row .progress-bar").queryAs(ProgressBar.class).getProgress() == 0.5);
+        assertEquals("sheep", robot.lookup(".task-row .muted").queryLabeled().getText());
         robot.clickOn(robot.lookup(".task-cancel").queryAs(Button.class));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> outcome.get() != null);
         WaitForAsyncUtils.waitForFxEvents();
