@@ -147,7 +147,42 @@ public final class JsonDocuments {
         }
     }
 
+    /**
+     * Reads only a document's version, without checking it against the supported range, so that a caller can treat
+     * a document of another version as outdated (e.g. rebuild a cache) rather than as an error.
+     *
+     * @throws StoreException when the file is missing, not JSON, or another kind of document
+     */
+    public static int peekVersion(Path file, DocumentType type) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new StoreException(file, "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new StoreException(file, "is not a JSON object");
+        }
+        return formatVersion(root, file, type);
+    }
+
     private static int checkHeader(JsonNode root, Path source, DocumentType type) {
+        int version = formatVersion(root, source, type);
+        if (version > type.current()) {
+            throw new StoreException(source, "was written by a newer Exitbench (" + type.format() + " version "
+                    + version + "); this version reads up to version " + type.current());
+        }
+        if (version < type.oldestReadable()) {
+            throw new StoreException(source, "has the old " + type.format() + " version " + version
+                    + ", which this Exitbench no longer reads (oldest readable: " + type.oldestReadable() + ")");
+        }
+        return version;
+    }
+
+    /** Checks the document's kind and returns its version, whatever that is. */
+    private static int formatVersion(JsonNode root, Path source, DocumentType type) {
         JsonNode format = root.get(FORMAT_FIELD);
         if (format == null || !format.isTextual()) {
             throw new StoreException(source, "has no \"" + FORMAT_FIELD + "\" field; expected a " + type.format()
@@ -160,15 +195,6 @@ public final class JsonDocuments {
         if (versionNode == null || !versionNode.canConvertToInt() || !versionNode.isIntegralNumber()) {
             throw new StoreException(source, "has no integer \"" + VERSION_FIELD + "\" field");
         }
-        int version = versionNode.asInt();
-        if (version > type.current()) {
-            throw new StoreException(source, "was written by a newer Exitbench (" + type.format() + " version "
-                    + version + "); this version reads up to version " + type.current());
-        }
-        if (version < type.oldestReadable()) {
-            throw new StoreException(source, "has the old " + type.format() + " version " + version
-                    + ", which this Exitbench no longer reads (oldest readable: " + type.oldestReadable() + ")");
-        }
-        return version;
+        return versionNode.asInt();
     }
 }
