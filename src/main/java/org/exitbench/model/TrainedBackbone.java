@@ -50,8 +50,8 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
                     + spec.numClasses() + " classes");
         }
         if (stats.channels() != spec.inputChannels()) {
-            throw new IllegalArgumentException("normalisation has " + stats.channels() + " channels, the backbone takes "
-                    + spec.inputChannels());
+            throw new IllegalArgumentException("normalisation has " + stats.channels()
+                    + " channels, the backbone takes " + spec.inputChannels());
         }
         checkGraphMatchesSpec(graph, spec);
         exitPoints.validate(graph.getConfiguration(), spec.inputType(inputFormat(graph)));
@@ -147,7 +147,8 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
         String output = conf.getNetworkOutputs().get(0);
         InputType produced = new GraphTopology(conf).activationTypes(spec.inputType(inputFormat(graph))).get(output);
         // DL4J reports size 0 for parameter-free heads such as LossLayer; those are checked when first run.
-        if (!(produced instanceof InputType.InputTypeFeedForward ff) || ff.getSize() != 0 && ff.getSize() != spec.numClasses()) {
+        if (!(produced instanceof InputType.InputTypeFeedForward ff)
+                || ff.getSize() != 0 && ff.getSize() != spec.numClasses()) {
             throw new IllegalArgumentException("the graph's output '" + output + "' gives " + produced
                     + ", the spec says " + spec.numClasses() + " classes");
         }

@@ -106,15 +106,7 @@ public final class JsonDocuments {
      *                        version, or does not fit {@code recordType}
      */
     public static <T> T read(Path file, DocumentType type, Class<T> recordType) {
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new StoreException(file, "is missing", e);
-        } catch (IOException e) {
-            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
-        }
-        return fromBytes(content, file, type, recordType);
+        return fromBytes(readBytes(file), file, type, recordType);
     }
 
     /**
@@ -124,17 +116,7 @@ public final class JsonDocuments {
      * @param source  the file to name in error messages
      */
     public static <T> T fromBytes(byte[] content, Path source, DocumentType type, Class<T> recordType) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(content);
-        } catch (JsonProcessingException e) {
-            throw new StoreException(source, "is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new StoreException(source, "could not be read: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new StoreException(source, "is not a JSON object");
-        }
+        JsonNode root = parseObject(content, source);
         int version = checkHeader(root, source, type);
         ObjectNode body = ((ObjectNode) root).deepCopy();
         body.remove(FORMAT_FIELD);
@@ -154,18 +136,32 @@ public final class JsonDocuments {
      * @throws StoreException when the file is missing, not JSON, or another kind of document
      */
     public static int peekVersion(Path file, DocumentType type) {
-        JsonNode root;
+        return formatVersion(parseObject(readBytes(file), file), file, type);
+    }
+
+    private static byte[] readBytes(Path file) {
         try {
-            root = MAPPER.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new StoreException(file, "is not valid JSON: " + e.getOriginalMessage(), e);
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new StoreException(file, "is missing", e);
         } catch (IOException e) {
             throw new StoreException(file, "could not be read: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new StoreException(file, "is not a JSON object");
+    }
+
+    private static JsonNode parseObject(byte[] content, Path source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new StoreException(source, "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException(source, "could not be read: " + e.getMessage(), e);
         }
-        return formatVersion(root, file, type);
+        if (root == null || !root.isObject()) {
+            throw new StoreException(source, "is not a JSON object");
+        }
+        return root;
     }
 
     private static int checkHeader(JsonNode root, Path source, DocumentType type) {

@@ -93,7 +93,8 @@ class FeatureCacheTest {
         assertFalse(result.notice().contains("dataset"), result.notice());
         assertEquals(result.notice(), messages.get(0));
         assertEquals(other.fingerprint(), FeatureCache.readManifest(dir).key().backboneFingerprint());
-        assertEquals(FeatureCache.Outcome.REUSED, loadOrBuild(other, dataset, FeatureCacheOptions.defaults()).outcome());
+        assertEquals(FeatureCache.Outcome.REUSED,
+                loadOrBuild(other, dataset, FeatureCacheOptions.defaults()).outcome());
     }
 
     @Test
@@ -172,7 +173,8 @@ class FeatureCacheTest {
     void manifestOfAnotherFormatVersionIsRebuilt() throws IOException {
         loadOrBuild();
         Path manifest = dir.resolve(FeatureCache.MANIFEST);
-        Files.writeString(manifest, Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 0"));
+        Files.writeString(manifest,
+                Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 0"));
         FeatureCache.Result result = loadOrBuild();
         assertEquals(FeatureCache.Outcome.REBUILT, result.outcome());
         assertTrue(result.notice().contains("format version 0"), result.notice());
