@@ -23,6 +23,8 @@ public final class SplitFeatures {
     private final int[] labels;
 
     /**
+     * Takes over the given arrays without copying them; the caller must not change them afterwards.
+     *
      * @param featureDims values per image at each early exit
      * @param features    per early exit, size × featureDim values
      * @param numClasses  the number of classes
