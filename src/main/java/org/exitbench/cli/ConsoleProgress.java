@@ -1,0 +1,62 @@
+package org.exitbench.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.exitbench.progress.Progress;
+import org.exitbench.progress.ProgressListener;
+
+/**
+ * Shows progress as one line on the error stream, rewritten in place ("Decoding images 4800/15000 (32%)"), so
+ * that standard output stays clean for the result. Prints only when the whole percentage or the message
+ * changes, and ends the line when a task completes.
+ */
+final class ConsoleProgress implements ProgressListener {
+
+    private final PrintWriter err;
+    private String message = "";
+    private long percent = -1;
+    private long done = -1;
+    private boolean lineOpen;
+
+    ConsoleProgress(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public synchronized void onProgress(Progress progress) {
+        boolean sameTask = progress.message().equals(message);
+        if (sameTask && progress.done() <= done) {
+            // Worker threads may report out of order; the line only moves forward.
+            return;
+        }
+        long now = progress.total() > 0 ? (long) Math.floor(progress.fraction() * 100) : -1;
+        boolean finished = progress.total() > 0 && progress.done() >= progress.total();
+        done = progress.done();
+        if (sameTask && now == percent && !finished) {
+            return;
+        }
+        if (!sameTask) {
+            endLine();
+        }
+        message = progress.message();
+        percent = now;
+        String amount = progress.total() > 0
+                ? String.format(Locale.ROOT, "%d/%d (%d%%)", progress.done(), progress.total(), now)
+                : Long.toString(progress.done());
+        err.print("\r" + message + " " + amount);
+        lineOpen = true;
+        if (finished) {
+            endLine();
+        }
+        err.flush();
+    }
+
+    /** Ends the progress line, if one is open, so that what follows starts on a line of its own. */
+    synchronized void endLine() {
+        if (lineOpen) {
+            err.print('\n');
+            err.flush();
+            lineOpen = false;
+        }
+    }
+}
