@@ -24,6 +24,7 @@ import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
+import org.exitbench.store.AtomicFiles;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -101,7 +102,7 @@ public final class BackboneTrainer {
             Files.createDirectories(checkpointDir);
             String initial = String.format(EPOCH_FILE, 0);
             AtomicFiles.write(checkpointDir.resolve(initial), out -> ModelSerializer.writeModel(trainable, out, true));
-            TrainingCheckpoint state = new TrainingCheckpoint(TrainingCheckpoint.FORMAT_VERSION, config,
+            TrainingCheckpoint state = new TrainingCheckpoint(config,
                     TrainingCheckpoint.DataSignature.of(data), stats.mean(), stats.std(), 0, initial, 0, Double.NaN,
                     null, 0, false, false, List.of(), metadata);
             state.write(checkpointDir);
@@ -240,7 +241,7 @@ public final class BackboneTrainer {
                 && epoch < config.epochs();
         List<EpochRecord> history = new ArrayList<>(previous.history());
         history.add(record);
-        TrainingCheckpoint state = new TrainingCheckpoint(TrainingCheckpoint.FORMAT_VERSION, config,
+        TrainingCheckpoint state = new TrainingCheckpoint(config,
                 previous.data(), previous.statsMean(), previous.statsStd(), epoch, lastFile, bestEpoch, bestAccuracy,
                 bestFile, withoutImprovement, stoppedEarly || epoch == config.epochs(), stoppedEarly, history,
                 previous.metadata());

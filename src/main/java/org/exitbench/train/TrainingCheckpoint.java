@@ -1,13 +1,6 @@
 package org.exitbench.train;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +9,8 @@ import java.util.Optional;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
+import org.exitbench.store.JsonDocuments;
+import org.exitbench.store.StoreException;
 
 /**
  * The state of a backbone training run after its last completed epoch, as stored in a checkpoint directory.
@@ -25,7 +20,6 @@ import org.exitbench.data.Split;
  * so it is the commit point: a crash or cancel at any moment leaves a state file that names complete model
  * files of one finished epoch.
  *
- * @param formatVersion            {@value #FORMAT_VERSION}
  * @param config                   the training settings of the run
  * @param data                     what the training data looked like, to refuse resuming on other data
  * @param statsMean                the normalisation means, per channel, measured on the train split
@@ -41,7 +35,7 @@ import org.exitbench.data.Split;
  * @param history                  one record per completed epoch
  * @param metadata                 what the caller asked to keep with the run (for example the architecture)
  */
-public record TrainingCheckpoint(int formatVersion, BackboneTrainingConfig config, DataSignature data,
+public record TrainingCheckpoint(BackboneTrainingConfig config, DataSignature data,
                                  double[] statsMean, double[] statsStd, int completedEpochs, String lastModelFile,
                                  int bestEpoch, double bestValidationAccuracy, String bestModelFile,
                                  int epochsWithoutImprovement, boolean finished, boolean stoppedEarly,
@@ -50,13 +44,8 @@ public record TrainingCheckpoint(int formatVersion, BackboneTrainingConfig confi
     /** The name of the state file in a checkpoint directory. */
     public static final String STATE_FILE = "checkpoint.json";
 
-    /** The version of the state file's layout this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            // Records only: "isActive()"-style helpers are not part of the file format.
-            .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE);
+    /** The kind and version of the state file's JSON document. */
+    static final JsonDocuments.DocumentType DOCUMENT = JsonDocuments.DocumentType.of("exitbench.training-checkpoint", 1);
 
     public TrainingCheckpoint {
         Objects.requireNonNull(config, "config");
@@ -95,25 +84,19 @@ public record TrainingCheckpoint(int formatVersion, BackboneTrainingConfig confi
      *
      * @param directory a checkpoint directory
      * @return the checkpoint, or empty when the directory holds none (or does not exist)
-     * @throws TrainingCheckpointException when the state file is unreadable, of another format version, or
-     *                                     names a model file that is missing
+     * @throws TrainingCheckpointException when the state file is unreadable, of another format or a newer
+     *                                     version, or names a model file that is missing
      */
     public static Optional<TrainingCheckpoint> read(Path directory) {
         Path file = directory.resolve(STATE_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
         TrainingCheckpoint state;
         try {
-            state = JSON.readValue(Files.readAllBytes(file), TrainingCheckpoint.class);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (JacksonException e) {
-            throw new TrainingCheckpointException("checkpoint state " + file + " is not valid: "
-                    + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new TrainingCheckpointException("cannot read checkpoint state " + file + ": " + e.getMessage(), e);
-        }
-        if (state.formatVersion() != FORMAT_VERSION) {
-            throw new TrainingCheckpointException("checkpoint state " + file + " has format version "
-                    + state.formatVersion() + "; this version of Exitbench reads version " + FORMAT_VERSION);
+            state = JsonDocuments.read(file, DOCUMENT, TrainingCheckpoint.class);
+        } catch (StoreException e) {
+            throw new TrainingCheckpointException("cannot resume: " + e.getMessage(), e);
         }
         for (String model : new String[] {state.lastModelFile(), state.bestModelFile()}) {
             if (model != null && !Files.isRegularFile(directory.resolve(model))) {
@@ -125,7 +108,7 @@ public record TrainingCheckpoint(int formatVersion, BackboneTrainingConfig confi
     }
 
     /** Writes the state file atomically; the model files it names must already be complete. */
-    void write(Path directory) throws IOException {
-        AtomicFiles.write(directory.resolve(STATE_FILE), out -> JSON.writeValue(out, this));
+    void write(Path directory) {
+        JsonDocuments.write(directory.resolve(STATE_FILE), DOCUMENT, this);
     }
 }

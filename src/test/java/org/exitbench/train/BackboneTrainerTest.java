@@ -39,6 +39,11 @@ class BackboneTrainerTest {
         return StripeImages.dataset(4, new int[] {100, 30, 30}, 11L);
     }
 
+    /** Fewer images, for tests of the bookkeeping rather than of learning. */
+    private static Dataset fewStripes() {
+        return StripeImages.dataset(4, new int[] {40, 10, 10}, 11L);
+    }
+
     private static ComputationGraph tinyGraph(Dataset data) {
         return TinyGraphs.convBnGap(1, StripeImages.SIZE, data.numClasses(), 3L);
     }
@@ -87,7 +92,7 @@ class BackboneTrainerTest {
      */
     @Test
     void resumingAfterACancelEndsWithTheSameParametersAsAnUninterruptedRun() throws IOException {
-        Dataset data = stripes();
+        Dataset data = fewStripes();
         Path straight = dir.resolve("straight");
         Path interrupted = dir.resolve("interrupted");
         new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
@@ -159,7 +164,7 @@ class BackboneTrainerTest {
 
     @Test
     void cancellingMidEpochKeepsTheLastCompletedCheckpointIntact() throws IOException {
-        Dataset data = stripes();
+        Dataset data = fewStripes();
         CancellationToken cancel = new CancellationToken();
         BackboneTrainingListener cancelInEpochTwo = e -> {
             if (e.epoch() == 2 && e.batch() == 3) {
@@ -183,7 +188,7 @@ class BackboneTrainerTest {
 
     @Test
     void resumingAFinishedRunReturnsItsResultWithoutTraining() {
-        Dataset data = stripes();
+        Dataset data = fewStripes();
         BackboneTrainingConfig oneEpoch = ADAM.withEpochs(1);
         BackboneTrainingResult first = new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
                 .train(tinyGraph(data), data, oneEpoch, dir, Map.of());
@@ -198,7 +203,7 @@ class BackboneTrainerTest {
 
     @Test
     void refusesToOverwriteACheckpointOrToResumeOnOtherData() {
-        Dataset data = stripes();
+        Dataset data = fewStripes();
         new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
                 .train(tinyGraph(data), data, ADAM.withEpochs(1), dir, Map.of());
 
@@ -207,7 +212,7 @@ class BackboneTrainerTest {
                         .train(tinyGraph(data), data, ADAM, dir, Map.of()));
         assertTrue(overwrite.getMessage().contains("already holds a training checkpoint"), overwrite.getMessage());
 
-        Dataset other = StripeImages.dataset(4, new int[] {100, 30, 30}, 12L);
+        Dataset other = StripeImages.dataset(4, new int[] {40, 10, 10}, 12L);
         TrainingCheckpointException otherData = assertThrows(TrainingCheckpointException.class,
                 () -> new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER).resume(other, dir));
         assertTrue(otherData.getMessage().contains("pixel statistics"), otherData.getMessage());
@@ -220,7 +225,7 @@ class BackboneTrainerTest {
 
     @Test
     void refusesAGraphWhoseClassesDoNotMatchTheData() {
-        Dataset data = stripes();
+        Dataset data = fewStripes();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
                         .train(TinyGraphs.convBnGap(1, StripeImages.SIZE, 3, 1L), data, ADAM, dir, Map.of()));
