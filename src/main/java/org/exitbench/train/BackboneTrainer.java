@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.exitbench.data.Dataset;
 import org.exitbench.data.ImageDataSetIterator;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
+import org.exitbench.model.BackboneSpec;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.AtomicFiles;
@@ -72,26 +74,38 @@ public final class BackboneTrainer {
     }
 
     /**
+     * Builds the backbone a spec describes, with the configuration's seed, and trains it.
+     *
+     * @see #train(ComputationGraph, BackboneSpec, Dataset, BackboneTrainingConfig, Path)
+     */
+    public BackboneTrainingResult train(BackboneSpec spec, Dataset data, BackboneTrainingConfig config,
+                                        Path checkpointDir) {
+        checkSpecFits(spec, data);
+        return train(spec.build(config.seed()), spec, data, config, checkpointDir);
+    }
+
+    /**
      * Trains a graph from its current parameters.
      *
      * @param graph         an initialised graph with one dense softmax output over the dataset's classes; its
      *                      updater and regularisation are replaced by the configured ones, and it is left as
      *                      it was
+     * @param spec          what the graph is ({@link BackboneSpec#external} for one built elsewhere)
      * @param data          the dataset; trains on {@link Split#TRAIN} and validates on {@link Split#VALID}
      * @param config        the training settings
      * @param checkpointDir where to keep the per-epoch checkpoint; created if missing, and must not hold one
-     * @param metadata      kept in the checkpoint for whoever resumes it (for example the architecture)
      * @return the best epoch's network and the history
      * @throws TrainingCheckpointException when the directory already holds a checkpoint
-     * @throws IllegalArgumentException    when the graph or the data do not fit
+     * @throws IllegalArgumentException    when the graph, the spec and the data do not fit together
      * @throws org.exitbench.progress.CancelledException when cancelled
      * @throws UncheckedIOException        when a checkpoint cannot be written
      */
-    public BackboneTrainingResult train(ComputationGraph graph, Dataset data, BackboneTrainingConfig config,
-                                        Path checkpointDir, Map<String, String> metadata) {
+    public BackboneTrainingResult train(ComputationGraph graph, BackboneSpec spec, Dataset data,
+                                        BackboneTrainingConfig config, Path checkpointDir) {
         Dl4jEngine.initialize();
         Objects.requireNonNull(config, "config");
-        checkFits(graph, data);
+        checkSpecFits(spec, data);
+        checkGraphFits(graph, data);
         if (TrainingCheckpoint.read(checkpointDir).isPresent()) {
             throw new TrainingCheckpointException(checkpointDir + " already holds a training checkpoint; resume it"
                     + " or choose another checkpoint directory");
@@ -102,14 +116,37 @@ public final class BackboneTrainer {
             Files.createDirectories(checkpointDir);
             String initial = String.format(EPOCH_FILE, 0);
             AtomicFiles.write(checkpointDir.resolve(initial), out -> ModelSerializer.writeModel(trainable, out, true));
-            TrainingCheckpoint state = new TrainingCheckpoint(config,
-                    TrainingCheckpoint.DataSignature.of(data), stats.mean(), stats.std(), 0, initial, 0, Double.NaN,
-                    null, 0, false, false, List.of(), metadata);
+            TrainingCheckpoint state = new TrainingCheckpoint(spec, config, TrainingCheckpoint.DataSignature.of(data),
+                    stats.mean(), stats.std(), 0, initial, 0, Double.NaN, null, 0, false, false, List.of(),
+                    setup(data, config));
             state.write(checkpointDir);
             return run(trainable, data, state, checkpointDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training checkpoint in " + checkpointDir, e);
         }
+    }
+
+    private static Map<String, String> setup(Dataset data, BackboneTrainingConfig config) {
+        Map<String, String> setup = new LinkedHashMap<>();
+        setup.put("dataset", data.name());
+        setup.put("datasetPath", data.root().toString());
+        setup.put("trainImages", Integer.toString(data.split(Split.TRAIN).size()));
+        setup.put("validationImages", Integer.toString(data.split(Split.VALID).size()));
+        setup.put("optimizer", config.optimizer().name());
+        setup.put("learningRate", Double.toString(config.learningRate()));
+        if (config.optimizer() == BackboneTrainingConfig.Optimizer.SGD_NESTEROV) {
+            setup.put("momentum", Double.toString(config.momentum()));
+        }
+        setup.put("schedule", config.schedule() == BackboneTrainingConfig.Schedule.STEP
+                ? "STEP every " + config.stepSize() + " epochs by " + config.gamma() : config.schedule().name());
+        setup.put("weightDecay", Double.toString(config.weightDecay()));
+        setup.put("batchSize", Integer.toString(config.batchSize()));
+        setup.put("maxEpochs", Integer.toString(config.epochs()));
+        setup.put("patience", Integer.toString(config.patience()));
+        setup.put("augmentation", "crop padding " + config.augmentation().cropPadding() + ", horizontal flip "
+                + (config.augmentation().horizontalFlip() ? "on" : "off"));
+        setup.put("seed", Long.toString(config.seed()));
+        return setup;
     }
 
     /**
@@ -241,10 +278,10 @@ public final class BackboneTrainer {
                 && epoch < config.epochs();
         List<EpochRecord> history = new ArrayList<>(previous.history());
         history.add(record);
-        TrainingCheckpoint state = new TrainingCheckpoint(config,
+        TrainingCheckpoint state = new TrainingCheckpoint(previous.spec(), config,
                 previous.data(), previous.statsMean(), previous.statsStd(), epoch, lastFile, bestEpoch, bestAccuracy,
                 bestFile, withoutImprovement, stoppedEarly || epoch == config.epochs(), stoppedEarly, history,
-                previous.metadata());
+                previous.provenance());
         state.write(checkpointDir);
         removeUnreferencedModels(checkpointDir, state);
         return state;
@@ -266,8 +303,8 @@ public final class BackboneTrainer {
     private static BackboneTrainingResult result(TrainingCheckpoint state, Path checkpointDir) throws IOException {
         ComputationGraph best = ModelSerializer.restoreComputationGraph(
                 checkpointDir.resolve(state.bestModelFile()).toFile(), false);
-        return new BackboneTrainingResult(best, state.stats(), state.config(), state.history(), state.bestEpoch(),
-                state.stoppedEarly());
+        return new BackboneTrainingResult(best, state.spec(), state.data().classNames(), state.stats(),
+                state.config(), state.history(), state.bestEpoch(), state.stoppedEarly(), state.provenance());
     }
 
     /**
@@ -307,7 +344,17 @@ public final class BackboneTrainer {
         return trainable;
     }
 
-    private static void checkFits(ComputationGraph graph, Dataset data) {
+    private static void checkSpecFits(BackboneSpec spec, Dataset data) {
+        if (spec.inputChannels() != data.channels() || spec.inputHeight() != data.height()
+                || spec.inputWidth() != data.width() || spec.numClasses() != data.numClasses()) {
+            throw new IllegalArgumentException("the backbone takes " + spec.inputChannels() + "x" + spec.inputHeight()
+                    + "x" + spec.inputWidth() + " images of " + spec.numClasses() + " classes; the dataset "
+                    + data.name() + " has " + data.channels() + "x" + data.height() + "x" + data.width()
+                    + " images of " + data.numClasses() + " classes");
+        }
+    }
+
+    private static void checkGraphFits(ComputationGraph graph, Dataset data) {
         List<String> outputs = graph.getConfiguration().getNetworkOutputs();
         if (outputs.size() != 1) {
             throw new IllegalArgumentException("a backbone has one output, this graph has " + outputs.size());

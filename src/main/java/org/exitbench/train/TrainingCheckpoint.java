@@ -2,6 +2,8 @@ package org.exitbench.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
+import org.exitbench.model.BackboneSpec;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StoreException;
 
@@ -20,6 +23,7 @@ import org.exitbench.store.StoreException;
  * so it is the commit point: a crash or cancel at any moment leaves a state file that names complete model
  * files of one finished epoch.
  *
+ * @param spec                     what the trained network is
  * @param config                   the training settings of the run
  * @param data                     what the training data looked like, to refuse resuming on other data
  * @param statsMean                the normalisation means, per channel, measured on the train split
@@ -33,13 +37,13 @@ import org.exitbench.store.StoreException;
  * @param finished                 true once all epochs ran or early stopping ended the run
  * @param stoppedEarly             true when early stopping ended the run
  * @param history                  one record per completed epoch
- * @param metadata                 what the caller asked to keep with the run (for example the architecture)
+ * @param provenance               how the run was set up (dataset, settings), in order
  */
-public record TrainingCheckpoint(BackboneTrainingConfig config, DataSignature data,
+public record TrainingCheckpoint(BackboneSpec spec, BackboneTrainingConfig config, DataSignature data,
                                  double[] statsMean, double[] statsStd, int completedEpochs, String lastModelFile,
                                  int bestEpoch, double bestValidationAccuracy, String bestModelFile,
                                  int epochsWithoutImprovement, boolean finished, boolean stoppedEarly,
-                                 List<EpochRecord> history, Map<String, String> metadata) {
+                                 List<EpochRecord> history, Map<String, String> provenance) {
 
     /** The name of the state file in a checkpoint directory. */
     public static final String STATE_FILE = "checkpoint.json";
@@ -48,10 +52,11 @@ public record TrainingCheckpoint(BackboneTrainingConfig config, DataSignature da
     static final JsonDocuments.DocumentType DOCUMENT = JsonDocuments.DocumentType.of("exitbench.training-checkpoint", 1);
 
     public TrainingCheckpoint {
+        Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(data, "data");
         history = List.copyOf(history);
-        metadata = Map.copyOf(metadata);
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
     /**

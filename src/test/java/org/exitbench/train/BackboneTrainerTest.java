@@ -53,7 +53,7 @@ class BackboneTrainerTest {
         Dataset data = stripes();
         List<BackboneTrainingProgress> events = new ArrayList<>();
         BackboneTrainingResult result = new BackboneTrainer(events::add, CancellationToken.NEVER)
-                .train(tinyGraph(data), data, ADAM, dir, Map.of());
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM, dir);
 
         double test = AccuracyEvaluator.accuracy(result.graph(), data.split(Split.TEST), result.stats(), 64,
                 CancellationToken.NEVER);
@@ -96,7 +96,7 @@ class BackboneTrainerTest {
         Path straight = dir.resolve("straight");
         Path interrupted = dir.resolve("interrupted");
         new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
-                .train(tinyGraph(data), data, ADAM, straight, Map.of());
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM, straight);
 
         CancellationToken cancel = new CancellationToken();
         BackboneTrainingListener cancelAfterEpochOne = e -> {
@@ -105,7 +105,7 @@ class BackboneTrainerTest {
             }
         };
         assertThrows(CancelledException.class, () -> new BackboneTrainer(cancelAfterEpochOne, cancel)
-                .train(tinyGraph(data), data, ADAM, interrupted, Map.of("arch", "tiny")));
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM, interrupted));
         TrainingCheckpoint atCancel = TrainingCheckpoint.read(interrupted).orElseThrow();
         assertEquals(1, atCancel.completedEpochs());
         assertFalse(atCancel.finished());
@@ -116,7 +116,8 @@ class BackboneTrainerTest {
 
         assertEquals(2, resumedEpochs.get(0), "resume must continue with the next epoch");
         assertEquals(3, resumed.epochsCompleted());
-        assertEquals(Map.of("arch", "tiny"), TrainingCheckpoint.read(interrupted).orElseThrow().metadata());
+        assertEquals("stripes", resumed.provenance().get("dataset"));
+        assertEquals("3", resumed.provenance().get("epochsRun"));
         ComputationGraph lastStraight = ModelSerializer.restoreComputationGraph(
                 straight.resolve("epoch-0003.zip").toFile(), true);
         ComputationGraph lastResumed = ModelSerializer.restoreComputationGraph(
@@ -148,7 +149,7 @@ class BackboneTrainerTest {
             }
         };
         BackboneTrainingResult result = new BackboneTrainer(recordParameters, CancellationToken.NEVER)
-                .train(TinyGraphs.convBnGap(1, StripeImages.SIZE, 2, 3L), data, config, dir, Map.of());
+                .train(TinyGraphs.convBnGap(1, StripeImages.SIZE, 2, 3L), TinyGraphs.specOf(data), data, config, dir);
 
         List<Double> validation = result.history().stream().map(EpochRecord::validationAccuracy).toList();
         assertTrue(result.stoppedEarly(), "history " + validation);
@@ -172,7 +173,7 @@ class BackboneTrainerTest {
             }
         };
         assertThrows(CancelledException.class, () -> new BackboneTrainer(cancelInEpochTwo, cancel)
-                .train(tinyGraph(data), data, ADAM, dir, Map.of()));
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM, dir));
 
         TrainingCheckpoint state = TrainingCheckpoint.read(dir).orElseThrow();
         assertEquals(1, state.completedEpochs());
@@ -191,7 +192,7 @@ class BackboneTrainerTest {
         Dataset data = fewStripes();
         BackboneTrainingConfig oneEpoch = ADAM.withEpochs(1);
         BackboneTrainingResult first = new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
-                .train(tinyGraph(data), data, oneEpoch, dir, Map.of());
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, oneEpoch, dir);
         List<BackboneTrainingProgress> events = new ArrayList<>();
         BackboneTrainingResult again = new BackboneTrainer(events::add, CancellationToken.NEVER).resume(data, dir);
 
@@ -205,11 +206,11 @@ class BackboneTrainerTest {
     void refusesToOverwriteACheckpointOrToResumeOnOtherData() {
         Dataset data = fewStripes();
         new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
-                .train(tinyGraph(data), data, ADAM.withEpochs(1), dir, Map.of());
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM.withEpochs(1), dir);
 
         TrainingCheckpointException overwrite = assertThrows(TrainingCheckpointException.class,
                 () -> new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
-                        .train(tinyGraph(data), data, ADAM, dir, Map.of()));
+                        .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM, dir));
         assertTrue(overwrite.getMessage().contains("already holds a training checkpoint"), overwrite.getMessage());
 
         Dataset other = StripeImages.dataset(4, new int[] {40, 10, 10}, 12L);
@@ -228,7 +229,8 @@ class BackboneTrainerTest {
         Dataset data = fewStripes();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
-                        .train(TinyGraphs.convBnGap(1, StripeImages.SIZE, 3, 1L), data, ADAM, dir, Map.of()));
+                        .train(TinyGraphs.convBnGap(1, StripeImages.SIZE, 3, 1L), TinyGraphs.specOf(data), data, ADAM,
+                                dir));
         assertTrue(e.getMessage().contains("3 classes") && e.getMessage().contains("has 4"), e.getMessage());
     }
 }

@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.exitbench.data.Dataset;
+import org.exitbench.model.BackboneSpec;
 import org.exitbench.model.Dl4jEngine;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -20,6 +22,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 final class TinyGraphs {
 
     private TinyGraphs() {
+    }
+
+    /** @return the spec of a graph built here for the given data */
+    static BackboneSpec specOf(Dataset data) {
+        return BackboneSpec.external(data.channels(), data.height(), data.width(), data.numClasses());
     }
 
     static ComputationGraph convBnGap(int channels, int size, int classes, long seed) {

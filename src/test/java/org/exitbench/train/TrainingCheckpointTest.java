@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.exitbench.data.Augmentation;
+import org.exitbench.model.BackboneSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +23,10 @@ class TrainingCheckpointTest {
 
     private static TrainingCheckpoint beforeFirstEpoch() {
         BackboneTrainingConfig config = BackboneTrainingConfig.defaults(3).withAugmentation(new Augmentation(2, true));
-        return new TrainingCheckpoint(config,
+        return new TrainingCheckpoint(BackboneSpec.smallResNet(List.of(8, 16), List.of(1, 2), 3, 32, 32, 2), config,
                 new TrainingCheckpoint.DataSignature(List.of("cat", "dog"), 3, 32, 32, 100, 20),
                 new double[] {0.1, 0.2, 0.3}, new double[] {0.4, 0.5, 0.6}, 0, "epoch-0000.zip", 0, Double.NaN,
-                null, 0, false, false, List.of(), Map.of("arch", "small"));
+                null, 0, false, false, List.of(), Map.of("dataset", "pets", "seed", "42"));
     }
 
     @Test
@@ -39,11 +40,13 @@ class TrainingCheckpointTest {
         assertEquals(state.data(), read.data());
         assertEquals(state.stats(), read.stats());
         assertTrue(Double.isNaN(read.bestValidationAccuracy()));
-        assertEquals(state.metadata(), read.metadata());
+        assertEquals(List.copyOf(state.provenance().keySet()), List.copyOf(read.provenance().keySet()));
+        assertEquals(state.provenance(), read.provenance());
+        assertEquals(state.spec(), read.spec());
         assertEquals(state.lastModelFile(), read.lastModelFile());
 
         EpochRecord epoch = new EpochRecord(1, 0.05, 1.25, Double.NaN, 0.5, 3.5);
-        TrainingCheckpoint later = new TrainingCheckpoint(state.config(), state.data(), state.statsMean(),
+        TrainingCheckpoint later = new TrainingCheckpoint(state.spec(), state.config(), state.data(), state.statsMean(),
                 state.statsStd(), 1, "epoch-0000.zip", 1, 0.5, "epoch-0000.zip", 0, true, false, List.of(epoch),
                 Map.of());
         later.write(dir);
