@@ -45,7 +45,7 @@ final class DataInspectCommand implements Callable<Integer> {
 
     @Option(names = "--resize", paramLabel = "HxW", converter = ImageSizeConverter.class,
             description = "Resize every image to this size, e.g. 32x32 (default: all images must have one size).")
-    int[] resize;
+    ImageSize resize;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Decoding threads; 0 uses every core (default: ${DEFAULT-VALUE}).")
@@ -55,8 +55,8 @@ final class DataInspectCommand implements Callable<Integer> {
     public Integer call() {
         ReadOptions options;
         try {
-            options = new ReadOptions(validFraction, seed, skipCorrupt, resize == null ? 0 : resize[0],
-                    resize == null ? 0 : resize[1], threads);
+            options = new ReadOptions(validFraction, seed, skipCorrupt, resize == null ? 0 : resize.height(),
+                    resize == null ? 0 : resize.width(), threads);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -71,17 +71,21 @@ final class DataInspectCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses "HxW" (e.g. "32x32") into {height, width}. */
-    static final class ImageSizeConverter implements CommandLine.ITypeConverter<int[]> {
+    /** An image size given on the command line as "HxW". */
+    record ImageSize(int height, int width) {
+    }
+
+    /** Parses "HxW" (e.g. "32x32"). */
+    static final class ImageSizeConverter implements CommandLine.ITypeConverter<ImageSize> {
         @Override
-        public int[] convert(String value) {
+        public ImageSize convert(String value) {
             String[] parts = value.toLowerCase(Locale.ROOT).split("x");
             try {
                 if (parts.length == 2) {
                     int h = Integer.parseInt(parts[0].strip());
                     int w = Integer.parseInt(parts[1].strip());
                     if (h > 0 && w > 0) {
-                        return new int[] {h, w};
+                        return new ImageSize(h, w);
                     }
                 }
             } catch (NumberFormatException e) {

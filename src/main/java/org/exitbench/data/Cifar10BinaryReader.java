@@ -116,6 +116,9 @@ final class Cifar10BinaryReader {
 
         void append(Path file, List<String> classNames) {
             byte[] raw = readAll(file);
+            if (raw.length % RECORD != 0 || count + raw.length / RECORD > labels.length) {
+                throw new DatasetException(file, "changed while it was being read; read the dataset again");
+            }
             for (int r = 0; r < raw.length / RECORD; r++) {
                 int label = raw[r * RECORD] & 0xFF;
                 if (label >= classNames.size()) {

@@ -167,8 +167,8 @@ public record DatasetSummary(String name, DatasetFormat format, Path root, int c
         for (String className : classNames) {
             nameWidth = Math.max(nameWidth, className.length());
         }
-        int numberWidth = Math.max(6, Integer.toString(total()).length() + 1);
-        String row = "%-" + nameWidth + "s" + ("%" + numberWidth + "s").repeat(Split.values().length) + "%n";
+        int numberWidth = Math.max(7, Integer.toString(total()).length() + 2);
+        String row = "%-" + (nameWidth + 2) + "s" + ("%" + numberWidth + "s").repeat(Split.values().length) + "%n";
         out.append(String.format(Locale.ROOT, row, "class", Split.TRAIN.folderName(), Split.VALID.folderName(),
                 Split.TEST.folderName()));
         for (int c = 0; c < classNames.size(); c++) {

@@ -2,6 +2,7 @@ package org.exitbench.data;
 
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -116,7 +117,11 @@ public final class ImageDataSetIterator implements DataSetIterator {
             int dx = 0;
             boolean flip = false;
             if (augmentation.isActive()) {
-                Random random = new Random((seed * 1_000_003L + epoch) * 2_147_483_647L + position);
+                // SplittableRandom, not Random: Random's first draws from neighbouring seeds are correlated (its
+                // first nextBoolean() is the same for thousands of consecutive positions), SplittableRandom mixes
+                // the seed before its first output.
+                SplittableRandom random =
+                        new SplittableRandom((seed * 1_000_003L + epoch) * 2_147_483_647L + position);
                 int p = augmentation.cropPadding();
                 if (p > 0) {
                     dy = random.nextInt(2 * p + 1) - p;

@@ -27,7 +27,7 @@ import org.exitbench.progress.ProgressListener;
 final class ImageFolderReader {
 
     /** The image file extensions read, lower case. */
-    static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
 
     private ImageFolderReader() {
     }

@@ -119,7 +119,8 @@ public record BackboneSpec(Architecture architecture, List<Integer> widths, List
      */
     public ComputationGraphConfiguration configuration(long seed, NetworkSettings settings) {
         if (architecture == Architecture.EXTERNAL) {
-            throw new IllegalStateException("an EXTERNAL backbone cannot be rebuilt from its spec; load its model file");
+            throw new IllegalStateException(
+                    "an EXTERNAL backbone cannot be rebuilt from its spec; load its model file");
         }
         return ResNetGraphBuilder.configuration(this, seed, settings);
     }

@@ -118,7 +118,8 @@ public final class MacCounter {
         if (layer instanceof SeparableConvolution2D conv) {
             InputType.InputTypeConvolutional o = (InputType.InputTypeConvolutional) out;
             long depthwiseChannels = conv.getNIn() * conv.getDepthMultiplier();
-            return o.getHeight() * o.getWidth() * (depthwiseChannels * kernelArea(conv) + depthwiseChannels * conv.getNOut());
+            return o.getHeight() * o.getWidth()
+                    * (depthwiseChannels * kernelArea(conv) + depthwiseChannels * conv.getNOut());
         }
         if (layer instanceof Deconvolution2D conv) {
             InputType.InputTypeConvolutional i = (InputType.InputTypeConvolutional) in;

@@ -45,7 +45,8 @@ final class ResNetGraphBuilder {
                 int stride = (b == 1 && s > 1) ? 2 : 1;
                 String output = b == blocks.get(s - 1) ? BackboneVertices.stage(s)
                         : BackboneVertices.blockOutput(s, b);
-                basicBlock(graph, format, BackboneVertices.blockPrefix(s, b), previous, output, channels, width, stride);
+                basicBlock(graph, format, BackboneVertices.blockPrefix(s, b), previous, output, channels, width,
+                        stride);
                 previous = output;
                 channels = width;
             }

@@ -15,7 +15,6 @@ import java.util.Objects;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -51,8 +50,8 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
                     + spec.numClasses() + " classes");
         }
         if (stats.channels() != spec.inputChannels()) {
-            throw new IllegalArgumentException("normalisation has " + stats.channels() + " channels, the backbone takes "
-                    + spec.inputChannels());
+            throw new IllegalArgumentException("normalisation has " + stats.channels()
+                    + " channels, the backbone takes " + spec.inputChannels());
         }
         checkGraphMatchesSpec(graph, spec);
         exitPoints.validate(graph.getConfiguration(), spec.inputType(inputFormat(graph)));
@@ -146,11 +145,12 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
                     + conf.getNetworkInputs() + " and outputs " + conf.getNetworkOutputs());
         }
         String output = conf.getNetworkOutputs().get(0);
-        if (conf.getVertices().get(output) instanceof LayerVertex lv
-                && lv.getLayerConf().getLayer() instanceof FeedForwardLayer head
-                && head.getNOut() != spec.numClasses()) {
-            throw new IllegalArgumentException("the graph's output '" + output + "' has " + head.getNOut()
-                    + " units, the spec says " + spec.numClasses() + " classes");
+        InputType produced = new GraphTopology(conf).activationTypes(spec.inputType(inputFormat(graph))).get(output);
+        // DL4J reports size 0 for parameter-free heads such as LossLayer; those are checked when first run.
+        if (!(produced instanceof InputType.InputTypeFeedForward ff)
+                || ff.getSize() != 0 && ff.getSize() != spec.numClasses()) {
+            throw new IllegalArgumentException("the graph's output '" + output + "' gives " + produced
+                    + ", the spec says " + spec.numClasses() + " classes");
         }
         for (String name : new GraphTopology(conf).order()) {
             if (conf.getVertices().get(name) instanceof LayerVertex lv

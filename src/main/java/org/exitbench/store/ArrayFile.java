@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32C;
 
 /**
@@ -138,24 +140,22 @@ public final class ArrayFile {
      *                        too long, or its checksum does not match
      */
     public static float[] readFloats(Path file) {
-        try (FileChannel channel = open(file)) {
-            Header header = readHeader(file, channel);
-            requireType(file, header, ElementType.FLOAT32);
-            float[] values = new float[toIntCount(file, header)];
-            readPayload(file, channel, header, (buffer, from, count) -> buffer.asFloatBuffer().get(values, from, count));
-            return values;
-        } catch (IOException e) {
-            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
-        }
+        return read(file, ElementType.FLOAT32, float[]::new,
+                values -> (buffer, from, count) -> buffer.asFloatBuffer().get(values, from, count));
     }
 
     /** Reads and checks a file of int32 values; see {@link #readFloats(Path)}. */
     public static int[] readInts(Path file) {
+        return read(file, ElementType.INT32, int[]::new,
+                values -> (buffer, from, count) -> buffer.asIntBuffer().get(values, from, count));
+    }
+
+    private static <A> A read(Path file, ElementType type, IntFunction<A> allocate, Function<A, BlockCopy> drainInto) {
         try (FileChannel channel = open(file)) {
             Header header = readHeader(file, channel);
-            requireType(file, header, ElementType.INT32);
-            int[] values = new int[toIntCount(file, header)];
-            readPayload(file, channel, header, (buffer, from, count) -> buffer.asIntBuffer().get(values, from, count));
+            requireType(file, header, type);
+            A values = allocate.apply(toIntCount(file, header));
+            readPayload(file, channel, header, drainInto.apply(values));
             return values;
         } catch (IOException e) {
             throw new StoreException(file, "could not be read: " + e.getMessage(), e);
@@ -269,8 +269,9 @@ public final class ArrayFile {
             throw new StoreException(file, "has a corrupt header (header checksum mismatch)");
         }
         if (version != FORMAT_VERSION) {
-            throw new StoreException(file, "has array format version " + version + "; this version of Exitbench reads "
-                    + "version " + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer Exitbench)" : ""));
+            throw new StoreException(file, "has array format version " + version + "; this version of Exitbench "
+                    + "reads version " + FORMAT_VERSION
+                    + (version > FORMAT_VERSION ? " (written by a newer Exitbench)" : ""));
         }
         ElementType type = ElementType.ofCode(typeCode);
         if (type == null) {

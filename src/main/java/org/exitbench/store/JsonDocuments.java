@@ -106,15 +106,7 @@ public final class JsonDocuments {
      *                        version, or does not fit {@code recordType}
      */
     public static <T> T read(Path file, DocumentType type, Class<T> recordType) {
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new StoreException(file, "is missing", e);
-        } catch (IOException e) {
-            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
-        }
-        return fromBytes(content, file, type, recordType);
+        return fromBytes(readBytes(file), file, type, recordType);
     }
 
     /**
@@ -124,17 +116,7 @@ public final class JsonDocuments {
      * @param source  the file to name in error messages
      */
     public static <T> T fromBytes(byte[] content, Path source, DocumentType type, Class<T> recordType) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(content);
-        } catch (JsonProcessingException e) {
-            throw new StoreException(source, "is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new StoreException(source, "could not be read: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new StoreException(source, "is not a JSON object");
-        }
+        JsonNode root = parseObject(content, source);
         int version = checkHeader(root, source, type);
         ObjectNode body = ((ObjectNode) root).deepCopy();
         body.remove(FORMAT_FIELD);
@@ -147,7 +129,56 @@ public final class JsonDocuments {
         }
     }
 
+    /**
+     * Reads only a document's version, without checking it against the supported range, so that a caller can treat
+     * a document of another version as outdated (e.g. rebuild a cache) rather than as an error.
+     *
+     * @throws StoreException when the file is missing, not JSON, or another kind of document
+     */
+    public static int peekVersion(Path file, DocumentType type) {
+        return formatVersion(parseObject(readBytes(file), file), file, type);
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new StoreException(file, "is missing", e);
+        } catch (IOException e) {
+            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parseObject(byte[] content, Path source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new StoreException(source, "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException(source, "could not be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new StoreException(source, "is not a JSON object");
+        }
+        return root;
+    }
+
     private static int checkHeader(JsonNode root, Path source, DocumentType type) {
+        int version = formatVersion(root, source, type);
+        if (version > type.current()) {
+            throw new StoreException(source, "was written by a newer Exitbench (" + type.format() + " version "
+                    + version + "); this version reads up to version " + type.current());
+        }
+        if (version < type.oldestReadable()) {
+            throw new StoreException(source, "has the old " + type.format() + " version " + version
+                    + ", which this Exitbench no longer reads (oldest readable: " + type.oldestReadable() + ")");
+        }
+        return version;
+    }
+
+    /** Checks the document's kind and returns its version, whatever that is. */
+    private static int formatVersion(JsonNode root, Path source, DocumentType type) {
         JsonNode format = root.get(FORMAT_FIELD);
         if (format == null || !format.isTextual()) {
             throw new StoreException(source, "has no \"" + FORMAT_FIELD + "\" field; expected a " + type.format()
@@ -160,15 +191,6 @@ public final class JsonDocuments {
         if (versionNode == null || !versionNode.canConvertToInt() || !versionNode.isIntegralNumber()) {
             throw new StoreException(source, "has no integer \"" + VERSION_FIELD + "\" field");
         }
-        int version = versionNode.asInt();
-        if (version > type.current()) {
-            throw new StoreException(source, "was written by a newer Exitbench (" + type.format() + " version "
-                    + version + "); this version reads up to version " + type.current());
-        }
-        if (version < type.oldestReadable()) {
-            throw new StoreException(source, "has the old " + type.format() + " version " + version
-                    + ", which this Exitbench no longer reads (oldest readable: " + type.oldestReadable() + ")");
-        }
-        return version;
+        return versionNode.asInt();
     }
 }

@@ -60,7 +60,8 @@ class BackboneFileTest {
         BackboneFile.save(backbone, file);
         TrainedBackbone loaded = BackboneFile.load(file);
         assertEquals(backbone.graph().outputSingle(probe), loaded.graph().outputSingle(probe));
-        assertEquals(backbone.graph().getUpdater().getStateViewArray(), loaded.graph().getUpdater().getStateViewArray());
+        assertEquals(backbone.graph().getUpdater().getStateViewArray(),
+                loaded.graph().getUpdater().getStateViewArray());
         assertEquals(backbone.spec(), loaded.spec());
         assertEquals(backbone.classNames(), loaded.classNames());
         assertEquals(backbone.stats(), loaded.stats());
