@@ -5,6 +5,7 @@ import org.exitbench.data.ChannelStats;
 import org.exitbench.data.ImageDataSetIterator;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +27,18 @@ public final class AccuracyEvaluator {
      */
     public static double accuracy(ComputationGraph graph, ImageDataset split, ChannelStats stats, int batchSize,
                                   CancellationToken cancel) {
+        return accuracy(graph, split, stats, batchSize, "Measuring accuracy", ProgressListener.NONE, cancel);
+    }
+
+    /**
+     * Like {@link #accuracy(ComputationGraph, ImageDataset, ChannelStats, int, CancellationToken)}, reporting
+     * the images classified so far.
+     *
+     * @param message  the progress message, e.g. "Measuring test accuracy"
+     * @param progress receives one report per batch
+     */
+    public static double accuracy(ComputationGraph graph, ImageDataset split, ChannelStats stats, int batchSize,
+                                  String message, ProgressListener progress, CancellationToken cancel) {
         if (split.size() == 0) {
             return Double.NaN;
         }
@@ -43,6 +56,7 @@ public final class AccuracyEvaluator {
                 }
             }
             offset += predicted.length;
+            progress.report(message, offset, split.size());
         }
         return (double) correct / split.size();
     }
