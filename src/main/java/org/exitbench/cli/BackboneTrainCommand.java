@@ -186,6 +186,7 @@ final class BackboneTrainCommand implements Callable<Integer> {
             BackboneTrainingConfig config = resume ? null : config();
             checkOutputs(checkpoints);
             Dataset dataset = readData(reading);
+            bar.restartClock();
             BackboneTrainer trainer = new BackboneTrainer(event -> {
                 bar.onProgress(event);
                 observer.onProgress(event);

@@ -56,6 +56,11 @@ final class TrainingProgressLine implements BackboneTrainingListener {
                 accuracy(event.trainAccuracy()), event.imagesPerSecond(), duration(event.etaSeconds())));
     }
 
+    /** Starts timing the first epoch now, so that the time spent reading the data does not count. */
+    synchronized void restartClock() {
+        epochStart = System.nanoTime();
+    }
+
     /** Ends the current line, if any, so that what follows starts on a line of its own. */
     synchronized void endLine() {
         if (lastLength > 0) {
