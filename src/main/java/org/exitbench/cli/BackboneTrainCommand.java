@@ -358,17 +358,18 @@ final class BackboneTrainCommand implements Callable<Integer> {
     }
 
     private String cancelledMessage(Path checkpoints) {
-        String kept;
+        Optional<TrainingCheckpoint> kept;
         try {
-            kept = TrainingCheckpoint.read(checkpoints)
-                    .map(c -> "the checkpoint after epoch " + c.completedEpochs() + " of " + c.config().epochs()
-                            + " is kept in " + checkpoints)
-                    .orElse("no checkpoint was written yet");
+            kept = TrainingCheckpoint.read(checkpoints);
         } catch (TrainingCheckpointException e) {
-            kept = e.getMessage();
+            return "Cancelled; " + e.getMessage();
         }
-        return "Cancelled: " + kept + ". To continue, run the same command with --resume"
-                + (resume ? "" : " (and the same --data" + (limitPerClass == null ? "" : " and --limit-per-class")
-                + ")") + ".";
+        if (kept.isEmpty()) {
+            return "Cancelled before training started; nothing was written.";
+        }
+        return "Cancelled: the checkpoint after epoch " + kept.get().completedEpochs() + " of "
+                + kept.get().config().epochs() + " is kept in " + checkpoints + ". To continue, run the same command"
+                + " with --resume" + (resume ? "" : " (and the same --data" + (limitPerClass == null ? ""
+                : " and --limit-per-class") + ")") + ".";
     }
 }
