@@ -7,12 +7,14 @@ ResNet 16/32/64 x 1 block, both on 3x32x32 inputs with 10 classes -- and measure
   train_b64   forward, cross-entropy, backward and an Adam step on a batch of 64 (images/s)
   infer_b256  feature extraction on a batch of 256: the default exits' maps, global-average pooled, plus the
               logits, in eval mode under torch.inference_mode (images/s)
-  infer_b1    the same for a single image (images/s = 1000 / median milliseconds)
+  infer_b1    the same for a single image (images/s)
 
-and, for information only, the two inference figures with batch-norm folded into the convolutions
-(torch.fx.experimental.optimization.fuse), which is what the DL4J side does for a frozen backbone.
+as variant "eager" (plain PyTorch, the reference), and for information the inference figures with batch-norm
+folded into the convolutions by torch.fx.experimental.optimization.fuse (variant "fx-folded"), which is what the
+DL4J side does for a frozen backbone.
 
-Every figure is timed by the wall clock and by the process CPU clock; the CPU figure is steadier on a shared
+Timing protocol (the same as PeerBenchmark.java): blocks of at least 0.5 s after a warm-up, the best block kept,
+by the wall clock and by process CPU time; the CPU figure ignores time spent waiting for a core on a shared
 machine. Results go to stdout and, with --json, to a file that bench/pytorch/compare_peer.py reads.
 
 Needs Debian's PyTorch: `apt-get install python3-torch` (1.13), run with /usr/bin/python3 (a pyenv or venv
@@ -22,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 
@@ -156,41 +157,34 @@ def describe(name, net):
             "macs": count_macs(net)}
 
 
-def cpu_seconds():
-    return time.process_time()
+BLOCK_SECONDS = 0.5
 
 
-def throughput(seconds, operation, images):
-    """Runs operation until `seconds` have passed (at least 3 times); returns (wall, cpu) images per second."""
-    wall0, cpu0 = time.perf_counter(), cpu_seconds()
-    end = wall0 + seconds
-    count = 0
-    while count < 3 or time.perf_counter() < end:
-        operation()
-        count += 1
-    wall, cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
-    return count * images / wall, count * images / max(cpu, 1e-9)
-
-
-def latency(seconds, operation):
-    """Median single-image wall time turned into images/s, and images per process CPU second."""
-    for _ in range(5):
-        operation()
-    samples = []
-    cpu0 = cpu_seconds()
+def measure(seconds, images_per_operation, operation):
+    """Runs operation in blocks of at least BLOCK_SECONDS (at least one operation each) until `seconds` have
+    passed and at least three blocks were run; returns the best block's images/s by the wall clock and by process
+    CPU time -- the protocol of PeerBenchmark.measure on the DL4J side."""
     end = time.perf_counter() + seconds
-    while len(samples) < 10 or time.perf_counter() < end:
-        start = time.perf_counter()
-        operation()
-        samples.append(time.perf_counter() - start)
-    cpu = cpu_seconds() - cpu0
-    return 1.0 / statistics.median(samples), len(samples) / max(cpu, 1e-9)
+    best_wall = best_cpu = 0.0
+    blocks = 0
+    while blocks < 3 or time.perf_counter() < end:
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        block_end = wall0 + BLOCK_SECONDS
+        count = 0
+        while count == 0 or time.perf_counter() < block_end:
+            operation()
+            count += 1
+        images = count * images_per_operation
+        best_wall = max(best_wall, images / (time.perf_counter() - wall0))
+        best_cpu = max(best_cpu, images / max(time.process_time() - cpu0, 1e-9))
+        blocks += 1
+    return best_wall, best_cpu
 
 
-def measure(name, seconds):
+def measure_network(name, seconds):
+    """Figures of one network: list of (figure, variant, wall img/s, cpu img/s)."""
     net = build(name)
-    results = {}
-    # Training: random images, fixed labels, as the DL4J side.
+    rows = []
     generator = torch.Generator().manual_seed(64)
     x = torch.rand(64, 3, 32, 32, generator=generator)
     y = torch.randint(0, 10, (64,), generator=generator)
@@ -204,36 +198,44 @@ def measure(name, seconds):
         optimiser.step()
 
     step()
-    results["train_b64"] = throughput(seconds, step, 64)
+    rows.append(("train_b64", "eager") + measure(seconds, 64, step))
 
     net.eval()
     extractor = FeatureModule(net).eval()
-    folded = None
+    variants = [("eager", extractor)]
     try:
         from torch.fx.experimental.optimization import fuse
-        folded = fuse(extractor)
+        variants.append(("fx-folded", fuse(extractor)))
     except Exception as e:  # informational figure only
         print("note: torch.fx fuse failed (" + str(e) + "); no folded figures", file=sys.stderr)
     for batch in (256, 1):
         xb = torch.rand(batch, 3, 32, 32, generator=generator)
-        for label, module in (("", extractor), ("_folded", folded)):
-            if module is None:
-                continue
+        for variant, module in variants:
 
             def infer(module=module, xb=xb):
                 with torch.inference_mode():
                     module(xb)
 
             infer()
-            key = "infer_b%d%s" % (batch, label)
-            results[key] = throughput(seconds, infer, batch) if batch > 1 else latency(seconds, infer)
-    return results
+            rows.append(("infer_b%d" % batch, variant) + measure(seconds, batch, infer))
+    return rows
+
+
+def blas_library():
+    """The BLAS shared library this process loaded: Debian's reference BLAS makes PyTorch's small-batch paths
+    (batch-1 convolutions, the dense head) many times slower than OpenBLAS would."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+        return ", ".join(paths) or "none found"
+    except OSError:
+        return "unknown"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
-    parser.add_argument("--seconds", type=float, default=3.0, help="time per figure after warm-up (default 3)")
+    parser.add_argument("--seconds", type=float, default=4.0, help="time per figure after warm-up (default 4)")
     parser.add_argument("--networks", default="resnet18,small", help="comma-separated: resnet18, small")
     parser.add_argument("--describe", action="store_true", help="print parameter and MAC counts only")
     parser.add_argument("--json", help="write the results to this file")
@@ -246,16 +248,20 @@ def main():
             sys.exit("unknown network " + n + "; known: " + ", ".join(NETWORKS))
     report = {"engine": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(),
               "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "python": platform.python_version(),
-              "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(), "networks": []}
+              "cpus": os.cpu_count(), "blas": blas_library(), "loadavg_start": os.getloadavg(), "networks": []}
+    if "openblas" not in report["blas"].lower():
+        print("warning: PyTorch runs on the reference BLAS (" + report["blas"] + "); its batch-1 figures are then "
+              "far below what OpenBLAS gives (apt-get install libopenblas0-openmp)", file=sys.stderr)
     for name in names:
         entry = describe(name, build(name))
         print("pytorch %-8s params %d trainable, %d with BN running statistics; %d MACs"
               % (name, entry["params_trainable"], entry["params_total"], entry["macs"]), flush=True)
         if not args.describe:
-            figures = measure(name, args.seconds)
-            entry["figures"] = {k: {"wall": w, "cpu": c} for k, (w, c) in figures.items()}
-            for k, (w, c) in figures.items():
-                print("pytorch %-8s %-18s %10.1f img/s   (%.1f img per CPU s)" % (name, k, w, c), flush=True)
+            rows = measure_network(name, args.seconds)
+            entry["figures"] = [{"figure": f, "variant": v, "wall": w, "cpu": c} for f, v, w, c in rows]
+            for f, v, w, c in rows:
+                print("pytorch %-8s %-13s %-11s %10.1f img/s   (%.1f img per CPU s)" % (name, v, f, w, c),
+                      flush=True)
         report["networks"].append(entry)
     report["loadavg_end"] = os.getloadavg()
     if args.json:

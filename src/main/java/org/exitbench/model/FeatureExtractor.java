@@ -159,6 +159,11 @@ public final class FeatureExtractor {
         return logitsKind;
     }
 
+    /** @return the graph run per batch (folded backbone plus pooling and logits outputs), for checks in tests */
+    ComputationGraph extractionGraph() {
+        return extraction;
+    }
+
     /** @return the pooling applied at every exit */
     public FeaturePooling pooling() {
         return pooling;
