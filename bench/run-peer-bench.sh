@@ -68,7 +68,7 @@ torch_cmd=(env LD_LIBRARY_PATH="${blas_dir}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 # Runs the DL4J benchmark with its log (DL4J's INFO lines) in a file, shown only when it fails.
 run_dl4j() {
     local log="$1"; shift
-    if ! "${java_cmd[@]}" "$@" 2>"$log" | grep '^dl4j'; then
+    if ! "${java_cmd[@]}" "$@" 2>"$log" | grep --line-buffered '^dl4j'; then
         echo "the DL4J benchmark failed; the end of $log:" >&2
         tail -n 25 "$log" >&2
         exit 1

@@ -129,7 +129,10 @@ public final class BatchNormFolding {
             if (vertex instanceof LayerVertex lv && isPlainConvolution(lv.getLayerConf().getLayer())) {
                 FoldedConvolution fold = chain(name, conf, consumers, kept);
                 merged.addAll(fold.mergedVertices());
-                ConvolutionLayer layer = (ConvolutionLayer) lv.getLayerConf().getLayer().clone();
+                ConvolutionLayer original = (ConvolutionLayer) lv.getLayerConf().getLayer();
+                boolean nhwc = toNhwc || original.getCnn2dDataFormat() == CNN2DFormat.NHWC;
+                // In NHWC, the convolution that skips DL4J's throw-away NCHW copy of its input.
+                ConvolutionLayer layer = nhwc ? ChannelsLastConvolutionLayer.of(original) : original.clone();
                 layer.setHasBias(true);
                 layer.setActivationFn(fold.activation());
                 InputPreProcessor pre = lv.getPreProcessor() == null ? null : lv.getPreProcessor().clone();
@@ -215,9 +218,12 @@ public final class BatchNormFolding {
         }
     }
 
-    /** A 2-D convolution of DL4J's own class; subclasses (1-D, depthwise, separable, …) differ in their weights. */
+    /**
+     * A 2-D convolution of DL4J's own class or Exitbench's channels-last one; DL4J's subclasses (1-D, depthwise,
+     * separable, …) differ in their weights.
+     */
     private static boolean isPlainConvolution(Layer layer) {
-        return layer.getClass() == ConvolutionLayer.class;
+        return layer.getClass() == ConvolutionLayer.class || layer.getClass() == ChannelsLastConvolutionLayer.class;
     }
 
     /**

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -24,6 +26,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       in front), so the layout is invisible to callers.</li>
  *   <li>{@code CacheMode.DEVICE}: without an activation cache DL4J's convolution layers run their forward pass a
  *       second time during backpropagation.</li>
+ *   <li>{@link LayerImplementation#CHANNELS_LAST}: batch statistics and their gradients as matrix–vector
+ *       products ({@link ChannelsLastBatchNormalization}) instead of DL4J's per-channel reductions, and NHWC
+ *       convolutions without DL4J's throw-away NCHW copy of their input ({@link ChannelsLastConvolutionLayer}).</li>
  *   <li>workspaces enabled (disabling them cuts inference to 0.2–0.5×); float32 (half precision is 70–240×
  *       slower on CPU with NaN losses).</li>
  * </ul>
@@ -34,10 +39,22 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param cacheMode              DL4J's activation cache during training
  * @param updater                the optimiser, with its learning rate or schedule
  * @param weightDecay            decoupled weight decay coefficient (DL4J {@code weightDecay}); 0 for none
+ * @param layers                 which convolution and batch-norm layer implementations the backbones get
  */
 public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWorkspaceMode,
                               WorkspaceMode inferenceWorkspaceMode, CacheMode cacheMode, IUpdater updater,
-                              double weightDecay) {
+                              double weightDecay, LayerImplementation layers) {
+
+    /** The convolution and batch-norm layers a backbone can be built with; both compute the same function. */
+    public enum LayerImplementation {
+        /** DL4J's own layers, with their oneDNN helpers. */
+        DL4J,
+        /**
+         * {@link ChannelsLastConvolutionLayer} and {@link ChannelsLastBatchNormalization}: DL4J's layers with faster
+         * paths for NHWC activations (and, for batch-norm, dense ones); in NCHW the convolution is DL4J's.
+         */
+        CHANNELS_LAST
+    }
 
     public NetworkSettings {
         Objects.requireNonNull(dataFormat, "dataFormat");
@@ -45,30 +62,68 @@ public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWork
         Objects.requireNonNull(inferenceWorkspaceMode, "inferenceWorkspaceMode");
         Objects.requireNonNull(cacheMode, "cacheMode");
         Objects.requireNonNull(updater, "updater");
+        Objects.requireNonNull(layers, "layers");
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, was " + weightDecay);
         }
     }
 
-    /** NHWC, workspaces on, activation cache on, Adam with learning rate 1e-3, no weight decay. */
+    /** Settings with the {@link LayerImplementation#CHANNELS_LAST} layers. */
+    public NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWorkspaceMode,
+                           WorkspaceMode inferenceWorkspaceMode, CacheMode cacheMode, IUpdater updater,
+                           double weightDecay) {
+        this(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater, weightDecay,
+                LayerImplementation.CHANNELS_LAST);
+    }
+
+    /**
+     * NHWC, workspaces on, activation cache on, channels-last layers, Adam with learning rate 1e-3, no weight
+     * decay.
+     */
     public static NetworkSettings defaults() {
         return new NetworkSettings(CNN2DFormat.NHWC, WorkspaceMode.ENABLED, WorkspaceMode.ENABLED, CacheMode.DEVICE,
-                new Adam(1e-3), 0.0);
+                new Adam(1e-3), 0.0, LayerImplementation.CHANNELS_LAST);
     }
 
     public NetworkSettings withUpdater(IUpdater newUpdater) {
         return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, newUpdater,
-                weightDecay);
+                weightDecay, layers);
     }
 
     public NetworkSettings withWeightDecay(double newWeightDecay) {
         return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                newWeightDecay);
+                newWeightDecay, layers);
     }
 
     public NetworkSettings withDataFormat(CNN2DFormat newDataFormat) {
         return new NetworkSettings(newDataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                weightDecay);
+                weightDecay, layers);
+    }
+
+    public NetworkSettings withCacheMode(CacheMode newCacheMode) {
+        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, newCacheMode, updater,
+                weightDecay, layers);
+    }
+
+    public NetworkSettings withLayers(LayerImplementation newLayers) {
+        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
+                weightDecay, newLayers);
+    }
+
+    /** @return a batch-norm layer configuration of the chosen implementation, in this layout */
+    public BatchNormalization batchNormLayer() {
+        return layers == LayerImplementation.CHANNELS_LAST ? ChannelsLastBatchNormalization.of(dataFormat)
+                : new BatchNormalization.Builder().dataFormat(dataFormat).build();
+    }
+
+    /**
+     * @param builder a convolution's settings; its data format is set to this layout
+     * @return the convolution layer configuration of the chosen implementation
+     */
+    public ConvolutionLayer convolutionLayer(ConvolutionLayer.Builder builder) {
+        builder.dataFormat(dataFormat);
+        return layers == LayerImplementation.CHANNELS_LAST && dataFormat == CNN2DFormat.NHWC
+                ? new ChannelsLastConvolutionLayer(builder) : builder.build();
     }
 
     /**
