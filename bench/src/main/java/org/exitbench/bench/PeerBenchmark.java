@@ -15,7 +15,6 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.exitbench.data.ChannelStats;
@@ -26,11 +25,11 @@ import org.exitbench.model.FeatureExtractor;
 import org.exitbench.model.FeaturePooling;
 import org.exitbench.model.MacCounter;
 import org.exitbench.model.NetworkSettings;
+import org.exitbench.model.NetworkSettings.LayerImplementation;
 import org.exitbench.model.TrainedBackbone;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The DL4J side of the peer benchmark against PyTorch (bench/run-peer-bench.sh, bench/pytorch/peer_bench.py):
@@ -45,8 +44,11 @@ import org.nd4j.linalg.learning.config.Adam;
  *
  * <p>Variants: {@code tuned} is what Exitbench uses ({@link NetworkSettings#defaults()} for training,
  * {@link FeatureExtractor} for inference); {@code baseline} is the configuration before issue 9 (NCHW, no
- * activation cache, and extraction on the unfolded graph with the feature maps copied to the heap and averaged
- * in Java). {@code --levers} adds one variant per lever for the tuning table in docs/performance.md.
+ * activation cache, DL4J's own layers, and extraction on the unfolded graph with the feature maps copied to the
+ * heap and averaged in Java). {@code --levers} adds the steps between them for the tuning table in
+ * docs/performance.md: {@code nchw-cache} (activation cache), {@code nhwc} (NHWC layout), {@code nhwc-cache}
+ * (both, DL4J's layers), {@code folded-nchw} (batch-norm folded, NCHW, host pooling) and {@code unfolded-nhwc}
+ * (NHWC, not folded, host pooling).
  *
  * <p>Threads are set by {@code OMP_NUM_THREADS} before the JVM starts (ND4J reads it once, for its own loops and
  * for oneDNN's OpenMP pool); the run stops when ND4J's thread count differs from {@code --threads}.
@@ -80,7 +82,8 @@ public final class PeerBenchmark {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--networks" -> networks = List.of(args[++i].split(","));
                 case "--variants" -> variants = new ArrayList<>(List.of(args[++i].split(",")));
-                case "--levers" -> variants.addAll(List.of("nchw-cache", "nhwc", "folded-nchw", "unfolded-nhwc"));
+                case "--levers" -> variants.addAll(List.of("nchw-cache", "nhwc", "nhwc-cache", "folded-nchw",
+                        "unfolded-nhwc"));
                 case "--describe" -> describeOnly = true;
                 case "--json" -> json = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --threads N,"
@@ -151,14 +154,13 @@ public final class PeerBenchmark {
 
     /** The training settings of a variant; null for the variants that only change inference. */
     private static NetworkSettings trainingSettings(String variant) {
-        NetworkSettings nchwNoCache = new NetworkSettings(CNN2DFormat.NCHW, WorkspaceMode.ENABLED,
-                WorkspaceMode.ENABLED, CacheMode.NONE, new Adam(1e-3), 0);
+        NetworkSettings dl4jLayers = NetworkSettings.defaults().withLayers(LayerImplementation.DL4J);
         return switch (variant) {
-            case "baseline" -> nchwNoCache;
+            case "baseline" -> dl4jLayers.withDataFormat(CNN2DFormat.NCHW).withCacheMode(CacheMode.NONE);
+            case "nchw-cache" -> dl4jLayers.withDataFormat(CNN2DFormat.NCHW);
+            case "nhwc" -> dl4jLayers.withCacheMode(CacheMode.NONE);
+            case "nhwc-cache" -> dl4jLayers;
             case "tuned" -> NetworkSettings.defaults();
-            case "nchw-cache" -> new NetworkSettings(CNN2DFormat.NCHW, WorkspaceMode.ENABLED, WorkspaceMode.ENABLED,
-                    CacheMode.DEVICE, new Adam(1e-3), 0);
-            case "nhwc" -> nchwNoCache.withDataFormat(CNN2DFormat.NHWC);
             case "folded-nchw", "unfolded-nhwc" -> null;
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
@@ -188,21 +190,23 @@ public final class PeerBenchmark {
     }
 
     private static Extraction extraction(BackboneSpec spec, String variant) {
+        NetworkSettings dl4jLayers = NetworkSettings.defaults().withLayers(LayerImplementation.DL4J);
         return switch (variant) {
-            case "baseline", "nchw-cache" -> new UnfoldedExtraction(backbone(spec, CNN2DFormat.NCHW));
-            case "unfolded-nhwc", "nhwc" -> new UnfoldedExtraction(backbone(spec, CNN2DFormat.NHWC));
-            case "folded-nchw" -> foldedNchw(backbone(spec, CNN2DFormat.NCHW));
+            case "baseline", "nchw-cache" -> new UnfoldedExtraction(backbone(spec,
+                    dl4jLayers.withDataFormat(CNN2DFormat.NCHW)));
+            case "nhwc", "nhwc-cache", "unfolded-nhwc" -> new UnfoldedExtraction(backbone(spec, dl4jLayers));
+            case "folded-nchw" -> foldedNchw(backbone(spec, dl4jLayers.withDataFormat(CNN2DFormat.NCHW)));
             case "tuned" -> {
-                FeatureExtractor extractor = new FeatureExtractor(backbone(spec, NetworkSettings.defaults()
-                        .dataFormat()), FeaturePooling.GLOBAL_AVERAGE, FeatureExtractor.DEFAULT_BATCH_SIZE);
+                FeatureExtractor extractor = new FeatureExtractor(backbone(spec, NetworkSettings.defaults()),
+                        FeaturePooling.GLOBAL_AVERAGE, FeatureExtractor.DEFAULT_BATCH_SIZE);
                 yield extractor::extractBatch;
             }
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
     }
 
-    private static TrainedBackbone backbone(BackboneSpec spec, CNN2DFormat layout) {
-        ComputationGraph graph = spec.build(SEED, NetworkSettings.defaults().withDataFormat(layout));
+    private static TrainedBackbone backbone(BackboneSpec spec, NetworkSettings settings) {
+        ComputationGraph graph = spec.build(SEED, settings);
         List<String> classes = new ArrayList<>();
         for (int c = 0; c < spec.numClasses(); c++) {
             classes.add("class" + c);
