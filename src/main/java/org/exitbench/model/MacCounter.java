@@ -126,7 +126,7 @@ public final class MacCounter {
             InputType.InputTypeConvolutional i = (InputType.InputTypeConvolutional) in;
             return i.getHeight() * i.getWidth() * conv.getNIn() * conv.getNOut() * kernelArea(conv);
         }
-        if (layer.getClass() == ConvolutionLayer.class) {
+        if (layer.getClass() == ConvolutionLayer.class || layer instanceof ChannelsLastConvolutionLayer) {
             ConvolutionLayer conv = (ConvolutionLayer) layer;
             InputType.InputTypeConvolutional o = (InputType.InputTypeConvolutional) out;
             return o.getHeight() * o.getWidth() * conv.getNOut() * kernelArea(conv) * conv.getNIn();
