@@ -12,7 +12,9 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -25,11 +27,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * before calling oneDNN, and its batch-norm backward asks oneDNN for one term only and computes the others with
  * about ten more passes over the activation (broadcasts and per-channel reductions). On ResNet-18 that made
  * batch-norm about a quarter of a training step (docs/performance.md). For an activation viewed as an
- * M×C matrix X (M = batch × height × width, channels last, as in NHWC), with a row of ones 1:
+ * M×C matrix X (M = batch × height × width, channels last, as in NHWC), with a column of M ones 1:
  * <ul>
- *   <li>forward: sums = 1·X and sums of squares = 1·(X∘X), so mean = sums / M and the biased variance
+ *   <li>forward: sums = Xᵀ·1 and sums of squares = (X∘X)ᵀ·1, so mean = sums / M and the biased variance
  *       = sums of squares / M − mean²; then oneDNN normalises with them;</li>
- *   <li>backward, for the gradient G at the output: dβ = 1·G, dγ = σ⁻¹(1·(G∘X) − mean·dβ), and
+ *   <li>backward, for the gradient G at the output: dβ = Gᵀ·1, dγ = σ⁻¹((G∘X)ᵀ·1 − mean·dβ), and
  *       dX = G·a + X·b + c per channel, with a = γσ⁻¹, b = −aσ⁻¹dγ / M and c = −a·dβ / M − b·mean,
  *       which is the usual batch-norm gradient (Ioffe and Szegedy 2015) rearranged.</li>
  * </ul>
@@ -77,11 +79,10 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
         INDArray rows = asRows(x, format);
         long m = rows.size(0);
         long c = rows.size(1);
-        INDArray ones = ones(m);
-        INDArray sums = ones.mmul(rows);
+        INDArray sums = columnSums(rows);
         INDArray squares = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, m, c);
         rows.mul(rows, squares);
-        INDArray sumsOfSquares = ones.mmul(squares);
+        INDArray sumsOfSquares = columnSums(squares);
         INDArray batchMean = sums.divi(m);
         // Biased variance, as DL4J and oneDNN use for normalisation; clamped where rounding makes it negative.
         INDArray batchVar = Transforms.max(sumsOfSquares.divi(m).subi(batchMean.mul(batchMean)), 0.0, false);
@@ -109,14 +110,13 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
         INDArray g = asRows(epsilon, format);
         long m = x.size(0);
         long c = x.size(1);
-        INDArray ones = ones(m);
         INDArray mean = meanCache.reshape(1, c);
         INDArray invStd = Transforms.pow(varCache.add(eps), -0.5, false).reshape(1, c);
 
-        INDArray dBeta = ones.mmul(g);
+        INDArray dBeta = columnSums(g);
         INDArray product = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, c);
         g.mul(x, product);
-        INDArray dGamma = ones.mmul(product).subi(mean.mul(dBeta)).muli(invStd);
+        INDArray dGamma = columnSums(product).subi(mean.mul(dBeta)).muli(invStd);
 
         INDArray a = gamma.reshape(1, c).mul(invStd);
         INDArray b = a.mul(invStd).muli(dGamma).divi(-m);
@@ -164,11 +164,22 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
         return contiguous.reshape('c', x.length() / c, c);
     }
 
-    /** A row of M ones, kept between calls outside any workspace. */
+    /**
+     * The sum of each column of an M×C matrix, as a 1×C row: Xᵀ·1 as one matrix–vector product, which reads X
+     * once (a 1×M by M×C product instead makes OpenBLAS copy all of X first, several times slower).
+     */
+    private INDArray columnSums(INDArray rows) {
+        INDArray sums = Nd4j.createUninitialized(DataType.FLOAT, rows.size(1), 1);
+        Nd4j.exec(new Mmul(rows, ones(rows.size(0)), sums, 1.0, 0.0,
+                MMulTranspose.builder().transposeA(true).build()));
+        return sums.reshape(1, rows.size(1));
+    }
+
+    /** A column of M ones, kept between calls outside any workspace. */
     private INDArray ones(long m) {
         if (ones == null || ones.length() != m) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                ones = Nd4j.ones(DataType.FLOAT, 1, m);
+                ones = Nd4j.ones(DataType.FLOAT, m, 1);
             }
         }
         return ones;
