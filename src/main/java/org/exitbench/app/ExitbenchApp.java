@@ -1,25 +1,63 @@
 package org.exitbench.app;
 
+import java.nio.file.Path;
+import java.util.List;
 import javafx.application.Application;
-import javafx.geometry.Insets;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.exitbench.app.data.DataView;
+import org.exitbench.app.data.DataViewModel;
+import org.exitbench.app.data.DatasetLoader;
+import org.exitbench.app.data.FolderChooser;
+import org.exitbench.app.shell.MainWindow;
+import org.exitbench.app.shell.ShellViewModel;
+import org.exitbench.app.task.FxTaskExecutor;
+import org.exitbench.app.theme.Theme;
 
-/** The JavaFX application: one main window holding the Data, Training, Calibration and Analysis panes. */
+/**
+ * The JavaFX application: one main window holding the Data, Training, Calibration and Analysis panes.
+ *
+ * <p>At start-up it opens the dataset named by the first program argument, or else the bundled sample
+ * {@code sample-data/fashion-mnist} relative to the working directory (where {@code mvn javafx:run} runs).
+ */
 public final class ExitbenchApp extends Application {
+
+    /** The bundled sample, relative to the working directory. */
+    static final Path SAMPLE_DATA = Path.of("sample-data", "fashion-mnist");
+
+    private FxTaskExecutor executor;
 
     static void launchWith(String[] args) {
         Application.launch(ExitbenchApp.class, args);
     }
 
+    /**
+     * @param args the program arguments
+     * @return the dataset to open at start-up: the first argument, or the bundled sample
+     */
+    static Path initialDataset(List<String> args) {
+        return args.isEmpty() ? SAMPLE_DATA : Path.of(args.get(0));
+    }
+
     @Override
     public void start(Stage stage) {
-        BorderPane root = new BorderPane(new Label("Exitbench"));
-        root.setPadding(new Insets(12));
-        stage.setTitle("Exitbench");
-        stage.setScene(new Scene(root, 1280, 800));
+        executor = new FxTaskExecutor();
+        DataViewModel data = new DataViewModel(executor, DatasetLoader.READERS);
+        ShellViewModel shell = new ShellViewModel(data);
+        MainWindow window = new MainWindow(shell, new DataView(data, FolderChooser.DIALOG),
+                executor.runningTasks());
+        Scene scene = window.createScene();
+        stage.titleProperty().bind(shell.windowTitleProperty());
+        stage.getIcons().setAll(Theme.icons());
+        stage.setScene(scene);
         stage.show();
+        data.open(initialDataset(getParameters().getRaw()));
+    }
+
+    @Override
+    public void stop() {
+        if (executor != null) {
+            executor.close();
+        }
     }
 }

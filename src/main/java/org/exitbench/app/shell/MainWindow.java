@@ -1,0 +1,240 @@
+package org.exitbench.app.shell;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import javafx.collections.ObservableList;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Circle;
+import org.exitbench.app.data.DataView;
+import org.exitbench.app.task.RunningTask;
+import org.exitbench.app.theme.Theme;
+
+/**
+ * The main window's content: the top bar, the pane navigation on the left, the selected pane in the centre and
+ * the task strip at the bottom, plus the window-wide keyboard shortcuts.
+ *
+ * <p>Shortcuts: Ctrl+1 … Ctrl+4 switch panes, Ctrl+O opens a dataset, Ctrl+= and Ctrl+- make text larger and
+ * smaller, Ctrl+0 returns to the default size.
+ */
+public final class MainWindow {
+
+    private static final double WIDTH = 1280;
+    private static final double HEIGHT = 800;
+
+    private final ShellViewModel model;
+    private final DataView dataView;
+    private final BorderPane root = new BorderPane();
+    private final StackPane operatingPointSlot = new StackPane();
+    private final Map<WorkbenchPane, Node> panes = new EnumMap<>(WorkbenchPane.class);
+
+    /**
+     * @param model    the window's state
+     * @param dataView the Data pane
+     * @param tasks    the running tasks, for the task strip
+     */
+    public MainWindow(ShellViewModel model, DataView dataView, ObservableList<RunningTask> tasks) {
+        this.model = model;
+        this.dataView = dataView;
+        root.getStyleClass().add("main-window");
+        panes.put(WorkbenchPane.DATA, dataView.node());
+        for (WorkbenchPane pane : WorkbenchPane.values()) {
+            panes.computeIfAbsent(pane, p -> new PlaceholderView(p).node());
+        }
+        StackPane centre = new StackPane();
+        centre.getStyleClass().add("pane-host");
+        for (Node node : panes.values()) {
+            centre.getChildren().add(node);
+        }
+        root.setTop(topBar());
+        root.setLeft(navigation());
+        root.setCenter(centre);
+        root.setBottom(new TaskStripView(tasks).node());
+        model.selectedPaneProperty().addListener((obs, old, now) -> showOnly(now));
+        showOnly(model.selectedPaneProperty().get());
+    }
+
+    /** @return the window's root node */
+    public Node node() {
+        return root;
+    }
+
+    /**
+     * The top bar's operating-point region, for the cascade work to fill with accuracy (Δ vs backbone), compute
+     * saved and exit rates. Until a cascade exists it says so.
+     *
+     * @return the region, an empty-able {@code StackPane}
+     */
+    public StackPane operatingPointSlot() {
+        return operatingPointSlot;
+    }
+
+    /**
+     * Builds the window's scene: styled, with the keyboard shortcuts installed.
+     *
+     * @return a new scene holding this window
+     */
+    public Scene createScene() {
+        Scene scene = new Scene(root, WIDTH, HEIGHT);
+        Theme.apply(scene, model.fontSizeProperty());
+        installShortcuts(scene);
+        return scene;
+    }
+
+    private void installShortcuts(Scene scene) {
+        Map<KeyCombination, Runnable> keys = scene.getAccelerators();
+        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4};
+        KeyCode[] keypad = {KeyCode.NUMPAD1, KeyCode.NUMPAD2, KeyCode.NUMPAD3, KeyCode.NUMPAD4};
+        for (WorkbenchPane pane : WorkbenchPane.values()) {
+            keys.put(shortcut(digits[pane.ordinal()]), () -> model.select(pane));
+            keys.put(shortcut(keypad[pane.ordinal()]), () -> model.select(pane));
+        }
+        keys.put(shortcut(KeyCode.O), () -> {
+            model.select(WorkbenchPane.DATA);
+            dataView.promptOpen();
+        });
+        // Shift may be down: on most layouts "+" is Shift+"=", and people press Ctrl+Shift+= for Ctrl++.
+        for (KeyCode larger : new KeyCode[] {KeyCode.EQUALS, KeyCode.PLUS, KeyCode.ADD}) {
+            keys.put(new KeyCodeCombination(larger, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_ANY),
+                    model::largerFont);
+        }
+        for (KeyCode smaller : new KeyCode[] {KeyCode.MINUS, KeyCode.SUBTRACT}) {
+            keys.put(new KeyCodeCombination(smaller, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_ANY),
+                    model::smallerFont);
+        }
+        keys.put(shortcut(KeyCode.DIGIT0), model::defaultFont);
+    }
+
+    private static KeyCombination shortcut(KeyCode code) {
+        return new KeyCodeCombination(code, KeyCombination.SHORTCUT_DOWN);
+    }
+
+    private void showOnly(WorkbenchPane selected) {
+        panes.forEach((pane, node) -> {
+            node.setVisible(pane == selected);
+            node.setManaged(pane == selected);
+        });
+    }
+
+    private Node topBar() {
+        Label brand = new Label("Exitbench");
+        brand.getStyleClass().add("brand");
+        brand.setMinWidth(Region.USE_PREF_SIZE);
+        Label workspace = new Label();
+        workspace.setId("workspaceName");
+        workspace.getStyleClass().add("workspace-name");
+        workspace.textProperty().bind(model.workspaceNameProperty());
+        HBox facts = new HBox(18,
+                fact("dataset", "topDataset", model.datasetLabelProperty()),
+                fact("backbone", "topBackbone", model.backboneLabelProperty()),
+                fact("run", "topRun", model.runLabelProperty()));
+        facts.setAlignment(Pos.CENTER_LEFT);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+
+        // Reserved for the always-visible operating-point summary (accuracy and its change against the
+        // backbone, compute saved, exit rates as a stacked bar); the cascade work fills it.
+        operatingPointSlot.setId("operatingPointSummary");
+        operatingPointSlot.getStyleClass().add("operating-point-summary");
+        Label noCascade = new Label("no cascade yet");
+        noCascade.getStyleClass().add("muted");
+        operatingPointSlot.getChildren().add(noCascade);
+        Tooltip.install(operatingPointSlot, new Tooltip("Accuracy, compute saved and exit rates of the current"
+                + " thresholds appear here once branches are trained and calibrated."));
+
+        HBox bar = new HBox(18, brand, workspace, facts, spacer, operatingPointSlot);
+        bar.setId("topBar");
+        bar.getStyleClass().add("top-bar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return bar;
+    }
+
+    private static Node fact(String name, String id, javafx.beans.value.ObservableStringValue value) {
+        Label key = new Label(name);
+        key.getStyleClass().add("fact-key");
+        Label text = new Label();
+        text.setId(id);
+        text.getStyleClass().add("fact-value");
+        text.textProperty().bind(value);
+        key.setMinWidth(Region.USE_PREF_SIZE);
+        text.setMinWidth(Region.USE_PREF_SIZE);
+        HBox fact = new HBox(6, key, text);
+        fact.setAlignment(Pos.BASELINE_LEFT);
+        return fact;
+    }
+
+    private Node navigation() {
+        ToggleGroup group = new ToggleGroup();
+        VBox nav = new VBox(4);
+        nav.setId("navigation");
+        nav.getStyleClass().add("navigation");
+        for (WorkbenchPane pane : WorkbenchPane.values()) {
+            ToggleButton button = navButton(pane);
+            button.setToggleGroup(group);
+            button.setSelected(model.selectedPaneProperty().get() == pane);
+            nav.getChildren().add(button);
+        }
+        group.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                group.selectToggle(old);
+            } else {
+                model.select((WorkbenchPane) now.getUserData());
+            }
+        });
+        model.selectedPaneProperty().addListener((obs, old, now) -> group.getToggles().stream()
+                .filter(t -> t.getUserData() == now).findFirst().ifPresent(group::selectToggle));
+        return nav;
+    }
+
+    private ToggleButton navButton(WorkbenchPane pane) {
+        String key = pane.name().toLowerCase(Locale.ROOT);
+        Circle dot = new Circle(5);
+        dot.setId(key + "Status");
+        dot.getStyleClass().add("status-dot");
+        Label title = new Label(pane.title());
+        title.getStyleClass().add("nav-title");
+        Label hint = new Label("Ctrl+" + pane.shortcutDigit());
+        hint.getStyleClass().add("nav-hint");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        hint.setMinWidth(Region.USE_PREF_SIZE);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox graphic = new HBox(10, dot, title, spacer, hint);
+        graphic.setAlignment(Pos.CENTER_LEFT);
+        ToggleButton button = new ToggleButton();
+        button.setId(key + "Nav");
+        button.setGraphic(graphic);
+        button.setUserData(pane);
+        button.setMaxWidth(Double.MAX_VALUE);
+        button.getStyleClass().add("nav-button");
+        graphic.getStyleClass().add("nav-graphic");
+        Tooltip tooltip = new Tooltip();
+        button.setTooltip(tooltip);
+        Runnable showStatus = () -> {
+            PaneStatus status = model.statusProperty(pane).get();
+            for (PaneStatus s : PaneStatus.values()) {
+                dot.getStyleClass().remove(s.styleClass());
+            }
+            dot.getStyleClass().add(status.styleClass());
+            tooltip.setText(pane.purpose() + "\nStatus: " + status.name().toLowerCase(Locale.ROOT));
+        };
+        model.statusProperty(pane).addListener((obs, old, now) -> showStatus.run());
+        showStatus.run();
+        return button;
+    }
+}
