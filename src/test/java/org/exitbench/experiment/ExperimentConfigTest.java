@@ -111,6 +111,16 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void theReadmeExampleIsAValidConfiguration() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```json\n") + "```json\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        ExperimentConfig config = ExperimentConfig.fromJson(example, "README.md");
+        assertEquals(List.of("stage1", "stage2"), config.exitPoints());
+        assertEquals(16, config.branch().filters());
+    }
+
+    @Test
     void modesParseAsTheCommandLineWritesThem() {
         assertEquals(BranchTrainingMode.NON_BOOSTED, ExperimentConfig.parseMode("non-boosted"));
         assertEquals("non-boosted", ExperimentConfig.modeName(BranchTrainingMode.NON_BOOSTED));
