@@ -311,13 +311,18 @@ public final class ExperimentPipeline {
         }
     }
 
-    /** A cache folder per dataset, backbone and pooling, so switching between them does not rebuild. */
+    /**
+     * A cache folder per dataset, backbone, exit points and pooling, so switching between them does not rebuild
+     * (the exit points enter as a short hash of their names).
+     */
     private static String cacheName(Dataset dataset, TrainedBackbone backbone, ExperimentConfig config) {
         String name = dataset.name().replaceAll("[^A-Za-z0-9._-]", "_");
         if (name.isEmpty() || name.startsWith(".")) {
             name = "dataset" + name;
         }
-        return name + "-" + backbone.fingerprint().substring(0, 12) + "-grid" + config.poolingGrid();
+        String exits = String.format("%08x", String.join(",", backbone.exitPoints().vertices()).hashCode());
+        return name + "-" + backbone.fingerprint().substring(0, 12) + "-exits" + exits + "-grid"
+                + config.poolingGrid();
     }
 
     private static double secondsSince(long started) {

@@ -72,13 +72,14 @@ public record BranchTrainingSettings(BranchTrainingMode mode, BranchTarget targe
     }
 
     /**
-     * Boosted, backbone-argmax targets, T = 4, β = 0.05, up to 20 epochs of Adam at 3e-3 in batches of 128,
-     * weight decay 1e-4, patience 4, at least 50 survivors, in-sample filtering (2 folds when cross-fitted),
-     * seed 42.
+     * Boosted, backbone-argmax targets, T = 4, β = 0.05, up to 15 epochs of Adam at 0.01 in batches of 256,
+     * weight decay 1e-4, patience 3, at least 50 survivors, in-sample filtering (2 folds when cross-fitted),
+     * seed 42. On the sample's cache, Adam at 0.01 in batches of 256 reached a higher validation accuracy in
+     * fewer steps than 3e-3 in batches of 128 (each DL4J step costs about the same for such small networks).
      */
     public static BranchTrainingSettings defaults() {
         return new BranchTrainingSettings(BranchTrainingMode.BOOSTED, BranchTarget.BACKBONE_ARGMAX,
-                DEFAULT_TEMPERATURE, 0.05, 20, 3e-3, 128, 1e-4, 4, 50, SurvivorFiltering.IN_SAMPLE, 2, 42L);
+                DEFAULT_TEMPERATURE, 0.05, 15, 0.01, 256, 1e-4, 3, 50, SurvivorFiltering.IN_SAMPLE, 2, 42L);
     }
 
     public BranchTrainingSettings withMode(BranchTrainingMode value) {
@@ -98,6 +99,11 @@ public record BranchTrainingSettings(BranchTrainingMode mode, BranchTarget targe
 
     public BranchTrainingSettings withLearningRate(double value) {
         return new BranchTrainingSettings(mode, target, temperature, softness, epochs, value, batchSize,
+                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
+    }
+
+    public BranchTrainingSettings withBatchSize(int value) {
+        return new BranchTrainingSettings(mode, target, temperature, softness, epochs, learningRate, value,
                 weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
     }
 

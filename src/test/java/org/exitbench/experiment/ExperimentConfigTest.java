@@ -46,7 +46,8 @@ class ExperimentConfigTest {
         assertEquals(List.of(BranchTrainingMode.SOFT, BranchTrainingMode.NON_BOOSTED), config.training().modes());
         assertEquals(3, config.training().epochs());
         assertEquals(BranchTrainingSettings.defaults().learningRate(), config.training().learningRate());
-        assertEquals(new BranchSpec(BranchType.CONV2D, 8, 3, BranchPooling.GLOBAL_MAX), config.branchSpec());
+        assertEquals(new BranchSpec(BranchType.CONV2D, BranchSpec.defaults().filters(), 3, BranchPooling.GLOBAL_MAX),
+                config.branchSpec());
     }
 
     @Test

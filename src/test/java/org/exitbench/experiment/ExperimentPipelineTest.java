@@ -41,13 +41,16 @@ class ExperimentPipelineTest {
     static final Workspace WORKSPACE = SampleBackbone.workspace();
 
     /**
-     * The settings the end-to-end claim holds for: a margin of 0 (exit only where a branch is as precise on a
-     * class as the backbone is on it overall) keeps the loss small even with the tiny test backbone.
+     * The settings the end-to-end claim holds for with the small test backbone. A margin of 0 lets a branch exit
+     * class c only where it is as precise on c as the backbone is overall; the exited samples are the easy ones,
+     * on which the backbone itself is more precise, so every exit still costs some accuracy, and the third exit
+     * (whose branch is 10 points less accurate than the backbone) cost more than it saved: the test uses the
+     * first two.
      */
     static ExperimentConfig sampleConfig() {
         return ExperimentConfig.fromJson("""
-                {"training": {"epochs": 8, "learningRate": 0.01, "batchSize": 256},
-                 "branch": {"filters": 16},
+                {"exitPoints": ["stage1", "stage2"],
+                 "training": {"epochs": 8, "learningRate": 0.01, "batchSize": 256, "patience": 4},
                  "cpm": {"margin": 0.0, "marginForm": "multiplicative"}}""", null)
                 .withDataset(SampleBackbone.SAMPLE.toString())
                 .withBackbone(SampleBackbone.file().toString());
@@ -80,7 +83,7 @@ class ExperimentPipelineTest {
         assertEquals(ExperimentPipeline.dl4jVersion(), metrics.provenance().dl4jVersion());
         assertEquals("1.0.0-M2.1", metrics.provenance().dl4jVersion());
         assertEquals(64, metrics.provenance().backboneFingerprint().length());
-        assertEquals(List.of("stage1", "stage2", "stage3"), metrics.backbone().exitVertices());
+        assertEquals(List.of("stage1", "stage2"), metrics.backbone().exitVertices());
         RunMetrics.ModeMetrics boosted = metrics.mode(BranchTrainingMode.BOOSTED).orElseThrow();
         RunMetrics.BranchMetrics first = boosted.branches().get(0);
         assertEquals(10_000, first.trainSamples());

@@ -22,7 +22,7 @@ class BranchSpecTest {
     void channelVectorBranchCostsItsConvolutionAndItsDenseLayer() {
         // Conv1D over a length-16 sequence, 1 channel in, 8 filters, kernel 3, same padding: 16·8·3·1 = 384;
         // max pool stride 2 leaves 8 positions × 8 filters = 64 inputs to a dense layer of 10: 640.
-        assertEquals(384 + 640, BranchSpec.defaults().macs(VECTOR));
+        assertEquals(384 + 640, BranchSpec.of(BranchType.CONV1D_CHANNELS, 8, 3).macs(VECTOR));
         // With global pooling the dense layer sees one value per filter: 8·10.
         BranchSpec global = new BranchSpec(BranchType.CONV1D_CHANNELS, 8, 3, BranchPooling.GLOBAL_AVERAGE);
         assertEquals(384 + 80, global.macs(VECTOR));
@@ -45,9 +45,9 @@ class BranchSpecTest {
 
     @Test
     void describeGivesTheShareOfTheSegment() {
-        String text = BranchSpec.defaults().describe(VECTOR, 102_400, "stage1");
-        assertEquals("1-D conv over the channel vector, 8 filters, kernel 3, max-stride-2: 1,024 MACs, 1.00 % of "
-                + "segment stage1 (102,400 MACs)", text);
+        String text = BranchSpec.defaults().describe(VECTOR, 204_800, "stage1");
+        assertEquals("1-D conv over the channel vector, 16 filters, kernel 3, max-stride-2: 2,048 MACs, 1.00 % of "
+                + "segment stage1 (204,800 MACs)", text);
     }
 
     @Test

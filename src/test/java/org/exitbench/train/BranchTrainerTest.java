@@ -30,7 +30,7 @@ class BranchTrainerTest {
 
     private static final CpmSettings CPM = CpmSettings.defaults().withMargin(0.05).withMinimumSupport(20);
     private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.defaults()
-            .withEpochs(4).withLearningRate(0.01).withMinimumSurvivors(30);
+            .withEpochs(4).withBatchSize(64).withMinimumSurvivors(30);
 
     private static FeatureCache cache;
     private static BranchTrainingResult boosted;
