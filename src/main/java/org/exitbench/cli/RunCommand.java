@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.exitbench.data.DatasetException;
@@ -92,18 +91,8 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(err);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            cancel.cancel();
-            try {
-                // The JVM halts when this hook returns; give the run time to stop and clean up its staging folder.
-                finished.await(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "exitbench-cancel-run");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try {
+        // Cancelling lets the run remove its staging folder before the JVM exits.
+        try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES, "exitbench-cancel-run")) {
             ExperimentRun run = new ExperimentPipeline(new Workspace(workspace)).run(experiment, progress,
                     BranchTrainingListener.NONE, cancel);
             progress.endLine();
@@ -119,13 +108,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (ExperimentException | DatasetException | StoreException | UncheckedIOException
                  | IllegalArgumentException e) {
             return CliErrors.report(spec, progress, e);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C arrived: the hook is running and returns now that the run has stopped.
-            }
         }
     }
 
@@ -160,7 +142,8 @@ final class RunCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "Backbone: %s; %,d MACs; test accuracy %.2f %%%n",
                 backbone.description(), backbone.totalMacs(), 100 * backbone.testAccuracy()));
-        text.append("Feature cache: ").append(metrics.provenance().featureCacheOutcome()).append(System.lineSeparator());
+        text.append("Feature cache: ").append(metrics.provenance().featureCacheOutcome())
+                .append(System.lineSeparator());
         List<RunMetrics.ModeMetrics> modes = metrics.modes();
         text.append("Branches:").append(System.lineSeparator());
         for (RunMetrics.BranchMetrics branch : modes.get(0).branches()) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
@@ -250,7 +251,7 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         Training t = training;
         if (t.modes() == null || t.modes().isEmpty()) {
             problems.add("training.modes: must list at least one of " + ConfigJson.names(BranchTrainingMode.class));
-        } else if (t.modes().contains(null)) {
+        } else if (t.modes().stream().anyMatch(Objects::isNull)) {
             problems.add("training.modes: must not contain null");
         } else if (new HashSet<>(t.modes()).size() != t.modes().size()) {
             problems.add("training.modes: a mode is listed twice: " + t.modes().stream().map(ConfigJson::name)

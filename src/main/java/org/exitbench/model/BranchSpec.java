@@ -168,7 +168,8 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
         if (pooling.isGlobal()) {
             graph.addLayer(pooled, new GlobalPoolingLayer.Builder(pooling.poolingType()).build(), conv);
         } else {
-            graph.addLayer("pool_window", new Subsampling1DLayer.Builder(pooling.subsamplingType(), 2, 2).build(), conv);
+            graph.addLayer("pool_window", new Subsampling1DLayer.Builder(pooling.subsamplingType(), 2, 2).build(),
+                    conv);
             // Flatten [N, filters, L/2] to [N, filters·L/2]: a dense layer after a sequence would otherwise be
             // applied per position (DL4J's RnnToFeedForward pre-processor).
             graph.addVertex(pooled, new ReshapeVertex(-1, filters * (sequenceLength(input) / 2)),
@@ -188,7 +189,10 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
         return MacCounter.count(configuration(input, 0L, NetworkSettings.defaults()), inputType(input)).total();
     }
 
-    /** @return a one-line description without costs, e.g. "1-D conv over the channel vector, 8 filters, kernel 3, max-stride-2" */
+    /**
+     * @return a one-line description without costs, e.g. "1-D conv over the channel vector, 16 filters, kernel 3,
+     *         max-stride-2"
+     */
     public String describe() {
         return type.title() + ", " + filters + " filters, kernel " + kernel + ", "
                 + pooling.name().toLowerCase(Locale.ROOT).replace('_', '-');

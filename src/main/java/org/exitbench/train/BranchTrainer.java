@@ -320,8 +320,8 @@ public final class BranchTrainer {
                     return null;
                 }
             }
-            return "all " + rows.rows().length + " training samples that reach " + where + " have the same target class '"
-                    + cache.classNames().get(Math.max(onlyClass, 0)) + "'; a classifier needs at least two classes";
+            return "all " + rows.rows().length + " training samples that reach " + where
+                    + " have the same target class '" + cache.classNames().get(Math.max(onlyClass, 0)) + "'; a classifier needs at least two classes";
         }
 
         private long seed(int exit, int fold) {

@@ -37,7 +37,9 @@ public final class SoftSurvivalWeights {
         }
     }
 
-    /** @return 1 − σ((score − τ)/β) = σ((τ − score)/β), computed without overflow; 1 for τ = +∞, 0 for τ = −∞ */
+    /**
+     * @return 1 − σ((score − τ)/β) = σ((τ − score)/β), computed without overflow; 1 for τ = +∞, 0 for τ = −∞
+     */
     public static double stayProbability(double score, double tau, double softness) {
         if (tau == Double.POSITIVE_INFINITY) {
             return 1.0;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +14,6 @@ import org.exitbench.data.Split;
 import org.exitbench.experiment.SampleBackbone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code exitbench run}, as a user would type it. */
 class RunCommandTest {
@@ -24,28 +21,20 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run exitbench(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = ExitbenchCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandLineRun exitbench(String... args) {
+        return CommandLineRun.of(args);
     }
 
     @Test
     void printsBoostedAndNonBoostedSideBySideAndSavesTheRun() throws IOException {
         Path config = dir.resolve("quick.json");
         Files.writeString(config, """
-                {"training": {"epochs": 2, "learningRate": 0.01, "batchSize": 256},
+                {"exitPoints": ["stage1", "stage2"], "training": {"epochs": 2},
                  "cpm": {"margin": 0.0, "marginForm": "multiplicative"}}""");
         Path workspace = SampleBackbone.workspace().root();
-        Run run = exitbench("run", "--data", SampleBackbone.SAMPLE.toString(), "--config", config.toString(),
-                "--backbone", SampleBackbone.file().toString(), "--workspace", workspace.toString(),
+        // The exit points of the pipeline test, so both reuse one feature cache.
+        CommandLineRun run = exitbench("run", "--data", SampleBackbone.SAMPLE.toString(), "--config",
+                config.toString(), "--backbone", SampleBackbone.file().toString(), "--workspace", workspace.toString(),
                 "--modes", "boosted,non-boosted");
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
@@ -65,7 +54,8 @@ class RunCommandTest {
     void aBadConfigValueIsNamedAndNothingRuns() throws IOException {
         Path config = dir.resolve("bad.json");
         Files.writeString(config, "{\"cpm\": {\"margin\": 1.5}}");
-        Run run = exitbench("run", "--config", config.toString(), "--workspace", dir.resolve("ws").toString());
+        CommandLineRun run = exitbench("run", "--config", config.toString(), "--workspace",
+                dir.resolve("ws").toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains(config + ": cpm.margin: must be in [0, 1], was 1.5"), run.err());
         assertFalse(Files.exists(dir.resolve("ws")));
@@ -73,7 +63,7 @@ class RunCommandTest {
 
     @Test
     void anUnknownModeIsNamed() {
-        Run run = exitbench("run", "--modes", "boosted,fast", "--workspace", dir.resolve("ws").toString());
+        CommandLineRun run = exitbench("run", "--modes", "boosted,fast", "--workspace", dir.resolve("ws").toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("--modes: \"fast\" is not a mode; use boosted, non-boosted, soft"), run.err());
     }
@@ -82,7 +72,7 @@ class RunCommandTest {
     void withoutABackboneItSaysWhichCommandCreatesOne() {
         Path data = DatasetFixtures.imageFolder(dir.resolve("shapes"), List.of("circle", "square"),
                 Map.of(Split.TRAIN, 2, Split.VALID, 2, Split.TEST, 2), 8, 8, List.of());
-        Run run = exitbench("run", "--data", data.toString(), "--workspace", dir.resolve("ws").toString());
+        CommandLineRun run = exitbench("run", "--data", data.toString(), "--workspace", dir.resolve("ws").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("error: no backbone: " + data.resolve("backbone.zip") + " does not exist. "
                 + "Train one with"), run.err());

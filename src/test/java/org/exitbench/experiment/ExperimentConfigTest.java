@@ -100,6 +100,8 @@ class ExperimentConfigTest {
                 + "max-stride-2"), rejected("{\"poolingGrid\": 2, \"branch\": {\"type\": \"conv2d\", "
                 + "\"pooling\": \"max-stride-2\"}}").problems());
         assertTrue(rejected("{\"cpm\": ").getMessage().startsWith("my.json: not valid JSON"));
+        assertEquals(List.of("training.modes: must not contain null"),
+                rejected("{\"training\": {\"modes\": [null]}}").problems());
         assertEquals(List.of("formatVersion: this Exitbench reads version 1, was 2"),
                 rejected("{\"formatVersion\": 2}").problems());
     }
