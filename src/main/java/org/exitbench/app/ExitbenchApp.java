@@ -9,8 +9,19 @@ import org.exitbench.app.data.DataView;
 import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.data.DatasetLoader;
 import org.exitbench.app.data.FolderChooser;
+import org.exitbench.app.analysis.AnalysisView;
+import org.exitbench.app.analysis.AnalysisViewModel;
+import org.exitbench.app.calibration.CalibrationView;
+import org.exitbench.app.calibration.CalibrationViewModel;
+import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.DemoSourceBinding;
+import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.OperatingPointSummaryView;
+import org.exitbench.app.operatingpoint.PulseScheduler;
+import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.shell.MainWindow;
 import org.exitbench.app.shell.ShellViewModel;
+import org.exitbench.app.shell.WorkbenchPane;
 import org.exitbench.app.task.FxTaskExecutor;
 import org.exitbench.app.theme.Theme;
 
@@ -44,8 +55,19 @@ public final class ExitbenchApp extends Application {
         executor = new FxTaskExecutor();
         DataViewModel data = new DataViewModel(executor, DatasetLoader.READERS);
         ShellViewModel shell = new ShellViewModel(data);
+        OperatingPointModel point = new OperatingPointModel(new PulseScheduler());
+        ReferenceCurvesModel curves = new ReferenceCurvesModel(point, executor);
+        // Until trained branches exist (the Training pane will set a run's source on the same operating
+        // point), the open dataset gets synthetic demo scores, labelled as such everywhere.
+        new DemoSourceBinding(data.datasetProperty(), point, executor);
+        shell.followOperatingPoint(point.sourceProperty());
         MainWindow window = new MainWindow(shell, new DataView(data, FolderChooser.DIALOG),
                 executor.runningTasks());
+        window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(new CalibrationViewModel(point), curves,
+                FileDialogs.SYSTEM).node());
+        window.installPane(WorkbenchPane.ANALYSIS, new AnalysisView(new AnalysisViewModel(point), curves,
+                FileDialogs.SYSTEM).node());
+        window.showOperatingPoint(new OperatingPointSummaryView(point).node());
         Scene scene = window.createScene();
         stage.titleProperty().bind(shell.windowTitleProperty());
         stage.getIcons().setAll(Theme.icons());

@@ -1,0 +1,166 @@
+package org.exitbench.app.analysis;
+
+import java.util.List;
+import java.util.Locale;
+import javafx.css.PseudoClass;
+import javafx.geometry.Pos;
+import javafx.scene.Group;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.app.theme.ExitPalette;
+
+/**
+ * The confusion matrix of the test images leaving at one exit (chosen with toggles in the exit colours): rows
+ * are the ground truth, columns the answer, each cell tinted in the exit's colour by its share of the row.
+ * Clicking a cell shows exactly those images in the gallery.
+ */
+final class ConfusionMatrixView {
+
+    /** A cell dark enough to need light text. */
+    private static final PseudoClass STRONG = PseudoClass.getPseudoClass("strong");
+
+    private final AnalysisViewModel model;
+    private final VBox root = new VBox(6);
+    private final HBox exitToggles = new HBox();
+    private final ToggleGroup group = new ToggleGroup();
+    private final GridPane grid = new GridPane();
+    private final Tooltip caption = new Tooltip();
+    private Button[][] cells = new Button[0][0];
+    private Object shownSource;
+
+    ConfusionMatrixView(AnalysisViewModel model) {
+        this.model = model;
+        root.setId("confusionMatrix");
+        root.getStyleClass().add("confusion-matrix");
+        exitToggles.getStyleClass().add("segmented");
+        grid.getStyleClass().add("confusion-grid");
+        grid.setHgap(2);
+        grid.setVgap(2);
+        Tooltip.install(grid, caption);
+        root.getChildren().addAll(exitToggles, grid);
+        group.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                group.selectToggle(old);
+            } else {
+                model.confusionExitProperty().set((Integer) now.getUserData());
+            }
+        });
+        model.confusionExitProperty().addListener((obs, old, now) -> show(model.operatingPoint()
+                .resultProperty().get()));
+    }
+
+    Node node() {
+        return root;
+    }
+
+    void show(OperatingPointResult result) {
+        if (result == null) {
+            exitToggles.getChildren().clear();
+            grid.getChildren().clear();
+            caption.setText("");
+            shownSource = null;
+            return;
+        }
+        int exits = result.source().exitCount();
+        List<String> names = result.source().classNames();
+        if (result.source() != shownSource) {
+            shownSource = result.source();
+            build(exits, names);
+        }
+        int exit = Math.min(model.confusionExitProperty().get(), exits);
+        group.getToggles().stream().filter(t -> (Integer) t.getUserData() == exit).findFirst()
+                .ifPresent(group::selectToggle);
+        for (int e = 0; e <= exits; e++) {
+            ((ToggleButton) exitToggles.getChildren().get(e)).setText(DisplayText.exitTitle(e, exits) + " · "
+                    + DisplayText.count(result.test().exitedCount(e)));
+        }
+        int[][] matrix = result.test().confusionMatrix(exit);
+        Color tint = ExitPalette.colorOfIndex(exit, exits);
+        for (int t = 0; t < names.size(); t++) {
+            int rowTotal = 0;
+            for (int n : matrix[t]) {
+                rowTotal += n;
+            }
+            for (int p = 0; p < names.size(); p++) {
+                Button cell = cells[t][p];
+                int n = matrix[t][p];
+                double share = rowTotal == 0 ? 0 : (double) n / rowTotal;
+                cell.setText(n == 0 ? "" : String.valueOf(n));
+                cell.setStyle(String.format(Locale.ROOT, "-fx-background-color: rgba(%d, %d, %d, %.3f);",
+                        (int) Math.round(tint.getRed() * 255), (int) Math.round(tint.getGreen() * 255),
+                        (int) Math.round(tint.getBlue() * 255), n == 0 ? 0.0 : 0.12 + 0.88 * share));
+                cell.pseudoClassStateChanged(STRONG, share > 0.55);
+                cell.getTooltip().setText(n + " test images of " + names.get(t) + " left at "
+                        + DisplayText.exitName(exit, exits) + " answered " + names.get(p)
+                        + (n == 0 ? "" : " — click to show them in the gallery"));
+            }
+        }
+        grid.setStyle("-fx-border-color: " + ExitPalette.hexOfIndex(exit, exits) + " transparent transparent"
+                + " transparent; -fx-border-width: 3 0 0 0;");
+        caption.setText("Test images that left at " + DisplayText.exitName(exit, exits) + ": rows are the true"
+                + " class, columns the answer.\nClick a cell to show its images in the gallery.");
+    }
+
+    private void build(int exits, List<String> names) {
+        exitToggles.getChildren().clear();
+        group.getToggles().clear();
+        for (int e = 0; e <= exits; e++) {
+            Region swatch = new Region();
+            swatch.getStyleClass().add("legend-swatch");
+            swatch.setStyle("-fx-background-color: " + ExitPalette.hexOfIndex(e, exits) + ";");
+            ToggleButton toggle = new ToggleButton(DisplayText.exitTitle(e, exits), swatch);
+            toggle.setId("confusionExit-" + e);
+            toggle.setUserData(e);
+            toggle.setToggleGroup(group);
+            toggle.setMinWidth(Region.USE_PREF_SIZE);
+            exitToggles.getChildren().add(toggle);
+        }
+        grid.getChildren().clear();
+        int classes = names.size();
+        cells = new Button[classes][classes];
+        Label corner = new Label("true ↓  answer →");
+        corner.getStyleClass().add("confusion-corner");
+        grid.add(corner, 0, 0);
+        for (int p = 0; p < classes; p++) {
+            Label header = new Label(names.get(p));
+            header.getStyleClass().add("confusion-header");
+            Group rotated = new Group(header);
+            header.setRotate(-60);
+            VBox holder = new VBox(rotated);
+            holder.setAlignment(Pos.BOTTOM_CENTER);
+            grid.add(holder, p + 1, 0);
+        }
+        for (int t = 0; t < classes; t++) {
+            Label header = new Label(names.get(t));
+            header.getStyleClass().add("confusion-header");
+            header.setMinWidth(Region.USE_PREF_SIZE);
+            grid.add(header, 0, t + 1);
+            for (int p = 0; p < classes; p++) {
+                Button cell = new Button();
+                cell.setId("confusion-" + t + "-" + p);
+                cell.getStyleClass().add("confusion-cell");
+                if (t == p) {
+                    cell.getStyleClass().add("diagonal");
+                }
+                cell.setTooltip(new Tooltip());
+                int trueClass = t;
+                int answer = p;
+                cell.setOnAction(event -> model.showConfusionCell(
+                        Math.min(model.confusionExitProperty().get(), exits), trueClass, answer));
+                cells[t][p] = cell;
+                grid.add(cell, p + 1, t + 1);
+            }
+        }
+    }
+}
