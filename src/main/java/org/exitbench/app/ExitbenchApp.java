@@ -5,23 +5,11 @@ import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.exitbench.app.data.DataView;
-import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.data.DatasetLoader;
 import org.exitbench.app.data.FolderChooser;
-import org.exitbench.app.analysis.AnalysisView;
-import org.exitbench.app.analysis.AnalysisViewModel;
-import org.exitbench.app.calibration.CalibrationView;
-import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.io.FileDialogs;
-import org.exitbench.app.operatingpoint.DemoSourceBinding;
-import org.exitbench.app.operatingpoint.OperatingPointModel;
-import org.exitbench.app.operatingpoint.OperatingPointSummaryView;
 import org.exitbench.app.operatingpoint.PulseScheduler;
-import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.shell.MainWindow;
-import org.exitbench.app.shell.ShellViewModel;
-import org.exitbench.app.shell.WorkbenchPane;
 import org.exitbench.app.task.FxTaskExecutor;
 import org.exitbench.app.theme.Theme;
 
@@ -53,27 +41,15 @@ public final class ExitbenchApp extends Application {
     @Override
     public void start(Stage stage) {
         executor = new FxTaskExecutor();
-        DataViewModel data = new DataViewModel(executor, DatasetLoader.READERS);
-        ShellViewModel shell = new ShellViewModel(data);
-        OperatingPointModel point = new OperatingPointModel(new PulseScheduler());
-        ReferenceCurvesModel curves = new ReferenceCurvesModel(point, executor);
-        // Until trained branches exist (the Training pane will set a run's source on the same operating
-        // point), the open dataset gets synthetic demo scores, labelled as such everywhere.
-        new DemoSourceBinding(data.datasetProperty(), point, executor);
-        shell.followOperatingPoint(point.sourceProperty());
-        MainWindow window = new MainWindow(shell, new DataView(data, FolderChooser.DIALOG),
-                executor.runningTasks());
-        window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(new CalibrationViewModel(point), curves,
-                FileDialogs.SYSTEM).node());
-        window.installPane(WorkbenchPane.ANALYSIS, new AnalysisView(new AnalysisViewModel(point), curves,
-                FileDialogs.SYSTEM).node());
-        window.showOperatingPoint(new OperatingPointSummaryView(point).node());
+        Workbench workbench = Workbench.create(executor, DatasetLoader.READERS, FolderChooser.DIALOG,
+                FileDialogs.SYSTEM, new PulseScheduler());
+        MainWindow window = workbench.window();
         Scene scene = window.createScene();
-        stage.titleProperty().bind(shell.windowTitleProperty());
+        stage.titleProperty().bind(workbench.shell().windowTitleProperty());
         stage.getIcons().setAll(Theme.icons());
         stage.setScene(scene);
         stage.show();
-        data.open(initialDataset(getParameters().getRaw()));
+        workbench.data().open(initialDataset(getParameters().getRaw()));
     }
 
     @Override
