@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.collections.ListChangeListener;
+import javafx.collections.FXCollections;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -63,6 +63,7 @@ public final class AnalysisView {
     private final GridView<Integer> gallery;
     private final Label sourceLabel = new Label();
     private CascadeSource tabsFor;
+    private boolean stale;
 
     /**
      * @param model   the pane's state
@@ -75,16 +76,30 @@ public final class AnalysisView {
         this.exports = new ExportActions(dialogs);
         this.confusion = new ConfusionMatrixView(model);
         this.path = new SamplePathView(model);
-        this.gallery = new GridView<>(model.gallery());
+        this.gallery = new GridView<>();
         root.getStyleClass().addAll("pane-root", "analysis-pane");
         root.setId("analysisPane");
         StackPane body = new StackPane(placeholder(), content());
         VBox.setVgrow(body, Priority.ALWAYS);
+        // The body takes whatever height the pane has left. With fixed (zero) minimum and preferred sizes, a
+        // number changing deep inside does not make every layout pass measure the whole pane again.
+        body.setMinSize(0, 0);
+        body.setPrefSize(0, 0);
         root.getChildren().addAll(header(), syntheticBanner(), messageLine(), body);
 
-        model.operatingPoint().resultProperty().addListener((obs, old, now) -> show(now));
+        // A hidden pane only notes that it is stale and catches up when shown: the panes share one frame's
+        // budget, and the one on screen gets all of it.
+        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh());
+        root.visibleProperty().addListener((obs, was, now) -> {
+            // The grid follows the gallery's items only while shown, so a hidden grid rebuilds no cells.
+            gallery.setItems(now ? model.gallery() : FXCollections.emptyObservableList());
+            if (now && stale) {
+                refresh();
+            }
+        });
+        gallery.setItems(root.isVisible() ? model.gallery() : FXCollections.emptyObservableList());
         curves.curvesProperty().addListener((obs, old, now) -> showCurves(now));
-        show(model.operatingPoint().resultProperty().get());
+        refresh();
         showCurves(curves.curvesProperty().get());
     }
 
@@ -271,12 +286,19 @@ public final class AnalysisView {
                 thumbnails, model, model.selectedSampleProperty()::set));
         gallery.setHorizontalCellSpacing(4);
         gallery.setVerticalCellSpacing(4);
-        // A new list starts at the top, not at the old list's scroll position (later: the skin resizes first).
-        model.gallery().addListener((ListChangeListener<Integer>) change -> Platform.runLater(() -> {
+        // Another tab or filter starts at the top; new thresholds keep the scroll position. (Later: the grid's
+        // skin resizes its flow in a listener of its own.)
+        Runnable toTop = () -> Platform.runLater(() -> {
             if (gallery.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
                 flow.scrollTo(0);
             }
-        }));
+        });
+        model.galleryExitProperty().addListener((obs, old, now) -> toTop.run());
+        model.classFilterProperty().addListener((obs, old, now) -> toTop.run());
+        model.correctnessProperty().addListener((obs, old, now) -> toTop.run());
+        model.confusionFilterProperty().addListener((obs, old, now) -> toTop.run());
+        // A fixed preferred size: otherwise every layout of the panel asks the grid's flow to measure its cells.
+        gallery.setPrefSize(300, 200);
         VBox.setVgrow(gallery, Priority.ALWAYS);
         Label title = new Label("Exit gallery · test split");
         title.getStyleClass().add("panel-title");
@@ -291,6 +313,15 @@ public final class AnalysisView {
         panel.setId("galleryPanel");
         panel.getStyleClass().add("analysis-panel");
         return panel;
+    }
+
+    private void refresh() {
+        if (!root.isVisible()) {
+            stale = true;
+            return;
+        }
+        stale = false;
+        show(model.operatingPoint().resultProperty().get());
     }
 
     private void show(OperatingPointResult result) {

@@ -46,8 +46,7 @@ public final class AnalysisViewModel {
     private final ObjectProperty<ConfusionCell> confusionFilter = new SimpleObjectProperty<>(this,
             "confusionFilter");
     private final IntegerProperty confusionExit = new SimpleIntegerProperty(this, "confusionExit");
-    private final ObservableList<Integer> gallery = FXCollections.observableArrayList();
-    private final ObservableList<Integer> galleryView = FXCollections.unmodifiableObservableList(gallery);
+    private final SampleList gallery = new SampleList();
     private final ReadOnlyStringWrapper gallerySummary = new ReadOnlyStringWrapper(this, "gallerySummary", "");
     private final IntegerProperty selectedSample = new SimpleIntegerProperty(this, "selectedSample", -1);
     private final ReadOnlyObjectWrapper<SamplePath> selectedPath = new ReadOnlyObjectWrapper<>(this,
@@ -128,7 +127,7 @@ public final class AnalysisViewModel {
 
     /** @return the test samples the gallery shows, most confident first */
     public ObservableList<Integer> gallery() {
-        return galleryView;
+        return gallery;
     }
 
     /** @return "612 of 2,500 test images left at exit 1 · most confident first" and the active filters */
@@ -274,7 +273,7 @@ public final class AnalysisViewModel {
     private void refreshGallery() {
         OperatingPointResult result = point.resultProperty().get();
         if (result == null || confidenceOrder == null) {
-            gallery.clear();
+            gallery.replace(new int[0], 0);
             gallerySummary.set("");
             return;
         }
@@ -285,20 +284,27 @@ public final class AnalysisViewModel {
         Correctness byOutcome = correctness.get();
         ConfusionCell cell = confusionFilter.get();
         int[] order = confidenceOrder[exit];
-        Integer[] shown = new Integer[result.test().exitedCount(exit)];
+        int[] shown = new int[result.test().exitedCount(exit)];
         int count = 0;
+        boolean filtered = byClass != ClassChoice.ALL || byOutcome != Correctness.ALL || cell != null;
         for (int sample : order) {
             if (result.testExitOf(sample) != exit) {
                 continue;
             }
-            int label = scores.label(sample);
-            int answer = result.testAnswerOf(sample);
-            if (byClass.accepts(label) && byOutcome.accepts(answer == label)
-                    && (cell == null || cell.trueClass() == label && cell.predictedClass() == answer)) {
-                shown[count++] = sample;
+            if (filtered) {
+                int label = scores.label(sample);
+                int answer = result.testAnswerOf(sample);
+                if (!byClass.accepts(label) || !byOutcome.accepts(answer == label)
+                        || cell != null && (cell.trueClass() != label || cell.predictedClass() != answer)) {
+                    continue;
+                }
             }
+            shown[count++] = sample;
         }
-        gallery.setAll(Arrays.asList(shown).subList(0, count));
+        // A gallery that did not change is left alone: replacing its items makes the grid rebuild every cell.
+        if (!gallery.holds(shown, count)) {
+            gallery.replace(shown, count);
+        }
         gallerySummary.set(summary(result, exit, count));
     }
 

@@ -1,12 +1,10 @@
 package org.exitbench.app.analysis;
 
 import java.util.List;
-import java.util.Locale;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Group;
 import javafx.scene.Node;
-import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
@@ -14,8 +12,10 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import javafx.scene.shape.Rectangle;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.theme.ExitPalette;
@@ -36,7 +36,7 @@ final class ConfusionMatrixView {
     private final ToggleGroup group = new ToggleGroup();
     private final GridPane grid = new GridPane();
     private final Tooltip caption = new Tooltip();
-    private Button[][] cells = new Button[0][0];
+    private MatrixCell[][] cells = new MatrixCell[0][0];
     private Object shownSource;
 
     ConfusionMatrixView(AnalysisViewModel model) {
@@ -93,17 +93,9 @@ final class ConfusionMatrixView {
                 rowTotal += n;
             }
             for (int p = 0; p < names.size(); p++) {
-                Button cell = cells[t][p];
                 int n = matrix[t][p];
                 double share = rowTotal == 0 ? 0 : (double) n / rowTotal;
-                cell.setText(n == 0 ? "" : String.valueOf(n));
-                cell.setStyle(String.format(Locale.ROOT, "-fx-background-color: rgba(%d, %d, %d, %.3f);",
-                        (int) Math.round(tint.getRed() * 255), (int) Math.round(tint.getGreen() * 255),
-                        (int) Math.round(tint.getBlue() * 255), n == 0 ? 0.0 : 0.12 + 0.88 * share));
-                cell.pseudoClassStateChanged(STRONG, share > 0.55);
-                cell.getTooltip().setText(n + " test images of " + names.get(t) + " left at "
-                        + DisplayText.exitName(exit, exits) + " answered " + names.get(p)
-                        + (n == 0 ? "" : " — click to show them in the gallery"));
+                cells[t][p].show(n, tint, share);
             }
         }
         grid.setStyle("-fx-border-color: " + ExitPalette.hexOfIndex(exit, exits) + " transparent transparent"
@@ -128,7 +120,7 @@ final class ConfusionMatrixView {
         }
         grid.getChildren().clear();
         int classes = names.size();
-        cells = new Button[classes][classes];
+        cells = new MatrixCell[classes][classes];
         Label corner = new Label("true ↓  answer →");
         corner.getStyleClass().add("confusion-corner");
         grid.add(corner, 0, 0);
@@ -147,20 +139,51 @@ final class ConfusionMatrixView {
             header.setMinWidth(Region.USE_PREF_SIZE);
             grid.add(header, 0, t + 1);
             for (int p = 0; p < classes; p++) {
-                Button cell = new Button();
-                cell.setId("confusion-" + t + "-" + p);
-                cell.getStyleClass().add("confusion-cell");
-                if (t == p) {
-                    cell.getStyleClass().add("diagonal");
-                }
-                cell.setTooltip(new Tooltip());
-                int trueClass = t;
-                int answer = p;
-                cell.setOnAction(event -> model.showConfusionCell(
-                        Math.min(model.confusionExitProperty().get(), exits), trueClass, answer));
+                MatrixCell cell = new MatrixCell(t, p, names, exits);
                 cells[t][p] = cell;
                 grid.add(cell, p + 1, t + 1);
             }
+        }
+    }
+
+    /**
+     * One cell: a count on a rectangle tinted in the exit's colour. A shape's fill set from code needs no CSS pass,
+     * unlike a control's inline style, so a hundred cells can follow a slider in every frame.
+     */
+    private final class MatrixCell extends StackPane {
+
+        private final Rectangle fill = new Rectangle();
+        private final Label count = new Label();
+        private final Tooltip tooltip = new Tooltip();
+        private int shownCount = -1;
+
+        MatrixCell(int trueClass, int answer, List<String> names, int exits) {
+            setId("confusion-" + trueClass + "-" + answer);
+            getStyleClass().add("confusion-cell");
+            if (trueClass == answer) {
+                getStyleClass().add("diagonal");
+            }
+            fill.setManaged(false);
+            fill.widthProperty().bind(widthProperty());
+            fill.heightProperty().bind(heightProperty());
+            fill.setFill(Color.TRANSPARENT);
+            getChildren().addAll(fill, count);
+            tooltip.setOnShowing(event -> {
+                int exit = Math.min(model.confusionExitProperty().get(), exits);
+                tooltip.setText(shownCount + " test images of " + names.get(trueClass) + " left at "
+                        + DisplayText.exitName(exit, exits) + " answered " + names.get(answer)
+                        + (shownCount == 0 ? "" : "\nClick to show them in the gallery."));
+            });
+            Tooltip.install(this, tooltip);
+            setOnMouseClicked(event -> model.showConfusionCell(Math.min(model.confusionExitProperty().get(), exits),
+                    trueClass, answer));
+        }
+
+        void show(int n, Color tint, double share) {
+            shownCount = n;
+            count.setText(n == 0 ? "" : String.valueOf(n));
+            fill.setFill(n == 0 ? Color.TRANSPARENT : tint.deriveColor(0, 1, 1, 0.12 + 0.88 * share));
+            pseudoClassStateChanged(STRONG, share > 0.55);
         }
     }
 }

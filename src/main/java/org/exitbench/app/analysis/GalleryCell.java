@@ -1,5 +1,6 @@
 package org.exitbench.app.analysis;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -52,6 +53,9 @@ final class GalleryCell extends GridCell<Integer> {
         StackPane.setAlignment(wrongMark, Pos.TOP_RIGHT);
         frame.getStyleClass().add("gallery-frame");
         frame.getChildren().addAll(view, number, wrongMark);
+        frame.setVisible(false);
+        setGraphic(frame);
+        tooltip.setOnShowing(event -> tooltip.setText(describe()));
         setOnMouseClicked(event -> {
             if (getItem() != null) {
                 onClick.accept(getItem());
@@ -65,8 +69,11 @@ final class GalleryCell extends GridCell<Integer> {
     protected void updateItem(Integer sample, boolean empty) {
         super.updateItem(sample, empty);
         OperatingPointResult current = result.get();
-        if (empty || sample == null || current == null || sample >= current.testSampleCount()) {
-            setGraphic(null);
+        boolean shown = !empty && sample != null && current != null && sample < current.testSampleCount();
+        // The frame stays the cell's graphic and the tooltip stays installed: swapping them re-parents nodes and
+        // re-applies CSS, which a gallery refreshing every frame cannot afford.
+        frame.setVisible(shown);
+        if (!shown) {
             setTooltip(null);
             pseudoClassStateChanged(SELECTED, false);
             return;
@@ -81,17 +88,30 @@ final class GalleryCell extends GridCell<Integer> {
             view.setImage(null);
             number.setText("#" + sample);
         }
-        boolean correct = current.testCorrect(sample);
-        wrongMark.setVisible(!correct);
+        wrongMark.setVisible(!current.testCorrect(sample));
+        // An equal string is no change, so an unchanged border costs no CSS pass.
         frame.setStyle("-fx-border-color: " + ExitPalette.hexOfIndex(exit, exits) + ";");
+        if (getTooltip() == null) {
+            setTooltip(tooltip);
+        }
+        pseudoClassStateChanged(SELECTED, sample == model.selectedSampleProperty().get());
+    }
+
+    /** The tooltip's text, written when it is about to show rather than for every cell on every update. */
+    private String describe() {
+        OperatingPointResult current = result.get();
+        Integer sample = getItem();
+        if (current == null || sample == null || sample >= current.testSampleCount()) {
+            return "";
+        }
+        int exits = current.source().exitCount();
+        int exit = current.testExitOf(sample);
         ExitScores scores = current.source().primary().test();
         double confidence = exit == exits ? scores.backboneTopProbability(sample, 0) : scores.confidence(exit, sample);
-        var names = current.source().classNames();
-        tooltip.setText("Test image " + sample + "\ntrue: " + names.get(scores.label(sample)) + "\nanswer: "
-                + names.get(current.testAnswerOf(sample)) + (correct ? " (right)" : " (wrong)") + "\nleft at "
-                + DisplayText.exitName(exit, exits) + ", confidence " + DisplayText.probability(confidence));
-        setTooltip(tooltip);
-        setGraphic(frame);
-        pseudoClassStateChanged(SELECTED, sample == model.selectedSampleProperty().get());
+        List<String> names = current.source().classNames();
+        return "Test image " + sample + "\ntrue: " + names.get(scores.label(sample)) + "\nanswer: "
+                + names.get(current.testAnswerOf(sample)) + (current.testCorrect(sample) ? " (right)" : " (wrong)")
+                + "\nleft at " + DisplayText.exitName(exit, exits) + ", confidence "
+                + DisplayText.probability(confidence);
     }
 }

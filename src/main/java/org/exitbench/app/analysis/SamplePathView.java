@@ -35,6 +35,7 @@ final class SamplePathView {
     private final Label verdict = new Label();
     private final Label cost = new Label();
     private final VBox steps = new VBox(4);
+    private SamplePath shown;
     private final Label hint = new Label("Click an image in the gallery to see its path through the cascade.");
 
     SamplePathView(AnalysisViewModel model) {
@@ -63,6 +64,11 @@ final class SamplePathView {
     }
 
     private void show(SamplePath path) {
+        // Most threshold moves leave the selected image's path as it was; rebuilding it would cost a CSS pass.
+        if (path != null && path.equals(shown)) {
+            return;
+        }
+        shown = path;
         OperatingPointResult result = model.operatingPoint().resultProperty().get();
         if (path == null || result == null) {
             root.getChildren().setAll(heading(), hint);
@@ -82,8 +88,7 @@ final class SamplePathView {
         title.setText("Test image " + path.sample() + " · " + names.get(path.label()));
         verdict.setText("Left at " + DisplayText.exitName(path.exitTaken(), exits) + ", answered "
                 + names.get(path.answer()) + (path.correct() ? " (right)." : " (wrong)."));
-        verdict.getStyleClass().removeAll("path-right", "path-wrong");
-        verdict.getStyleClass().add(path.correct() ? "path-right" : "path-wrong");
+        verdict.getStyleClass().setAll("label", path.correct() ? "path-right" : "path-wrong");
         cost.setText("Cost " + DisplayText.macs(path.macs()) + ", " + DisplayText.wholePercent(
                 (double) path.macs() / path.fullMacs()) + " of the full backbone's "
                 + DisplayText.macs(path.fullMacs()) + ".");

@@ -80,6 +80,7 @@ public final class CalibrationView {
     private final ExitLegend legend = new ExitLegend();
     private final Label warnings = new Label();
     private CascadeSource shownSource;
+    private boolean stale;
 
     /**
      * @param model   the pane's state
@@ -94,11 +95,22 @@ public final class CalibrationView {
         root.setId("calibrationPane");
         StackPane body = new StackPane(placeholder(), content());
         VBox.setVgrow(body, Priority.ALWAYS);
+        // The body takes whatever height the pane has left. With fixed (zero) minimum and preferred sizes, a
+        // number changing deep inside does not make every layout pass measure the whole pane again.
+        body.setMinSize(0, 0);
+        body.setPrefSize(0, 0);
         root.getChildren().addAll(header(), settingsBar(), syntheticBanner(), messageLine(), body);
 
-        model.operatingPoint().resultProperty().addListener((obs, old, now) -> show(now));
+        // A hidden pane only notes that it is stale and catches up when shown: the panes share one frame's
+        // budget, and the one on screen gets all of it.
+        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh());
+        root.visibleProperty().addListener((obs, was, now) -> {
+            if (now && stale) {
+                refresh();
+            }
+        });
         curves.curvesProperty().addListener((obs, old, now) -> showCurves(now));
-        show(model.operatingPoint().resultProperty().get());
+        refresh();
         showCurves(curves.curvesProperty().get());
         root.sceneProperty().addListener((obs, old, scene) -> installShortcuts(scene));
     }
@@ -366,6 +378,15 @@ public final class CalibrationView {
         key.getStyleClass().add("total-key");
         key.setMinWidth(Region.USE_PREF_SIZE);
         return key;
+    }
+
+    private void refresh() {
+        if (!root.isVisible()) {
+            stale = true;
+            return;
+        }
+        stale = false;
+        show(model.operatingPoint().resultProperty().get());
     }
 
     private void show(OperatingPointResult result) {

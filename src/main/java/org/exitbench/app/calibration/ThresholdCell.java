@@ -30,6 +30,8 @@ final class ThresholdCell extends VBox {
     private final Label counts = new Label();
     private final Tooltip tooltip = new Tooltip();
     private boolean updating;
+    private ClassReport shownReport;
+    private String shownClassName;
     private static final PseudoClass NEVER = PseudoClass.getPseudoClass("never");
 
     ThresholdCell(CalibrationViewModel model, int exit, int exitCount, int predictedClass) {
@@ -56,6 +58,7 @@ final class ThresholdCell extends VBox {
         bottom.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(top, bottom);
         setSpacing(2);
+        tooltip.setOnShowing(event -> tooltip.setText(describe()));
         Tooltip.install(this, tooltip);
 
         slider.valueProperty().addListener((obs, old, now) -> {
@@ -102,16 +105,26 @@ final class ThresholdCell extends VBox {
         counts.setText(DisplayText.count(report.exitedCount()) + "/" + DisplayText.count(report.survivorCount()));
         pseudoClassStateChanged(NEVER,
                 report.threshold() == Double.POSITIVE_INFINITY);
-        tooltip.setText(String.format(Locale.ROOT, "Exit %d, answer %s (validation split)%n"
+        shownReport = report;
+        shownClassName = className;
+    }
+
+    /** The tooltip's text, written when it is about to show rather than for every cell on every update. */
+    private String describe() {
+        ClassReport report = shownReport;
+        if (report == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "Exit %d, answer %s (validation split)%n"
                         + "threshold τ = %s%n"
                         + "takes %s of the %s validation images that reach it with this answer%n"
                         + "precision of those taken: %s%n"
                         + "bar (CPM): %s · anchor (backbone precision): %s%s",
-                exit + 1, className, DisplayText.threshold(report.threshold()),
+                exit + 1, shownClassName, DisplayText.threshold(report.threshold()),
                 DisplayText.count(report.exitedCount()), DisplayText.count(report.survivorCount()),
                 DisplayText.probability(report.exitPrecision()), DisplayText.probability(report.bar()),
                 DisplayText.probability(report.anchorPrecision()),
-                PrecisionBar.isBelowBar(report.exitPrecision(), report.bar()) ? "\nBelow the bar." : ""));
+                PrecisionBar.isBelowBar(report.exitPrecision(), report.bar()) ? "\nBelow the bar." : "");
     }
 
     /** @return the cell's exit, 0..K−1 */

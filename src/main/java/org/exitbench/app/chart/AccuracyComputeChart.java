@@ -50,6 +50,7 @@ public final class AccuracyComputeChart {
     private final FlowPane legend = new FlowPane(14, 4);
     private final VBox root;
     private double[] curveBounds;
+    private double[] extent;
 
     /**
      * @param id    the chart's node id
@@ -68,6 +69,9 @@ public final class AccuracyComputeChart {
         xAxis.setForceZeroInRange(false);
         yAxis.setForceZeroInRange(false);
         chart.setMinHeight(200);
+        // A fixed preferred size, grown by the layout: measuring axes and tick labels on every layout pass would
+        // cost more than the rest of a slider move.
+        chart.setPrefSize(320, 260);
         // Series are added in drawing order: curves below, the current point on top.
         chart.getData().addAll(List.of(global, cpm, comparisonGlobal, comparisonCpm, backbone, current));
         style(cpm, CPM_INK, false, 2.5);
@@ -131,6 +135,7 @@ public final class AccuracyComputeChart {
                     primary.backboneAccuracy()) + " accuracy, no compute saved"));
         }
         curveBounds = bounds(primary, comparison);
+        extent = null;
         legend(primary, comparison);
         fitAxes();
     }
@@ -254,22 +259,24 @@ public final class AccuracyComputeChart {
     }
 
     private void fitAxes() {
-        double[] b = curveBounds == null ? null : curveBounds.clone();
+        // The extent only grows while the curves stay: the axes change when the point leaves them, not on
+        // every move (new tick labels would cost a CSS and layout pass per frame).
+        if (extent == null) {
+            extent = curveBounds == null ? null : curveBounds.clone();
+        }
         if (currentPoint.getNode().isVisible()) {
             double x = currentPoint.getXValue().doubleValue();
             double y = currentPoint.getYValue().doubleValue();
-            if (b == null) {
-                b = new double[] {Math.min(0, x), Math.max(0, x), y, y};
+            if (extent == null) {
+                extent = new double[] {Math.min(0, x), Math.max(0, x), y, y};
             } else {
-                b[0] = Math.min(b[0], x);
-                b[1] = Math.max(b[1], x);
-                b[2] = Math.min(b[2], y);
-                b[3] = Math.max(b[3], y);
+                extent[0] = Math.min(extent[0], x);
+                extent[1] = Math.max(extent[1], x);
+                extent[2] = Math.min(extent[2], y);
+                extent[3] = Math.max(extent[3], y);
             }
         }
-        if (b == null) {
-            b = new double[] {0, 50, 50, 100};
-        }
+        double[] b = extent == null ? new double[] {0, 50, 50, 100} : extent;
         fit(xAxis, b[0], b[1]);
         fit(yAxis, b[2], b[3]);
     }

@@ -17,9 +17,11 @@ public final class StackedRateBar extends Region {
     private final List<Region> segments = new ArrayList<>();
     private final Tooltip tooltip = new Tooltip();
     private double[] rates = new double[0];
+    private String caption = "";
 
     public StackedRateBar() {
         getStyleClass().add("stacked-rate-bar");
+        tooltip.setOnShowing(event -> tooltip.setText(describe()));
         Tooltip.install(this, tooltip);
     }
 
@@ -42,13 +44,19 @@ public final class StackedRateBar extends Region {
             }
         }
         rates = exitRates.clone();
+        this.caption = caption;
+        requestLayout();
+    }
+
+    /** The tooltip's text, written when it is about to show rather than on every update. */
+    private String describe() {
+        int exits = rates.length - 1;
         StringBuilder text = new StringBuilder(caption);
         for (int e = 0; e <= exits; e++) {
             text.append('\n').append(DisplayText.exitTitle(e, exits)).append(": ")
-                    .append(DisplayText.percent(exitRates[e]));
+                    .append(DisplayText.percent(rates[e]));
         }
-        tooltip.setText(text.toString());
-        requestLayout();
+        return text.toString();
     }
 
     /** @return the rates last set, backbone head last */

@@ -1,5 +1,6 @@
 package org.exitbench.app.operatingpoint;
 
+import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -16,6 +17,8 @@ import org.exitbench.cascade.CascadeResult;
  * bar in the exit colours, followed by the split and, for demo scores, the word "synthetic".
  */
 public final class OperatingPointSummaryView {
+
+    private static final PseudoClass WORSE = PseudoClass.getPseudoClass("worse");
 
     private final HBox root = new HBox(14);
     private final Label empty = new Label("no cascade yet");
@@ -83,8 +86,7 @@ public final class OperatingPointSummaryView {
         CascadeResult test = result.test();
         accuracy.setText(DisplayText.percent(test.accuracy()));
         change.setText(DisplayText.points(test.accuracyChange()));
-        change.getStyleClass().removeAll("worse", "better");
-        change.getStyleClass().add(test.accuracyChange() < -0.0005 ? "worse" : "better");
+        change.pseudoClassStateChanged(WORSE, test.accuracyChange() < -0.0005);
         reduction.setText(DisplayText.percent(test.computeReduction()));
         double[] rates = new double[test.exitCount() + 1];
         for (int e = 0; e < rates.length; e++) {
