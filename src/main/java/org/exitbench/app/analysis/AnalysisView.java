@@ -177,7 +177,7 @@ public final class AnalysisView {
                         "the confusion matrix", "confusion-matrix"));
         SplitPane centre = new SplitPane(scrolling(confusionPanel, 300), galleryPanel());
         centre.setOrientation(Orientation.VERTICAL);
-        centre.setDividerPositions(0.55);
+        DividerPositions.placeWhenShown(centre, 400, 0.58);
 
         Node right = scrolling(path.node(), 220);
         right.getStyleClass().add("path-scroll");
@@ -186,7 +186,7 @@ public final class AnalysisView {
         // window size and font size.
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.33, 0.78);
+        DividerPositions.placeWhenShown(split, 800, 0.31, 0.775);
         split.visibleProperty().bind(model.operatingPoint().sourceProperty().isNotNull());
         return split;
     }

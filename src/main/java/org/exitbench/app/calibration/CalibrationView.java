@@ -23,6 +23,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -216,7 +217,6 @@ public final class CalibrationView {
         Spinner<Integer> support = new Spinner<>(1, 10_000, model.minimumSupportProperty().get(), 5);
         support.setId("minimumSupport");
         support.setEditable(true);
-        support.setPrefWidth(90);
         support.valueProperty().addListener((obs, old, now) -> {
             if (now != null) {
                 model.minimumSupportProperty().set(now);
@@ -238,7 +238,12 @@ public final class CalibrationView {
                 + " validation split (undoable)."));
         reset.setOnAction(event -> model.resetToCpm());
 
-        HBox bar = new HBox(10, marginKey, margin, marginValue, form, anchor, supportKey, support, reset);
+        HBox marginGroup = new HBox(8, marginKey, margin, marginValue);
+        marginGroup.setAlignment(Pos.CENTER_LEFT);
+        HBox supportGroup = new HBox(8, supportKey, support);
+        supportGroup.setAlignment(Pos.CENTER_LEFT);
+        // Wraps onto a second line at large font sizes rather than cutting off "Reset to CPM".
+        FlowPane bar = new FlowPane(12, 6, marginGroup, form, anchor, supportGroup, reset);
         bar.setId("cpmSettings");
         bar.getStyleClass().add("settings-bar");
         bar.setAlignment(Pos.CENTER_LEFT);

@@ -208,7 +208,8 @@ public final class MainWindow {
         text.getStyleClass().add("fact-value");
         text.textProperty().bind(value);
         key.setMinWidth(Region.USE_PREF_SIZE);
-        text.setMinWidth(Region.USE_PREF_SIZE);
+        // The values keep their computed minimum (an ellipsis): at large font sizes they give way, with "…",
+        // before the operating-point summary does.
         HBox fact = new HBox(6, key, text);
         fact.setAlignment(Pos.BASELINE_LEFT);
         return fact;

@@ -1,6 +1,7 @@
 package org.exitbench.app.theme;
 
 import javafx.application.Platform;
+import javafx.geometry.Orientation;
 import javafx.scene.control.SplitPane;
 
 /**
@@ -14,19 +15,21 @@ public final class DividerPositions {
     }
 
     /**
-     * Sets {@code positions} now and again the first time {@code split} is shown at a width of at least
-     * {@code minWidth} pixels; after that the user's dragging decides.
+     * Sets {@code positions} now and again the first time {@code split} is shown at a length (its width, or its
+     * height when vertical) of at least {@code minLength} pixels; after that the user's dragging decides.
      */
-    public static void placeWhenShown(SplitPane split, double minWidth, double... positions) {
+    public static void placeWhenShown(SplitPane split, double minLength, double... positions) {
         split.setDividerPositions(positions);
         Runnable[] once = new Runnable[1];
         once[0] = () -> {
-            if (split.isVisible() && split.getWidth() >= minWidth && split.getScene() != null) {
+            double length = split.getOrientation() == Orientation.VERTICAL ? split.getHeight() : split.getWidth();
+            if (split.isVisible() && length >= minLength && split.getScene() != null) {
                 once[0] = () -> { };
                 Platform.runLater(() -> split.setDividerPositions(positions));
             }
         };
         split.widthProperty().addListener((obs, old, now) -> once[0].run());
+        split.heightProperty().addListener((obs, old, now) -> once[0].run());
         split.visibleProperty().addListener((obs, old, now) -> once[0].run());
     }
 }
