@@ -13,31 +13,30 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.GridView;
 import org.exitbench.app.chart.AccuracyComputeChart;
+import org.exitbench.app.chart.ExitToggles;
 import org.exitbench.app.data.ClassChoice;
 import org.exitbench.app.data.ThumbnailCache;
 import org.exitbench.app.data.ThumbnailPixels;
 import org.exitbench.app.io.ExportActions;
 import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.CascadePaneParts;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.ReferenceCurves;
 import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
+import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SampleImage;
 import org.exitbench.app.theme.DividerPositions;
-import org.exitbench.app.theme.ExitPalette;
 import org.exitbench.data.Split;
 
 /**
@@ -58,12 +57,10 @@ public final class AnalysisView {
     private final ConfusionMatrixView confusion;
     private final SamplePathView path;
     private final ThumbnailCache thumbnails = new ThumbnailCache();
-    private final HBox galleryTabs = new HBox();
-    private final ToggleGroup galleryGroup = new ToggleGroup();
+    private final ExitToggles galleryTabs;
     private final GridView<Integer> gallery;
     private final Label sourceLabel = new Label();
-    private CascadeSource tabsFor;
-    private boolean stale;
+    private CascadeSource shownSource;
 
     /**
      * @param model   the pane's state
@@ -76,30 +73,25 @@ public final class AnalysisView {
         this.exports = new ExportActions(dialogs);
         this.confusion = new ConfusionMatrixView(model);
         this.path = new SamplePathView(model);
+        this.galleryTabs = new ExitToggles("galleryTabs", "galleryTab-", model.galleryExitProperty());
         this.gallery = new GridView<>();
         root.getStyleClass().addAll("pane-root", "analysis-pane");
         root.setId("analysisPane");
-        StackPane body = new StackPane(placeholder(), content());
-        VBox.setVgrow(body, Priority.ALWAYS);
-        // The body takes whatever height the pane has left. With fixed (zero) minimum and preferred sizes, a
-        // number changing deep inside does not make every layout pass measure the whole pane again.
-        body.setMinSize(0, 0);
-        body.setPrefSize(0, 0);
-        root.getChildren().addAll(header(), syntheticBanner(), messageLine(), body);
+        Node banner = CascadePaneParts.syntheticBanner(model.operatingPoint(), "analysisSyntheticBanner",
+                "Synthetic demo scores: generated for this dataset's images, not produced by trained branches."
+                        + " The images are real; the answers and confidences are not.");
+        root.getChildren().addAll(header(), banner, messageLine(),
+                CascadePaneParts.body(model.operatingPoint(), "analysisPlaceholder", content()));
 
-        // A hidden pane only notes that it is stale and catches up when shown: the panes share one frame's
-        // budget, and the one on screen gets all of it.
-        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh());
-        root.visibleProperty().addListener((obs, was, now) -> {
-            // The grid follows the gallery's items only while shown, so a hidden grid rebuilds no cells.
-            gallery.setItems(now ? model.gallery() : FXCollections.emptyObservableList());
-            if (now && stale) {
-                refresh();
-            }
-        });
+        RefreshWhenShown refresh = new RefreshWhenShown(root,
+                () -> show(model.operatingPoint().resultProperty().get()));
+        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh.request());
+        // The grid follows the gallery's items only while shown, so a hidden grid rebuilds no cells.
+        root.visibleProperty().addListener((obs, was, now) ->
+                gallery.setItems(now ? model.gallery() : FXCollections.emptyObservableList()));
         gallery.setItems(root.isVisible() ? model.gallery() : FXCollections.emptyObservableList());
         curves.curvesProperty().addListener((obs, old, now) -> showCurves(now));
-        refresh();
+        refresh.request();
         showCurves(curves.curvesProperty().get());
     }
 
@@ -118,21 +110,6 @@ public final class AnalysisView {
         return top;
     }
 
-    private Node syntheticBanner() {
-        Label text = new Label("Synthetic demo scores: generated for this dataset's images, not produced by"
-                + " trained branches. The images are real; the answers and confidences are not.");
-        text.setWrapText(true);
-        HBox banner = new HBox(text);
-        banner.setId("analysisSyntheticBanner");
-        banner.getStyleClass().addAll("banner", "synthetic-banner");
-        banner.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
-            CascadeSource source = model.operatingPoint().sourceProperty().get();
-            return source != null && source.synthetic();
-        }, model.operatingPoint().sourceProperty()));
-        banner.managedProperty().bind(banner.visibleProperty());
-        return banner;
-    }
-
     private Node messageLine() {
         Label message = new Label();
         message.setId("analysisMessage");
@@ -142,17 +119,6 @@ public final class AnalysisView {
         message.visibleProperty().bind(message.textProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
         return message;
-    }
-
-    private Node placeholder() {
-        Label text = new Label("No cascade yet. Open a dataset with validation and test images (Data pane) to"
-                + " explore the workbench on synthetic demo scores, or train branches (Training pane).");
-        text.setId("analysisPlaceholder");
-        text.getStyleClass().add("placeholder-text");
-        text.setWrapText(true);
-        text.visibleProperty().bind(model.operatingPoint().sourceProperty().isNull());
-        StackPane.setAlignment(text, Pos.TOP_LEFT);
-        return text;
     }
 
     private Node content() {
@@ -187,7 +153,6 @@ public final class AnalysisView {
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.31, 0.775);
-        split.visibleProperty().bind(model.operatingPoint().sourceProperty().isNotNull());
         return split;
     }
 
@@ -214,7 +179,7 @@ public final class AnalysisView {
         top.setAlignment(Pos.CENTER_LEFT);
         VBox.setVgrow(content, Priority.ALWAYS);
         VBox panel = new VBox(4, top, content);
-        panel.getStyleClass().add("analysis-panel");
+        panel.getStyleClass().addAll("card", "analysis-panel");
         return panel;
     }
 
@@ -237,19 +202,6 @@ public final class AnalysisView {
     }
 
     private Node galleryPanel() {
-        galleryTabs.setId("galleryTabs");
-        galleryTabs.getStyleClass().add("segmented");
-        galleryGroup.selectedToggleProperty().addListener((obs, old, now) -> {
-            if (now == null) {
-                galleryGroup.selectToggle(old);
-            } else {
-                model.galleryExitProperty().set((Integer) now.getUserData());
-            }
-        });
-        model.galleryExitProperty().addListener((obs, old, now) -> galleryGroup.getToggles().stream()
-                .filter(t -> (Integer) t.getUserData() == now.intValue()).findFirst()
-                .ifPresent(galleryGroup::selectToggle));
-
         ComboBox<ClassChoice> classes = new ComboBox<>(model.classChoices());
         classes.setId("galleryClassFilter");
         classes.valueProperty().bindBidirectional(model.classFilterProperty());
@@ -304,24 +256,15 @@ public final class AnalysisView {
         title.getStyleClass().add("panel-title");
         title.setMinWidth(Region.USE_PREF_SIZE);
         // Rows that wrap rather than widen the column: the gallery shares the window with three other panels.
-        FlowPane top = new FlowPane(12, 6, title, galleryTabs);
+        FlowPane top = new FlowPane(12, 6, title, galleryTabs.node());
         top.setAlignment(Pos.CENTER_LEFT);
         summary.setWrapText(true);
         summary.setMinWidth(0);
         VBox panel = new VBox(6, top, filters, summary, gallery);
         panel.setMinWidth(0);
         panel.setId("galleryPanel");
-        panel.getStyleClass().add("analysis-panel");
+        panel.getStyleClass().addAll("card", "analysis-panel");
         return panel;
-    }
-
-    private void refresh() {
-        if (!root.isVisible()) {
-            stale = true;
-            return;
-        }
-        stale = false;
-        show(model.operatingPoint().resultProperty().get());
     }
 
     private void show(OperatingPointResult result) {
@@ -330,16 +273,14 @@ public final class AnalysisView {
         if (result == null) {
             sourceLabel.setText("");
             chart.setCurrent(Double.NaN, Double.NaN);
-            galleryTabs.getChildren().clear();
-            galleryGroup.getToggles().clear();
-            tabsFor = null;
+            galleryTabs.clear();
+            shownSource = null;
             return;
         }
         CascadeSource source = result.source();
         int exits = source.exitCount();
-        if (source != tabsFor) {
-            tabsFor = source;
-            buildTabs(exits);
+        if (source != shownSource) {
+            shownSource = source;
             sourceLabel.setText(source.name() + " · test split, " + DisplayText.count(result.testSampleCount())
                     + " images");
             source.images().image(Split.TEST, 0).map(SampleImage::images).ifPresent(images -> {
@@ -348,31 +289,11 @@ public final class AnalysisView {
                 gallery.setCellHeight(size);
             });
         }
-        for (int e = 0; e <= exits; e++) {
-            ((ToggleButton) galleryTabs.getChildren().get(e)).setText(DisplayText.exitTitle(e, exits) + " · "
-                    + DisplayText.count(result.test().exitedCount(e)));
-        }
+        galleryTabs.show(result.test());
         chart.setCurrent(result.test().computeReduction(), result.test().accuracy());
         if (model.selectedSampleProperty().get() < 0 && !model.gallery().isEmpty()) {
             // Something to read in the path panel from the start: the gallery's first image.
             model.selectedSampleProperty().set(model.gallery().get(0));
-        }
-    }
-
-    private void buildTabs(int exits) {
-        galleryTabs.getChildren().clear();
-        galleryGroup.getToggles().clear();
-        for (int e = 0; e <= exits; e++) {
-            Region swatch = new Region();
-            swatch.getStyleClass().add("legend-swatch");
-            swatch.setStyle("-fx-background-color: " + ExitPalette.hexOfIndex(e, exits) + ";");
-            ToggleButton tab = new ToggleButton(DisplayText.exitTitle(e, exits), swatch);
-            tab.setId("galleryTab-" + e);
-            tab.setUserData(e);
-            tab.setToggleGroup(galleryGroup);
-            tab.setMinWidth(Region.USE_PREF_SIZE);
-            tab.setSelected(e == model.galleryExitProperty().get());
-            galleryTabs.getChildren().add(tab);
         }
     }
 

@@ -6,16 +6,14 @@ import javafx.geometry.Pos;
 import javafx.scene.Group;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
+import org.exitbench.app.chart.ExitToggles;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.theme.ExitPalette;
@@ -32,8 +30,7 @@ final class ConfusionMatrixView {
 
     private final AnalysisViewModel model;
     private final VBox root = new VBox(6);
-    private final HBox exitToggles = new HBox();
-    private final ToggleGroup group = new ToggleGroup();
+    private final ExitToggles exitToggles;
     private final GridPane grid = new GridPane();
     private final Tooltip caption = new Tooltip();
     private MatrixCell[][] cells = new MatrixCell[0][0];
@@ -43,19 +40,12 @@ final class ConfusionMatrixView {
         this.model = model;
         root.setId("confusionMatrix");
         root.getStyleClass().add("confusion-matrix");
-        exitToggles.getStyleClass().add("segmented");
+        exitToggles = new ExitToggles("confusionExits", "confusionExit-", model.confusionExitProperty());
         grid.getStyleClass().add("confusion-grid");
         grid.setHgap(2);
         grid.setVgap(2);
         Tooltip.install(grid, caption);
-        root.getChildren().addAll(exitToggles, grid);
-        group.selectedToggleProperty().addListener((obs, old, now) -> {
-            if (now == null) {
-                group.selectToggle(old);
-            } else {
-                model.confusionExitProperty().set((Integer) now.getUserData());
-            }
-        });
+        root.getChildren().addAll(exitToggles.node(), grid);
         model.confusionExitProperty().addListener((obs, old, now) -> show(model.operatingPoint()
                 .resultProperty().get()));
     }
@@ -66,7 +56,7 @@ final class ConfusionMatrixView {
 
     void show(OperatingPointResult result) {
         if (result == null) {
-            exitToggles.getChildren().clear();
+            exitToggles.clear();
             grid.getChildren().clear();
             caption.setText("");
             shownSource = null;
@@ -79,12 +69,7 @@ final class ConfusionMatrixView {
             build(exits, names);
         }
         int exit = Math.min(model.confusionExitProperty().get(), exits);
-        group.getToggles().stream().filter(t -> (Integer) t.getUserData() == exit).findFirst()
-                .ifPresent(group::selectToggle);
-        for (int e = 0; e <= exits; e++) {
-            ((ToggleButton) exitToggles.getChildren().get(e)).setText(DisplayText.exitTitle(e, exits) + " · "
-                    + DisplayText.count(result.test().exitedCount(e)));
-        }
+        exitToggles.show(result.test());
         int[][] matrix = result.test().confusionMatrix(exit);
         Color tint = ExitPalette.colorOfIndex(exit, exits);
         for (int t = 0; t < names.size(); t++) {
@@ -105,19 +90,6 @@ final class ConfusionMatrixView {
     }
 
     private void build(int exits, List<String> names) {
-        exitToggles.getChildren().clear();
-        group.getToggles().clear();
-        for (int e = 0; e <= exits; e++) {
-            Region swatch = new Region();
-            swatch.getStyleClass().add("legend-swatch");
-            swatch.setStyle("-fx-background-color: " + ExitPalette.hexOfIndex(e, exits) + ";");
-            ToggleButton toggle = new ToggleButton(DisplayText.exitTitle(e, exits), swatch);
-            toggle.setId("confusionExit-" + e);
-            toggle.setUserData(e);
-            toggle.setToggleGroup(group);
-            toggle.setMinWidth(Region.USE_PREF_SIZE);
-            exitToggles.getChildren().add(toggle);
-        }
         grid.getChildren().clear();
         int classes = names.size();
         cells = new MatrixCell[classes][classes];

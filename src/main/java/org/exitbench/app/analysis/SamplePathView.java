@@ -12,11 +12,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.exitbench.app.chart.ExitLegend;
 import org.exitbench.app.data.ThumbnailPixels;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.SampleImage;
-import org.exitbench.app.theme.ExitPalette;
 import org.exitbench.data.Split;
 
 /**
@@ -113,10 +113,7 @@ final class SamplePathView {
     }
 
     private static Node stepLine(PathStep step, int exits, List<String> names) {
-        Region swatch = new Region();
-        swatch.getStyleClass().add("legend-swatch");
-        swatch.setStyle("-fx-background-color: " + ExitPalette.hexOfIndex(step.exit(), exits) + ";");
-        Label name = new Label(DisplayText.exitTitle(step.exit(), exits), swatch);
+        Label name = new Label(DisplayText.exitTitle(step.exit(), exits), ExitLegend.swatch(step.exit(), exits));
         name.getStyleClass().add("path-exit");
         name.setMinWidth(Region.USE_PREF_SIZE);
         StringBuilder top = new StringBuilder();

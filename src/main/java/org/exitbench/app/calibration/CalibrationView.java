@@ -28,7 +28,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
@@ -37,12 +36,14 @@ import org.exitbench.app.chart.ExitLegend;
 import org.exitbench.app.chart.StackedRateBar;
 import org.exitbench.app.io.ExportActions;
 import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.CascadePaneParts;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.DemoSourceBinding;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.ReferenceCurves;
 import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
+import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
 import org.exitbench.app.theme.DividerPositions;
 import org.exitbench.app.theme.ExitPalette;
@@ -81,7 +82,6 @@ public final class CalibrationView {
     private final ExitLegend legend = new ExitLegend();
     private final Label warnings = new Label();
     private CascadeSource shownSource;
-    private boolean stale;
 
     /**
      * @param model   the pane's state
@@ -94,24 +94,19 @@ public final class CalibrationView {
         this.exports = new ExportActions(dialogs);
         root.getStyleClass().addAll("pane-root", "calibration-pane");
         root.setId("calibrationPane");
-        StackPane body = new StackPane(placeholder(), content());
-        VBox.setVgrow(body, Priority.ALWAYS);
-        // The body takes whatever height the pane has left. With fixed (zero) minimum and preferred sizes, a
-        // number changing deep inside does not make every layout pass measure the whole pane again.
-        body.setMinSize(0, 0);
-        body.setPrefSize(0, 0);
-        root.getChildren().addAll(header(), settingsBar(), syntheticBanner(), messageLine(), body);
+        Node banner = CascadePaneParts.syntheticBanner(model.operatingPoint(), "calibrationSyntheticBanner",
+                "Synthetic demo scores: generated for this dataset's images, not produced by trained branches."
+                        + " They show how the workbench behaves; they say nothing about a model. The demo starts at"
+                        + " m = " + DemoSourceBinding.DEMO_MARGIN + "; at the paper's 0.20 nearly every synthetic"
+                        + " image leaves at exit 1.");
+        root.getChildren().addAll(header(), settingsBar(), banner, messageLine(),
+                CascadePaneParts.body(model.operatingPoint(), "calibrationPlaceholder", content()));
 
-        // A hidden pane only notes that it is stale and catches up when shown: the panes share one frame's
-        // budget, and the one on screen gets all of it.
-        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh());
-        root.visibleProperty().addListener((obs, was, now) -> {
-            if (now && stale) {
-                refresh();
-            }
-        });
+        RefreshWhenShown refresh = new RefreshWhenShown(root,
+                () -> show(model.operatingPoint().resultProperty().get()));
+        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh.request());
         curves.curvesProperty().addListener((obs, old, now) -> showCurves(now));
-        refresh();
+        refresh.request();
         showCurves(curves.curvesProperty().get());
         root.sceneProperty().addListener((obs, old, scene) -> installShortcuts(scene));
     }
@@ -245,7 +240,7 @@ public final class CalibrationView {
         // Wraps onto a second line at large font sizes rather than cutting off "Reset to CPM".
         FlowPane bar = new FlowPane(12, 6, marginGroup, form, anchor, supportGroup, reset);
         bar.setId("cpmSettings");
-        bar.getStyleClass().add("settings-bar");
+        bar.getStyleClass().addAll("card", "settings-bar");
         bar.setAlignment(Pos.CENTER_LEFT);
         for (Node n : List.of(marginKey, form, anchor, supportKey)) {
             ((Region) n).setMinWidth(Region.USE_PREF_SIZE);
@@ -268,23 +263,6 @@ public final class CalibrationView {
         };
     }
 
-    private Node syntheticBanner() {
-        Label text = new Label("Synthetic demo scores: generated for this dataset's images, not produced by"
-                + " trained branches. They show how the workbench behaves; they say nothing about a model. The demo starts at m = "
-                + DemoSourceBinding.DEMO_MARGIN + "; at the paper's 0.20 nearly every synthetic image leaves at"
-                + " exit 1.");
-        text.setWrapText(true);
-        HBox banner = new HBox(text);
-        banner.setId("calibrationSyntheticBanner");
-        banner.getStyleClass().addAll("banner", "synthetic-banner");
-        banner.visibleProperty().bind(Bindings.createBooleanBinding(() -> {
-            CascadeSource source = model.operatingPoint().sourceProperty().get();
-            return source != null && source.synthetic();
-        }, model.operatingPoint().sourceProperty()));
-        banner.managedProperty().bind(banner.visibleProperty());
-        return banner;
-    }
-
     private Node messageLine() {
         Label message = new Label();
         message.setId("calibrationMessage");
@@ -302,17 +280,6 @@ public final class CalibrationView {
         message.visibleProperty().bind(message.textProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
         return message;
-    }
-
-    private Node placeholder() {
-        Label text = new Label("No cascade yet. Open a dataset with validation and test images (Data pane) to"
-                + " explore the workbench on synthetic demo scores, or train branches (Training pane).");
-        text.setId("calibrationPlaceholder");
-        text.getStyleClass().add("placeholder-text");
-        text.setWrapText(true);
-        text.visibleProperty().bind(model.operatingPoint().sourceProperty().isNull());
-        StackPane.setAlignment(text, Pos.TOP_LEFT);
-        return text;
     }
 
     private Node content() {
@@ -347,7 +314,6 @@ public final class CalibrationView {
         SplitPane split = new SplitPane(gridScroll, sideScroll);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.58);
-        split.visibleProperty().bind(model.operatingPoint().sourceProperty().isNotNull());
         return split;
     }
 
@@ -374,7 +340,7 @@ public final class CalibrationView {
         exitBar.setMinHeight(16);
         VBox box = new VBox(6, totalsCaption, table, legend);
         box.setId("calibrationTotals");
-        box.getStyleClass().add("totals-box");
+        box.getStyleClass().addAll("card", "totals-box");
         return box;
     }
 
@@ -383,15 +349,6 @@ public final class CalibrationView {
         key.getStyleClass().add("total-key");
         key.setMinWidth(Region.USE_PREF_SIZE);
         return key;
-    }
-
-    private void refresh() {
-        if (!root.isVisible()) {
-            stale = true;
-            return;
-        }
-        stale = false;
-        show(model.operatingPoint().resultProperty().get());
     }
 
     private void show(OperatingPointResult result) {

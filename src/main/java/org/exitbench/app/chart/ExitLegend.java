@@ -24,10 +24,7 @@ public final class ExitLegend extends FlowPane {
         if (getChildren().size() != exitCount + 1) {
             getChildren().clear();
             for (int e = 0; e <= exitCount; e++) {
-                Region swatch = new Region();
-                swatch.getStyleClass().add("legend-swatch");
-                swatch.setStyle("-fx-background-color: " + ExitPalette.hexOfIndex(e, exitCount) + ";");
-                Label label = new Label(DisplayText.exitTitle(e, exitCount), swatch);
+                Label label = new Label(DisplayText.exitTitle(e, exitCount), swatch(e, exitCount));
                 label.getStyleClass().add("legend-item");
                 label.setMinWidth(Region.USE_PREF_SIZE);
                 getChildren().add(label);
@@ -38,5 +35,17 @@ public final class ExitLegend extends FlowPane {
             String name = DisplayText.exitTitle(e, exitCount);
             label.setText(values == null ? name : name + "  " + values[e]);
         }
+    }
+
+    /**
+     * @param exit      0..K, K being the backbone head
+     * @param exitCount K
+     * @return a small square in the exit's colour, for legends, buttons and labels
+     */
+    public static Region swatch(int exit, int exitCount) {
+        Region swatch = new Region();
+        swatch.getStyleClass().add("legend-swatch");
+        swatch.setStyle("-fx-background-color: " + ExitPalette.hexOfIndex(exit, exitCount) + ";");
+        return swatch;
     }
 }
