@@ -17,12 +17,16 @@ import org.exitbench.app.theme.Theme;
  * The JavaFX application: one main window holding the Data, Training, Calibration and Analysis panes.
  *
  * <p>At start-up it opens the dataset named by the first program argument, or else the bundled sample
- * {@code sample-data/fashion-mnist} relative to the working directory (where {@code mvn javafx:run} runs).
+ * {@code sample-data/fashion-mnist} relative to the working directory (where {@code mvn javafx:run} runs), or
+ * where the system property {@value #SAMPLE_PROPERTY} points (set by the installed app's launcher).
  */
 public final class ExitbenchApp extends Application {
 
-    /** The bundled sample, relative to the working directory. */
-    static final Path SAMPLE_DATA = Path.of("sample-data", "fashion-mnist");
+    /** The system property that locates the bundled sample when the app is installed (see installers/). */
+    static final String SAMPLE_PROPERTY = "exitbench.sample";
+
+    /** The bundled sample: the system property's path, else relative to the working directory. */
+    static final Path SAMPLE_DATA = Path.of(System.getProperty(SAMPLE_PROPERTY, "sample-data/fashion-mnist"));
 
     private FxTaskExecutor executor;
 

@@ -1,0 +1,66 @@
+package org.exitbench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.exitbench.model.BackboneFile;
+import org.exitbench.model.TrainedBackbone;
+import org.exitbench.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code exitbench backbone info <model.zip>}: what a saved backbone is and how it was made. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Print what a saved backbone is: architecture, classes, parameters, normalisation, exit "
+                + "points with their multiply-accumulate counts, and how it was made.",
+                "Loads the parameters and checks them against the fingerprint saved with them."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the backbone was read", "1:the file is missing, corrupt or not an Exitbench backbone",
+                "2:wrong command-line options"})
+final class BackboneInfoCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<model.zip>", description = "A backbone saved by 'backbone train'.")
+    Path file;
+
+    @Override
+    public Integer call() {
+        TrainedBackbone backbone;
+        try {
+            backbone = BackboneFile.load(file, false);
+        } catch (StoreException e) {
+            return CliErrors.report(spec, new ConsoleProgress(spec.commandLine().getErr()), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("File:          %s%n", file);
+        out.printf("Backbone:      %s%n", backbone.spec().describe());
+        out.printf(Locale.ROOT, "Parameters:    %,d%n", backbone.graph().numParams());
+        out.printf("Classes:       %s%n", String.join(", ", backbone.classNames()));
+        out.printf(Locale.ROOT, "Normalisation: mean %s, std %s%n", rounded(backbone.stats().mean()),
+                rounded(backbone.stats().std()));
+        out.printf("Exit points:   %s%n", backbone.exitPoints());
+        out.printf("Fingerprint:   %s (verified)%n", backbone.fingerprint());
+        out.println();
+        out.println("Multiply-accumulates per image:");
+        out.print(backbone.macTable().toText());
+        if (!backbone.provenance().isEmpty()) {
+            out.println();
+            out.println("Provenance:");
+            for (Map.Entry<String, String> entry : backbone.provenance().entrySet()) {
+                out.printf("  %-20s %s%n", entry.getKey(), entry.getValue());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String rounded(double[] values) {
+        return Arrays.toString(Arrays.stream(values).map(v -> Math.round(v * 1e4) / 1e4).toArray());
+    }
+}

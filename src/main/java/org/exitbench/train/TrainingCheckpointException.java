@@ -1,0 +1,13 @@
+package org.exitbench.train;
+
+/** A training checkpoint is missing, unreadable, or does not fit the run that wants it; the message says which. */
+public final class TrainingCheckpointException extends RuntimeException {
+
+    public TrainingCheckpointException(String message) {
+        super(message);
+    }
+
+    public TrainingCheckpointException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,44 @@
+package org.exitbench.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+class NetworkSettingsTest {
+
+    @Test
+    void updaterAndWeightDecayReachEveryLayer() {
+        NetworkSettings settings = NetworkSettings.defaults().withUpdater(new Nesterovs(0.1, 0.9)).withWeightDecay(5e-4);
+        ComputationGraph graph = TestBackbones.tinySpec(1).build(1, settings);
+        BaseLayer conv = (BaseLayer) graph.getLayer("s2b1_conv1").conf().getLayer();
+        assertEquals(new Nesterovs(0.1, 0.9), conv.getIUpdater());
+        assertTrue(conv.getRegularization().stream().anyMatch(r -> r instanceof WeightDecay w
+                && w.getCoeff().valueAt(0, 0) == 5e-4), String.valueOf(conv.getRegularization()));
+        assertEquals(WeightInit.RELU.getWeightInitFunction(), conv.getWeightInitFn());
+    }
+
+    @Test
+    void runtimeSettingsApplyToALoadedGraph() {
+        ComputationGraph graph = TestBackbones.tinySpec(1).build(1);
+        assertEquals(WorkspaceMode.ENABLED, graph.getConfiguration().getInferenceWorkspaceMode());
+        new NetworkSettings(NetworkSettings.defaults().dataFormat(), WorkspaceMode.NONE, WorkspaceMode.NONE,
+                CacheMode.HOST, NetworkSettings.defaults().updater(), 0).applyRuntime(graph);
+        assertEquals(WorkspaceMode.NONE, graph.getConfiguration().getTrainingWorkspaceMode());
+        assertEquals(WorkspaceMode.NONE, graph.getConfiguration().getInferenceWorkspaceMode());
+        assertEquals(CacheMode.HOST, graph.getConfiguration().getCacheMode());
+    }
+
+    @Test
+    void negativeWeightDecayIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> NetworkSettings.defaults().withWeightDecay(-1));
+    }
+}
