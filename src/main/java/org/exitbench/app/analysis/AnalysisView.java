@@ -124,7 +124,7 @@ public final class AnalysisView {
     private Node content() {
         chart.hideTitle();
         Node chartPanel = panel("Accuracy vs compute · test split", chart.node(),
-                pngButton("exportAnalysisChart", chart.exportNode(), "the accuracy-vs-compute chart (test)",
+                pngButton("exportAnalysisChart", chart.node(), "the accuracy-vs-compute chart (test)",
                         "analysis-accuracy-vs-compute"),
                 csvButton("exportCurves", this::curvesCsv, "the accuracy-vs-compute curves",
                         "accuracy-vs-compute-curves"));

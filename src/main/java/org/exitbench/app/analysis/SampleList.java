@@ -3,6 +3,7 @@ package org.exitbench.app.analysis;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import javafx.collections.ObservableListBase;
 
 /**
@@ -16,7 +17,7 @@ final class SampleList extends ObservableListBase<Integer> {
 
     @Override
     public Integer get(int index) {
-        return samples[java.util.Objects.checkIndex(index, samples.length)];
+        return samples[Objects.checkIndex(index, samples.length)];
     }
 
     @Override

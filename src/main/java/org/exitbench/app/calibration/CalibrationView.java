@@ -292,7 +292,7 @@ public final class CalibrationView {
         Button png = new Button("PNG");
         png.setId("exportCalibrationChart");
         png.setTooltip(new Tooltip("Save the chart as PNG"));
-        png.setOnAction(event -> exports.png(chart.exportNode(), "the accuracy-vs-compute chart (validation)",
+        png.setOnAction(event -> exports.png(chart.node(), "the accuracy-vs-compute chart (validation)",
                 "calibration-accuracy-vs-compute"));
         HBox chartActions = new HBox(png);
         chartActions.setAlignment(Pos.CENTER_RIGHT);

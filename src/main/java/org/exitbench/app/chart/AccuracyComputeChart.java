@@ -99,13 +99,8 @@ public final class AccuracyComputeChart {
         chart.setTitle(null);
     }
 
-    /** @return the chart with its legend */
+    /** @return the chart with its legend, which is also what PNG export captures */
     public Node node() {
-        return root;
-    }
-
-    /** @return what PNG export captures: the chart and its legend */
-    public Node exportNode() {
         return root;
     }
 

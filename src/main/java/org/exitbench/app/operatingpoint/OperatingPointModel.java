@@ -21,7 +21,7 @@ import org.exitbench.cascade.Thresholds;
  * <p>Requests are coalesced: {@link #requestThresholds} only records the latest thresholds and asks the
  * {@link UpdateScheduler} for one update; any number of requests before it runs cost one evaluation (in the
  * app, at most one per frame). One evaluation of both splits, the survivor statistics and the table takes
- * about 3 ms at 90,000 samples per split (bench/run-operating-point-bench.sh), so it runs on the UI thread:
+ * about 2.5 ms at 90,000 samples per split (bench/run-operating-point-bench.sh), so it runs on the UI thread:
  * a worker thread would add a frame of latency and a copy of the results for nothing.
  *
  * <p>Use from the UI thread only; the evaluators it owns are not thread-safe.
