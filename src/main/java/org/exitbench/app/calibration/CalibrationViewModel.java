@@ -1,6 +1,7 @@
 package org.exitbench.app.calibration;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,6 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.exitbench.app.io.AtomicWrite;
 import org.exitbench.app.io.CsvText;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
@@ -33,6 +33,7 @@ import org.exitbench.calibrate.ExitCalibration;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.store.AtomicFiles;
 
 /**
  * The Calibration pane's state: the CPM settings as editable properties (kept in step with the shared operating
@@ -209,11 +210,11 @@ public final class CalibrationViewModel {
             return false;
         }
         try {
-            AtomicWrite.text(file, current.toJson());
+            AtomicFiles.writeString(file, current.toJson());
             report("Saved thresholds to " + file + ".", false);
             return true;
-        } catch (IOException e) {
-            report("Could not save thresholds to " + file + ": " + e.getMessage() + ".", true);
+        } catch (UncheckedIOException e) {
+            report("Could not save thresholds to " + file + ": " + e.getCause().getMessage() + ".", true);
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package org.exitbench.app.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -8,6 +9,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.Node;
 import javafx.stage.Window;
+import org.exitbench.store.AtomicFiles;
 
 /**
  * The panes' "PNG" and "CSV" buttons: ask where to save, write atomically, and say in one sentence what happened
@@ -50,7 +52,7 @@ public final class ExportActions {
      */
     public void csv(Node owner, Supplier<String> csv, String what, String suggestedName) {
         dialogs.save(windowOf(owner), "Save " + what + " as CSV", FileDialogs.Kind.CSV, suggestedName)
-                .ifPresent(file -> write(what, file, () -> AtomicWrite.text(file, csv.get())));
+                .ifPresent(file -> write(what, file, () -> AtomicFiles.writeString(file, csv.get())));
     }
 
     private interface Writing {
@@ -62,8 +64,10 @@ public final class ExportActions {
             writing.run();
             message.set("Saved " + what + " to " + file + ".");
         } catch (IOException | RuntimeException e) {
-            message.set("Could not save " + what + " to " + file + ": " + (e.getMessage() == null
-                    ? e.getClass().getSimpleName() : e.getMessage()) + ".");
+            // AtomicFiles wraps the IOException; its cause says what went wrong without repeating the path.
+            Throwable reason = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            message.set("Could not save " + what + " to " + file + ": " + (reason.getMessage() == null
+                    ? reason.getClass().getSimpleName() : reason.getMessage()) + ".");
         }
     }
 
