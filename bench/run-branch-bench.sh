@@ -3,8 +3,8 @@
 # sample's feature cache (goal < 10 s).
 #   THREADS=1 bench/run-branch-bench.sh [--backbone FILE] [--sample DIR] [--repeats N]
 # THREADS (default 1) sets OMP_NUM_THREADS, which ND4J reads when it loads: branch networks are too small to gain
-# from more threads, and on a busy machine more threads wait on each other. The first run trains a 3-exit backbone
-# for one epoch and builds the feature cache (minutes); both are kept in target/bench-workspace.
+# from more threads, and on a busy machine more threads wait on each other. The first run builds the feature cache
+# of the shipped sample backbone (about a minute); it is kept in target/bench-workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pbench -DskipTests compile dependency:build-classpath \
