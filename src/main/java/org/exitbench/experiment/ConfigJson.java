@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationConfig;
@@ -28,7 +29,6 @@ import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -126,10 +126,8 @@ final class ConfigJson {
      * strings, arrays, null) replaces the default. Unknown fields are kept, so binding reports them.
      */
     static void overlay(ObjectNode defaults, ObjectNode values) {
-        Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = values.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
-            var existing = defaults.get(field.getKey());
+        for (Map.Entry<String, JsonNode> field : values.properties()) {
+            JsonNode existing = defaults.get(field.getKey());
             if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
                 overlay(target, source);
             } else {
