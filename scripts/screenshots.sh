@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Renders every pane of the app to docs/screenshots/{data,training,calibration,analysis}.png.
 # Runs `mvn -q javafx:run` on a virtual X display (Xvfb), waits until the dataset is open (the window title
-# then names it), switches panes with Ctrl+1..4 and captures the window. Needs xvfb, imagemagick, xdotool.
+# then names it) and its synthetic demo scores and reference curves are computed, switches panes with
+# Ctrl+1..4 and captures the window. Needs xvfb, imagemagick, xdotool.
 #
 #   scripts/screenshots.sh [dataset-folder]      (default: the bundled sample-data/fashion-mnist)
 #
 # Environment: SCREENSHOT_DISPLAY (default :99; an X server already running there is reused),
-# SCREENSHOT_TIMEOUT (seconds to wait for the dataset, default 240).
+# SCREENSHOT_TIMEOUT (seconds to wait for the dataset, default 240), SCREENSHOT_SETTLE (seconds to wait after
+# it opened, for the demo scores and curves, default 6), SCREENSHOT_LARGER (how many times to press Ctrl+= first,
+# to check the projector font sizes; default 0), SCREENSHOT_OUT (output folder, default docs/screenshots).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 display="${SCREENSHOT_DISPLAY:-:99}"
 timeout_s="${SCREENSHOT_TIMEOUT:-240}"
-out="$root/docs/screenshots"
+settle_s="${SCREENSHOT_SETTLE:-6}"
+out="${SCREENSHOT_OUT:-$root/docs/screenshots}"
 mkdir -p "$out"
 export DISPLAY="$display"
 
@@ -50,7 +54,8 @@ fi
 # There is no window manager: keyboard focus follows the pointer, so park the pointer on the window.
 eval "$(xdotool getwindowgeometry --shell "$window")"
 xdotool mousemove $((X + WIDTH / 2)) $((Y + HEIGHT - 12))
-sleep 2
+sleep "$settle_s"
+for _ in $(seq "${SCREENSHOT_LARGER:-0}"); do xdotool key "ctrl+equal"; sleep 0.3; done
 n=1
 for pane in data training calibration analysis; do
   xdotool key "ctrl+$n"

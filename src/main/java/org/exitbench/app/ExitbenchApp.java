@@ -5,12 +5,11 @@ import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.exitbench.app.data.DataView;
-import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.data.DatasetLoader;
 import org.exitbench.app.data.FolderChooser;
+import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.PulseScheduler;
 import org.exitbench.app.shell.MainWindow;
-import org.exitbench.app.shell.ShellViewModel;
 import org.exitbench.app.task.FxTaskExecutor;
 import org.exitbench.app.theme.Theme;
 
@@ -46,16 +45,15 @@ public final class ExitbenchApp extends Application {
     @Override
     public void start(Stage stage) {
         executor = new FxTaskExecutor();
-        DataViewModel data = new DataViewModel(executor, DatasetLoader.READERS);
-        ShellViewModel shell = new ShellViewModel(data);
-        MainWindow window = new MainWindow(shell, new DataView(data, FolderChooser.DIALOG),
-                executor.runningTasks());
+        Workbench workbench = Workbench.create(executor, DatasetLoader.READERS, FolderChooser.DIALOG,
+                FileDialogs.SYSTEM, new PulseScheduler());
+        MainWindow window = workbench.window();
         Scene scene = window.createScene();
-        stage.titleProperty().bind(shell.windowTitleProperty());
+        stage.titleProperty().bind(workbench.shell().windowTitleProperty());
         stage.getIcons().setAll(Theme.icons());
         stage.setScene(scene);
         stage.show();
-        data.open(initialDataset(getParameters().getRaw()));
+        workbench.data().open(initialDataset(getParameters().getRaw()));
     }
 
     @Override

@@ -45,6 +45,42 @@ public final class SyntheticExitScores {
             difficulty[i] = r * r;
             confusable[i] = (labels[i] + 1 + random.nextInt(classes - 1)) % classes;
         }
+        return scores(labels, difficulty, confusable, exits, classes, random);
+    }
+
+    /**
+     * Generates scores for samples whose ground truth is given, for example the labels of a real dataset split,
+     * so that a demo shows each image with a plausible answer for its own class.
+     *
+     * @param labels  the ground-truth class of each sample, each in [0, classes)
+     * @param exits   K, at least 1
+     * @param classes C, at least 2
+     * @param seed    the random seed
+     * @return scores built through {@link ExitScores#fromProbabilities(float[][], float[], int[], int)}
+     */
+    public static ExitScores generateForLabels(int[] labels, int exits, int classes, long seed) {
+        if (labels == null || exits < 1 || classes < 2) {
+            throw new IllegalArgumentException("need labels, exits ≥ 1 and classes ≥ 2; got "
+                    + (labels == null ? "no labels" : labels.length + " labels") + ", " + exits + ", " + classes);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        int samples = labels.length;
+        double[] difficulty = new double[samples];
+        int[] confusable = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "] = " + labels[i] + " is not a class in [0, "
+                        + classes + ")");
+            }
+            double r = random.nextDouble();
+            difficulty[i] = r * r;
+            confusable[i] = (labels[i] + 1 + random.nextInt(classes - 1)) % classes;
+        }
+        return scores(labels.clone(), difficulty, confusable, exits, classes, random);
+    }
+
+    private static ExitScores scores(int[] labels, double[] difficulty, int[] confusable, int exits, int classes,
+            SplittableRandom random) {
         float[][] exitProbabilities = new float[exits][];
         for (int k = 0; k < exits; k++) {
             // Depth from 1/(K+1) at the first exit towards 1 at the backbone head.

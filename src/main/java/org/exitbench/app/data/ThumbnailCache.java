@@ -12,7 +12,7 @@ import org.exitbench.data.ImageDataset;
  * Rendering one is a few thousand pixel copies, so scrolling through 10,000 images renders only what passes
  * the viewport; the cache spares re-rendering when the user scrolls back.
  */
-final class ThumbnailCache {
+public final class ThumbnailCache {
 
     private static final int CAPACITY = 1024;
 
@@ -29,7 +29,7 @@ final class ThumbnailCache {
      * @param index the image
      * @return its thumbnail, {@link ThumbnailPixels#displaySize} pixels a side
      */
-    Image thumbnail(ImageDataset split, int index) {
+    public Image thumbnail(ImageDataset split, int index) {
         if (split != images) {
             recent.clear();
             images = split;

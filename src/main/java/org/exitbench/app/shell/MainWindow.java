@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -21,6 +22,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Circle;
+import javafx.stage.Screen;
 import org.exitbench.app.data.DataView;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.theme.Theme;
@@ -36,11 +38,14 @@ public final class MainWindow {
 
     private static final double WIDTH = 1280;
     private static final double HEIGHT = 800;
+    private static final double MAX_WIDTH = 1480;
+    private static final double MAX_HEIGHT = 920;
 
     private final ShellViewModel model;
     private final DataView dataView;
     private final BorderPane root = new BorderPane();
     private final StackPane operatingPointSlot = new StackPane();
+    private final StackPane centre = new StackPane();
     private final Map<WorkbenchPane, Node> panes = new EnumMap<>(WorkbenchPane.class);
 
     /**
@@ -56,7 +61,6 @@ public final class MainWindow {
         for (WorkbenchPane pane : WorkbenchPane.values()) {
             panes.computeIfAbsent(pane, p -> new PlaceholderView(p).node());
         }
-        StackPane centre = new StackPane();
         centre.getStyleClass().add("pane-host");
         for (Node node : panes.values()) {
             centre.getChildren().add(node);
@@ -67,6 +71,30 @@ public final class MainWindow {
         root.setBottom(new TaskStripView(tasks).node());
         model.selectedPaneProperty().addListener((obs, old, now) -> showOnly(now));
         showOnly(model.selectedPaneProperty().get());
+    }
+
+    /**
+     * Puts {@code node} in place of the pane shown for {@code pane} so far (a placeholder until the pane is
+     * built): how the app adds the Calibration and Analysis panes, and later the Training pane.
+     *
+     * @param pane which pane
+     * @param node its view
+     */
+    public void installPane(WorkbenchPane pane, Node node) {
+        Node old = panes.put(pane, node);
+        int at = centre.getChildren().indexOf(old);
+        centre.getChildren().set(at, node);
+        showOnly(model.selectedPaneProperty().get());
+    }
+
+    /**
+     * Replaces what the operating-point region of the top bar shows ("no cascade yet" until then).
+     *
+     * @param summary the summary of the shared operating point
+     */
+    public void showOperatingPoint(Node summary) {
+        operatingPointSlot.getChildren().setAll(summary);
+        operatingPointSlot.getStyleClass().add("filled");
     }
 
     /** @return the window's root node */
@@ -90,10 +118,18 @@ public final class MainWindow {
      * @return a new scene holding this window
      */
     public Scene createScene() {
-        Scene scene = new Scene(root, WIDTH, HEIGHT);
+        // As large as the screen allows up to a comfortable size, so the panes have room on a large display.
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, side(WIDTH, MAX_WIDTH, screen.getWidth()),
+                side(HEIGHT, MAX_HEIGHT, screen.getHeight()));
         Theme.apply(scene, model.fontSizeProperty());
         installShortcuts(scene);
         return scene;
+    }
+
+    /** @return the usual size, or up to {@code max} when 94 % of the screen has room, never beyond the screen */
+    private static double side(double usual, double max, double screen) {
+        return Math.max(Math.min(max, 0.94 * screen), Math.min(usual, screen));
     }
 
     private void installShortcuts(Scene scene) {
@@ -172,7 +208,8 @@ public final class MainWindow {
         text.getStyleClass().add("fact-value");
         text.textProperty().bind(value);
         key.setMinWidth(Region.USE_PREF_SIZE);
-        text.setMinWidth(Region.USE_PREF_SIZE);
+        // The values keep their computed minimum (an ellipsis): at large font sizes they give way, with "…",
+        // before the operating-point summary does.
         HBox fact = new HBox(6, key, text);
         fact.setAlignment(Pos.BASELINE_LEFT);
         return fact;

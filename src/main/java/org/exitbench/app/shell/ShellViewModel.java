@@ -13,7 +13,9 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
 import org.exitbench.app.data.DataViewModel;
+import org.exitbench.app.operatingpoint.CascadeSource;
 
 /**
  * The state of the main window around the panes: which pane is shown, each pane's status, what the top bar
@@ -59,6 +61,21 @@ public final class ShellViewModel {
         windowTitle.bind(Bindings.createStringBinding(() -> data.datasetProperty().get() == null ? "Exitbench"
                 : "Exitbench — " + data.datasetProperty().get().name(), data.datasetProperty()));
         fontSize.bind(Bindings.createIntegerBinding(() -> FONT_SIZES.get(fontStep.get()), fontStep));
+    }
+
+    /**
+     * Lets the Calibration and Analysis dots and the top bar's run follow the shared operating point: the dots
+     * are ready while there are scores, and the run names them ("synthetic demo scores" until a run is trained).
+     *
+     * @param source the operating point's source
+     */
+    public void followOperatingPoint(ObservableValue<CascadeSource> source) {
+        for (WorkbenchPane pane : new WorkbenchPane[] {WorkbenchPane.CALIBRATION, WorkbenchPane.ANALYSIS}) {
+            statuses.get(pane).bind(Bindings.createObjectBinding(() -> source.getValue() == null
+                    ? PaneStatus.EMPTY : PaneStatus.READY, source));
+        }
+        runLabel.bind(Bindings.createStringBinding(() -> source.getValue() == null ? "none"
+                : source.getValue().name(), source));
     }
 
     /** @return the pane the window shows; never set to {@code null} */

@@ -47,6 +47,27 @@ public final class ExitPalette {
         return Color.web(exitHex(exit));
     }
 
+    /**
+     * The colour of an exit counted from 0, as the cascade engine counts them, in a cascade of {@code exitCount}
+     * branches; index {@code exitCount} is the backbone head. Beyond {@link #exitCount()} branches the colours
+     * repeat, so tooltips and labels must name the exit as well.
+     *
+     * @param exitIndex 0..exitCount, the last being the backbone head
+     * @param exitCount K, the number of branches
+     * @return the colour as {@code #RRGGBB}
+     */
+    public static String hexOfIndex(int exitIndex, int exitCount) {
+        if (exitIndex < 0 || exitIndex > exitCount) {
+            throw new IllegalArgumentException("exit index must be in 0.." + exitCount + ", was " + exitIndex);
+        }
+        return exitIndex == exitCount ? BACKBONE_HEX : EXIT_HEX.get(exitIndex % EXIT_HEX.size());
+    }
+
+    /** @see #hexOfIndex(int, int) */
+    public static Color colorOfIndex(int exitIndex, int exitCount) {
+        return Color.web(hexOfIndex(exitIndex, exitCount));
+    }
+
     public static String backboneHex() {
         return BACKBONE_HEX;
     }

@@ -39,4 +39,14 @@ class ExitPaletteTest {
         }
         assertEquals(1, css.split("-backbone: " + ExitPalette.backboneHex() + ";", -1).length - 1);
     }
+
+    @Test
+    void exitIndicesCountFromZeroAndTheLastIsTheBackboneHead() {
+        assertEquals(ExitPalette.exitHex(1), ExitPalette.hexOfIndex(0, 3));
+        assertEquals(ExitPalette.exitHex(3), ExitPalette.hexOfIndex(2, 3));
+        assertEquals(ExitPalette.backboneHex(), ExitPalette.hexOfIndex(3, 3));
+        assertEquals(ExitPalette.backboneHex(), ExitPalette.hexOfIndex(1, 1));
+        assertEquals(ExitPalette.exitHex(1), ExitPalette.hexOfIndex(4, 6), "beyond four exits the colours repeat");
+        assertThrows(IllegalArgumentException.class, () -> ExitPalette.hexOfIndex(4, 3));
+    }
 }

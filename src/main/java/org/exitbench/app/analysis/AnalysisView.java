@@ -1,0 +1,308 @@
+package org.exitbench.app.analysis;
+
+import java.util.List;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.GridView;
+import org.exitbench.app.chart.AccuracyComputeChart;
+import org.exitbench.app.chart.ExitToggles;
+import org.exitbench.app.data.ClassChoice;
+import org.exitbench.app.data.ThumbnailCache;
+import org.exitbench.app.data.ThumbnailPixels;
+import org.exitbench.app.io.ExportActions;
+import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.CascadePaneParts;
+import org.exitbench.app.operatingpoint.CascadeSource;
+import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.app.operatingpoint.ReferenceCurves;
+import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
+import org.exitbench.app.operatingpoint.RefreshWhenShown;
+import org.exitbench.app.operatingpoint.SampleImage;
+import org.exitbench.app.theme.DividerPositions;
+import org.exitbench.data.Split;
+
+/**
+ * The Analysis pane, everything on the test split: left, the accuracy-vs-compute chart and where each class
+ * leaves; right, the per-exit confusion matrix and the selected image's path above the exit gallery. Each panel
+ * exports as PNG, the tables also as CSV.
+ */
+public final class AnalysisView {
+
+    private static final int GALLERY_BORDER = 8;
+
+    private final AnalysisViewModel model;
+    private final ReferenceCurvesModel curves;
+    private final ExportActions exports;
+    private final VBox root = new VBox();
+    private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
+    private final ExitDistributionView distribution = new ExitDistributionView();
+    private final ConfusionMatrixView confusion;
+    private final SamplePathView path;
+    private final ThumbnailCache thumbnails = new ThumbnailCache();
+    private final ExitToggles galleryTabs;
+    private final GridView<Integer> gallery;
+    private final Label sourceLabel = new Label();
+    private CascadeSource shownSource;
+
+    /**
+     * @param model   the pane's state
+     * @param curves  the reference curves of the chart
+     * @param dialogs asks where exports go
+     */
+    public AnalysisView(AnalysisViewModel model, ReferenceCurvesModel curves, FileDialogs dialogs) {
+        this.model = model;
+        this.curves = curves;
+        this.exports = new ExportActions(dialogs);
+        this.confusion = new ConfusionMatrixView(model);
+        this.path = new SamplePathView(model);
+        this.galleryTabs = new ExitToggles("galleryTabs", "galleryTab-", model.galleryExitProperty());
+        this.gallery = new GridView<>();
+        root.getStyleClass().addAll("pane-root", "analysis-pane");
+        root.setId("analysisPane");
+        Node banner = CascadePaneParts.syntheticBanner(model.operatingPoint(), "analysisSyntheticBanner",
+                "Synthetic demo scores: generated for this dataset's images, not produced by trained branches."
+                        + " The images are real; the answers and confidences are not.");
+        root.getChildren().addAll(header(), banner, messageLine(),
+                CascadePaneParts.body(model.operatingPoint(), "analysisPlaceholder", content()));
+
+        RefreshWhenShown refresh = new RefreshWhenShown(root,
+                () -> show(model.operatingPoint().resultProperty().get()));
+        model.operatingPoint().resultProperty().addListener((obs, old, now) -> refresh.request());
+        // The grid follows the gallery's items only while shown, so a hidden grid rebuilds no cells.
+        root.visibleProperty().addListener((obs, was, now) ->
+                gallery.setItems(now ? model.gallery() : FXCollections.emptyObservableList()));
+        gallery.setItems(root.isVisible() ? model.gallery() : FXCollections.emptyObservableList());
+        curves.curvesProperty().addListener((obs, old, now) -> showCurves(now));
+        refresh.request();
+        showCurves(curves.curvesProperty().get());
+    }
+
+    /** @return the pane's root node */
+    public Node node() {
+        return root;
+    }
+
+    private Node header() {
+        Label title = new Label("Analysis");
+        title.getStyleClass().add("pane-title");
+        sourceLabel.setId("analysisSource");
+        sourceLabel.getStyleClass().add("pane-subtitle");
+        HBox top = new HBox(12, title, sourceLabel);
+        top.setAlignment(Pos.BASELINE_LEFT);
+        return top;
+    }
+
+    private Node messageLine() {
+        Label message = new Label();
+        message.setId("analysisMessage");
+        message.getStyleClass().add("pane-message");
+        message.setWrapText(true);
+        message.textProperty().bind(exports.messageProperty());
+        message.visibleProperty().bind(message.textProperty().isNotEmpty());
+        message.managedProperty().bind(message.visibleProperty());
+        return message;
+    }
+
+    private Node content() {
+        chart.hideTitle();
+        Node chartPanel = panel("Accuracy vs compute · test split", chart.node(),
+                pngButton("exportAnalysisChart", chart.node(), "the accuracy-vs-compute chart (test)",
+                        "analysis-accuracy-vs-compute"),
+                csvButton("exportCurves", this::curvesCsv, "the accuracy-vs-compute curves",
+                        "accuracy-vs-compute-curves"));
+        Node distributionPanel = panel("Where each class leaves · test split", distribution.node(),
+                pngButton("exportDistributionPng", distribution.node(), "the per-class exit distribution",
+                        "exit-distribution"),
+                csvButton("exportDistributionCsv", model::distributionCsv, "the per-class exit distribution",
+                        "exit-distribution"));
+        VBox.setVgrow(chartPanel, Priority.ALWAYS);
+        VBox left = new VBox(10, chartPanel, distributionPanel);
+        left.getStyleClass().add("analysis-column");
+
+        Node confusionPanel = panel("Confusion per exit · test split", confusion.node(),
+                pngButton("exportConfusionPng", confusion.node(), "the confusion matrix", "confusion-matrix"),
+                csvButton("exportConfusionCsv", () -> model.confusionCsv(model.confusionExitProperty().get()),
+                        "the confusion matrix", "confusion-matrix"));
+        SplitPane centre = new SplitPane(scrolling(confusionPanel, 300), galleryPanel());
+        centre.setOrientation(Orientation.VERTICAL);
+        DividerPositions.placeWhenShown(centre, 400, 0.58);
+
+        Node right = scrolling(path.node(), 220);
+        right.getStyleClass().add("path-scroll");
+
+        // Every column scrolls rather than insisting on its full width, so the divider positions hold at any
+        // window size and font size.
+        SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
+        split.setOrientation(Orientation.HORIZONTAL);
+        DividerPositions.placeWhenShown(split, 800, 0.31, 0.775);
+        return split;
+    }
+
+    private static ScrollPane scrolling(Node content, double minWidth) {
+        ScrollPane scroll = new ScrollPane(content);
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        scroll.setMinWidth(minWidth);
+        scroll.getStyleClass().add("summary-scroll");
+        return scroll;
+    }
+
+    private static Node panel(String title, Node content, Button... actions) {
+        Label heading = new Label(title);
+        heading.getStyleClass().add("panel-title");
+        heading.setMinWidth(0);
+        for (Button action : actions) {
+            action.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox top = new HBox(6, heading, spacer);
+        top.getChildren().addAll(actions);
+        top.setAlignment(Pos.CENTER_LEFT);
+        VBox.setVgrow(content, Priority.ALWAYS);
+        VBox panel = new VBox(4, top, content);
+        panel.getStyleClass().addAll("card", "analysis-panel");
+        return panel;
+    }
+
+    private Button pngButton(String id, Node node, String what, String fileName) {
+        Button button = new Button("PNG");
+        button.setId(id);
+        button.getStyleClass().add("small-button");
+        button.setTooltip(new Tooltip("Save " + what + " as PNG"));
+        button.setOnAction(event -> exports.png(node, what, fileName));
+        return button;
+    }
+
+    private Button csvButton(String id, Supplier<String> csv, String what, String fileName) {
+        Button button = new Button("CSV");
+        button.setId(id);
+        button.getStyleClass().add("small-button");
+        button.setTooltip(new Tooltip("Save " + what + " as CSV"));
+        button.setOnAction(event -> exports.csv(root, csv, what, fileName));
+        return button;
+    }
+
+    private Node galleryPanel() {
+        ComboBox<ClassChoice> classes = new ComboBox<>(model.classChoices());
+        classes.setId("galleryClassFilter");
+        classes.valueProperty().bindBidirectional(model.classFilterProperty());
+        classes.setVisibleRowCount(12);
+        classes.setMinWidth(Region.USE_PREF_SIZE);
+        ComboBox<Correctness> outcome = new ComboBox<>();
+        outcome.getItems().setAll(Correctness.values());
+        outcome.setId("galleryCorrectness");
+        outcome.valueProperty().bindBidirectional(model.correctnessProperty());
+        outcome.setMinWidth(Region.USE_PREF_SIZE);
+        Button clearCell = new Button();
+        clearCell.setId("clearConfusionFilter");
+        clearCell.getStyleClass().add("filter-chip");
+        clearCell.textProperty().bind(Bindings.createStringBinding(() -> {
+            ConfusionCell cell = model.confusionFilterProperty().get();
+            List<String> names = model.classNames();
+            return cell == null || names.isEmpty() ? "" : "true " + names.get(cell.trueClass()) + " → "
+                    + names.get(cell.predictedClass()) + "  ✕";
+        }, model.confusionFilterProperty()));
+        clearCell.visibleProperty().bind(model.confusionFilterProperty().isNotNull());
+        clearCell.managedProperty().bind(clearCell.visibleProperty());
+        clearCell.setTooltip(new Tooltip("Show every image of this exit again"));
+        clearCell.setOnAction(event -> model.confusionFilterProperty().set(null));
+        Label summary = new Label();
+        summary.setId("gallerySummary");
+        summary.getStyleClass().add("muted");
+        summary.textProperty().bind(model.gallerySummaryProperty());
+        FlowPane filters = new FlowPane(10, 6, classes, outcome, clearCell);
+        filters.setAlignment(Pos.CENTER_LEFT);
+
+        gallery.setId("exitGallery");
+        gallery.getStyleClass().add("exit-gallery");
+        gallery.setCellFactory(view -> new GalleryCell(() -> model.operatingPoint().resultProperty().get(),
+                thumbnails, model, model.selectedSampleProperty()::set));
+        gallery.setHorizontalCellSpacing(4);
+        gallery.setVerticalCellSpacing(4);
+        // Another tab or filter starts at the top; new thresholds keep the scroll position. (Later: the grid's
+        // skin resizes its flow in a listener of its own.)
+        Runnable toTop = () -> Platform.runLater(() -> {
+            if (gallery.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+                flow.scrollTo(0);
+            }
+        });
+        model.galleryExitProperty().addListener((obs, old, now) -> toTop.run());
+        model.classFilterProperty().addListener((obs, old, now) -> toTop.run());
+        model.correctnessProperty().addListener((obs, old, now) -> toTop.run());
+        model.confusionFilterProperty().addListener((obs, old, now) -> toTop.run());
+        // A fixed preferred size: otherwise every layout of the panel asks the grid's flow to measure its cells.
+        gallery.setPrefSize(300, 200);
+        VBox.setVgrow(gallery, Priority.ALWAYS);
+        Label title = new Label("Exit gallery · test split");
+        title.getStyleClass().add("panel-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        // Rows that wrap rather than widen the column: the gallery shares the window with three other panels.
+        FlowPane top = new FlowPane(12, 6, title, galleryTabs.node());
+        top.setAlignment(Pos.CENTER_LEFT);
+        summary.setWrapText(true);
+        summary.setMinWidth(0);
+        VBox panel = new VBox(6, top, filters, summary, gallery);
+        panel.setMinWidth(0);
+        panel.setId("galleryPanel");
+        panel.getStyleClass().addAll("card", "analysis-panel");
+        return panel;
+    }
+
+    private void show(OperatingPointResult result) {
+        confusion.show(result);
+        distribution.show(result);
+        if (result == null) {
+            sourceLabel.setText("");
+            chart.setCurrent(Double.NaN, Double.NaN);
+            galleryTabs.clear();
+            shownSource = null;
+            return;
+        }
+        CascadeSource source = result.source();
+        int exits = source.exitCount();
+        if (source != shownSource) {
+            shownSource = source;
+            sourceLabel.setText(source.name() + " · test split, " + DisplayText.count(result.testSampleCount())
+                    + " images");
+            source.images().image(Split.TEST, 0).map(SampleImage::images).ifPresent(images -> {
+                int size = ThumbnailPixels.displaySize(images.height(), images.width()) + GALLERY_BORDER;
+                gallery.setCellWidth(size);
+                gallery.setCellHeight(size);
+            });
+        }
+        galleryTabs.show(result.test());
+        chart.setCurrent(result.test().computeReduction(), result.test().accuracy());
+        if (model.selectedSampleProperty().get() < 0 && !model.gallery().isEmpty()) {
+            // Something to read in the path panel from the start: the gallery's first image.
+            model.selectedSampleProperty().set(model.gallery().get(0));
+        }
+    }
+
+    private void showCurves(ReferenceCurves curves) {
+        chart.setCurves(curves == null ? null : curves.primary(Split.TEST),
+                curves == null ? null : curves.comparison(Split.TEST).orElse(null));
+    }
+
+    private String curvesCsv() {
+        return ReferenceCurves.csv(curves.curvesProperty().get());
+    }
+}

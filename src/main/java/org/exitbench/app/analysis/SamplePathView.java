@@ -1,0 +1,154 @@
+package org.exitbench.app.analysis;
+
+import java.util.List;
+import java.util.Optional;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.exitbench.app.chart.ExitLegend;
+import org.exitbench.app.data.ThumbnailPixels;
+import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.app.operatingpoint.SampleImage;
+import org.exitbench.data.Split;
+
+/**
+ * The selected image's way through the cascade: the picture, its class and the cascade's answer, then one line
+ * per exit with its top classes and confidences, the threshold it faced and whether it left there, and what the
+ * image cost.
+ */
+final class SamplePathView {
+
+    private static final int PICTURE = 96;
+
+    private final AnalysisViewModel model;
+    private final VBox root = new VBox(6);
+    private final ImageView picture = new ImageView();
+    private final Label title = new Label();
+    private final Label verdict = new Label();
+    private final Label cost = new Label();
+    private final VBox steps = new VBox(4);
+    private SamplePath shown;
+    private final Label hint = new Label("Click an image in the gallery to see its path through the cascade.");
+
+    SamplePathView(AnalysisViewModel model) {
+        this.model = model;
+        root.setId("samplePath");
+        root.getStyleClass().add("sample-path");
+        picture.setSmooth(false);
+        picture.setFitWidth(PICTURE);
+        picture.setFitHeight(PICTURE);
+        picture.setPreserveRatio(true);
+        title.getStyleClass().add("path-title");
+        title.setWrapText(true);
+        verdict.setId("pathVerdict");
+        verdict.setWrapText(true);
+        cost.setId("pathCost");
+        cost.getStyleClass().add("muted");
+        cost.setWrapText(true);
+        hint.getStyleClass().add("muted");
+        hint.setWrapText(true);
+        model.selectedPathProperty().addListener((obs, old, now) -> show(now));
+        show(model.selectedPathProperty().get());
+    }
+
+    Node node() {
+        return root;
+    }
+
+    private void show(SamplePath path) {
+        // Most threshold moves leave the selected image's path as it was; rebuilding it would cost a CSS pass.
+        if (path != null && path.equals(shown)) {
+            return;
+        }
+        shown = path;
+        OperatingPointResult result = model.operatingPoint().resultProperty().get();
+        if (path == null || result == null) {
+            root.getChildren().setAll(heading(), hint);
+            return;
+        }
+        List<String> names = result.source().classNames();
+        Optional<SampleImage> image = result.source().images().image(Split.TEST, path.sample());
+        image.ifPresent(i -> {
+            int size = ThumbnailPixels.displaySize(i.images().height(), i.images().width());
+            int side = Math.max(size, PICTURE);
+            WritableImage big = new WritableImage(side, side);
+            big.getPixelWriter().setPixels(0, 0, side, side, PixelFormat.getIntArgbInstance(),
+                    ThumbnailPixels.argb(i.images(), i.index(), side), 0, side);
+            picture.setImage(big);
+        });
+        int exits = path.exitCount();
+        title.setText("Test image " + path.sample() + " · " + names.get(path.label()));
+        verdict.setText("Left at " + DisplayText.exitName(path.exitTaken(), exits) + ", answered "
+                + names.get(path.answer()) + (path.correct() ? " (right)." : " (wrong)."));
+        verdict.getStyleClass().setAll("label", path.correct() ? "path-right" : "path-wrong");
+        cost.setText("Cost " + DisplayText.macs(path.macs()) + ", " + DisplayText.wholePercent(
+                (double) path.macs() / path.fullMacs()) + " of the full backbone's "
+                + DisplayText.macs(path.fullMacs()) + ".");
+        steps.getChildren().clear();
+        for (PathStep step : path.steps()) {
+            steps.getChildren().add(stepLine(step, exits, names));
+        }
+        VBox facts = new VBox(3, title, verdict, cost);
+        HBox top = new HBox(10);
+        if (image.isPresent()) {
+            top.getChildren().add(picture);
+        }
+        top.getChildren().add(facts);
+        top.setAlignment(Pos.TOP_LEFT);
+        root.getChildren().setAll(heading(), top, steps);
+    }
+
+    private static Label heading() {
+        Label heading = new Label("Path through the cascade");
+        heading.getStyleClass().add("panel-title");
+        return heading;
+    }
+
+    private static Node stepLine(PathStep step, int exits, List<String> names) {
+        Label name = new Label(DisplayText.exitTitle(step.exit(), exits), ExitLegend.swatch(step.exit(), exits));
+        name.getStyleClass().add("path-exit");
+        name.setMinWidth(Region.USE_PREF_SIZE);
+        StringBuilder top = new StringBuilder();
+        for (PathStep.RankedClass ranked : step.top()) {
+            if (top.length() > 0) {
+                top.append("  ·  ");
+            }
+            top.append(names.get(ranked.classIndex()));
+            if (!Double.isNaN(ranked.probability())) {
+                top.append(' ').append(DisplayText.probability(ranked.probability()));
+            }
+        }
+        Label classes = new Label(top.toString());
+        classes.getStyleClass().add("path-top");
+        classes.setWrapText(true);
+        HBox.setHgrow(classes, Priority.ALWAYS);
+        Label decision = new Label(decision(step, exits));
+        decision.getStyleClass().add(step.fired() ? "path-fired" : "muted");
+        decision.setWrapText(true);
+        VBox text = new VBox(1, new HBox(8, name, classes), decision);
+        text.getStyleClass().add("path-step");
+        text.setOpacity(step.reached() ? 1.0 : 0.45);
+        return text;
+    }
+
+    private static String decision(PathStep step, int exits) {
+        if (!step.reached()) {
+            return "not reached";
+        }
+        if (step.exit() == exits) {
+            return "no exit fired: the backbone head answers · " + DisplayText.macs(step.macsIfLeft());
+        }
+        String comparison = "score " + DisplayText.threshold(step.score()) + (step.fired() ? " ≥ " : " < ")
+                + "τ " + DisplayText.threshold(step.threshold());
+        return comparison + (step.fired() ? " → leaves here · " + DisplayText.macs(step.macsIfLeft())
+                : " → goes on");
+    }
+}

@@ -1,0 +1,371 @@
+package org.exitbench.app.calibration;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.exitbench.app.io.CsvText;
+import org.exitbench.app.operatingpoint.CascadeSource;
+import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.calibrate.AnchorSource;
+import org.exitbench.calibrate.ClassReport;
+import org.exitbench.calibrate.CpmCalibrator;
+import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.calibrate.ExitCalibration;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.store.AtomicFiles;
+
+/**
+ * The Calibration pane's state: the CPM settings as editable properties (kept in step with the shared operating
+ * point's settings), which classes are locked, threshold edits with undo and redo, "reset to CPM", and saving
+ * and loading thresholds. Everything it shows comes from the operating point's result; it never evaluates.
+ *
+ * <p>A slider drag is one edit: {@link #previewThreshold} moves the operating point live as often as the slider
+ * reports, and {@link #commitEdit} (on release) records the state before the drag once for undo.
+ */
+public final class CalibrationViewModel {
+
+    private final OperatingPointModel point;
+    private final ThresholdHistory history = new ThresholdHistory();
+    private final DoubleProperty margin = new SimpleDoubleProperty(this, "margin");
+    private final ObjectProperty<MarginForm> marginForm = new SimpleObjectProperty<>(this, "marginForm");
+    private final ObjectProperty<AnchorSource> anchorSource = new SimpleObjectProperty<>(this, "anchorSource");
+    private final IntegerProperty minimumSupport = new SimpleIntegerProperty(this, "minimumSupport");
+    private final ObservableList<BooleanProperty> locks = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final ReadOnlyBooleanWrapper messageIsError = new ReadOnlyBooleanWrapper(this, "messageIsError");
+    private Thresholds editStart;
+    private String editAction;
+    private boolean syncingSettings;
+
+    /** @param point the shared operating point */
+    public CalibrationViewModel(OperatingPointModel point) {
+        this.point = Objects.requireNonNull(point, "point");
+        showSettings(point.settingsProperty().get());
+        point.settingsProperty().addListener((obs, old, now) -> showSettings(now));
+        margin.addListener((obs, old, now) -> pushSettings());
+        marginForm.addListener((obs, old, now) -> pushSettings());
+        anchorSource.addListener((obs, old, now) -> pushSettings());
+        minimumSupport.addListener((obs, old, now) -> pushSettings());
+        point.sourceProperty().addListener((obs, old, now) -> sourceChanged(now));
+        sourceChanged(point.sourceProperty().get());
+    }
+
+    /** @return the shared operating point, whose result every number of the pane comes from */
+    public OperatingPointModel operatingPoint() {
+        return point;
+    }
+
+    /** @return CPM's margin m in [0, 1] */
+    public DoubleProperty marginProperty() {
+        return margin;
+    }
+
+    /** @return how m lowers the bar: anchor − m or (1 − m) · anchor */
+    public ObjectProperty<MarginForm> marginFormProperty() {
+        return marginForm;
+    }
+
+    /** @return where the anchor precision is measured: the full validation split or each exit's survivors */
+    public ObjectProperty<AnchorSource> anchorSourceProperty() {
+        return anchorSource;
+    }
+
+    /** @return the fewest validation images a CPM threshold may admit for a class, at least 1 */
+    public IntegerProperty minimumSupportProperty() {
+        return minimumSupport;
+    }
+
+    /**
+     * @param predictedClass a class
+     * @return whether the class is locked: "reset to CPM" leaves its thresholds at every exit as they are
+     */
+    public BooleanProperty lockedProperty(int predictedClass) {
+        return locks.get(predictedClass);
+    }
+
+    /** @return the undo and redo stacks */
+    public ThresholdHistory history() {
+        return history;
+    }
+
+    /** @return the outcome of the latest save, load or reset ("Saved thresholds to …"), or empty */
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    /** @return whether {@link #messageProperty()} reports a failure */
+    public ReadOnlyBooleanProperty messageIsErrorProperty() {
+        return messageIsError.getReadOnlyProperty();
+    }
+
+    /**
+     * Moves one threshold as a slider is dragged; the first call of a drag remembers the thresholds before it.
+     *
+     * @param exit           the exit, 0..K−1
+     * @param predictedClass the class
+     * @param value          the new threshold (+∞: never exit for this class)
+     */
+    public void previewThreshold(int exit, int predictedClass, double value) {
+        Thresholds current = point.thresholds();
+        if (current == null || current.get(exit, predictedClass) == value) {
+            return;
+        }
+        if (editStart == null) {
+            editStart = current;
+            editAction = "threshold of exit " + (exit + 1) + ", " + className(predictedClass);
+        }
+        point.requestThresholds(current.withThreshold(exit, predictedClass, value));
+    }
+
+    /** Ends the current drag: one undo step back to the thresholds before it (none when nothing changed). */
+    public void commitEdit() {
+        if (editStart != null && !editStart.equals(point.thresholds())) {
+            history.record(editStart, editAction);
+        }
+        editStart = null;
+        editAction = null;
+    }
+
+    /** Sets one threshold as a single undoable edit (a key press, a typed value). */
+    public void setThreshold(int exit, int predictedClass, double value) {
+        previewThreshold(exit, predictedClass, value);
+        commitEdit();
+    }
+
+    /**
+     * Recalibrates every unlocked class with CPM and the current settings on the validation split, as one undoable
+     * edit. Locked classes keep their thresholds, and CPM calibrates the others on the samples that the locked
+     * thresholds of earlier exits leave (exit by exit, as CPM itself proceeds).
+     */
+    public void resetToCpm() {
+        CascadeSource source = point.sourceProperty().get();
+        if (source == null) {
+            return;
+        }
+        commitEdit();
+        Thresholds before = point.thresholds();
+        CpmSettings settings = point.settingsProperty().get();
+        boolean keepLocked = anyLocked() && before.rule() == settings.score();
+        Thresholds after = keepLocked ? cpmAroundLocks(source.primary().validation(), settings, before)
+                : new CpmCalibrator(settings).calibrate(source.primary().validation());
+        if (anyLocked() && !keepLocked) {
+            report("Reset every class to CPM: the locked thresholds compare another score ("
+                    + before.rule().name().toLowerCase(Locale.ROOT) + ") than CPM's.", true);
+        } else {
+            report("Reset " + (keepLocked ? "the unlocked classes" : "every class") + " to CPM (m = "
+                    + String.format(Locale.ROOT, "%.2f", settings.margin()) + ", " + formName(settings.marginForm())
+                    + ") on the validation split.", false);
+        }
+        apply(before, after, "reset to CPM");
+    }
+
+    /** Takes back the latest edit. */
+    public void undo() {
+        commitEdit();
+        Thresholds current = point.thresholds();
+        if (current != null) {
+            history.undo(current).ifPresent(point::requestThresholds);
+        }
+    }
+
+    /** Applies the latest undone edit again. */
+    public void redo() {
+        commitEdit();
+        Thresholds current = point.thresholds();
+        if (current != null) {
+            history.redo(current).ifPresent(point::requestThresholds);
+        }
+    }
+
+    /**
+     * Writes the current thresholds as JSON ({@link Thresholds#toJson()}), replacing {@code file} atomically.
+     *
+     * @return whether it was written; {@link #messageProperty()} says where or why not
+     */
+    public boolean save(Path file) {
+        Thresholds current = point.thresholds();
+        if (current == null) {
+            report("There are no thresholds to save yet.", true);
+            return false;
+        }
+        try {
+            AtomicFiles.writeString(file, current.toJson());
+            report("Saved thresholds to " + file + ".", false);
+            return true;
+        } catch (UncheckedIOException e) {
+            report("Could not save thresholds to " + file + ": " + e.getCause().getMessage() + ".", true);
+            return false;
+        }
+    }
+
+    /**
+     * Reads thresholds written by {@link #save} and applies them as one undoable edit.
+     *
+     * @return whether they were applied; {@link #messageProperty()} says why not (naming the file and field)
+     */
+    public boolean load(Path file) {
+        CascadeSource source = point.sourceProperty().get();
+        if (source == null) {
+            report("Open a dataset or train branches before loading thresholds.", true);
+            return false;
+        }
+        Thresholds loaded;
+        try {
+            loaded = Thresholds.read(file);
+        } catch (IOException e) {
+            report("Could not read " + file + ": " + e.getMessage() + ".", true);
+            return false;
+        } catch (IllegalArgumentException e) {
+            report(e.getMessage(), true);
+            return false;
+        }
+        if (loaded.exitCount() != source.exitCount() || loaded.classCount() != source.classCount()) {
+            report(file + " holds thresholds for " + loaded.exitCount() + " exits × " + loaded.classCount()
+                    + " classes; the current cascade has " + source.exitCount() + " exits × "
+                    + source.classCount() + " classes.", true);
+            return false;
+        }
+        commitEdit();
+        apply(point.thresholds(), loaded, "load " + file.getFileName());
+        report("Loaded thresholds from " + file + ".", false);
+        return true;
+    }
+
+    /** @return the threshold table on the validation split as CSV, one row per exit and class */
+    public String tableCsv() {
+        OperatingPointResult result = point.resultProperty().get();
+        List<List<String>> rows = new ArrayList<>();
+        if (result != null) {
+            for (ClassReport cell : result.table().cells()) {
+                rows.add(List.of(String.valueOf(cell.exit() + 1), className(cell.predictedClass()),
+                        number(cell.threshold()), number(cell.anchorPrecision()), number(cell.bar()),
+                        number(cell.exitPrecision()), String.valueOf(cell.meetsBar()),
+                        String.valueOf(cell.exitedCount()), String.valueOf(cell.survivorCount())));
+            }
+        }
+        return CsvText.of(List.of("exit", "class", "threshold", "anchor_precision", "bar", "exit_precision",
+                "meets_bar", "exited", "reached"), rows);
+    }
+
+    private static String number(double v) {
+        return Double.isInfinite(v) ? (v > 0 ? "Infinity" : "-Infinity")
+                : Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    /** @return the name of class {@code c} in the current source */
+    public String className(int c) {
+        CascadeSource source = point.sourceProperty().get();
+        return source == null ? "class " + c : source.classNames().get(c);
+    }
+
+    private void apply(Thresholds before, Thresholds after, String action) {
+        if (!after.equals(before)) {
+            history.record(before, action);
+            point.requestThresholds(after);
+        }
+    }
+
+    private Thresholds cpmAroundLocks(ExitScores validation, CpmSettings settings, Thresholds current) {
+        CpmCalibrator calibrator = new CpmCalibrator(settings);
+        int exits = validation.exitCount();
+        int classes = validation.classCount();
+        double[][] values = current.toArray();
+        boolean[] survivors = null;
+        for (int k = 0; k < exits; k++) {
+            ExitCalibration calibration = calibrator.calibrateExit(validation, k, survivors);
+            double[] row = calibration.thresholds();
+            for (int c = 0; c < classes; c++) {
+                if (!locks.get(c).get()) {
+                    values[k][c] = row[c];
+                }
+            }
+            survivors = remaining(validation, settings, k, values[k], survivors);
+        }
+        return Thresholds.of(settings.score(), values);
+    }
+
+    /** The survivors of exit {@code k} that it does not take under the merged thresholds {@code row}. */
+    private static boolean[] remaining(ExitScores scores, CpmSettings settings, int k, double[] row,
+            boolean[] survivors) {
+        int n = scores.sampleCount();
+        boolean[] next = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = (survivors == null || survivors[i])
+                    && !(scores.score(settings.score(), k, i) >= row[scores.predicted(k, i)]);
+        }
+        return next;
+    }
+
+    private boolean anyLocked() {
+        return locks.stream().anyMatch(BooleanProperty::get);
+    }
+
+    private void sourceChanged(CascadeSource source) {
+        editStart = null;
+        history.clear();
+        int classes = source == null ? 0 : source.classCount();
+        List<BooleanProperty> fresh = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            fresh.add(new SimpleBooleanProperty(this, "locked" + c));
+        }
+        locks.setAll(fresh);
+        report("", false);
+    }
+
+    private void showSettings(CpmSettings settings) {
+        syncingSettings = true;
+        try {
+            margin.set(settings.margin());
+            marginForm.set(settings.marginForm());
+            anchorSource.set(settings.anchorSource());
+            minimumSupport.set(settings.minimumSupport());
+        } finally {
+            syncingSettings = false;
+        }
+    }
+
+    private void pushSettings() {
+        if (syncingSettings) {
+            return;
+        }
+        CpmSettings current = point.settingsProperty().get();
+        try {
+            point.settingsProperty().set(current.withMargin(margin.get()).withMarginForm(marginForm.get())
+                    .withAnchorSource(anchorSource.get()).withMinimumSupport(minimumSupport.get()));
+        } catch (IllegalArgumentException e) {
+            report(e.getMessage(), true);
+            showSettings(current);
+        }
+    }
+
+    private void report(String text, boolean error) {
+        message.set(text);
+        messageIsError.set(error);
+    }
+
+    /** @return "anchor − m" or "(1 − m) · anchor" */
+    public static String formName(MarginForm form) {
+        return form == MarginForm.ADDITIVE ? "bar = anchor \u2212 m" : "bar = (1 \u2212 m) \u00b7 anchor";
+    }
+}

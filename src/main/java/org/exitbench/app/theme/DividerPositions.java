@@ -1,0 +1,35 @@
+package org.exitbench.app.theme;
+
+import javafx.application.Platform;
+import javafx.geometry.Orientation;
+import javafx.scene.control.SplitPane;
+
+/**
+ * Places a split pane's dividers where a view wants them once the pane has its real size. A split pane laid out
+ * while still small (before the window has its size, or while hidden) clamps its dividers to its items' minimum
+ * widths and keeps the clamped positions, so positions set at construction are lost.
+ */
+public final class DividerPositions {
+
+    private DividerPositions() {
+    }
+
+    /**
+     * Sets {@code positions} now and again the first time {@code split} is shown at a length (its width, or its
+     * height when vertical) of at least {@code minLength} pixels; after that the user's dragging decides.
+     */
+    public static void placeWhenShown(SplitPane split, double minLength, double... positions) {
+        split.setDividerPositions(positions);
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            double length = split.getOrientation() == Orientation.VERTICAL ? split.getHeight() : split.getWidth();
+            if (split.isVisible() && length >= minLength && split.getScene() != null) {
+                once[0] = () -> { };
+                Platform.runLater(() -> split.setDividerPositions(positions));
+            }
+        };
+        split.widthProperty().addListener((obs, old, now) -> once[0].run());
+        split.heightProperty().addListener((obs, old, now) -> once[0].run());
+        split.visibleProperty().addListener((obs, old, now) -> once[0].run());
+    }
+}

@@ -1,0 +1,214 @@
+package org.exitbench.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.exitbench.data.DatasetException;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentException;
+import org.exitbench.experiment.ExperimentPipeline;
+import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.experiment.RunMetrics;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.CancelledException;
+import org.exitbench.store.StoreException;
+import org.exitbench.store.Workspace;
+import org.exitbench.train.BranchTrainingListener;
+import org.exitbench.train.BranchTrainingMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code exitbench run}: trains and calibrates exit branches on a dataset's feature cache in each requested mode
+ * and prints the cascades side by side; the run is saved in the workspace.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Attach exit branches to a trained backbone, train them (boosted, non-boosted and/or soft), "
+                + "calibrate their per-class thresholds with CPM and evaluate the cascade on the test split.",
+                "Prints accuracy, accuracy drop, compute reduction and exit rates per mode, and saves the run "
+                        + "(config, branches, thresholds, scores, metrics) in <workspace>/runs/. The backbone's "
+                        + "features are cached in <workspace>/cache/ and reused by later runs."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the run finished and was saved", "1:bad input or files (the message says which)",
+                "2:wrong command-line options", "130:cancelled (nothing was saved)"})
+final class RunCommand implements Callable<Integer> {
+
+    /** The exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
+    static final int CANCELLED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "<dir>",
+            description = "The dataset (overrides the config's \"dataset\"; default: sample-data/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--config", paramLabel = "<file.json>",
+            description = "An experiment configuration; fields it leaves out keep their defaults.")
+    Path config;
+
+    @Option(names = "--backbone", paramLabel = "<model.zip>",
+            description = "A backbone trained with 'exitbench backbone train' (default: <data>/backbone.zip).")
+    Path backbone;
+
+    @Option(names = "--workspace", paramLabel = "<dir>", defaultValue = "exitbench-workspace",
+            description = "Where the feature cache and the runs are kept (default: ${DEFAULT-VALUE}).")
+    Path workspace;
+
+    @Option(names = "--modes", paramLabel = "<mode>", split = ",",
+            description = "Training modes to compare: boosted, non-boosted, soft (default: the config's, "
+                    + "boosted,non-boosted).")
+    List<String> modes;
+
+    private final CancellationToken cancel;
+
+    RunCommand() {
+        this(new CancellationToken());
+    }
+
+    /** For tests: a run that a test can cancel. */
+    RunCommand(CancellationToken cancel) {
+        this.cancel = cancel;
+    }
+
+    @Override
+    public Integer call() {
+        ExperimentConfig experiment;
+        try {
+            experiment = experiment();
+        } catch (ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        ConsoleProgress progress = new ConsoleProgress(err);
+        // Cancelling lets the run remove its staging folder before the JVM exits.
+        try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES, "exitbench-cancel-run")) {
+            ExperimentRun run = new ExperimentPipeline(new Workspace(workspace)).run(experiment, progress,
+                    BranchTrainingListener.NONE, cancel);
+            progress.endLine();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(report(run));
+            out.flush();
+            return 0;
+        } catch (CancelledException e) {
+            progress.endLine();
+            err.println("Cancelled; no run was saved.");
+            err.flush();
+            return CANCELLED;
+        } catch (ExperimentException | DatasetException | StoreException | UncheckedIOException
+                 | IllegalArgumentException e) {
+            return CliErrors.report(spec, progress, e);
+        }
+    }
+
+    /** The configuration file (or the defaults) with the command line's options applied. */
+    private ExperimentConfig experiment() {
+        ExperimentConfig experiment = config != null ? ExperimentConfig.read(config) : ExperimentConfig.defaults();
+        if (data != null) {
+            experiment = experiment.withDataset(data.toString());
+        }
+        if (backbone != null) {
+            experiment = experiment.withBackbone(backbone.toString());
+        }
+        if (modes != null) {
+            List<BranchTrainingMode> parsed = new ArrayList<>();
+            for (String mode : modes) {
+                try {
+                    parsed.add(ExperimentConfig.parseMode(mode));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--modes: " + e.getMessage(), e);
+                }
+            }
+            experiment = experiment.withModes(parsed);
+        }
+        experiment.validate();
+        return experiment;
+    }
+
+    /** The run as text: backbone, branches, the side-by-side table, skipped branches, where it was saved. */
+    static String report(ExperimentRun run) {
+        RunMetrics metrics = run.metrics();
+        RunMetrics.BackboneFacts backbone = metrics.backbone();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Backbone: %s; %,d MACs; test accuracy %.2f %%%n",
+                backbone.description(), backbone.totalMacs(), 100 * backbone.testAccuracy()));
+        text.append("Feature cache: ").append(metrics.provenance().featureCacheOutcome())
+                .append(System.lineSeparator());
+        List<RunMetrics.ModeMetrics> modes = metrics.modes();
+        text.append("Branches:").append(System.lineSeparator());
+        for (RunMetrics.BranchMetrics branch : modes.get(0).branches()) {
+            text.append("  ").append(branch.description()).append(System.lineSeparator());
+        }
+        text.append(System.lineSeparator());
+        List<String> header = new ArrayList<>(List.of(""));
+        modes.forEach(m -> header.add(ExperimentConfig.modeName(m.mode())));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        rows.add(row("test accuracy", modes, m -> percent(m.test().accuracy())));
+        rows.add(row("accuracy drop (points)", modes, m -> String.format(Locale.ROOT, "%.2f",
+                m.test().accuracyDropPoints())));
+        rows.add(row("compute reduction", modes, m -> percent(m.test().computeReduction())));
+        rows.add(row("mean MACs per image", modes, m -> String.format(Locale.ROOT, "%,.0f", m.test().meanMacs())));
+        Set<String> exits = new LinkedHashSet<>(backbone.exitVertices());
+        for (String exit : exits) {
+            rows.add(row("exits at " + exit, modes, m -> m.test().exits().stream()
+                    .filter(e -> e.exit().equals(exit)).findFirst().map(e -> percent(e.rate())).orElse("—")));
+        }
+        rows.add(row("reaches the backbone head", modes, m -> percent(m.test().exits()
+                .get(m.test().exits().size() - 1).rate())));
+        rows.add(row("training time", modes, m -> String.format(Locale.ROOT, "%.1f s", m.trainingSeconds())));
+        text.append(table(rows));
+        for (RunMetrics.ModeMetrics mode : modes) {
+            for (RunMetrics.BranchMetrics branch : mode.branches()) {
+                if (!branch.trained()) {
+                    text.append(String.format("%nSkipped (%s, %s): %s", ExperimentConfig.modeName(mode.mode()),
+                            branch.vertex(), branch.skipReason()));
+                }
+            }
+        }
+        text.append(System.lineSeparator()).append(System.lineSeparator()).append("Run saved in ")
+                .append(run.folder()).append(System.lineSeparator());
+        return text.toString();
+    }
+
+    private static List<String> row(String label, List<RunMetrics.ModeMetrics> modes,
+                                    Function<RunMetrics.ModeMetrics, String> cell) {
+        List<String> row = new ArrayList<>(List.of(label));
+        modes.forEach(m -> row.add(cell.apply(m)));
+        return row;
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "—" : String.format(Locale.ROOT, "%.2f %%", 100 * fraction);
+    }
+
+    /** Left-aligns the first column and right-aligns the others. */
+    private static String table(List<List<String>> rows) {
+        int columns = rows.get(0).size();
+        int[] width = new int[columns];
+        for (List<String> row : rows) {
+            for (int c = 0; c < columns; c++) {
+                width[c] = Math.max(width[c], row.get(c).length());
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder(String.format("%-" + width[0] + "s", row.get(0)));
+            for (int c = 1; c < columns; c++) {
+                line.append("  ").append(String.format("%" + width[c] + "s", row.get(c)));
+            }
+            text.append(line.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,373 @@
+package org.exitbench.experiment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.exitbench.calibrate.AnchorSource;
+import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.calibrate.PrecisionReference;
+import org.exitbench.cascade.ExitRule;
+import org.exitbench.model.BranchPooling;
+import org.exitbench.model.BranchSpec;
+import org.exitbench.model.BranchType;
+import org.exitbench.model.FeaturePooling;
+import org.exitbench.train.BranchTarget;
+import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.train.BranchTrainingSettings;
+import org.exitbench.train.SurvivorFiltering;
+
+/**
+ * Every knob of one experiment: which data and backbone, where the exits are, which branches, how they are
+ * trained and how they are calibrated. Stored as JSON (enum values in lower kebab case, e.g. "non-boosted"); a
+ * file may give any subset of the fields, the rest keep their {@link #defaults() defaults}. Unknown fields are
+ * refused with their name, and {@link #validate()} names every field whose value is out of range.
+ *
+ * <p>Paths are read relative to the working directory, as on the command line. Only the CPM margin's canonical
+ * value and the distillation temperature come from the papers; the other defaults are our reconstruction
+ * (PAPER §5), each one setting away from its alternative.
+ *
+ * @param dataset     the dataset folder
+ * @param backbone    the backbone model file, or null for {@code <dataset>/backbone.zip}
+ * @param exitPoints  the backbone vertices the branches attach to, shallow to deep, or null for the backbone's own
+ * @param poolingGrid the fixed pooling of the cached features: 1 (global average, a C-vector) to 8 (C×k×k)
+ * @param branch      the branch architecture
+ * @param training    how the branches are trained, and in which modes
+ * @param cpm         how their thresholds are calibrated
+ * @param seed        the seed of branch initialisation and data order
+ */
+public record ExperimentConfig(String dataset, String backbone, List<String> exitPoints, int poolingGrid,
+                               Branch branch, Training training, Cpm cpm, long seed) {
+
+    /** The value of the {@code format} field a configuration may carry. */
+    public static final String FORMAT = "exitbench.experiment-config";
+    /** The version of this document; a configuration may carry it as {@code formatVersion}. */
+    public static final int FORMAT_VERSION = 1;
+
+    /**
+     * The branch architecture.
+     *
+     * @param type    conv1d-channels (the default, PAPER §2.4 reading a), conv1d-tokens (reading b) or conv2d
+     * @param filters the convolution's filters: the branch's width
+     * @param kernel  the convolution's kernel (odd)
+     * @param pooling the pooling before the dense layer, or null for the type's default
+     */
+    public record Branch(BranchType type, int filters, int kernel, BranchPooling pooling) {
+    }
+
+    /**
+     * How branches are trained. Each mode in {@code modes} is trained on the same cache and reported side by side.
+     *
+     * @param modes             boosted, non-boosted and/or soft
+     * @param target            backbone-argmax, ground-truth or distillation
+     * @param temperature       the distillation temperature T
+     * @param softness          β of the soft mode
+     * @param epochs            the most epochs per branch
+     * @param learningRate      Adam's learning rate
+     * @param batchSize         samples per mini-batch
+     * @param weightDecay       decoupled weight decay
+     * @param patience          epochs without a lower validation loss before stopping; 0 for none
+     * @param minimumSurvivors  fewer training or validation samples reaching an exit skip its branch
+     * @param survivorFiltering in-sample or cross-fitted
+     * @param crossFitFolds     folds of cross-fitted filtering
+     */
+    public record Training(List<BranchTrainingMode> modes, BranchTarget target, double temperature, double softness,
+                           int epochs, double learningRate, int batchSize, double weightDecay, int patience,
+                           int minimumSurvivors, SurvivorFiltering survivorFiltering, int crossFitFolds) {
+    }
+
+    /**
+     * CPM calibration.
+     *
+     * @param margin             m in [0, 1]
+     * @param marginForm         additive or multiplicative
+     * @param anchor             full-validation or survivors
+     * @param minimumSupport     the fewest samples a threshold may admit for a class
+     * @param precisionReference ground-truth or backbone-labels
+     * @param score              max-softmax or entropy
+     */
+    public record Cpm(double margin, MarginForm marginForm, AnchorSource anchor, int minimumSupport,
+                      PrecisionReference precisionReference, ExitRule score) {
+    }
+
+    /** The bundled sample, the backbone next to it, the default branch, boosted and non-boosted, CPM defaults. */
+    public static ExperimentConfig defaults() {
+        BranchTrainingSettings t = BranchTrainingSettings.defaults();
+        CpmSettings c = CpmSettings.defaults();
+        BranchSpec b = BranchSpec.defaults();
+        return new ExperimentConfig("sample-data/fashion-mnist", null, null, FeaturePooling.GLOBAL_AVERAGE.grid(),
+                new Branch(b.type(), b.filters(), b.kernel(), null),
+                new Training(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), t.target(),
+                        t.temperature(), t.softness(), t.epochs(), t.learningRate(), t.batchSize(), t.weightDecay(),
+                        t.patience(), t.minimumSurvivors(), t.filtering(), t.crossFitFolds()),
+                new Cpm(c.margin(), c.marginForm(), c.anchorSource(), c.minimumSupport(), c.precisionReference(),
+                        c.score()),
+                t.seed());
+    }
+
+    /**
+     * Reads a configuration file over the defaults and validates it.
+     *
+     * @throws ConfigException naming the file and every bad or unknown field
+     */
+    public static ExperimentConfig read(Path file) {
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of("the file does not exist"));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("could not be read: " + e.getMessage()));
+        }
+        return fromJson(json, file.toString());
+    }
+
+    /**
+     * Parses a configuration over the defaults and validates it.
+     *
+     * @param source what to call the document in messages (a file name), or null
+     * @throws ConfigException naming every bad or unknown field
+     */
+    public static ExperimentConfig fromJson(String json, String source) {
+        ObjectMapper mapper = ConfigJson.mapper();
+        ExperimentConfig config;
+        try {
+            JsonNode given = mapper.readTree(json);
+            if (!(given instanceof ObjectNode object)) {
+                throw new ConfigException(source, List.of("(document): expected a JSON object"));
+            }
+            checkHeader(object, source);
+            ObjectNode merged = mapper.valueToTree(defaults());
+            ConfigJson.overlay(merged, object);
+            config = mapper.treeToValue(merged, ExperimentConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, List.of(ConfigJson.describe(e)));
+        }
+        config.validate(source);
+        return config;
+    }
+
+    /** Removes the optional {@code format} / {@code formatVersion} header after checking it. */
+    private static void checkHeader(ObjectNode object, String source) {
+        JsonNode format = object.remove("format");
+        JsonNode version = object.remove("formatVersion");
+        List<String> problems = new ArrayList<>();
+        if (format != null && !FORMAT.equals(format.asText())) {
+            problems.add("format: expected \"" + FORMAT + "\", was " + format);
+        }
+        if (version != null && !(version.isInt() && version.intValue() == FORMAT_VERSION)) {
+            problems.add("formatVersion: this Exitbench reads version " + FORMAT_VERSION + ", was " + version);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+    }
+
+    /** @return the configuration as JSON with its format header, every field written */
+    public String toJson() {
+        ObjectMapper mapper = ConfigJson.mapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("formatVersion", FORMAT_VERSION);
+        root.setAll((ObjectNode) mapper.valueToTree(this));
+        try {
+            return mapper.writeValueAsString(root) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the configuration as JSON", e);
+        }
+    }
+
+    /** @throws ConfigException naming every field whose value is out of range or missing */
+    public void validate() {
+        validate(null);
+    }
+
+    private void validate(String source) {
+        List<String> problems = new ArrayList<>();
+        if (dataset == null || dataset.isBlank()) {
+            problems.add("dataset: is missing");
+        }
+        if (backbone != null && backbone.isBlank()) {
+            problems.add("backbone: must be a file or null, was empty");
+        }
+        if (exitPoints != null) {
+            if (exitPoints.isEmpty()) {
+                problems.add("exitPoints: must list at least one vertex, or be null for the backbone's own");
+            }
+            if (exitPoints.stream().anyMatch(v -> v == null || v.isBlank())) {
+                problems.add("exitPoints: names must not be blank");
+            } else if (new HashSet<>(exitPoints).size() != exitPoints.size()) {
+                problems.add("exitPoints: a vertex is listed twice: " + exitPoints);
+            }
+        }
+        range(problems, "poolingGrid", poolingGrid, 1, 8);
+        validateBranch(problems);
+        validateTraining(problems);
+        validateCpm(problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+    }
+
+    private void validateBranch(List<String> problems) {
+        if (branch == null) {
+            problems.add("branch: is missing");
+            return;
+        }
+        if (branch.type() == null) {
+            problems.add("branch.type: is missing; one of " + ConfigJson.names(BranchType.class));
+            return;
+        }
+        range(problems, "branch.filters", branch.filters(), 1, BranchSpec.MAX_FILTERS);
+        if (branch.kernel() < 1 || branch.kernel() > BranchSpec.MAX_KERNEL || branch.kernel() % 2 == 0) {
+            problems.add("branch.kernel: must be odd, 1 to " + BranchSpec.MAX_KERNEL + ", was " + branch.kernel());
+        }
+        if (branch.pooling() != null && branch.type() != BranchType.CONV1D_CHANNELS && !branch.pooling().isGlobal()) {
+            problems.add("branch.pooling: a " + ConfigJson.name(branch.type()) + " branch pools globally (global-max "
+                    + "or global-average), was " + ConfigJson.name(branch.pooling()));
+        }
+        if (branch.type().needsSpatialMap() && poolingGrid < 2) {
+            problems.add("branch.type: a " + ConfigJson.name(branch.type()) + " branch needs a k×k map, so "
+                    + "poolingGrid must be 2 or more, was " + poolingGrid);
+        }
+    }
+
+    private void validateTraining(List<String> problems) {
+        if (training == null) {
+            problems.add("training: is missing");
+            return;
+        }
+        Training t = training;
+        if (t.modes() == null || t.modes().isEmpty()) {
+            problems.add("training.modes: must list at least one of " + ConfigJson.names(BranchTrainingMode.class));
+        } else if (t.modes().stream().anyMatch(Objects::isNull)) {
+            problems.add("training.modes: must not contain null");
+        } else if (new HashSet<>(t.modes()).size() != t.modes().size()) {
+            problems.add("training.modes: a mode is listed twice: " + t.modes().stream().map(ConfigJson::name)
+                    .toList());
+        }
+        required(problems, "training.target", t.target(), BranchTarget.class);
+        required(problems, "training.survivorFiltering", t.survivorFiltering(), SurvivorFiltering.class);
+        positive(problems, "training.temperature", t.temperature());
+        positive(problems, "training.softness", t.softness());
+        positive(problems, "training.learningRate", t.learningRate());
+        range(problems, "training.epochs", t.epochs(), 1, 100_000);
+        range(problems, "training.batchSize", t.batchSize(), 1, 1 << 20);
+        if (!(t.weightDecay() >= 0) || Double.isInfinite(t.weightDecay())) {
+            problems.add("training.weightDecay: must be 0 or a positive number, was " + t.weightDecay());
+        }
+        range(problems, "training.patience", t.patience(), 0, 100_000);
+        range(problems, "training.minimumSurvivors", t.minimumSurvivors(), 1, Integer.MAX_VALUE);
+        range(problems, "training.crossFitFolds", t.crossFitFolds(), 2, 10);
+    }
+
+    private void validateCpm(List<String> problems) {
+        if (cpm == null) {
+            problems.add("cpm: is missing");
+            return;
+        }
+        if (!(cpm.margin() >= 0 && cpm.margin() <= 1)) {
+            problems.add("cpm.margin: must be in [0, 1], was " + cpm.margin());
+        }
+        required(problems, "cpm.marginForm", cpm.marginForm(), MarginForm.class);
+        required(problems, "cpm.anchor", cpm.anchor(), AnchorSource.class);
+        required(problems, "cpm.precisionReference", cpm.precisionReference(), PrecisionReference.class);
+        required(problems, "cpm.score", cpm.score(), ExitRule.class);
+        range(problems, "cpm.minimumSupport", cpm.minimumSupport(), 1, Integer.MAX_VALUE);
+    }
+
+    private static void required(List<String> problems, String field, Object value, Class<?> type) {
+        if (value == null) {
+            problems.add(field + ": is missing; one of " + ConfigJson.names(type));
+        }
+    }
+
+    private static void range(List<String> problems, String field, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add(field + ": must be " + (max == Integer.MAX_VALUE ? "at least " + min
+                    : min + " to " + max) + ", was " + value);
+        }
+    }
+
+    private static void positive(List<String> problems, String field, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            problems.add(field + ": must be a positive number, was " + value);
+        }
+    }
+
+    /** @return the branch architecture */
+    public BranchSpec branchSpec() {
+        return new BranchSpec(branch.type(), branch.filters(), branch.kernel(),
+                branch.pooling() != null ? branch.pooling() : BranchPooling.defaultFor(branch.type()));
+    }
+
+    /** @return the training settings of one mode */
+    public BranchTrainingSettings trainingSettings(BranchTrainingMode mode) {
+        Training t = training;
+        return new BranchTrainingSettings(mode, t.target(), t.temperature(), t.softness(), t.epochs(),
+                t.learningRate(), t.batchSize(), t.weightDecay(), t.patience(), t.minimumSurvivors(),
+                t.survivorFiltering(), t.crossFitFolds(), seed);
+    }
+
+    /** @return the CPM settings */
+    public CpmSettings cpmSettings() {
+        return new CpmSettings(cpm.margin(), cpm.marginForm(), cpm.anchor(), cpm.minimumSupport(),
+                cpm.precisionReference(), cpm.score());
+    }
+
+    /** @return the pooling of the cached features */
+    public FeaturePooling pooling() {
+        return new FeaturePooling(poolingGrid);
+    }
+
+    /** @return a copy reading another dataset */
+    public ExperimentConfig withDataset(String value) {
+        return new ExperimentConfig(value, backbone, exitPoints, poolingGrid, branch, training, cpm, seed);
+    }
+
+    /** @return a copy using another backbone file (null: the one next to the dataset) */
+    public ExperimentConfig withBackbone(String value) {
+        return new ExperimentConfig(dataset, value, exitPoints, poolingGrid, branch, training, cpm, seed);
+    }
+
+    /** @return a copy training the given modes */
+    public ExperimentConfig withModes(List<BranchTrainingMode> modes) {
+        Training t = training;
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch,
+                new Training(modes, t.target(), t.temperature(), t.softness(), t.epochs(), t.learningRate(),
+                        t.batchSize(), t.weightDecay(), t.patience(), t.minimumSurvivors(), t.survivorFiltering(),
+                        t.crossFitFolds()), cpm, seed);
+    }
+
+    /**
+     * Parses a mode name as the configuration writes it ("boosted", "non-boosted", "soft"; any case, '_' or '-').
+     *
+     * @throws IllegalArgumentException naming the value and the accepted ones
+     */
+    public static BranchTrainingMode parseMode(String text) {
+        String wanted = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (BranchTrainingMode mode : BranchTrainingMode.values()) {
+            if (mode.name().equals(wanted)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("\"" + text + "\" is not a mode; use " + ConfigJson.names(
+                BranchTrainingMode.class));
+    }
+
+    /** @return the JSON name of a mode, e.g. "non-boosted" */
+    public static String modeName(BranchTrainingMode mode) {
+        return ConfigJson.name(mode);
+    }
+}

@@ -1,0 +1,352 @@
+package org.exitbench.experiment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import org.exitbench.cascade.CascadeEvaluator;
+import org.exitbench.cascade.CascadeResult;
+import org.exitbench.cascade.CostModel;
+import org.exitbench.cascade.ExitScores;
+import org.exitbench.data.Dataset;
+import org.exitbench.data.DatasetReaders;
+import org.exitbench.data.ReadOptions;
+import org.exitbench.data.Split;
+import org.exitbench.model.BackboneFile;
+import org.exitbench.model.BranchInput;
+import org.exitbench.model.ExitBranch;
+import org.exitbench.model.ExitPoints;
+import org.exitbench.model.FeatureCache;
+import org.exitbench.model.FeatureCacheOptions;
+import org.exitbench.model.FeatureExtractor;
+import org.exitbench.model.MacTable;
+import org.exitbench.model.SplitFeatures;
+import org.exitbench.model.TrainedBackbone;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
+import org.exitbench.store.ArrayFile;
+import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.JsonDocuments;
+import org.exitbench.store.StagedRun;
+import org.exitbench.store.Workspace;
+import org.exitbench.train.BranchOutcome;
+import org.exitbench.train.BranchTrainer;
+import org.exitbench.train.BranchTrainingListener;
+import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.train.BranchTrainingResult;
+import org.exitbench.train.TargetLabels;
+
+/**
+ * Runs one experiment end to end: dataset → backbone → feature cache (reused when it matches) → branches and
+ * CPM thresholds for each training mode → evaluation on the test split, and writes it all as a new run folder of
+ * the workspace ({@link ExperimentRun} describes and reads it back).
+ *
+ * <p>Every step reports progress and checks the cancellation token; a cancelled or failed run leaves no run
+ * folder (it is staged and committed only when complete) and never touches an earlier run. The feature cache is
+ * kept in the workspace, per dataset, backbone and pooling, so the next run with the same inputs skips the
+ * backbone entirely.
+ */
+public final class ExperimentPipeline {
+
+    /** The backbone file looked for next to a dataset when the configuration names none. */
+    public static final String DEFAULT_BACKBONE_FILE = "backbone.zip";
+
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final Workspace workspace;
+
+    public ExperimentPipeline(Workspace workspace) {
+        this.workspace = Objects.requireNonNull(workspace, "workspace");
+    }
+
+    /**
+     * Runs the experiment and writes its run folder.
+     *
+     * @param progress receives every step's progress
+     * @param listener receives every epoch and branch outcome of every mode
+     * @param cancel   checked throughout
+     * @return the run, read back from its folder
+     * @throws ConfigException      when the configuration is invalid
+     * @throws ExperimentException  when there is no backbone, or the dataset does not fit it
+     * @throws org.exitbench.data.DatasetException when the dataset cannot be read
+     * @throws org.exitbench.store.StoreException  when the backbone or a cached file is unreadable or corrupt
+     * @throws org.exitbench.progress.CancelledException when cancelled; no run folder is left
+     */
+    public ExperimentRun run(ExperimentConfig config, ProgressListener progress, BranchTrainingListener listener,
+                             CancellationToken cancel) {
+        config.validate();
+        long started = System.nanoTime();
+        Path datasetPath = Path.of(config.dataset());
+        Path backbonePath = backbonePath(config);
+        if (!Files.isRegularFile(backbonePath)) {
+            throw new ExperimentException(missingBackbone(config, backbonePath));
+        }
+        progress.report("Reading the dataset " + datasetPath, 0, -1);
+        Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
+        double datasetSeconds = secondsSince(started);
+        cancel.throwIfCancelled();
+
+        long step = System.nanoTime();
+        progress.report("Loading the backbone " + backbonePath, 0, -1);
+        TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
+        checkFits(backbone, backbonePath, dataset);
+        if (config.exitPoints() != null) {
+            try {
+                backbone = backbone.withExitPoints(new ExitPoints(config.exitPoints()));
+            } catch (IllegalArgumentException e) {
+                throw new ExperimentException("exitPoints: " + e.getMessage(), e);
+            }
+        }
+        double backboneSeconds = secondsSince(step);
+        cancel.throwIfCancelled();
+
+        step = System.nanoTime();
+        Path cacheFolder = workspace.cacheFolder(cacheName(dataset, backbone, config));
+        FeatureCache.Result cached = FeatureCache.loadOrBuild(cacheFolder, backbone, dataset,
+                new FeatureCacheOptions(config.pooling(), FeatureExtractor.DEFAULT_BATCH_SIZE), progress, cancel);
+        FeatureCache cache = cached.cache();
+        double cacheSeconds = secondsSince(step);
+
+        MacTable macs = backbone.macTable();
+        List<ModeOutput> outputs = new ArrayList<>();
+        for (BranchTrainingMode mode : config.training().modes()) {
+            cancel.throwIfCancelled();
+            BranchTrainer trainer = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
+                    config.cpmSettings());
+            BranchTrainingResult result = trainer.train(cache, progress, listener, cancel);
+            outputs.add(evaluate(result, cache, macs));
+        }
+
+        progress.report("Writing the run", 0, -1);
+        try (StagedRun staged = workspace.stageRun()) {
+            Path folder = staged.folder();
+            List<RunMetrics.ModeMetrics> modes = new ArrayList<>();
+            for (ModeOutput output : outputs) {
+                modes.add(writeMode(folder, output, macs, cache));
+            }
+            writeSplit(folder, cache.split(Split.VALID), "valid");
+            writeSplit(folder, cache.split(Split.TEST), "test");
+            ExperimentConfig effective = config.withBackbone(backbonePath.toString());
+            AtomicFiles.writeString(folder.resolve(ExperimentRun.CONFIG), effective.toJson());
+            Instant now = Instant.now();
+            String id = RUN_ID.format(now);
+            RunMetrics.Provenance provenance = new RunMetrics.Provenance(exitbenchVersion(), dl4jVersion(),
+                    System.getProperty("java.version"), config.seed(), config.dataset(),
+                    cache.key().datasetFingerprint(), backbonePath.toString(), cache.key().backboneFingerprint(),
+                    cacheFolder.toString(), cached.notice());
+            RunMetrics.BackboneFacts facts = new RunMetrics.BackboneFacts(backbone.spec().describe(),
+                    backbone.classNames(), backbone.exitPoints().vertices(), macsToExits(macs, cache), macs.total(),
+                    cache.split(Split.VALID).backboneAccuracy(), cache.split(Split.TEST).backboneAccuracy());
+            // The id inside the document is the wanted one; the folder gets a suffix if that name is taken.
+            RunMetrics metrics = new RunMetrics(id, now.toString(), provenance, facts,
+                    new RunMetrics.Timings(datasetSeconds, backboneSeconds, cacheSeconds, secondsSince(started)),
+                    modes);
+            JsonDocuments.write(folder.resolve(ExperimentRun.METRICS), RunMetrics.DOCUMENT_TYPE, metrics);
+            cancel.throwIfCancelled();
+            Path committed = staged.commit(id);
+            return ExperimentRun.load(committed);
+        }
+    }
+
+    /** A mode's training result with its cascade evaluated. */
+    private record ModeOutput(BranchTrainingResult result, CostModel costs, CascadeResult test, CascadeResult valid,
+                              double evaluationSeconds) {
+    }
+
+    private static ModeOutput evaluate(BranchTrainingResult result, FeatureCache cache, MacTable macs) {
+        long started = System.nanoTime();
+        if (!result.hasCascade()) {
+            return new ModeOutput(result, null, null, null, secondsSince(started));
+        }
+        CostModel costs = costModel(result.cacheExits(), result.branchMacs(), macs);
+        CascadeResult test = new CascadeEvaluator(result.testScores(), costs).evaluate(result.thresholds());
+        CascadeResult valid = new CascadeEvaluator(result.validScores(), costs).evaluate(result.thresholds());
+        return new ModeOutput(result, costs, test, valid, secondsSince(started));
+    }
+
+    /** The cost model of a cascade whose branches sit at the given backbone exits. */
+    static CostModel costModel(int[] cacheExits, long[] branchMacs, MacTable macs) {
+        long[] toExit = new long[cacheExits.length];
+        for (int j = 0; j < cacheExits.length; j++) {
+            toExit[j] = macs.cumulativeMacs(cacheExits[j]);
+        }
+        return new CostModel(toExit, branchMacs, macs.total());
+    }
+
+    private static RunMetrics.ModeMetrics writeMode(Path run, ModeOutput output, MacTable macs, FeatureCache cache) {
+        BranchTrainingResult result = output.result();
+        String folderName = ExperimentConfig.modeName(result.mode());
+        Path folder = run.resolve(folderName);
+        List<RunMetrics.BranchMetrics> branches = new ArrayList<>();
+        int trained = 0;
+        for (BranchOutcome outcome : result.outcomes()) {
+            BranchInput input = BranchInput.of(cache, outcome.exit());
+            long segment = macs.cumulativeMacs(outcome.exit())
+                    - (outcome.exit() == 0 ? 0 : macs.cumulativeMacs(outcome.exit() - 1));
+            String file = null;
+            if (outcome.trained()) {
+                ExitBranch branch = result.branches().get(trained++);
+                file = ExperimentRun.branchFile(folderName, outcome.exit(), outcome.vertex());
+                branch.save(run.resolve(file));
+            }
+            branches.add(new RunMetrics.BranchMetrics(outcome.exit(), outcome.vertex(), outcome.skipReason(),
+                    result.spec(), input, result.spec().describe(input, segment, outcome.vertex()), outcome.macs(),
+                    segment, outcome.trainSamples(), outcome.trainWeight(), outcome.trainReaching(),
+                    outcome.trainExited(), outcome.validReaching(), outcome.validExited(), outcome.bestEpoch(),
+                    outcome.trainingTime().toNanos() / 1e9, file, outcome.history()));
+        }
+        RunMetrics.CascadeMetrics test;
+        RunMetrics.CascadeMetrics valid;
+        if (result.hasCascade()) {
+            AtomicFiles.writeString(folder.resolve(ExperimentRun.THRESHOLDS), result.thresholds().toJson());
+            writeExits(folder.resolve(ExperimentRun.VALID_EXITS), result.validProbabilities(), result.validScores());
+            writeExits(folder.resolve(ExperimentRun.TEST_EXITS), result.testProbabilities(), result.testScores());
+            List<String> vertices = result.outcomes().stream().filter(BranchOutcome::trained)
+                    .map(BranchOutcome::vertex).toList();
+            test = cascadeMetrics(output.test(), vertices);
+            valid = cascadeMetrics(output.valid(), vertices);
+        } else {
+            test = backboneOnly(cache.split(Split.TEST), macs);
+            valid = backboneOnly(cache.split(Split.VALID), macs);
+        }
+        return new RunMetrics.ModeMetrics(result.mode(), folderName, test, valid, branches,
+                result.elapsed().toNanos() / 1e9, output.evaluationSeconds());
+    }
+
+    /** Without branches every sample takes the backbone: its accuracy at its full cost. */
+    private static RunMetrics.CascadeMetrics backboneOnly(SplitFeatures split, MacTable macs) {
+        double accuracy = split.backboneAccuracy();
+        return new RunMetrics.CascadeMetrics(split.size(), accuracy, accuracy, 0.0, 0.0, macs.total(), macs.total(),
+                List.of(new RunMetrics.ExitRate(ExitPoints.FINAL, split.size(), 1.0, accuracy)));
+    }
+
+    private static RunMetrics.CascadeMetrics cascadeMetrics(CascadeResult r, List<String> vertices) {
+        List<RunMetrics.ExitRate> exits = new ArrayList<>();
+        for (int e = 0; e <= r.exitCount(); e++) {
+            exits.add(new RunMetrics.ExitRate(e < r.exitCount() ? vertices.get(e) : ExitPoints.FINAL,
+                    r.exitedCount(e), r.exitRate(e), r.precision(e)));
+        }
+        return new RunMetrics.CascadeMetrics(r.sampleCount(), r.accuracy(), r.backboneAccuracy(),
+                100 * (r.backboneAccuracy() - r.accuracy()), r.computeReduction(), r.meanMacs(),
+                r.fullBackboneMacs(), exits);
+    }
+
+    private static void writeExits(Path file, List<float[]> probabilities, ExitScores scores) {
+        int n = scores.sampleCount();
+        int classes = scores.classCount();
+        float[] all = new float[probabilities.size() * n * classes];
+        for (int j = 0; j < probabilities.size(); j++) {
+            System.arraycopy(probabilities.get(j), 0, all, j * n * classes, n * classes);
+        }
+        ArrayFile.writeFloats(file, new long[] {probabilities.size(), n, classes}, all);
+    }
+
+    private static void writeSplit(Path run, SplitFeatures split, String name) {
+        ArrayFile.writeFloats(run.resolve(name + ExperimentRun.BACKBONE_SUFFIX),
+                new long[] {split.size(), split.numClasses()}, TargetLabels.backboneProbabilities(split));
+        ArrayFile.writeInts(run.resolve(name + ExperimentRun.LABELS_SUFFIX), new long[] {split.size()},
+                split.labels());
+    }
+
+    private static List<Long> macsToExits(MacTable macs, FeatureCache cache) {
+        List<Long> values = new ArrayList<>();
+        for (int e = 0; e < cache.exitShapes().size(); e++) {
+            values.add(macs.cumulativeMacs(e));
+        }
+        return values;
+    }
+
+    /** @return the backbone file the configuration means */
+    static Path backbonePath(ExperimentConfig config) {
+        return config.backbone() != null ? Path.of(config.backbone())
+                : Path.of(config.dataset()).resolve(DEFAULT_BACKBONE_FILE);
+    }
+
+    private static String missingBackbone(ExperimentConfig config, Path backbonePath) {
+        if (config.backbone() != null) {
+            return "the backbone file " + backbonePath + " does not exist";
+        }
+        return "no backbone: " + backbonePath + " does not exist. Train one with\n  exitbench backbone train --data "
+                + config.dataset() + " --out " + backbonePath + "\nor name a trained one with --backbone <model.zip>";
+    }
+
+    /**
+     * Refuses a dataset whose classes or image geometry differ from what the backbone was trained on.
+     *
+     * @throws ExperimentException saying what differs
+     */
+    static void checkFits(TrainedBackbone backbone, Path backboneFile, Dataset dataset) {
+        List<String> differences = new ArrayList<>();
+        List<String> ours = backbone.classNames();
+        List<String> theirs = dataset.classNames();
+        if (!ours.equals(theirs)) {
+            if (ours.size() == theirs.size() && ours.containsAll(theirs)) {
+                differences.add("the same classes in another order (backbone: " + String.join(", ", ours)
+                        + "; dataset: " + String.join(", ", theirs) + ")");
+            } else {
+                differences.add("the backbone knows " + ours.size() + " classes (" + String.join(", ", ours)
+                        + "), the dataset has " + theirs.size() + " (" + String.join(", ", theirs) + ")");
+            }
+        }
+        var spec = backbone.spec();
+        if (spec.inputChannels() != dataset.channels() || spec.inputHeight() != dataset.height()
+                || spec.inputWidth() != dataset.width()) {
+            differences.add("the backbone takes " + spec.inputChannels() + "×" + spec.inputHeight() + "×"
+                    + spec.inputWidth() + " images (channels×height×width), the dataset's are " + dataset.channels()
+                    + "×" + dataset.height() + "×" + dataset.width());
+        }
+        if (!differences.isEmpty()) {
+            throw new ExperimentException("the dataset " + dataset.root() + " does not fit the backbone "
+                    + backboneFile + ": " + String.join("; ", differences));
+        }
+    }
+
+    /**
+     * A cache folder per dataset, backbone, exit points and pooling, so switching between them does not rebuild
+     * (the exit points enter as a short hash of their names).
+     */
+    private static String cacheName(Dataset dataset, TrainedBackbone backbone, ExperimentConfig config) {
+        String name = dataset.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        if (name.isEmpty() || name.startsWith(".")) {
+            name = "dataset" + name;
+        }
+        String exits = String.format("%08x", String.join(",", backbone.exitPoints().vertices()).hashCode());
+        return name + "-" + backbone.fingerprint().substring(0, 12) + "-exits" + exits + "-grid"
+                + config.poolingGrid();
+    }
+
+    private static double secondsSince(long started) {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** @return the application's version from the jar manifest, or "development" when run from classes */
+    static String exitbenchVersion() {
+        String version = ExperimentPipeline.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    /** @return DL4J's version from its jar's Maven metadata */
+    static String dl4jVersion() {
+        try (InputStream in = org.deeplearning4j.nn.graph.ComputationGraph.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read DL4J's version", e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.exitbench.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A run being written: a hidden folder under {@code runs/} that becomes {@code runs/<id>} in one atomic rename
+ * when complete. Closing a run that was not committed deletes the staging folder, so a failed or cancelled run
+ * leaves nothing behind. Use it in a try-with-resources block.
+ */
+public final class StagedRun implements AutoCloseable {
+
+    static final String STAGING_PREFIX = ".staging-";
+
+    /** Different ids to try when the wanted one is taken, before giving up. */
+    private static final int MAX_ATTEMPTS = 1000;
+
+    private final Path folder;
+    private Path committed;
+
+    StagedRun(Path folder) {
+        this.folder = folder;
+    }
+
+    /** @return the staging folder to write the run's files into */
+    public Path folder() {
+        return folder;
+    }
+
+    /**
+     * Moves the staging folder to {@code runs/<id>}, or to {@code runs/<id>-2}, {@code -3}, … when that name is
+     * taken: an existing run is never replaced.
+     *
+     * @param id the wanted run id: letters, digits, '.', '_' and '-'
+     * @return the run's final folder
+     * @throws IllegalStateException when already committed
+     * @throws UncheckedIOException  when the folder cannot be moved; the staging folder is then kept until
+     *                               {@link #close()}
+     */
+    public Path commit(String id) {
+        if (committed != null) {
+            throw new IllegalStateException("the run was already committed to " + committed);
+        }
+        Workspace.checkName(id);
+        Path runs = folder.getParent();
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Path target = runs.resolve(attempt == 1 ? id : id + "-" + attempt);
+            // rename(2) would silently replace an existing empty folder; a taken name is skipped instead.
+            if (Files.exists(target)) {
+                continue;
+            }
+            try {
+                Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
+                committed = target;
+                return target;
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                // Another writer took the name between the check and the move; try the next one.
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not move the run into " + target + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("no free run id after " + MAX_ATTEMPTS + " attempts starting at " + id);
+    }
+
+    /** Deletes the staging folder unless the run was committed. */
+    @Override
+    public void close() {
+        if (committed != null || !Files.exists(folder)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove the unfinished run " + folder + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.exitbench.train;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.exitbench.calibrate.ExitCalibration;
+
+/**
+ * What happened at one exit: the branch was trained and calibrated, or skipped with a reason. The counts form the
+ * funnel: how many training and validation samples reach each exit and how many it takes.
+ *
+ * @param mode          the training mode
+ * @param exit          the exit's index among the feature cache's exits (0-based)
+ * @param vertex        the backbone vertex the exit reads
+ * @param skipReason    why the branch was skipped, or null when it was trained. A skipped branch is left out of
+ *                      the cascade entirely, so it costs no MACs
+ * @param trainSamples  training samples the branch learned from (all of them unless the mode is boosted)
+ * @param trainWeight   their total weight (equal to {@code trainSamples} unless the mode is soft)
+ * @param trainReaching training samples that the earlier exits, applied to the training split, leave for this one
+ *                      (in-sample or cross-fitted predictions, see {@link SurvivorFiltering}; in-sample for the
+ *                      non-boosted mode, where it only informs)
+ * @param trainExited   how many of {@code trainReaching} this exit takes
+ * @param validReaching validation samples that reach this exit: its calibration set
+ * @param validExited   how many of them it takes
+ * @param macs          the branch's MACs per sample (0 when skipped)
+ * @param calibration   the exit's CPM calibration, or null when skipped
+ * @param history       the epochs of the branch the cascade uses
+ * @param bestEpoch     the epoch whose parameters were kept (1-based; 0 when skipped)
+ * @param trainingTime  wall time spent on this exit, cross-fitting copies and scoring included
+ * @param trainMask     per training sample, whether it reaches this exit ({@code trainReaching} of them)
+ * @param validMask     per validation sample, whether it reaches this exit ({@code validReaching} of them)
+ */
+public record BranchOutcome(BranchTrainingMode mode, int exit, String vertex, String skipReason, int trainSamples,
+                            double trainWeight, int trainReaching, int trainExited, int validReaching,
+                            int validExited, long macs, ExitCalibration calibration, List<BranchEpoch> history,
+                            int bestEpoch, Duration trainingTime, boolean[] trainMask, boolean[] validMask) {
+
+    public BranchOutcome {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(vertex, "vertex");
+        history = List.copyOf(history);
+        trainMask = trainMask.clone();
+        validMask = validMask.clone();
+        if ((skipReason == null) == (calibration == null)) {
+            throw new IllegalArgumentException("a branch is either trained (with a calibration) or skipped (with a "
+                    + "reason)");
+        }
+    }
+
+    @Override
+    public boolean[] trainMask() {
+        return trainMask.clone();
+    }
+
+    @Override
+    public boolean[] validMask() {
+        return validMask.clone();
+    }
+
+    /** @return whether the branch was trained and is part of the cascade */
+    public boolean trained() {
+        return skipReason == null;
+    }
+}

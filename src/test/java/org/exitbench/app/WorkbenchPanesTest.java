@@ -1,0 +1,227 @@
+package org.exitbench.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.Slider;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.controlsfx.control.GridView;
+import org.exitbench.app.data.FolderChooser;
+import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.app.operatingpoint.PulseScheduler;
+import org.exitbench.app.operatingpoint.TestSources;
+import org.exitbench.app.shell.PaneStatus;
+import org.exitbench.app.shell.WorkbenchPane;
+import org.exitbench.app.task.FxTaskExecutor;
+import org.exitbench.cascade.Thresholds;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Calibration and Analysis panes in the whole window, headless, on synthetic demo scores for a small
+ * generated dataset: thresholds shown, a slider moving the totals and the top bar, the gallery, and the
+ * confusion matrix filtering it.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WorkbenchPanesTest {
+
+    private static final int CLASSES = 4;
+
+    @TempDir
+    Path temp;
+    private FxTaskExecutor executor;
+    private Workbench workbench;
+    private Path chosenFile;
+
+    @Start
+    void start(Stage stage) {
+        executor = new FxTaskExecutor();
+        FileDialogs files = new FileDialogs() {
+            @Override
+            public Optional<Path> save(Window owner, String title, Kind kind, String suggestedName) {
+                return Optional.ofNullable(chosenFile);
+            }
+
+            @Override
+            public Optional<Path> open(Window owner, String title, Kind kind) {
+                return Optional.ofNullable(chosenFile);
+            }
+        };
+        FolderChooser noFolder = (owner, start) -> Optional.empty();
+        workbench = Workbench.create(executor, (folder, progress, cancel) -> TestSources.dataset(CLASSES, 150),
+                noFolder, files, new PulseScheduler());
+        stage.setScene(workbench.window().createScene());
+        stage.show();
+    }
+
+    @AfterEach
+    void stopTasks() {
+        executor.close();
+    }
+
+    private OperatingPointResult openDemo(FxRobot robot) throws TimeoutException {
+        robot.interact(() -> workbench.data().open(Path.of("/fixtures/tiny")));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> workbench.operatingPoint().resultProperty().get() != null
+                        && workbench.curves().curvesProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        return workbench.operatingPoint().resultProperty().get();
+    }
+
+    private static String text(FxRobot robot, String query) {
+        return robot.lookup(query).queryAs(Labeled.class).getText();
+    }
+
+    @Test
+    void theCalibrationPaneShowsEveryThresholdOfTheDemoScores(FxRobot robot) throws TimeoutException {
+        OperatingPointResult result = openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        Thresholds thresholds = result.thresholds();
+        Set<Node> cells = robot.lookup(".threshold-cell").queryAll();
+        assertEquals(3 * CLASSES, cells.size());
+        for (int k = 0; k < 3; k++) {
+            for (int c = 0; c < CLASSES; c++) {
+                assertEquals(DisplayText.threshold(thresholds.get(k, c)),
+                        text(robot, "#threshold-" + k + "-" + c + " .threshold-value"), "exit " + k + ", class " + c);
+            }
+        }
+        assertTrue(robot.lookup("#calibrationSyntheticBanner").query().isVisible());
+        assertTrue(text(robot, "#totalsSplit").startsWith("Validation split · 600 images"));
+        assertEquals("test · synthetic", text(robot, "#summarySplit"));
+        assertEquals("synthetic demo scores", text(robot, "#topRun"));
+        assertEquals(PaneStatus.READY, workbench.shell().statusProperty(WorkbenchPane.CALIBRATION).get());
+    }
+
+    @Test
+    void movingASliderMovesTheTotalsAndTheTopBarAndCtrlZTakesItBack(FxRobot robot) throws TimeoutException {
+        OperatingPointResult result = openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        int busiest = 0;
+        for (int c = 1; c < CLASSES; c++) {
+            if (result.validation().exitedCount(0, c) > result.validation().exitedCount(0, busiest)) {
+                busiest = c;
+            }
+        }
+        List<String> before = List.of(text(robot, "#totalAccuracy"), text(robot, "#totalReduction"),
+                text(robot, "#summaryAccuracy"), text(robot, "#summaryReduction"));
+
+        Slider slider = robot.lookup("#threshold-0-" + busiest + " .threshold-slider").queryAs(Slider.class);
+        robot.clickOn(slider.lookup(".thumb"));
+        robot.type(KeyCode.END);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !text(robot, "#totalReduction").equals(before.get(1)));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertEquals("never", text(robot, "#threshold-0-" + busiest + " .threshold-value"));
+        List<String> after = List.of(text(robot, "#totalAccuracy"), text(robot, "#totalReduction"),
+                text(robot, "#summaryAccuracy"), text(robot, "#summaryReduction"));
+        for (int i = 0; i < before.size(); i++) {
+            assertNotEquals(before.get(i), after.get(i), "figure " + i + " moved with the slider");
+        }
+        assertEquals(Double.POSITIVE_INFINITY, workbench.operatingPoint().thresholds().get(0, busiest));
+
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> text(robot, "#totalReduction").equals(before.get(1)));
+        assertEquals(before, List.of(text(robot, "#totalAccuracy"), text(robot, "#totalReduction"),
+                text(robot, "#summaryAccuracy"), text(robot, "#summaryReduction")));
+    }
+
+    @Test
+    void theAnalysisGalleryShowsTheImagesOfExitOneAndAConfusionCellFiltersIt(FxRobot robot)
+            throws TimeoutException {
+        OperatingPointResult result = openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        @SuppressWarnings("unchecked")
+        GridView<Integer> gallery = robot.lookup("#exitGallery").queryAs(GridView.class);
+        assertEquals(result.test().exitedCount(0), gallery.getItems().size());
+        assertTrue(gallery.getItems().size() > 0);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#exitGallery .gallery-cell ImageView")
+                .queryAllAs(ImageView.class).stream().anyMatch(v -> v.getImage() != null));
+        for (ImageView view : robot.lookup("#exitGallery .gallery-cell ImageView").queryAllAs(ImageView.class)) {
+            if (view.getImage() != null) {
+                assertEquals(64, view.getImage().getWidth(), "4×4 images shown as 64×64 thumbnails");
+            }
+        }
+
+        int[][] matrix = result.test().confusionMatrix(0);
+        int trueClass = 2;
+        int answer = matrix[2][1] > 0 ? 1 : 2;
+        robot.clickOn("#confusion-" + trueClass + "-" + answer);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertEquals(matrix[trueClass][answer], gallery.getItems().size());
+        for (int sample : gallery.getItems()) {
+            assertEquals(trueClass, result.source().primary().test().label(sample));
+            assertEquals(answer, workbench.operatingPoint().resultProperty().get().testAnswerOf(sample));
+        }
+        Labeled chip = robot.lookup("#clearConfusionFilter").queryAs(Labeled.class);
+        assertTrue(chip.isVisible());
+        assertEquals("true class-c → class-" + (char) ('a' + answer) + "  ✕", chip.getText());
+        assertTrue(text(robot, "#gallerySummary").contains("true class-c, answered"));
+
+        robot.clickOn("#exitGallery .gallery-cell");
+        WaitForAsyncUtils.waitForFxEvents();
+        Label verdict = robot.lookup("#pathVerdict").queryAs(Label.class);
+        assertTrue(verdict.getText().startsWith("Left at exit 1, answered class-"), verdict.getText());
+
+        robot.clickOn(chip);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(result.test().exitedCount(0), gallery.getItems().size());
+    }
+
+    @Test
+    void chartsAndTablesExportToTheChosenFiles(FxRobot robot) throws Exception {
+        openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        chosenFile = temp.resolve("chart.png");
+        robot.clickOn("#exportAnalysisChart");
+        WaitForAsyncUtils.waitForFxEvents();
+        byte[] png = Files.readAllBytes(chosenFile);
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+        assertTrue(text(robot, "#analysisMessage").startsWith("Saved the accuracy-vs-compute chart (test) to "));
+
+        chosenFile = temp.resolve("distribution.csv");
+        robot.clickOn("#exportDistributionCsv");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(workbench.analysis().distributionCsv(), Files.readString(chosenFile));
+
+        chosenFile = temp.resolve("curves.csv");
+        robot.clickOn("#exportCurves");
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> lines = Files.readAllLines(chosenFile);
+        assertEquals("split,scores,curve,parameter,compute_reduction,accuracy,accuracy_change", lines.get(0));
+        assertFalse(lines.size() < 10);
+        assertNotNull(workbench.curves().curvesProperty().get());
+    }
+}

@@ -1,0 +1,82 @@
+package org.exitbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.exitbench.data.DatasetFixtures;
+import org.exitbench.data.Split;
+import org.exitbench.experiment.SampleBackbone;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code exitbench run}, as a user would type it. */
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static CommandLineRun exitbench(String... args) {
+        return CommandLineRun.of(args);
+    }
+
+    @Test
+    void printsBoostedAndNonBoostedSideBySideAndSavesTheRun() throws IOException {
+        Path config = dir.resolve("quick.json");
+        Files.writeString(config, """
+                {"exitPoints": ["stage1", "stage2"], "training": {"epochs": 2},
+                 "cpm": {"margin": 0.0, "marginForm": "multiplicative"}}""");
+        Path workspace = SampleBackbone.workspace().root();
+        // The exit points of the pipeline test, so both reuse one feature cache.
+        CommandLineRun run = exitbench("run", "--data", SampleBackbone.SAMPLE.toString(), "--config",
+                config.toString(), "--backbone", SampleBackbone.file().toString(), "--workspace", workspace.toString(),
+                "--modes", "boosted,non-boosted");
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("Backbone: Small ResNet"), run.out());
+        String header = lines.stream().filter(l -> l.contains("boosted")).findFirst().orElseThrow();
+        assertTrue(header.matches("\\s+boosted\\s+non-boosted"), header);
+        for (String row : List.of("test accuracy", "accuracy drop (points)", "compute reduction", "exits at stage1",
+                "reaches the backbone head", "training time")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(row)), row + " in\n" + run.out());
+        }
+        String saved = lines.get(lines.size() - 1);
+        assertTrue(saved.startsWith("Run saved in " + workspace.resolve("runs")), saved);
+        assertTrue(Files.isRegularFile(Path.of(saved.substring("Run saved in ".length())).resolve("metrics.json")));
+    }
+
+    @Test
+    void aBadConfigValueIsNamedAndNothingRuns() throws IOException {
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, "{\"cpm\": {\"margin\": 1.5}}");
+        CommandLineRun run = exitbench("run", "--config", config.toString(), "--workspace",
+                dir.resolve("ws").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains(config + ": cpm.margin: must be in [0, 1], was 1.5"), run.err());
+        assertFalse(Files.exists(dir.resolve("ws")));
+    }
+
+    @Test
+    void anUnknownModeIsNamed() {
+        CommandLineRun run = exitbench("run", "--modes", "boosted,fast", "--workspace", dir.resolve("ws").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--modes: \"fast\" is not a mode; use boosted, non-boosted, soft"), run.err());
+    }
+
+    @Test
+    void withoutABackboneItSaysWhichCommandCreatesOne() {
+        Path data = DatasetFixtures.imageFolder(dir.resolve("shapes"), List.of("circle", "square"),
+                Map.of(Split.TRAIN, 2, Split.VALID, 2, Split.TEST, 2), 8, 8, List.of());
+        CommandLineRun run = exitbench("run", "--data", data.toString(), "--workspace", dir.resolve("ws").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("error: no backbone: " + data.resolve("backbone.zip") + " does not exist. "
+                + "Train one with"), run.err());
+        assertTrue(run.err().contains("exitbench backbone train --data " + data), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+    }
+}

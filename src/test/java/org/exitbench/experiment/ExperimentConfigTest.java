@@ -1,0 +1,133 @@
+package org.exitbench.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.model.BranchPooling;
+import org.exitbench.model.BranchSpec;
+import org.exitbench.model.BranchType;
+import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.train.BranchTrainingSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Experiment configuration files: defaults, partial files, round trips, and messages that name the field. */
+class ExperimentConfigTest {
+
+    private static ConfigException rejected(String json) {
+        return assertThrows(ConfigException.class, () -> ExperimentConfig.fromJson(json, "my.json"));
+    }
+
+    @Test
+    void anEmptyObjectIsTheDefaults() {
+        ExperimentConfig config = ExperimentConfig.fromJson("{}", null);
+        assertEquals(ExperimentConfig.defaults(), config);
+        assertEquals(BranchSpec.defaults(), config.branchSpec());
+        assertEquals(CpmSettings.defaults(), config.cpmSettings());
+        assertEquals(BranchTrainingSettings.defaults(), config.trainingSettings(BranchTrainingMode.BOOSTED));
+        assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), config.training().modes());
+    }
+
+    @Test
+    void aPartialFileOverridesOnlyWhatItGives() {
+        ExperimentConfig config = ExperimentConfig.fromJson("""
+                {"cpm": {"margin": 0.05, "marginForm": "multiplicative"},
+                 "training": {"modes": ["soft", "Non_Boosted"], "epochs": 3},
+                 "branch": {"type": "conv2d", "pooling": "global-max"}, "poolingGrid": 2}""", null);
+        assertEquals(0.05, config.cpm().margin());
+        assertEquals(MarginForm.MULTIPLICATIVE, config.cpm().marginForm());
+        assertEquals(CpmSettings.DEFAULT_MINIMUM_SUPPORT, config.cpm().minimumSupport());
+        assertEquals(List.of(BranchTrainingMode.SOFT, BranchTrainingMode.NON_BOOSTED), config.training().modes());
+        assertEquals(3, config.training().epochs());
+        assertEquals(BranchTrainingSettings.defaults().learningRate(), config.training().learningRate());
+        assertEquals(new BranchSpec(BranchType.CONV2D, BranchSpec.defaults().filters(), 3, BranchPooling.GLOBAL_MAX),
+                config.branchSpec());
+    }
+
+    @Test
+    void writtenJsonReadsBackEqualAndUsesKebabCaseNames(@TempDir Path dir) throws Exception {
+        ExperimentConfig config = ExperimentConfig.defaults().withBackbone("models/b.zip")
+                .withModes(List.of(BranchTrainingMode.NON_BOOSTED));
+        String json = config.toJson();
+        assertTrue(json.contains("\"non-boosted\""), json);
+        assertTrue(json.contains("\"format\" : \"exitbench.experiment-config\""), json);
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, json);
+        assertEquals(config, ExperimentConfig.read(file));
+    }
+
+    @Test
+    void outOfRangeValuesNameTheirFields() {
+        ConfigException error = rejected("""
+                {"cpm": {"margin": 1.5, "minimumSupport": 0}, "training": {"epochs": 0, "learningRate": -1,
+                 "modes": []}, "branch": {"kernel": 4}, "poolingGrid": 9}""");
+        assertEquals(List.of("poolingGrid: must be 1 to 8, was 9",
+                "branch.kernel: must be odd, 1 to 9, was 4",
+                "training.modes: must list at least one of boosted, non-boosted, soft",
+                "training.learningRate: must be a positive number, was -1.0",
+                "training.epochs: must be 1 to 100000, was 0",
+                "cpm.margin: must be in [0, 1], was 1.5",
+                "cpm.minimumSupport: must be at least 1, was 0"), error.problems());
+        assertTrue(error.getMessage().startsWith("my.json: poolingGrid: must be 1 to 8, was 9; "),
+                error.getMessage());
+    }
+
+    @Test
+    void unknownFieldsAreRefusedWithTheirPath() {
+        ConfigException error = rejected("{\"training\": {\"epoch\": 3}}");
+        assertTrue(error.getMessage().startsWith("my.json: training.epoch: unknown field (known here: batchSize,"),
+                error.getMessage());
+        assertTrue(rejected("{\"margin\": 0.1}").getMessage().startsWith("my.json: margin: unknown field"));
+    }
+
+    @Test
+    void wrongTypesAndEnumValuesNameTheirFields() {
+        assertEquals(List.of("training.modes[1]: \"fast\" is not one of boosted, non-boosted, soft"),
+                rejected("{\"training\": {\"modes\": [\"boosted\", \"fast\"]}}").problems());
+        assertEquals(List.of("training.epochs: expected a whole number, was \"ten\""),
+                rejected("{\"training\": {\"epochs\": \"ten\"}}").problems());
+        assertEquals(List.of("cpm.margin: expected a number"),
+                rejected("{\"cpm\": {\"margin\": null}}").problems());
+        assertEquals(List.of("branch.type: a conv1d-tokens branch needs a k×k map, so poolingGrid must be 2 or "
+                + "more, was 1"), rejected("{\"branch\": {\"type\": \"conv1d-tokens\"}}").problems());
+        assertEquals(List.of("branch.pooling: a conv2d branch pools globally (global-max or global-average), was "
+                + "max-stride-2"), rejected("{\"poolingGrid\": 2, \"branch\": {\"type\": \"conv2d\", "
+                + "\"pooling\": \"max-stride-2\"}}").problems());
+        assertTrue(rejected("{\"cpm\": ").getMessage().startsWith("my.json: not valid JSON"));
+        assertEquals(List.of("training.modes: must not contain null"),
+                rejected("{\"training\": {\"modes\": [null]}}").problems());
+        assertEquals(List.of("formatVersion: this Exitbench reads version 1, was 2"),
+                rejected("{\"formatVersion\": 2}").problems());
+    }
+
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ExperimentConfig.read(dir.resolve("nope.json")));
+        assertEquals(dir.resolve("nope.json") + ": the file does not exist", error.getMessage());
+    }
+
+    @Test
+    void theReadmeExampleIsAValidConfiguration() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```json\n") + "```json\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        ExperimentConfig config = ExperimentConfig.fromJson(example, "README.md");
+        assertEquals(List.of("stage1", "stage2"), config.exitPoints());
+        assertEquals(16, config.branch().filters());
+    }
+
+    @Test
+    void modesParseAsTheCommandLineWritesThem() {
+        assertEquals(BranchTrainingMode.NON_BOOSTED, ExperimentConfig.parseMode("non-boosted"));
+        assertEquals("non-boosted", ExperimentConfig.modeName(BranchTrainingMode.NON_BOOSTED));
+        var error = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.parseMode("hard"));
+        assertEquals("\"hard\" is not a mode; use boosted, non-boosted, soft", error.getMessage());
+    }
+}

@@ -1,0 +1,77 @@
+package org.exitbench.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs appear whole or not at all, and never replace one another. */
+class WorkspaceTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aCommittedRunAppearsUnderItsIdWithItsFiles() throws IOException {
+        Workspace workspace = new Workspace(root);
+        Path run;
+        try (StagedRun staged = workspace.stageRun()) {
+            AtomicFiles.writeString(staged.folder().resolve("metrics.json"), "{}");
+            assertEquals(List.of(), workspace.runs(), "a staged run is not listed");
+            run = staged.commit("20261125-101500");
+        }
+        assertEquals(root.resolve("runs/20261125-101500"), run);
+        assertEquals("{}", Files.readString(run.resolve("metrics.json")));
+        assertEquals(List.of(run), workspace.runs());
+    }
+
+    @Test
+    void aTakenIdGetsASuffixAndTheFirstRunIsUntouched() throws IOException {
+        Workspace workspace = new Workspace(root);
+        Path first;
+        try (StagedRun staged = workspace.stageRun()) {
+            AtomicFiles.writeString(staged.folder().resolve("a.txt"), "first");
+            first = staged.commit("same");
+        }
+        Files.createDirectories(root.resolve("runs/same-2")); // even an empty folder is never replaced
+        Path second;
+        try (StagedRun staged = workspace.stageRun()) {
+            AtomicFiles.writeString(staged.folder().resolve("a.txt"), "second");
+            second = staged.commit("same");
+        }
+        assertEquals(root.resolve("runs/same-3"), second);
+        assertEquals("first", Files.readString(first.resolve("a.txt")));
+        assertEquals("second", Files.readString(second.resolve("a.txt")));
+    }
+
+    @Test
+    void anUncommittedRunLeavesNothing() throws IOException {
+        Workspace workspace = new Workspace(root);
+        Path staging;
+        try (StagedRun staged = workspace.stageRun()) {
+            staging = staged.folder();
+            Files.createDirectories(staging.resolve("branches"));
+            AtomicFiles.writeString(staging.resolve("branches/b.zip"), "x");
+        }
+        assertFalse(Files.exists(staging));
+        assertEquals(List.of(), workspace.runs());
+    }
+
+    @Test
+    void namesAreChecked() {
+        Workspace workspace = new Workspace(root);
+        assertEquals(root.resolve("cache/fashion-mnist-ab12"), workspace.cacheFolder("fashion-mnist-ab12"));
+        var error = assertThrows(IllegalArgumentException.class, () -> workspace.cacheFolder("../escape"));
+        assertTrue(error.getMessage().contains("'../escape'"), error.getMessage());
+        try (StagedRun staged = workspace.stageRun()) {
+            assertThrows(IllegalArgumentException.class, () -> staged.commit(".hidden"));
+        }
+    }
+}
