@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -55,6 +57,25 @@ class Dl4jEngineTest {
                 .extractionGraph();
         assertTrue(Dl4jEngine.helpersActive(extraction), "feature extraction without oneDNN");
         assertTrue(Dl4jEngine.helpersActive(BatchNormFolding.fold(backbone)), "folded graph without oneDNN");
+    }
+
+    @Test
+    void theShippedSampleBackboneLoadedAsTheAppLoadsItUsesOneDnn() {
+        Path shipped = Path.of("sample-data", "fashion-mnist", "backbone.zip");
+        assertTrue(Files.isRegularFile(shipped), shipped + " is missing");
+        String before = System.getProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
+        try {
+            // Without the launcher's -D option: the code the app and the CLI call must switch the helpers on alone.
+            System.clearProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
+            TrainedBackbone backbone = BackboneFile.load(shipped, false);
+            assertTrue(Dl4jEngine.helpersActive(backbone.graph()), "the loaded backbone runs without oneDNN");
+            ComputationGraph extraction = new FeatureExtractor(backbone, FeaturePooling.GLOBAL_AVERAGE,
+                    FeatureExtractor.DEFAULT_BATCH_SIZE).extractionGraph();
+            assertTrue(Dl4jEngine.helpersActive(extraction),
+                    "the sample's feature cache would be built without oneDNN");
+        } finally {
+            restore(before);
+        }
     }
 
     @Test
