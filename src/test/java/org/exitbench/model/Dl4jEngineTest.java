@@ -63,50 +63,49 @@ class Dl4jEngineTest {
     void theShippedSampleBackboneLoadedAsTheAppLoadsItUsesOneDnn() {
         Path shipped = Path.of("sample-data", "fashion-mnist", "backbone.zip");
         assertTrue(Files.isRegularFile(shipped), shipped + " is missing");
-        String before = System.getProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
-        try {
-            // Without the launcher's -D option: the code the app and the CLI call must switch the helpers on alone.
-            System.clearProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
+        // Without the launcher's -D option: the code the app and the CLI call must switch the helpers on alone.
+        withHelpersProperty(null, () -> {
             TrainedBackbone backbone = BackboneFile.load(shipped, false);
             assertTrue(Dl4jEngine.helpersActive(backbone.graph()), "the loaded backbone runs without oneDNN");
             ComputationGraph extraction = new FeatureExtractor(backbone, FeaturePooling.GLOBAL_AVERAGE,
                     FeatureExtractor.DEFAULT_BATCH_SIZE).extractionGraph();
             assertTrue(Dl4jEngine.helpersActive(extraction),
                     "the sample's feature cache would be built without oneDNN");
-        } finally {
-            restore(before);
-        }
+        });
     }
 
     @Test
     void initializeAloneSwitchesTheHelpersOn() {
-        String before = System.getProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
-        try {
-            System.clearProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
+        withHelpersProperty(null, () -> {
             Dl4jEngine.initialize();
             assertEquals("false", System.getProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY));
             assertTrue(Dl4jEngine.helpersActive(SMALL.build(3)), "the app would run without oneDNN helpers unless"
                     + " its launcher passes -D" + Dl4jEngine.HELPERS_DISABLE_PROPERTY + "=false");
-        } finally {
-            restore(before);
-        }
+        });
     }
 
     @Test
     void theCheckNoticesMissingHelpers() {
-        String before = System.getProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
-        try {
-            // DL4J's own default: no helpers are created, and the check must say so.
-            System.setProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY, "true");
+        // DL4J's own default: no helpers are created, and the check must say so.
+        withHelpersProperty("true", () -> {
             ComputationGraph graph = new ComputationGraph(SMALL.configuration(4, NetworkSettings.defaults()));
             graph.init();
             assertFalse(Dl4jEngine.helpersActive(graph));
+        });
+    }
+
+    /** Runs a check with DL4J's helper property set to a value (null: unset), then restores it. */
+    private static void withHelpersProperty(String value, Runnable check) {
+        String before = System.getProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
+        try {
+            setHelpersProperty(value);
+            check.run();
         } finally {
-            restore(before);
+            setHelpersProperty(before);
         }
     }
 
-    private static void restore(String value) {
+    private static void setHelpersProperty(String value) {
         if (value == null) {
             System.clearProperty(Dl4jEngine.HELPERS_DISABLE_PROPERTY);
         } else {
