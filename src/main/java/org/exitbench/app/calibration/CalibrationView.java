@@ -172,11 +172,20 @@ public final class CalibrationView {
         margin.setShowTickMarks(true);
         margin.setBlockIncrement(0.01);
         margin.setPrefWidth(180);
-        margin.valueProperty().addListener((obs, old, now) ->
-                model.marginProperty().set(Math.round(now.doubleValue() * 100) / 100.0));
+        // A drag moves m in steps of 0.01; a margin set elsewhere (the accuracy budget, a run's settings) is shown
+        // as it is, not rounded back into the model.
+        boolean[] showingModel = {false};
+        margin.valueProperty().addListener((obs, old, now) -> {
+            if (!showingModel[0]) {
+                model.marginProperty().set(Math.round(now.doubleValue() * 100) / 100.0);
+            }
+        });
         model.marginProperty().addListener((obs, old, now) -> {
-            if (Math.abs(margin.getValue() - now.doubleValue()) >= 0.005) {
+            showingModel[0] = true;
+            try {
                 margin.setValue(now.doubleValue());
+            } finally {
+                showingModel[0] = false;
             }
         });
         margin.setValue(model.marginProperty().get());
@@ -184,7 +193,7 @@ public final class CalibrationView {
         marginValue.setId("marginValue");
         marginValue.getStyleClass().add("setting-value");
         marginValue.textProperty().bind(Bindings.createStringBinding(
-                () -> String.format(Locale.ROOT, "%.2f", model.marginProperty().get()), model.marginProperty()));
+                () -> DisplayText.margin(model.marginProperty().get()), model.marginProperty()));
         marginValue.setMinWidth(Region.USE_PREF_SIZE);
         Tooltip.install(margin, new Tooltip("CPM's margin m: how far below the backbone's own precision on a class"
                 + " an exit may go (0.20 is the canonical value of CalexNet's README)."));
@@ -233,12 +242,63 @@ public final class CalibrationView {
                 + " validation split (undoable)."));
         reset.setOnAction(event -> model.resetToCpm());
 
+        Label budgetKey = new Label("Keep the drop \u2264");
+        budgetKey.getStyleClass().add("setting-key");
+        Spinner<Double> budget = new Spinner<>(0.0, 50.0, model.budgetPointsProperty().get(), 0.5);
+        budget.getValueFactory().setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Double value) {
+                return value == null ? "" : String.format(Locale.ROOT, "%.1f", value);
+            }
+
+            @Override
+            public Double fromString(String text) {
+                try {
+                    return Double.valueOf(text.strip().replace(',', '.'));
+                } catch (NumberFormatException e) {
+                    return model.budgetPointsProperty().get();
+                }
+            }
+        });
+        model.budgetPointsProperty().addListener((obs, old, now) -> {
+            if (!now.equals(budget.getValue())) {
+                budget.getValueFactory().setValue(now.doubleValue());
+            }
+        });
+        budget.setId("budgetPoints");
+        budget.setEditable(true);
+        budget.setPrefWidth(90);
+        budget.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                model.budgetPointsProperty().set(now);
+            }
+        });
+        Label budgetUnit = new Label("pts");
+        budgetUnit.getStyleClass().add("setting-key");
+        Button findMargin = new Button("Find margin");
+        findMargin.setId("findMargin");
+        findMargin.setMinWidth(Region.USE_PREF_SIZE);
+        findMargin.disableProperty().bind(model.searchingProperty());
+        findMargin.setOnAction(event -> model.findMarginWithinBudget(null));
+        Tooltip budgetTip = new Tooltip("Accuracy budget: sweep the margin m (in the form chosen) and take the one"
+                + " that saves the most compute while the validation accuracy drops by at most this many points;"
+                + " then reset to CPM (undoable). The BTS-EE abstract reports up to 45 % saved for about 2 points.");
+        budgetTip.setWrapText(true);
+        budgetTip.setMaxWidth(420);
+        findMargin.setTooltip(budgetTip);
+        budget.setTooltip(budgetTip);
+        HBox budgetGroup = new HBox(6, budgetKey, budget, budgetUnit, findMargin);
+        budgetGroup.setAlignment(Pos.CENTER_LEFT);
+        budgetGroup.setId("accuracyBudget");
+        budgetKey.setMinWidth(Region.USE_PREF_SIZE);
+        budgetUnit.setMinWidth(Region.USE_PREF_SIZE);
+
         HBox marginGroup = new HBox(8, marginKey, margin, marginValue);
         marginGroup.setAlignment(Pos.CENTER_LEFT);
         HBox supportGroup = new HBox(8, supportKey, support);
         supportGroup.setAlignment(Pos.CENTER_LEFT);
         // Wraps onto a second line at large font sizes rather than cutting off "Reset to CPM".
-        FlowPane bar = new FlowPane(12, 6, marginGroup, form, anchor, supportGroup, reset);
+        FlowPane bar = new FlowPane(12, 6, marginGroup, form, anchor, supportGroup, reset, budgetGroup);
         bar.setId("cpmSettings");
         bar.getStyleClass().addAll("card", "settings-bar");
         bar.setAlignment(Pos.CENTER_LEFT);

@@ -13,7 +13,8 @@ public interface FileDialogs {
     enum Kind {
         JSON("Thresholds (JSON)", "json"),
         CSV("Table (CSV)", "csv"),
-        PNG("Image (PNG)", "png");
+        PNG("Image (PNG)", "png"),
+        MODEL("Backbone (Exitbench or DL4J .zip)", "zip");
 
         private final String description;
         private final String extension;

@@ -42,6 +42,12 @@ public final class DisplayText {
         return String.format(Locale.ROOT, "%.1f M MACs", macs / 1e6);
     }
 
+    /** @return a CPM margin with two decimals, or three when it needs them: "0.20", "0.035" */
+    public static String margin(double m) {
+        String three = String.format(Locale.ROOT, "%.3f", m);
+        return three.endsWith("0") ? three.substring(0, three.length() - 1) : three;
+    }
+
     /** @return a count with thousands separators: "2,500" */
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);

@@ -1,6 +1,7 @@
 package org.exitbench.app.shell;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import javafx.collections.ObservableList;
@@ -47,6 +48,10 @@ public final class MainWindow {
     private final StackPane operatingPointSlot = new StackPane();
     private final StackPane centre = new StackPane();
     private final Map<WorkbenchPane, Node> panes = new EnumMap<>(WorkbenchPane.class);
+    private final HBox workspaceSlot = new HBox();
+    private final HBox actionsSlot = new HBox(8);
+    private final Map<KeyCombination, Runnable> extraShortcuts = new LinkedHashMap<>();
+    private Scene scene;
 
     /**
      * @param model    the window's state
@@ -95,6 +100,41 @@ public final class MainWindow {
     public void showOperatingPoint(Node summary) {
         operatingPointSlot.getChildren().setAll(summary);
         operatingPointSlot.getStyleClass().add("filled");
+        // The summary keeps its full width; the dataset, backbone and run give way first, with an ellipsis.
+        operatingPointSlot.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    /**
+     * Puts {@code control} (the workspace menu) in place of the workspace's name in the top bar.
+     *
+     * @param control the workspace control
+     */
+    public void setWorkspaceControl(Node control) {
+        workspaceSlot.getChildren().setAll(control);
+        workspaceSlot.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    /**
+     * Adds a button to the top bar, after the workspace (the teaching demo's Run demo).
+     *
+     * @param action the button
+     */
+    public void addTopBarAction(Node action) {
+        actionsSlot.getChildren().add(action);
+        actionsSlot.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    /**
+     * Adds a window-wide keyboard shortcut, now or when the scene is made.
+     *
+     * @param keys   the key combination
+     * @param action what it does
+     */
+    public void addShortcut(KeyCombination keys, Runnable action) {
+        extraShortcuts.put(keys, action);
+        if (scene != null) {
+            scene.getAccelerators().put(keys, action);
+        }
     }
 
     /** @return the window's root node */
@@ -124,6 +164,8 @@ public final class MainWindow {
                 side(HEIGHT, MAX_HEIGHT, screen.getHeight()));
         Theme.apply(scene, model.fontSizeProperty());
         installShortcuts(scene);
+        scene.getAccelerators().putAll(extraShortcuts);
+        this.scene = scene;
         return scene;
     }
 
@@ -175,6 +217,9 @@ public final class MainWindow {
         workspace.setId("workspaceName");
         workspace.getStyleClass().add("workspace-name");
         workspace.textProperty().bind(model.workspaceNameProperty());
+        workspaceSlot.getChildren().setAll(workspace);
+        workspaceSlot.setAlignment(Pos.CENTER_LEFT);
+        actionsSlot.setAlignment(Pos.CENTER_LEFT);
         HBox facts = new HBox(18,
                 fact("dataset", "topDataset", model.datasetLabelProperty()),
                 fact("backbone", "topBackbone", model.backboneLabelProperty()),
@@ -193,7 +238,7 @@ public final class MainWindow {
         Tooltip.install(operatingPointSlot, new Tooltip("Accuracy, compute saved and exit rates of the current"
                 + " thresholds appear here once branches are trained and calibrated."));
 
-        HBox bar = new HBox(18, brand, workspace, facts, spacer, operatingPointSlot);
+        HBox bar = new HBox(18, brand, workspaceSlot, actionsSlot, facts, spacer, operatingPointSlot);
         bar.setId("topBar");
         bar.getStyleClass().add("top-bar");
         bar.setAlignment(Pos.CENTER_LEFT);

@@ -9,6 +9,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.exitbench.app.task.RunningTask;
 
@@ -62,6 +63,13 @@ final class TaskStripView {
         cancel.getStyleClass().add("task-cancel");
         cancel.disableProperty().bind(task.cancellingProperty());
         cancel.setOnAction(event -> task.cancel());
+        // The message gives way first: the name, the bar, the time left and Cancel always show in full.
+        message.setMinWidth(0);
+        for (Label fixed : new Label[] {name, eta}) {
+            fixed.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        bar.setMinWidth(120);
         HBox row = new HBox(12, name, message, bar, eta, cancel);
         row.getStyleClass().add("task-row");
         row.setAlignment(Pos.CENTER_LEFT);
