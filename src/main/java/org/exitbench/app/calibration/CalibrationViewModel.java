@@ -131,7 +131,10 @@ public final class CalibrationViewModel {
         return locks.get(predictedClass);
     }
 
-    /** @return the accuracy budget: the most validation accuracy, in points, {@link #findMarginWithinBudget} may lose */
+    /**
+     * @return the accuracy budget: the most validation accuracy, in points, {@link #findMarginWithinBudget} may
+     *         lose
+     */
     public DoubleProperty budgetPointsProperty() {
         return budgetPoints;
     }

@@ -98,8 +98,8 @@ public record RunCascadeSource(CascadeSource source, List<String> notes) {
             }
             if (!other.get().costModel().equals(primary.costModel())) {
                 notes.add("The " + ExperimentConfig.modeName(mode) + " cascade of this run has other exits than the "
-                        + ExperimentConfig.modeName(primary.mode()) + " one (a branch was skipped), so it is not drawn for"
-                        + " comparison.");
+                        + ExperimentConfig.modeName(primary.mode()) + " one (a branch was skipped), so it is not"
+                        + " drawn for comparison.");
                 continue;
             }
             return new ScoreSet(ExperimentConfig.modeName(mode), other.get().validScores(), other.get().testScores());

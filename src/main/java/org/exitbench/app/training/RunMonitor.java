@@ -228,7 +228,8 @@ public final class RunMonitor {
             RunMetrics.CascadeMetrics test = mode.test();
             log(String.format(Locale.ROOT, "%s on the test split: accuracy %s (%s), %s of the compute saved",
                     StepCaptions.modeTitle(mode.mode()), DisplayText.percent(test.accuracy()),
-                    DisplayText.points(-test.accuracyDropPoints() / 100), DisplayText.percent(test.computeReduction())));
+                    DisplayText.points(-test.accuracyDropPoints() / 100),
+                    DisplayText.percent(test.computeReduction())));
         }
         log("Saved run " + run.id() + " in " + run.folder() + ".");
     }

@@ -87,10 +87,12 @@ final class RunsView {
         Label shown = new Label();
         shown.getStyleClass().add("muted");
         shown.setWrapText(true);
-        shown.textProperty().bind(Bindings.createStringBinding(() -> workspace.shownRunProperty().get() == null
-                ? "No run shown." : "Shown: run " + workspace.shownRunProperty().get().id() + " ("
-                + ExperimentConfig.modeName(workspace.shownModeProperty().get()) + ")",
-                workspace.shownRunProperty(), workspace.shownModeProperty()));
+        shown.textProperty().bind(Bindings.createStringBinding(() -> {
+            RunEntry run = workspace.shownRunProperty().get();
+            BranchTrainingMode mode = workspace.shownModeProperty().get();
+            return run == null ? "No run shown." : "Shown: run " + run.id() + (mode == null ? ""
+                    : " (" + ExperimentConfig.modeName(mode) + ")");
+        }, workspace.shownRunProperty(), workspace.shownModeProperty()));
         root = new VBox(8, list, actions, shown);
         root.getStyleClass().add("runs-view");
         workspace.shownRunProperty().addListener((obs, old, now) -> list.refresh());

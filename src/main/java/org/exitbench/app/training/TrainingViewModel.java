@@ -34,7 +34,6 @@ import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
-import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;

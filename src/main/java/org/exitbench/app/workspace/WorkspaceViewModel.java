@@ -670,8 +670,8 @@ public final class WorkspaceViewModel {
             entry = runs.stream().filter(r -> r.id().equals(id)).findFirst().orElse(new RunEntry(id,
                     loaded.run().folder(), loaded.run().metrics(), null));
         }
-        shownRun.set(entry);
         shownMode.set(loaded.mode());
+        shownRun.set(entry);
         updateDocument(d -> d.withShownRun(id, ExperimentConfig.modeName(loaded.mode())));
         List<String> notes = new ArrayList<>(loaded.notes());
         notes.addAll(loaded.source().notes());
