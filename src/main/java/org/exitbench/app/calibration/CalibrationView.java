@@ -2,7 +2,6 @@ package org.exitbench.app.calibration;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.HPos;
@@ -30,7 +29,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
-import javafx.util.StringConverter;
 import org.exitbench.app.chart.AccuracyComputeChart;
 import org.exitbench.app.chart.ExitLegend;
 import org.exitbench.app.chart.StackedRateBar;
@@ -201,7 +199,7 @@ public final class CalibrationView {
         ChoiceBox<MarginForm> form = new ChoiceBox<>();
         form.setId("marginForm");
         form.getItems().setAll(MarginForm.values());
-        form.setConverter(converter(CalibrationViewModel::formName));
+        form.setConverter(DisplayText.choiceNames(CalibrationViewModel::formName));
         form.valueProperty().bindBidirectional(model.marginFormProperty());
         form.setTooltip(new Tooltip("The papers name the margin but not its form; both readings are offered"
                 + " (our reconstruction)."));
@@ -209,7 +207,7 @@ public final class CalibrationView {
         ChoiceBox<AnchorSource> anchor = new ChoiceBox<>();
         anchor.setId("anchorSource");
         anchor.getItems().setAll(AnchorSource.values());
-        anchor.setConverter(converter(a -> a == AnchorSource.FULL_VALIDATION ? "anchor: full validation"
+        anchor.setConverter(DisplayText.choiceNames(a -> a == AnchorSource.FULL_VALIDATION ? "anchor: full validation"
                 : "anchor: survivors of each exit"));
         anchor.valueProperty().bindBidirectional(model.anchorSourceProperty());
         anchor.setTooltip(new Tooltip("Where the backbone's per-class precision, the anchor, is measured: on the"
@@ -245,21 +243,7 @@ public final class CalibrationView {
         Label budgetKey = new Label("Keep the drop \u2264");
         budgetKey.getStyleClass().add("setting-key");
         Spinner<Double> budget = new Spinner<>(0.0, 50.0, model.budgetPointsProperty().get(), 0.5);
-        budget.getValueFactory().setConverter(new StringConverter<>() {
-            @Override
-            public String toString(Double value) {
-                return value == null ? "" : String.format(Locale.ROOT, "%.1f", value);
-            }
-
-            @Override
-            public Double fromString(String text) {
-                try {
-                    return Double.valueOf(text.strip().replace(',', '.'));
-                } catch (NumberFormatException e) {
-                    return model.budgetPointsProperty().get();
-                }
-            }
-        });
+        budget.getValueFactory().setConverter(DisplayText.decimal("%.1f", model.budgetPointsProperty()::getValue));
         model.budgetPointsProperty().addListener((obs, old, now) -> {
             if (!now.equals(budget.getValue())) {
                 budget.getValueFactory().setValue(now.doubleValue());
@@ -307,20 +291,6 @@ public final class CalibrationView {
         }
         bar.disableProperty().bind(model.operatingPoint().sourceProperty().isNull());
         return bar;
-    }
-
-    private static <T> StringConverter<T> converter(java.util.function.Function<T, String> text) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T value) {
-                return value == null ? "" : text.apply(value);
-            }
-
-            @Override
-            public T fromString(String string) {
-                throw new UnsupportedOperationException("choices are picked, not typed");
-            }
-        };
     }
 
     private Node messageLine() {

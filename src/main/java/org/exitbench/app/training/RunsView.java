@@ -14,7 +14,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
+import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.workspace.RunEntry;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.experiment.ExperimentConfig;
@@ -54,17 +54,7 @@ final class RunsView {
                     : now == null || now.modes().isEmpty() ? null : now.modes().get(0));
         });
         mode.setId("runMode");
-        mode.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(BranchTrainingMode value) {
-                return value == null ? "" : ExperimentConfig.modeName(value);
-            }
-
-            @Override
-            public BranchTrainingMode fromString(String text) {
-                return ExperimentConfig.parseMode(text);
-            }
-        });
+        mode.setConverter(DisplayText.choiceNames(ExperimentConfig::modeName));
         mode.setTooltip(new Tooltip("The training mode whose cascade the thresholds act on; another mode of the same"
                 + " run is drawn as the reference curves"));
         Button show = new Button("Show");

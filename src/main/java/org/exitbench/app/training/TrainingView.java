@@ -2,13 +2,13 @@ package org.exitbench.app.training;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.Property;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
@@ -37,8 +37,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.theme.DividerPositions;
 import org.exitbench.app.workspace.BackboneSource;
@@ -443,17 +443,7 @@ public final class TrainingView {
         ChoiceBox<T> box = new ChoiceBox<>();
         box.setId(id);
         box.getItems().setAll(values);
-        box.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(T value) {
-                return value == null ? "" : text.apply(value);
-            }
-
-            @Override
-            public T fromString(String string) {
-                throw new UnsupportedOperationException("choices are picked, not typed");
-            }
-        });
+        box.setConverter(DisplayText.choiceNames(text));
         box.valueProperty().bindBidirectional(property);
         return box;
     }
@@ -476,56 +466,34 @@ public final class TrainingView {
     private static Spinner<Integer> intSpinner(String id, int min, int max, int step, IntegerProperty property) {
         SpinnerValueFactory.IntegerSpinnerValueFactory factory = new SpinnerValueFactory.IntegerSpinnerValueFactory(
                 min, max, Math.max(min, Math.min(max, property.get())), step);
-        Spinner<Integer> spinner = new Spinner<>(factory);
-        spinner.setId(id);
-        spinner.setEditable(true);
-        spinner.setPrefWidth(110);
-        commitOnFocusLoss(spinner);
-        spinner.valueProperty().addListener((obs, old, now) -> {
-            if (now != null && now != property.get()) {
-                property.set(now);
-            }
-        });
-        property.addListener((obs, old, now) -> {
-            if (!now.equals(spinner.getValue())) {
-                factory.setValue(Math.max(min, Math.min(max, now.intValue())));
-            }
-        });
-        return spinner;
+        return spinner(id, factory, property, v -> Math.max(min, Math.min(max, v.intValue())));
     }
 
     private static Spinner<Double> doubleSpinner(String id, double min, double max, double step, String format,
             DoubleProperty property) {
         SpinnerValueFactory.DoubleSpinnerValueFactory factory = new SpinnerValueFactory.DoubleSpinnerValueFactory(
                 min, max, Math.max(min, Math.min(max, property.get())), step);
-        factory.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(Double value) {
-                return value == null ? "" : String.format(Locale.ROOT, format, value);
-            }
+        factory.setConverter(DisplayText.decimal(format, factory::getValue));
+        return spinner(id, factory, property, v -> Math.max(min, Math.min(max, v.doubleValue())));
+    }
 
-            @Override
-            public Double fromString(String text) {
-                try {
-                    return Double.valueOf(text.strip().replace(',', '.'));
-                } catch (NumberFormatException e) {
-                    return factory.getValue();
-                }
-            }
-        });
-        Spinner<Double> spinner = new Spinner<>(factory);
+    /** An editable spinner kept in step with a numeric property both ways, the property's value clamped. */
+    private static <T extends Number> Spinner<T> spinner(String id, SpinnerValueFactory<T> factory,
+            Property<Number> property, Function<Number, T> clamp) {
+        Spinner<T> spinner = new Spinner<>(factory);
         spinner.setId(id);
         spinner.setEditable(true);
         spinner.setPrefWidth(110);
         commitOnFocusLoss(spinner);
         spinner.valueProperty().addListener((obs, old, now) -> {
-            if (now != null && now != property.get()) {
-                property.set(now);
+            if (now != null && !now.equals(property.getValue())) {
+                property.setValue(now);
             }
         });
         property.addListener((obs, old, now) -> {
-            if (!now.equals(spinner.getValue())) {
-                factory.setValue(Math.max(min, Math.min(max, now.doubleValue())));
+            T shown = clamp.apply(now);
+            if (!shown.equals(spinner.getValue())) {
+                factory.setValue(shown);
             }
         });
         return spinner;

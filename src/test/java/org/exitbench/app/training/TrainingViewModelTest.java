@@ -35,11 +35,13 @@ import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
+import org.exitbench.data.Dataset;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.Progress;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.train.DatasetSlice;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,6 +209,44 @@ class TrainingViewModelTest {
         }
         assertTrue(model.monitor().captionProperty().get().startsWith("Cancelled"));
         assertTrue(model.monitor().steps().stream().noneMatch(s -> s.state() == PipelineStep.State.ACTIVE));
+    }
+
+    @Test
+    void aNewBackboneIsTrainedFirstSavedInTheWorkspaceAndUsedFromThenOn() throws IOException {
+        // A slice of the sample keeps the backbone's epoch and its feature cache short.
+        Dataset slice = DatasetSlice.firstPerClass(SampleRuns.sample(), 60);
+        DataViewModel sliceData = new DataViewModel(executor, (folder, progress, cancel) -> slice);
+        Path folder = temp.resolve("new-backbone");
+        WorkspaceFolder.create(folder, WorkspaceDocument.create("new-backbone", SampleRuns.samplePath()));
+        WorkspaceViewModel own = new WorkspaceViewModel(executor, sliceData, point, questions, notices,
+                SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
+        TrainingViewModel training = new TrainingViewModel(executor, own, sliceData, notices);
+        own.open(folder);
+        TrainingForm form = training.form();
+        form.backboneSourceProperty().set(BackboneSource.TRAIN_NEW);
+        form.newWidthsProperty().set("4,8");
+        form.newBlocksProperty().set("1,1");
+        form.newEpochsProperty().set(1);
+        assertEquals(List.of("stage1"), form.exits().stream().map(TrainingForm.ExitChoice::vertex).toList(),
+                "a two-stage ResNet has one early exit");
+        form.epochsProperty().set(1);
+        form.nonBoostedProperty().set(false);
+        form.minimumSupportProperty().set(5);
+
+        assertTrue(training.start());
+
+        assertTrue(notices.posted().stream().noneMatch(Notice::error), notices.posted().toString());
+        Path saved = Path.of(form.backboneFileProperty().get());
+        assertEquals(folder.resolve("backbones"), saved.getParent());
+        assertTrue(Files.isRegularFile(saved));
+        assertEquals(BackboneSource.FILE, form.backboneSourceProperty().get(), "the next run uses it");
+        assertEquals(BackboneSource.FILE, WorkspaceFolder.open(folder).document().backbone().source());
+        assertEquals("Backbone", training.monitor().steps().get(0).title());
+        TrainingCurve backbone = training.monitor().curves().get(0);
+        assertTrue(backbone.isBackbone());
+        assertEquals(1, backbone.points().size());
+        assertEquals(1, own.runs().size());
+        assertEquals(saved.toString(), own.runs().get(0).metrics().provenance().backboneFile());
     }
 
     @Test
