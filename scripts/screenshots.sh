@@ -3,23 +3,25 @@
 # sees them: `mvn -q javafx:run` with a fresh, empty HOME (so there is no workspace yet) on a virtual X display
 # (Xvfb). The first launch opens the bundled sample in ~/.exitbench/workspaces/fashion-mnist-sample and trains its
 # first cascade in the background; the script waits until that run is saved and its operating point picked (the
-# workspace's thresholds/ file appears), then switches panes with Ctrl+1..4 and captures the window.
+# workspace's thresholds/ file appears), then switches panes with Ctrl+1..4 and captures the window, and last the
+# Calibration pane once more with projector-sized text (calibration-large-text.png).
 # Needs xvfb, imagemagick, xdotool.
 #
 #   scripts/screenshots.sh [dataset-folder]      (default: the bundled sample-data/fashion-mnist)
 #
 # Environment: SCREENSHOT_DISPLAY (default :99; an X server already running there is reused),
 # SCREENSHOT_TIMEOUT (seconds to wait for the dataset, default 240), SCREENSHOT_RUN_TIMEOUT (seconds to wait for
-# the first run, default 900; 0 skips waiting), SCREENSHOT_SETTLE (seconds to wait after that, default 6),
+# the first run, default 1800; 0 skips waiting), SCREENSHOT_SETTLE (seconds to wait after that, default 6),
 # SCREENSHOT_LARGER (how many times to press Ctrl+= first, to check the projector font sizes; default 0),
-# SCREENSHOT_OUT (output folder, default docs/screenshots), SCREENSHOT_HOME (the HOME to run with; default a fresh
+# SCREENSHOT_SCREEN (the virtual screen, default 1600x1000: the window opens at its largest, 1480 × 920; 1280x800
+# shows the usual laptop size), SCREENSHOT_OUT (output folder, default docs/screenshots), SCREENSHOT_HOME (the HOME to run with; default a fresh
 # temporary folder, deleted afterwards).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 display="${SCREENSHOT_DISPLAY:-:99}"
 timeout_s="${SCREENSHOT_TIMEOUT:-240}"
-run_timeout_s="${SCREENSHOT_RUN_TIMEOUT:-900}"
+run_timeout_s="${SCREENSHOT_RUN_TIMEOUT:-1800}"
 settle_s="${SCREENSHOT_SETTLE:-6}"
 out="${SCREENSHOT_OUT:-$root/docs/screenshots}"
 mkdir -p "$out"
@@ -44,7 +46,7 @@ cleanup() {
 trap cleanup EXIT
 
 if ! xdotool getdisplaygeometry >/dev/null 2>&1; then
-  Xvfb "$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
+  Xvfb "$display" -screen 0 "${SCREENSHOT_SCREEN:-1600x1000}x24" >/dev/null 2>&1 &
   xvfb_pid=$!
   for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.2; done
 fi
@@ -81,7 +83,9 @@ if [ -z "${1:-}" ] && [ "$run_timeout_s" -gt 0 ]; then
     kill -0 "$app_pid" 2>/dev/null || { echo "the app exited; see $log" >&2; exit 1; }
     sleep 2
   done
-  echo "first run finished after $((SECONDS - started))s of waiting"
+  if compgen -G "$tuned/*.json" >/dev/null; then
+    echo "first run finished after $((SECONDS - started))s of waiting"
+  fi
 fi
 
 sleep "$settle_s"
@@ -94,4 +98,13 @@ for pane in data training calibration analysis; do
   echo "wrote $out/$pane.png"
   n=$((n + 1))
 done
+# The same window as a teacher shows it on a projector: text three steps larger (Ctrl+=), the Calibration pane.
+if [ "${SCREENSHOT_LARGER:-0}" = 0 ]; then
+  for _ in 1 2 3; do xdotool key "ctrl+equal"; sleep 0.3; done
+  xdotool key "ctrl+3"
+  sleep 1.5
+  import -window "$window" "$out/calibration-large-text.png"
+  echo "wrote $out/calibration-large-text.png"
+  xdotool key "ctrl+0"
+fi
 rm -f "$log"

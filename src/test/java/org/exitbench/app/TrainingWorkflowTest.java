@@ -20,7 +20,6 @@ import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.controlsfx.control.GridView;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
@@ -75,17 +74,7 @@ class TrainingWorkflowTest {
     void start(Stage stage) {
         executor = new FxTaskExecutor();
         FolderChooser noFolder = (owner, start) -> Optional.empty();
-        FileDialogs noFiles = new FileDialogs() {
-            @Override
-            public Optional<Path> save(Window owner, String title, Kind kind, String suggestedName) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> open(Window owner, String title, Kind kind) {
-                return Optional.empty();
-            }
-        };
+        FileDialogs noFiles = FileDialogs.answering(Optional::empty);
         workbench = Workbench.create(new Workbench.Services(executor, SampleRuns.loader(), noFolder, noFolder,
                 noFiles, new PulseScheduler(), new ScriptedQuestions(), SaveScheduler.IMMEDIATE,
                 shared.resolve("home"), SampleRuns.samplePath()));

@@ -7,6 +7,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -52,6 +53,10 @@ final class TaskStripView {
         message.textProperty().bind(task.messageProperty());
         message.getStyleClass().add("muted");
         message.setMaxWidth(Double.MAX_VALUE);
+        // The step's full message (epoch, losses) when the strip has no room for all of it.
+        Tooltip full = new Tooltip();
+        full.textProperty().bind(task.messageProperty());
+        message.setTooltip(full);
         HBox.setHgrow(message, Priority.ALWAYS);
         ProgressBar bar = new ProgressBar();
         bar.progressProperty().bind(task.progressProperty());

@@ -117,6 +117,9 @@ final class FunnelView {
                 ? " · each branch learns from the survivors" : mode == BranchTrainingMode.NON_BOOSTED
                 ? " · each branch learns from all images" : " · all images, weighted by survival"));
         title.getStyleClass().add("funnel-mode");
+        // Two columns side by side leave the title little room: it wraps rather than losing its point.
+        title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
         VBox column = new VBox(4, title, grid);
         HBox.setHgrow(column, Priority.ALWAYS);
         column.setMinWidth(220);

@@ -46,7 +46,7 @@ final class TrainingCharts {
     TrainingCharts(TrainingViewModel model) {
         this.model = model;
         setUp(loss, lossEpochs, lossAxis, "trainingLossChart", "loss");
-        setUp(accuracy, accuracyEpochs, accuracyAxis, "trainingAccuracyChart", "accuracy (%)");
+        setUp(accuracy, accuracyEpochs, accuracyAxis, "trainingAccuracyChart", "accuracy %");
         modeToggles.getStyleClass().add("segmented");
         modeToggles.setId("chartModes");
         modes.selectedToggleProperty().addListener((obs, old, now) -> {

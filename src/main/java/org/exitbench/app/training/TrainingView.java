@@ -137,6 +137,9 @@ public final class TrainingView {
         phase.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(phase, Priority.ALWAYS);
         phase.textProperty().bind(model.monitor().phaseProperty());
+        Tooltip fullPhase = new Tooltip();
+        fullPhase.textProperty().bind(model.monitor().phaseProperty());
+        phase.setTooltip(fullPhase);
         Label eta = new Label();
         eta.setId("trainingEta");
         eta.getStyleClass().add("task-eta");
@@ -199,7 +202,7 @@ public final class TrainingView {
 
         SplitPane split = new SplitPane(left, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.34);
+        DividerPositions.placeWhenShown(split, 800, 0.36);
         return split;
     }
 
