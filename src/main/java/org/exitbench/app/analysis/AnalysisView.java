@@ -202,7 +202,9 @@ public final class AnalysisView {
     private static Node panel(String title, Node content, Button... actions) {
         Label heading = new Label(title);
         heading.getStyleClass().add("panel-title");
+        // A narrow column wraps the title ("… · test split" says which numbers these are) rather than cutting it.
         heading.setMinWidth(0);
+        heading.setWrapText(true);
         for (Button action : actions) {
             action.setMinWidth(Region.USE_PREF_SIZE);
         }
