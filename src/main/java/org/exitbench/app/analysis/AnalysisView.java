@@ -126,6 +126,7 @@ public final class AnalysisView {
     private Node header() {
         Label title = new Label("Analysis");
         title.getStyleClass().add("pane-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         sourceLabel.setId("analysisSource");
         sourceLabel.getStyleClass().add("pane-subtitle");
         Region spacer = new Region();
@@ -186,7 +187,7 @@ public final class AnalysisView {
         // window size and font size.
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.31, 0.775);
+        DividerPositions.placeWhenShown(split, 800, 0.29, 0.775);
         return split;
     }
 

@@ -117,6 +117,7 @@ public final class CalibrationView {
     private Node header() {
         Label title = new Label("Calibration");
         title.getStyleClass().add("pane-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         sourceLabel.setId("calibrationSource");
         sourceLabel.getStyleClass().add("pane-subtitle");
         HBox titles = new HBox(12, title, sourceLabel);

@@ -89,6 +89,7 @@ public final class TrainingView {
     private Node header() {
         Label title = new Label("Training");
         title.getStyleClass().add("pane-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         Label subtitle = new Label();
         subtitle.setId("trainingSubtitle");
         subtitle.getStyleClass().add("pane-subtitle");
