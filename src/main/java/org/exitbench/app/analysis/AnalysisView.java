@@ -38,6 +38,7 @@ import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SampleImage;
 import org.exitbench.app.theme.DividerPositions;
+import org.exitbench.app.theme.Theme;
 import org.exitbench.data.Split;
 
 /**
@@ -124,17 +125,12 @@ public final class AnalysisView {
     }
 
     private Node header() {
-        Label title = new Label("Analysis");
-        title.getStyleClass().add("pane-title");
-        title.setMinWidth(Region.USE_PREF_SIZE);
         sourceLabel.setId("analysisSource");
-        sourceLabel.getStyleClass().add("pane-subtitle");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         actionsSlot.setId("analysisActions");
         actionsSlot.setAlignment(Pos.CENTER_RIGHT);
-        HBox titles = new HBox(12, title, sourceLabel);
-        titles.setAlignment(Pos.BASELINE_LEFT);
+        HBox titles = Theme.paneTitles("Analysis", sourceLabel);
         HBox top = new HBox(12, titles, spacer, actionsSlot);
         top.setAlignment(Pos.CENTER_LEFT);
         return top;

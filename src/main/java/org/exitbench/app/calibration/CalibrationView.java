@@ -45,6 +45,7 @@ import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
 import org.exitbench.app.theme.DividerPositions;
 import org.exitbench.app.theme.ExitPalette;
+import org.exitbench.app.theme.Theme;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
@@ -115,13 +116,8 @@ public final class CalibrationView {
     }
 
     private Node header() {
-        Label title = new Label("Calibration");
-        title.getStyleClass().add("pane-title");
-        title.setMinWidth(Region.USE_PREF_SIZE);
         sourceLabel.setId("calibrationSource");
-        sourceLabel.getStyleClass().add("pane-subtitle");
-        HBox titles = new HBox(12, title, sourceLabel);
-        titles.setAlignment(Pos.BASELINE_LEFT);
+        HBox titles = Theme.paneTitles("Calibration", sourceLabel);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
 
@@ -358,6 +354,8 @@ public final class CalibrationView {
         for (Label value : List.of(accuracy, drop, reduction)) {
             value.getStyleClass().add("total-value");
         }
+        // "(backbone 92.9 %)" wraps under the change when the column is narrow (large text) instead of being cut.
+        drop.setWrapText(true);
         GridPane table = new GridPane();
         table.getStyleClass().add("totals-table");
         table.setHgap(14);
@@ -453,6 +451,8 @@ public final class CalibrationView {
             header.setStyle("-fx-border-color: transparent transparent " + ExitPalette.hexOfIndex(k, exits)
                     + " transparent;");
             header.setMaxWidth(Double.MAX_VALUE);
+            // With large text the share the exit takes goes onto a second line rather than being cut.
+            header.setWrapText(true);
             GridPane.setHalignment(header, HPos.LEFT);
             exitHeaders.add(header);
             grid.add(header, k + 1, 0);

@@ -21,6 +21,10 @@ final class StepsView {
     private final RunMonitor monitor;
     private final FlowPane chips = new FlowPane(4, 4);
     private final Label caption = new Label();
+    // Beside the chips rather than among them: a flow pane gives a label its one-line width, so it would not wrap.
+    private final Label idle = new Label("Features \u2192 branch 1 \u2192 calibrate \u2192 survivors \u2192 branch 2"
+            + " \u2026: press Run demo (F5) to watch a cascade being built step by step, or set up a run on the left"
+            + " and press Start.");
     private final VBox root;
 
     StepsView(RunMonitor monitor) {
@@ -32,7 +36,11 @@ final class StepsView {
         caption.setWrapText(true);
         caption.setMinHeight(Region.USE_PREF_SIZE);
         caption.textProperty().bind(monitor.captionProperty());
-        root = new VBox(8, chips, caption);
+        idle.getStyleClass().add("muted");
+        idle.setWrapText(true);
+        idle.setMinHeight(Region.USE_PREF_SIZE);
+        idle.managedProperty().bind(idle.visibleProperty());
+        root = new VBox(8, chips, idle, caption);
         root.getStyleClass().addAll("card", "steps-card");
         monitor.steps().addListener((ListChangeListener<PipelineStep>) change -> rebuild());
         rebuild();
@@ -61,14 +69,7 @@ final class StepsView {
             chip.setTooltip(tip);
             built.add(chip);
         }
-        if (steps.isEmpty()) {
-            Label idle = new Label("Features \u2192 branch 1 \u2192 calibrate \u2192 survivors \u2192 branch 2 \u2026:"
-                    + " press Run demo (F5) to watch a cascade being built step by step, or set up a run on the left"
-                    + " and press Start.");
-            idle.getStyleClass().add("muted");
-            idle.setWrapText(true);
-            built.add(idle);
-        }
+        idle.setVisible(steps.isEmpty());
         chips.getChildren().setAll(built);
     }
 }

@@ -41,6 +41,7 @@ import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.theme.DividerPositions;
+import org.exitbench.app.theme.Theme;
 import org.exitbench.app.workspace.BackboneSource;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.calibrate.AnchorSource;
@@ -87,17 +88,12 @@ public final class TrainingView {
     }
 
     private Node header() {
-        Label title = new Label("Training");
-        title.getStyleClass().add("pane-title");
-        title.setMinWidth(Region.USE_PREF_SIZE);
         Label subtitle = new Label();
         subtitle.setId("trainingSubtitle");
-        subtitle.getStyleClass().add("pane-subtitle");
         subtitle.textProperty().bind(Bindings.createStringBinding(() -> workspace.documentProperty().get() == null
                 ? "no workspace open" : "workspace " + workspace.documentProperty().get().name() + " · dataset "
                 + Path.of(workspace.documentProperty().get().dataset()).getFileName(), workspace.documentProperty()));
-        HBox titles = new HBox(12, title, subtitle);
-        titles.setAlignment(Pos.BASELINE_LEFT);
+        HBox titles = Theme.paneTitles("Training", subtitle);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Button demo = new Button("Run demo (F5)");
