@@ -1,24 +1,30 @@
 package org.exitbench.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.exitbench.app.data.DatasetLoader;
 import org.exitbench.app.data.FolderChooser;
+import org.exitbench.app.io.AlertQuestions;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.operatingpoint.PulseScheduler;
 import org.exitbench.app.shell.MainWindow;
 import org.exitbench.app.task.FxTaskExecutor;
 import org.exitbench.app.theme.Theme;
+import org.exitbench.app.workspace.DelayedSaves;
 
 /**
  * The JavaFX application: one main window holding the Data, Training, Calibration and Analysis panes.
  *
- * <p>At start-up it opens the dataset named by the first program argument, or else the bundled sample
- * {@code sample-data/fashion-mnist} relative to the working directory (where {@code mvn javafx:run} runs), or
- * where the system property {@value #SAMPLE_PROPERTY} points (set by the installed app's launcher).
+ * <p>At start-up it opens the workspace or dataset named by the first program argument; else the most recent
+ * workspace; else (a first launch) the bundled sample's default workspace in {@code ~/.exitbench/workspaces/},
+ * with the sample {@code sample-data/fashion-mnist} relative to the working directory (where {@code mvn javafx:run}
+ * runs), or where the system property {@value #SAMPLE_PROPERTY} points (set by the installed app's launcher). A
+ * workspace without a run trains its first cascade at once, in the background.
  */
 public final class ExitbenchApp extends Application {
 
@@ -36,24 +42,44 @@ public final class ExitbenchApp extends Application {
 
     /**
      * @param args the program arguments
-     * @return the dataset to open at start-up: the first argument, or the bundled sample
+     * @return the workspace or dataset folder to open at start-up, or {@code null} for the most recent workspace
+     *         (or the sample's on a first launch)
      */
-    static Path initialDataset(List<String> args) {
-        return args.isEmpty() ? SAMPLE_DATA : Path.of(args.get(0));
+    static Path startupArgument(List<String> args) {
+        return args.isEmpty() || args.get(0).isBlank() ? null : Path.of(args.get(0));
+    }
+
+    /**
+     * @param environment the process environment
+     * @return the user's home folder: {@code $HOME} when set (so a fresh {@code HOME} gives a fresh start, as for
+     *         any desktop program), else Java's {@code user.home}
+     */
+    static Path homeFolder(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        if (home != null && !home.isBlank() && Files.isDirectory(Path.of(home))) {
+            return Path.of(home);
+        }
+        return Path.of(System.getProperty("user.home"));
     }
 
     @Override
     public void start(Stage stage) {
         executor = new FxTaskExecutor();
-        Workbench workbench = Workbench.create(executor, DatasetLoader.READERS, FolderChooser.DIALOG,
-                FileDialogs.SYSTEM, new PulseScheduler());
+        Workbench workbench = Workbench.create(new Workbench.Services(executor, DatasetLoader.READERS,
+                FolderChooser.DIALOG, FolderChooser.WORKSPACE_DIALOG, FileDialogs.SYSTEM, new PulseScheduler(),
+                new AlertQuestions(() -> stage), new DelayedSaves(), homeFolder(System.getenv()), SAMPLE_DATA));
         MainWindow window = workbench.window();
         Scene scene = window.createScene();
         stage.titleProperty().bind(workbench.shell().windowTitleProperty());
         stage.getIcons().setAll(Theme.icons());
         stage.setScene(scene);
+        stage.setOnCloseRequest(event -> {
+            if (!workbench.workspace().confirmClose()) {
+                event.consume();
+            }
+        });
         stage.show();
-        workbench.data().open(initialDataset(getParameters().getRaw()));
+        workbench.workspace().startUp(startupArgument(getParameters().getRaw()));
     }
 
     @Override

@@ -1,5 +1,16 @@
 package org.exitbench.app;
 
+import java.nio.file.Path;
+import java.util.Objects;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.scene.control.Button;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.Region;
+import javafx.stage.Window;
 import org.exitbench.app.analysis.AnalysisView;
 import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.calibration.CalibrationView;
@@ -8,38 +19,93 @@ import org.exitbench.app.data.DataView;
 import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.data.DatasetLoader;
 import org.exitbench.app.data.FolderChooser;
+import org.exitbench.app.io.AlertQuestions;
 import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.io.Notices;
+import org.exitbench.app.io.Questions;
 import org.exitbench.app.operatingpoint.DemoSourceBinding;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.OperatingPointSummaryView;
 import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.app.shell.MainWindow;
+import org.exitbench.app.shell.NoticeToasts;
+import org.exitbench.app.shell.PaneStatus;
 import org.exitbench.app.shell.ShellViewModel;
 import org.exitbench.app.shell.WorkbenchPane;
 import org.exitbench.app.task.TaskExecutor;
+import org.exitbench.app.training.DemoSettings;
+import org.exitbench.app.training.TrainingView;
+import org.exitbench.app.training.TrainingViewModel;
+import org.exitbench.app.workspace.SaveScheduler;
+import org.exitbench.app.workspace.WorkspaceMenu;
+import org.exitbench.app.workspace.WorkspaceViewModel;
+import org.exitbench.experiment.ExperimentRun;
 
 /**
- * The app's view-models and main window, wired together: the Data pane's dataset feeds synthetic demo scores to
- * the shared operating point until a trained run replaces them (a run's source goes to {@link #operatingPoint()}
- * the same way); the Calibration and Analysis panes and the top bar's summary all read that one operating point.
- * The app builds one at start-up; tests and the full-path benchmark build theirs with their own executor,
- * dialogs and scheduler.
+ * The app's view-models and main window, wired together. The workspace opens its dataset in the Data pane and shows
+ * one of its runs through the shared operating point, which the Calibration and Analysis panes and the top bar's
+ * summary all read; the Training pane writes new runs into the workspace, and the panes switch to each new run.
+ * While there is no real cascade and none is being made, the open dataset gets synthetic demo scores, labelled as
+ * such everywhere. The app builds one at start-up; tests and the full-path benchmark build theirs with their own
+ * services.
  *
- * @param data          the Data pane's state
- * @param shell         the window's state
+ * @param data           the Data pane's state
+ * @param shell          the window's state
  * @param operatingPoint the shared operating point
- * @param curves        the reference curves of the charts
- * @param calibration   the Calibration pane's state
- * @param analysis      the Analysis pane's state
- * @param window        the main window, every pane installed
+ * @param curves         the reference curves of the charts
+ * @param calibration    the Calibration pane's state
+ * @param analysis       the Analysis pane's state
+ * @param workspace      the open workspace and its runs
+ * @param training       the Training pane's state
+ * @param notices        where short messages for the user are posted
+ * @param window         the main window, every pane installed
  */
 public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPointModel operatingPoint,
         ReferenceCurvesModel curves, CalibrationViewModel calibration, AnalysisViewModel analysis,
-        MainWindow window) {
+        WorkspaceViewModel workspace, TrainingViewModel training, Notices notices, MainWindow window) {
+
+    /** Runs the teaching demo: F5. */
+    public static final KeyCombination RUN_DEMO = new KeyCodeCombination(KeyCode.F5);
+    /** Starts training with the form's settings: Ctrl+Enter. */
+    public static final KeyCombination START = new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN);
 
     /**
-     * Builds the view-models and the window. Call on the JavaFX application thread.
+     * What the workbench needs from outside: where work runs, how it asks the user things, where files go.
+     *
+     * @param executor         runs long work (dataset reading, runs, demo scores, curves)
+     * @param loader           reads datasets
+     * @param datasetFolders   asks for a dataset folder
+     * @param workspaceFolders asks for a workspace folder
+     * @param files            asks where to save and what to load
+     * @param scheduler        when a threshold change is evaluated ({@code PulseScheduler} in the app)
+     * @param questions        asks before something is lost; shows errors that need acknowledging
+     * @param saves            when automatic saves of the workspace run
+     * @param home             the user's home folder ({@code ~/.exitbench} holds preferences and default workspaces)
+     * @param sample           the bundled sample dataset
+     */
+    public record Services(TaskExecutor executor, DatasetLoader loader, FolderChooser datasetFolders,
+            FolderChooser workspaceFolders, FileDialogs files, UpdateScheduler scheduler, Questions questions,
+            SaveScheduler saves, Path home, Path sample) {
+
+        public Services {
+            Objects.requireNonNull(executor, "executor");
+            Objects.requireNonNull(loader, "loader");
+            Objects.requireNonNull(datasetFolders, "datasetFolders");
+            Objects.requireNonNull(workspaceFolders, "workspaceFolders");
+            Objects.requireNonNull(files, "files");
+            Objects.requireNonNull(scheduler, "scheduler");
+            Objects.requireNonNull(questions, "questions");
+            Objects.requireNonNull(saves, "saves");
+            Objects.requireNonNull(home, "home");
+            Objects.requireNonNull(sample, "sample");
+        }
+    }
+
+    /**
+     * Builds a workbench without opening a workspace (nothing is read or written until
+     * {@link WorkspaceViewModel#startUp} or an open): for tests and benchmarks that feed the panes themselves.
+     * Questions are asked in dialogs; the home folder is the user's.
      *
      * @param executor  runs long work (dataset reading, demo scores, curves)
      * @param loader    reads datasets
@@ -49,20 +115,110 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
      */
     public static Workbench create(TaskExecutor executor, DatasetLoader loader, FolderChooser folders,
             FileDialogs files, UpdateScheduler scheduler) {
-        DataViewModel data = new DataViewModel(executor, loader);
+        Window[] owner = new Window[1];
+        Workbench workbench = create(new Services(executor, loader, folders, FolderChooser.WORKSPACE_DIALOG, files,
+                scheduler, new AlertQuestions(() -> owner[0]), SaveScheduler.IMMEDIATE,
+                Path.of(System.getProperty("user.home")), ExitbenchApp.SAMPLE_DATA));
+        workbench.window().node().sceneProperty().addListener((obs, old, scene) ->
+                owner[0] = scene == null ? null : scene.getWindow());
+        return workbench;
+    }
+
+    /**
+     * Builds the view-models and the window. Call on the JavaFX application thread.
+     *
+     * @param services what the workbench needs from outside
+     */
+    public static Workbench create(Services services) {
+        TaskExecutor executor = services.executor();
+        Notices notices = new Notices();
+        DataViewModel data = new DataViewModel(executor, services.loader());
         ShellViewModel shell = new ShellViewModel(data);
-        OperatingPointModel point = new OperatingPointModel(scheduler);
+        OperatingPointModel point = new OperatingPointModel(services.scheduler());
         ReferenceCurvesModel curves = new ReferenceCurvesModel(point, executor);
-        // Until trained branches exist (the Training pane will set a run's source on the same operating point),
-        // the open dataset gets synthetic demo scores, labelled as such everywhere.
-        new DemoSourceBinding(data.datasetProperty(), point, executor);
+        WorkspaceViewModel workspace = new WorkspaceViewModel(executor, data, point, services.questions(), notices,
+                services.saves(), services.home(), services.sample());
+        TrainingViewModel training = new TrainingViewModel(executor, workspace, data, notices);
+        // Synthetic demo scores only while no real cascade is shown, being opened or being trained; the panes say
+        // what is under way meanwhile.
+        BooleanBinding demoAllowed = workspace.shownRunProperty().isNull()
+                .and(workspace.openingRunProperty().not())
+                .and(workspace.firstRunPendingProperty().not())
+                .and(training.runningProperty().not());
+        new DemoSourceBinding(data.datasetProperty(), demoAllowed, point, executor);
+        point.preparingProperty().bind(Bindings.createStringBinding(() -> {
+            if (!training.statusProperty().get().isEmpty()) {
+                return training.statusProperty().get();
+            }
+            if (workspace.firstRunPendingProperty().get()) {
+                return "Preparing the first cascade: opening the dataset " + (data.datasetProperty().get() == null
+                        ? "" : data.datasetProperty().get().name() + " ") + "…";
+            }
+            return workspace.openingRunProperty().get() ? "Opening the run …" : "";
+        }, training.statusProperty(), workspace.firstRunPendingProperty(), workspace.openingRunProperty(),
+                data.datasetProperty()));
         shell.followOperatingPoint(point.sourceProperty());
-        CalibrationViewModel calibration = new CalibrationViewModel(point);
+        shell.workspaceNameProperty().bind(workspace.nameProperty());
+        shell.backboneLabelProperty().bind(workspace.backboneLabelProperty());
+        shell.statusProperty(WorkbenchPane.TRAINING).bind(Bindings.createObjectBinding(() ->
+                workspace.runs().isEmpty() ? PaneStatus.EMPTY : PaneStatus.READY, workspace.runs()));
+        CalibrationViewModel calibration = new CalibrationViewModel(point, executor);
         AnalysisViewModel analysis = new AnalysisViewModel(point);
-        MainWindow window = new MainWindow(shell, new DataView(data, folders), executor.runningTasks());
-        window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(calibration, curves, files).node());
-        window.installPane(WorkbenchPane.ANALYSIS, new AnalysisView(analysis, curves, files).node());
+
+        MainWindow window = new MainWindow(shell, new DataView(data, services.datasetFolders()),
+                executor.runningTasks());
+        window.installPane(WorkbenchPane.TRAINING, new TrainingView(training, workspace, services.files()).node());
+        window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(calibration, curves, services.files())
+                .node());
+        window.installPane(WorkbenchPane.ANALYSIS, new AnalysisView(analysis, curves, services.files()).node());
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());
-        return new Workbench(data, shell, point, curves, calibration, analysis, window);
+
+        WorkspaceMenu menu = new WorkspaceMenu(workspace, services.workspaceFolders());
+        window.setWorkspaceControl(menu.node());
+        Runnable runDemo = () -> {
+            shell.select(WorkbenchPane.TRAINING);
+            training.runDemo();
+        };
+        Button demo = new Button("\u25b6 Run demo");
+        demo.setId("topRunDemo");
+        demo.getStyleClass().add("demo-button");
+        demo.setMinWidth(Region.USE_PREF_SIZE);
+        demo.setTooltip(new Tooltip("Build a cascade step by step on the open dataset, with a caption for every step"
+                + " (F5)"));
+        demo.disableProperty().bind(training.runningProperty());
+        demo.setOnAction(event -> runDemo.run());
+        window.addTopBarAction(demo);
+        window.addShortcut(RUN_DEMO, runDemo);
+        window.addShortcut(START, training::start);
+        window.addShortcut(WorkspaceMenu.NEW, menu::promptNew);
+        window.addShortcut(WorkspaceMenu.OPEN, menu::promptOpen);
+        window.addShortcut(WorkspaceMenu.SAVE, workspace::save);
+        NoticeToasts.show(notices, () -> window.node().getScene() == null ? null
+                : window.node().getScene().getWindow());
+
+        training.setOnRunShown((run, kind) -> {
+            if (kind != TrainingViewModel.RunKind.RUN) {
+                pickDemoPoint(run, kind, shell, calibration, workspace, training);
+            }
+        });
+        return new Workbench(data, shell, point, curves, calibration, analysis, workspace, training, notices, window);
+    }
+
+    /**
+     * The demo's operating point: the accuracy budget's margin on the validation split, kept as the run's saved
+     * thresholds; the explicit demo then moves on to the Calibration pane.
+     */
+    private static void pickDemoPoint(ExperimentRun run, TrainingViewModel.RunKind kind, ShellViewModel shell,
+            CalibrationViewModel calibration, WorkspaceViewModel workspace, TrainingViewModel training) {
+        calibration.budgetPointsProperty().set(DemoSettings.ACCURACY_BUDGET_POINTS);
+        calibration.findMarginWithinBudget(() -> {
+            workspace.keepCurrentThresholds();
+            training.monitor().conclude("Run " + run.id() + ": " + calibration.messageProperty().get()
+                    + " The demo picks this point rather than the paper's because it keeps the accuracy close to"
+                    + " the backbone's on this small sample.");
+            if (kind == TrainingViewModel.RunKind.DEMO) {
+                shell.select(WorkbenchPane.CALIBRATION);
+            }
+        });
     }
 }

@@ -87,13 +87,36 @@ public final class ExperimentPipeline {
         config.validate();
         long started = System.nanoTime();
         Path datasetPath = Path.of(config.dataset());
+        checkBackboneExists(config);
+        progress.report("Reading the dataset " + datasetPath, 0, -1);
+        Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
+        return run(config, dataset, secondsSince(started), started, progress, listener, cancel);
+    }
+
+    /**
+     * Runs the experiment on a dataset the caller has already read (the app keeps the open dataset in memory, and
+     * its galleries map the run's samples to that dataset's images by index).
+     *
+     * @param dataset the dataset that {@code config.dataset()} names, read in file order
+     * @see #run(ExperimentConfig, ProgressListener, BranchTrainingListener, CancellationToken)
+     */
+    public ExperimentRun run(ExperimentConfig config, Dataset dataset, ProgressListener progress,
+                             BranchTrainingListener listener, CancellationToken cancel) {
+        config.validate();
+        checkBackboneExists(config);
+        return run(config, dataset, 0, System.nanoTime(), progress, listener, cancel);
+    }
+
+    private void checkBackboneExists(ExperimentConfig config) {
         Path backbonePath = backbonePath(config);
         if (!Files.isRegularFile(backbonePath)) {
             throw new ExperimentException(missingBackbone(config, backbonePath));
         }
-        progress.report("Reading the dataset " + datasetPath, 0, -1);
-        Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
-        double datasetSeconds = secondsSince(started);
+    }
+
+    private ExperimentRun run(ExperimentConfig config, Dataset dataset, double datasetSeconds, long started,
+                              ProgressListener progress, BranchTrainingListener listener, CancellationToken cancel) {
+        Path backbonePath = backbonePath(config);
         cancel.throwIfCancelled();
 
         long step = System.nanoTime();

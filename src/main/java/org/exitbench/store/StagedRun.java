@@ -76,6 +76,16 @@ public final class StagedRun implements AutoCloseable {
         if (committed != null || !Files.exists(folder)) {
             return;
         }
+        deleteTree(folder, "the unfinished run");
+    }
+
+    /**
+     * Deletes a folder and everything in it.
+     *
+     * @param what what the folder is, for the error message ("the unfinished run")
+     * @throws UncheckedIOException when something cannot be deleted
+     */
+    static void deleteTree(Path folder, String what) {
         try {
             Files.walkFileTree(folder, new SimpleFileVisitor<>() {
                 @Override
@@ -91,7 +101,7 @@ public final class StagedRun implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("could not remove the unfinished run " + folder + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not remove " + what + " " + folder + ": " + e.getMessage(), e);
         }
     }
 }

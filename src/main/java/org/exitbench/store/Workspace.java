@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -24,6 +25,9 @@ public final class Workspace {
     public static final String CACHE_FOLDER = "cache";
     /** The folder of runs. */
     public static final String RUNS_FOLDER = "runs";
+
+    /** The prefix of a run folder being deleted: hidden, so {@link #runs()} no longer lists it. */
+    private static final String DELETING_PREFIX = ".deleting-";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -80,6 +84,32 @@ public final class Workspace {
         } catch (IOException e) {
             throw new UncheckedIOException("could not list " + runsFolder() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes a committed run. The folder is first renamed to a hidden name in one atomic step, so the run
+     * disappears from {@link #runs()} whole even if deleting its files is interrupted (what is left is hidden and
+     * ignored).
+     *
+     * @param id the run's folder name, as {@link #runs()} lists it
+     * @throws IllegalArgumentException when {@code id} is not a run of this workspace
+     * @throws UncheckedIOException     when the folder cannot be moved or deleted
+     */
+    public void deleteRun(String id) {
+        Path run = runsFolder().resolve(checkName(id));
+        if (!Files.isDirectory(run)) {
+            throw new IllegalArgumentException("there is no run '" + id + "' in " + runsFolder());
+        }
+        Path hidden = runsFolder().resolve(DELETING_PREFIX + id);
+        try {
+            for (int attempt = 2; Files.exists(hidden); attempt++) {
+                hidden = runsFolder().resolve(DELETING_PREFIX + id + "-" + attempt);
+            }
+            Files.move(run, hidden, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the run " + run + ": " + e.getMessage(), e);
+        }
+        StagedRun.deleteTree(hidden, "the deleted run");
     }
 
     static String checkName(String name) {

@@ -13,14 +13,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.controlsfx.control.GridView;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
@@ -60,17 +61,7 @@ class WorkbenchPanesTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        FileDialogs files = new FileDialogs() {
-            @Override
-            public Optional<Path> save(Window owner, String title, Kind kind, String suggestedName) {
-                return Optional.ofNullable(chosenFile);
-            }
-
-            @Override
-            public Optional<Path> open(Window owner, String title, Kind kind) {
-                return Optional.ofNullable(chosenFile);
-            }
-        };
+        FileDialogs files = FileDialogs.answering(() -> Optional.ofNullable(chosenFile));
         FolderChooser noFolder = (owner, start) -> Optional.empty();
         workbench = Workbench.create(executor, (folder, progress, cancel) -> TestSources.dataset(CLASSES, 150),
                 noFolder, files, new PulseScheduler());
@@ -223,5 +214,38 @@ class WorkbenchPanesTest {
         assertEquals("split,scores,curve,parameter,compute_reduction,accuracy,accuracy_change", lines.get(0));
         assertFalse(lines.size() < 10);
         assertNotNull(workbench.curves().curvesProperty().get());
+    }
+
+    @Test
+    void theTopBarCutsNothingAtTheUsualWindowSizeNorWithProjectorSizedText(FxRobot robot) throws TimeoutException {
+        openDemo(robot);
+        robot.interact(() -> {
+            // What the first launch shows once its run is done: the longest labels the bar usually holds.
+            workbench.shell().backboneLabelProperty().unbind();
+            workbench.shell().backboneLabelProperty().set("Small ResNet 16/32/64/128");
+            workbench.shell().runLabelProperty().unbind();
+            workbench.shell().runLabelProperty().set("20261125-115238 · boosted");
+        });
+        Node bar = robot.lookup("#topBar").query();
+        double width = bar.getScene().getWidth();
+        assertEquals(1280, width, "the window opens at 1280 × 800 on a 1280 × 800 screen");
+        for (int step = 0; step < 5; step++) {
+            WaitForAsyncUtils.waitForFxEvents();
+            String size = "font step " + step;
+            List<Labeled> labels = robot.from(bar).lookup((Node n) -> n instanceof Labeled && n.isVisible())
+                    .queryAllAs(Labeled.class).stream().toList();
+            assertTrue(labels.stream().anyMatch(l -> "Small ResNet 16/32/64/128".equals(l.getText())), size);
+            assertTrue(labels.stream().anyMatch(l -> "test · synthetic".equals(l.getText())), size);
+            for (Labeled label : labels) {
+                label.getChildrenUnmodifiable().stream().filter(n -> n instanceof Text).map(n -> ((Text) n).getText())
+                        .forEach(shown -> assertEquals(label.getText(), shown, size + ": shown in full"));
+                Bounds inScene = label.localToScene(label.getBoundsInLocal());
+                assertTrue(inScene.getMaxX() <= width + 0.5, size + ": " + label.getText() + " ends at "
+                        + inScene.getMaxX());
+            }
+            assertTrue(bar.getBoundsInParent().getHeight() < 0.25 * bar.getScene().getHeight(),
+                    size + ": the bar leaves the panes their room, " + bar.getBoundsInParent().getHeight());
+            robot.interact(workbench.shell()::largerFont);
+        }
     }
 }

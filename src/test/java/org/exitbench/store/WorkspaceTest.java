@@ -74,4 +74,29 @@ class WorkspaceTest {
             assertThrows(IllegalArgumentException.class, () -> staged.commit(".hidden"));
         }
     }
+
+    @Test
+    void aDeletedRunDisappearsWithItsFilesAndLeavesTheOthers() throws IOException {
+        Workspace workspace = new Workspace(root);
+        Path kept;
+        Path deleted;
+        try (StagedRun staged = workspace.stageRun()) {
+            AtomicFiles.writeString(staged.folder().resolve("a.txt"), "kept");
+            kept = staged.commit("20261125-100000");
+        }
+        try (StagedRun staged = workspace.stageRun()) {
+            Files.createDirectories(staged.folder().resolve("boosted/branches"));
+            AtomicFiles.writeString(staged.folder().resolve("boosted/branches/b.zip"), "x");
+            deleted = staged.commit("20261125-110000");
+        }
+        workspace.deleteRun("20261125-110000");
+        assertFalse(Files.exists(deleted));
+        assertEquals(List.of(kept), workspace.runs());
+        try (var left = Files.list(root.resolve("runs"))) {
+            assertEquals(List.of(kept), left.toList(), "nothing hidden is left behind either");
+        }
+        var missing = assertThrows(IllegalArgumentException.class, () -> workspace.deleteRun("20261125-110000"));
+        assertTrue(missing.getMessage().contains("no run '20261125-110000'"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> workspace.deleteRun("../cache"));
+    }
 }

@@ -2,7 +2,6 @@ package org.exitbench.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import javafx.stage.Window;
 import org.exitbench.app.Workbench;
 import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.calibration.CalibrationViewModel;
@@ -237,17 +235,7 @@ public final class OperatingPointBenchmark {
         return nanos;
     }
 
-    private static final FileDialogs NO_FILES = new FileDialogs() {
-        @Override
-        public Optional<Path> save(Window owner, String title, Kind kind, String suggestedName) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> open(Window owner, String title, Kind kind) {
-            return Optional.empty();
-        }
-    };
+    private static final FileDialogs NO_FILES = FileDialogs.answering(Optional::empty);
 
     /** Runs {@code work} on the JavaFX thread and waits for it; its failure is rethrown here. */
     private static void onFxThread(Runnable work) throws Exception {

@@ -17,6 +17,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -37,6 +38,7 @@ import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SampleImage;
 import org.exitbench.app.theme.DividerPositions;
+import org.exitbench.app.theme.Theme;
 import org.exitbench.data.Split;
 
 /**
@@ -60,6 +62,8 @@ public final class AnalysisView {
     private final ExitToggles galleryTabs;
     private final GridView<Integer> gallery;
     private final Label sourceLabel = new Label();
+    private final VBox speedupSlot = new VBox(4);
+    private final HBox actionsSlot = new HBox(6);
     private CascadeSource shownSource;
 
     /**
@@ -100,13 +104,35 @@ public final class AnalysisView {
         return root;
     }
 
+    /**
+     * The place under the accuracy-vs-compute chart, next to the current operating point, for the speedup of the
+     * current thresholds: theoretical (from MACs), simulated and measured side by side once an exported cascade has
+     * been timed. Hidden while empty; whoever measures adds its view here.
+     *
+     * @return the slot, empty until filled
+     */
+    public Pane speedupSlot() {
+        return speedupSlot;
+    }
+
+    /**
+     * Adds a button to the pane's header, after the title (a sweep over settings, for example).
+     *
+     * @param action the button
+     */
+    public void addAction(Node action) {
+        actionsSlot.getChildren().add(action);
+    }
+
     private Node header() {
-        Label title = new Label("Analysis");
-        title.getStyleClass().add("pane-title");
         sourceLabel.setId("analysisSource");
-        sourceLabel.getStyleClass().add("pane-subtitle");
-        HBox top = new HBox(12, title, sourceLabel);
-        top.setAlignment(Pos.BASELINE_LEFT);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        actionsSlot.setId("analysisActions");
+        actionsSlot.setAlignment(Pos.CENTER_RIGHT);
+        HBox titles = Theme.paneTitles("Analysis", sourceLabel);
+        HBox top = new HBox(12, titles, spacer, actionsSlot);
+        top.setAlignment(Pos.CENTER_LEFT);
         return top;
     }
 
@@ -123,7 +149,12 @@ public final class AnalysisView {
 
     private Node content() {
         chart.hideTitle();
-        Node chartPanel = panel("Accuracy vs compute · test split", chart.node(),
+        speedupSlot.setId("speedupSlot");
+        speedupSlot.visibleProperty().bind(Bindings.isNotEmpty(speedupSlot.getChildren()));
+        speedupSlot.managedProperty().bind(speedupSlot.visibleProperty());
+        VBox.setVgrow(chart.node(), Priority.ALWAYS);
+        VBox chartAndSpeedup = new VBox(6, chart.node(), speedupSlot);
+        Node chartPanel = panel("Accuracy vs compute · test split", chartAndSpeedup,
                 pngButton("exportAnalysisChart", chart.node(), "the accuracy-vs-compute chart (test)",
                         "analysis-accuracy-vs-compute"),
                 csvButton("exportCurves", this::curvesCsv, "the accuracy-vs-compute curves",
@@ -152,7 +183,7 @@ public final class AnalysisView {
         // window size and font size.
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.31, 0.775);
+        DividerPositions.placeWhenShown(split, 800, 0.29, 0.775);
         return split;
     }
 
@@ -168,7 +199,9 @@ public final class AnalysisView {
     private static Node panel(String title, Node content, Button... actions) {
         Label heading = new Label(title);
         heading.getStyleClass().add("panel-title");
+        // A narrow column wraps the title ("… · test split" says which numbers these are) rather than cutting it.
         heading.setMinWidth(0);
+        heading.setWrapText(true);
         for (Button action : actions) {
             action.setMinWidth(Region.USE_PREF_SIZE);
         }

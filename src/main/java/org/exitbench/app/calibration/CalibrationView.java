@@ -2,7 +2,6 @@ package org.exitbench.app.calibration;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.HPos;
@@ -30,7 +29,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
-import javafx.util.StringConverter;
 import org.exitbench.app.chart.AccuracyComputeChart;
 import org.exitbench.app.chart.ExitLegend;
 import org.exitbench.app.chart.StackedRateBar;
@@ -47,6 +45,7 @@ import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
 import org.exitbench.app.theme.DividerPositions;
 import org.exitbench.app.theme.ExitPalette;
+import org.exitbench.app.theme.Theme;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
@@ -117,12 +116,8 @@ public final class CalibrationView {
     }
 
     private Node header() {
-        Label title = new Label("Calibration");
-        title.getStyleClass().add("pane-title");
         sourceLabel.setId("calibrationSource");
-        sourceLabel.getStyleClass().add("pane-subtitle");
-        HBox titles = new HBox(12, title, sourceLabel);
-        titles.setAlignment(Pos.BASELINE_LEFT);
+        HBox titles = Theme.paneTitles("Calibration", sourceLabel);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
 
@@ -172,11 +167,20 @@ public final class CalibrationView {
         margin.setShowTickMarks(true);
         margin.setBlockIncrement(0.01);
         margin.setPrefWidth(180);
-        margin.valueProperty().addListener((obs, old, now) ->
-                model.marginProperty().set(Math.round(now.doubleValue() * 100) / 100.0));
+        // A drag moves m in steps of 0.01; a margin set elsewhere (the accuracy budget, a run's settings) is shown
+        // as it is, not rounded back into the model.
+        boolean[] showingModel = {false};
+        margin.valueProperty().addListener((obs, old, now) -> {
+            if (!showingModel[0]) {
+                model.marginProperty().set(Math.round(now.doubleValue() * 100) / 100.0);
+            }
+        });
         model.marginProperty().addListener((obs, old, now) -> {
-            if (Math.abs(margin.getValue() - now.doubleValue()) >= 0.005) {
+            showingModel[0] = true;
+            try {
                 margin.setValue(now.doubleValue());
+            } finally {
+                showingModel[0] = false;
             }
         });
         margin.setValue(model.marginProperty().get());
@@ -184,7 +188,7 @@ public final class CalibrationView {
         marginValue.setId("marginValue");
         marginValue.getStyleClass().add("setting-value");
         marginValue.textProperty().bind(Bindings.createStringBinding(
-                () -> String.format(Locale.ROOT, "%.2f", model.marginProperty().get()), model.marginProperty()));
+                () -> DisplayText.margin(model.marginProperty().get()), model.marginProperty()));
         marginValue.setMinWidth(Region.USE_PREF_SIZE);
         Tooltip.install(margin, new Tooltip("CPM's margin m: how far below the backbone's own precision on a class"
                 + " an exit may go (0.20 is the canonical value of CalexNet's README)."));
@@ -192,7 +196,7 @@ public final class CalibrationView {
         ChoiceBox<MarginForm> form = new ChoiceBox<>();
         form.setId("marginForm");
         form.getItems().setAll(MarginForm.values());
-        form.setConverter(converter(CalibrationViewModel::formName));
+        form.setConverter(DisplayText.choiceNames(CalibrationViewModel::formName));
         form.valueProperty().bindBidirectional(model.marginFormProperty());
         form.setTooltip(new Tooltip("The papers name the margin but not its form; both readings are offered"
                 + " (our reconstruction)."));
@@ -200,7 +204,7 @@ public final class CalibrationView {
         ChoiceBox<AnchorSource> anchor = new ChoiceBox<>();
         anchor.setId("anchorSource");
         anchor.getItems().setAll(AnchorSource.values());
-        anchor.setConverter(converter(a -> a == AnchorSource.FULL_VALIDATION ? "anchor: full validation"
+        anchor.setConverter(DisplayText.choiceNames(a -> a == AnchorSource.FULL_VALIDATION ? "anchor: full validation"
                 : "anchor: survivors of each exit"));
         anchor.valueProperty().bindBidirectional(model.anchorSourceProperty());
         anchor.setTooltip(new Tooltip("Where the backbone's per-class precision, the anchor, is measured: on the"
@@ -233,12 +237,49 @@ public final class CalibrationView {
                 + " validation split (undoable)."));
         reset.setOnAction(event -> model.resetToCpm());
 
+        Label budgetKey = new Label("Keep the drop \u2264");
+        budgetKey.getStyleClass().add("setting-key");
+        Spinner<Double> budget = new Spinner<>(0.0, 50.0, model.budgetPointsProperty().get(), 0.5);
+        budget.getValueFactory().setConverter(DisplayText.decimal("%.1f", model.budgetPointsProperty()::getValue));
+        model.budgetPointsProperty().addListener((obs, old, now) -> {
+            if (!now.equals(budget.getValue())) {
+                budget.getValueFactory().setValue(now.doubleValue());
+            }
+        });
+        budget.setId("budgetPoints");
+        budget.setEditable(true);
+        budget.setPrefWidth(90);
+        budget.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                model.budgetPointsProperty().set(now);
+            }
+        });
+        Label budgetUnit = new Label("pts");
+        budgetUnit.getStyleClass().add("setting-key");
+        Button findMargin = new Button("Find margin");
+        findMargin.setId("findMargin");
+        findMargin.setMinWidth(Region.USE_PREF_SIZE);
+        findMargin.disableProperty().bind(model.searchingProperty());
+        findMargin.setOnAction(event -> model.findMarginWithinBudget(null));
+        Tooltip budgetTip = new Tooltip("Accuracy budget: sweep the margin m (in the form chosen) and take the one"
+                + " that saves the most compute while the validation accuracy drops by at most this many points;"
+                + " then reset to CPM (undoable). The BTS-EE abstract reports up to 45 % saved for about 2 points.");
+        budgetTip.setWrapText(true);
+        budgetTip.setMaxWidth(420);
+        findMargin.setTooltip(budgetTip);
+        budget.setTooltip(budgetTip);
+        HBox budgetGroup = new HBox(6, budgetKey, budget, budgetUnit, findMargin);
+        budgetGroup.setAlignment(Pos.CENTER_LEFT);
+        budgetGroup.setId("accuracyBudget");
+        budgetKey.setMinWidth(Region.USE_PREF_SIZE);
+        budgetUnit.setMinWidth(Region.USE_PREF_SIZE);
+
         HBox marginGroup = new HBox(8, marginKey, margin, marginValue);
         marginGroup.setAlignment(Pos.CENTER_LEFT);
         HBox supportGroup = new HBox(8, supportKey, support);
         supportGroup.setAlignment(Pos.CENTER_LEFT);
         // Wraps onto a second line at large font sizes rather than cutting off "Reset to CPM".
-        FlowPane bar = new FlowPane(12, 6, marginGroup, form, anchor, supportGroup, reset);
+        FlowPane bar = new FlowPane(12, 6, marginGroup, form, anchor, supportGroup, reset, budgetGroup);
         bar.setId("cpmSettings");
         bar.getStyleClass().addAll("card", "settings-bar");
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -247,20 +288,6 @@ public final class CalibrationView {
         }
         bar.disableProperty().bind(model.operatingPoint().sourceProperty().isNull());
         return bar;
-    }
-
-    private static <T> StringConverter<T> converter(java.util.function.Function<T, String> text) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T value) {
-                return value == null ? "" : text.apply(value);
-            }
-
-            @Override
-            public T fromString(String string) {
-                throw new UnsupportedOperationException("choices are picked, not typed");
-            }
-        };
     }
 
     private Node messageLine() {
@@ -327,6 +354,8 @@ public final class CalibrationView {
         for (Label value : List.of(accuracy, drop, reduction)) {
             value.getStyleClass().add("total-value");
         }
+        // "(backbone 92.9 %)" wraps under the change when the column is narrow (large text) instead of being cut.
+        drop.setWrapText(true);
         GridPane table = new GridPane();
         table.getStyleClass().add("totals-table");
         table.setHgap(14);
@@ -422,6 +451,8 @@ public final class CalibrationView {
             header.setStyle("-fx-border-color: transparent transparent " + ExitPalette.hexOfIndex(k, exits)
                     + " transparent;");
             header.setMaxWidth(Double.MAX_VALUE);
+            // With large text the share the exit takes goes onto a second line rather than being cut.
+            header.setWrapText(true);
             GridPane.setHalignment(header, HPos.LEFT);
             exitHeaders.add(header);
             grid.add(header, k + 1, 0);

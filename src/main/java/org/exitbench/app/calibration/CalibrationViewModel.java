@@ -24,7 +24,11 @@ import javafx.collections.ObservableList;
 import org.exitbench.app.io.CsvText;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.app.task.BackgroundWork;
+import org.exitbench.app.task.TaskCallbacks;
+import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.ClassReport;
 import org.exitbench.calibrate.CpmCalibrator;
@@ -32,7 +36,10 @@ import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.ExitCalibration;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.OperatingPoint;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
 import org.exitbench.store.AtomicFiles;
 
 /**
@@ -46,7 +53,11 @@ import org.exitbench.store.AtomicFiles;
 public final class CalibrationViewModel {
 
     private final OperatingPointModel point;
+    private final TaskExecutor executor;
     private final ThresholdHistory history = new ThresholdHistory();
+    private final DoubleProperty budgetPoints = new SimpleDoubleProperty(this, "budgetPoints",
+            DEFAULT_BUDGET_POINTS);
+    private final ReadOnlyBooleanWrapper searching = new ReadOnlyBooleanWrapper(this, "searching");
     private final DoubleProperty margin = new SimpleDoubleProperty(this, "margin");
     private final ObjectProperty<MarginForm> marginForm = new SimpleObjectProperty<>(this, "marginForm");
     private final ObjectProperty<AnchorSource> anchorSource = new SimpleObjectProperty<>(this, "anchorSource");
@@ -58,9 +69,25 @@ public final class CalibrationViewModel {
     private String editAction;
     private boolean syncingSettings;
 
-    /** @param point the shared operating point */
+    /** The accuracy budget offered at first, in points: the drop the BTS-EE abstract reports ("2 percent"). */
+    public static final double DEFAULT_BUDGET_POINTS = 2.0;
+
+    /**
+     * A pane whose accuracy-budget search runs on the calling thread (benchmarks, tests).
+     *
+     * @param point the shared operating point
+     */
     public CalibrationViewModel(OperatingPointModel point) {
+        this(point, null);
+    }
+
+    /**
+     * @param point    the shared operating point
+     * @param executor runs the accuracy-budget search in the background, or {@code null} to run it at once
+     */
+    public CalibrationViewModel(OperatingPointModel point, TaskExecutor executor) {
         this.point = Objects.requireNonNull(point, "point");
+        this.executor = executor;
         showSettings(point.settingsProperty().get());
         point.settingsProperty().addListener((obs, old, now) -> showSettings(now));
         margin.addListener((obs, old, now) -> pushSettings());
@@ -102,6 +129,88 @@ public final class CalibrationViewModel {
      */
     public BooleanProperty lockedProperty(int predictedClass) {
         return locks.get(predictedClass);
+    }
+
+    /**
+     * @return the accuracy budget: the most validation accuracy, in points, {@link #findMarginWithinBudget} may
+     *         lose
+     */
+    public DoubleProperty budgetPointsProperty() {
+        return budgetPoints;
+    }
+
+    /** @return whether an accuracy-budget search is under way */
+    public ReadOnlyBooleanProperty searchingProperty() {
+        return searching.getReadOnlyProperty();
+    }
+
+    /**
+     * Finds the CPM margin (in the current form, with the other settings as they are) that saves the most compute
+     * while losing at most {@link #budgetPointsProperty()} points on the validation split, sets it and resets the
+     * unlocked classes to CPM, as one undoable edit. The pane's message says what was chosen, and what the paper's
+     * m = 0.20 additive would cost on the same scores.
+     *
+     * @param then runs on the UI thread after the margin was applied (not when none fits or the search failed); may
+     *             be {@code null}
+     */
+    public void findMarginWithinBudget(Runnable then) {
+        CascadeSource source = point.sourceProperty().get();
+        if (source == null || searching.get()) {
+            return;
+        }
+        double budget = budgetPoints.get();
+        CpmSettings settings = point.settingsProperty().get();
+        BackgroundWork<MarginBudget> work = (progress, cancel) -> MarginBudget.search(settings,
+                source.primary().validation(), source.costModel(), budget, progress, cancel);
+        TaskCallbacks<MarginBudget> done = TaskCallbacks.of(found -> {
+            searching.set(false);
+            if (point.sourceProperty().get() == source) {
+                applyBudget(found, then);
+            }
+        }, failure -> {
+            searching.set(false);
+            report("The accuracy budget could not be searched: " + failure.getMessage(), true);
+        }, () -> searching.set(false));
+        searching.set(true);
+        if (executor != null) {
+            executor.submit("Searching the margin within " + budgetText(budget), work, done);
+            return;
+        }
+        try {
+            done.succeeded(work.run(ProgressListener.NONE, CancellationToken.NEVER));
+        } catch (Exception e) {
+            done.failed(e);
+        }
+    }
+
+    private void applyBudget(MarginBudget found, Runnable then) {
+        OperatingPoint paper = found.paper();
+        String paperText = " The paper's m = 0.20 (bar = anchor \u2212 m) would lose "
+                + String.format(Locale.ROOT, "%.1f", -100 * paper.accuracyChange()) + " points here, for "
+                + DisplayText.percent(paper.computeReduction()) + " saved.";
+        if (found.chosen().isEmpty()) {
+            OperatingPoint tightest = found.tightest();
+            report("No margin keeps the validation drop within " + budgetText(found.budgetPoints()) + ": even m = 0"
+                    + " loses " + String.format(Locale.ROOT, "%.1f", -100 * tightest.accuracyChange()) + " points ("
+                    + DisplayText.percent(tightest.computeReduction()) + " saved). Allow a larger budget, or raise"
+                    + " the thresholds by hand." + paperText, true);
+            return;
+        }
+        OperatingPoint chosen = found.chosen().get();
+        margin.set(chosen.parameter());
+        resetToCpm();
+        report(String.format(Locale.ROOT, "m = %s (%s) saves the most compute within %s on the validation split:"
+                + " %s, %s saved.", DisplayText.margin(chosen.parameter()),
+                formName(point.settingsProperty().get().marginForm()),
+                budgetText(found.budgetPoints()), DisplayText.points(chosen.accuracyChange()),
+                DisplayText.percent(chosen.computeReduction())) + paperText, false);
+        if (then != null) {
+            then.run();
+        }
+    }
+
+    private static String budgetText(double points) {
+        return String.format(Locale.ROOT, "%.1f points", points);
     }
 
     /** @return the undo and redo stacks */
@@ -174,7 +283,7 @@ public final class CalibrationViewModel {
                     + before.rule().name().toLowerCase(Locale.ROOT) + ") than CPM's.", true);
         } else {
             report("Reset " + (keepLocked ? "the unlocked classes" : "every class") + " to CPM (m = "
-                    + String.format(Locale.ROOT, "%.2f", settings.margin()) + ", " + formName(settings.marginForm())
+                    + DisplayText.margin(settings.margin()) + ", " + formName(settings.marginForm())
                     + ") on the validation split.", false);
         }
         apply(before, after, "reset to CPM");

@@ -3,7 +3,6 @@ package org.exitbench.app.chart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
@@ -15,7 +14,6 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.scene.shape.Line;
 import org.exitbench.app.operatingpoint.CurveSet;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.cascade.OperatingPoint;
@@ -74,12 +72,12 @@ public final class AccuracyComputeChart {
         chart.setPrefSize(320, 260);
         // Series are added in drawing order: curves below, the current point on top.
         chart.getData().addAll(List.of(global, cpm, comparisonGlobal, comparisonCpm, backbone, current));
-        style(cpm, CPM_INK, false, 2.5);
-        style(global, GLOBAL_INK, true, 2);
-        style(comparisonCpm, COMPARISON_INK, false, 2);
-        style(comparisonGlobal, COMPARISON_INK, true, 1.5);
-        style(backbone, BACKBONE_INK, false, 0);
-        style(current, CURRENT_INK, false, 0);
+        SeriesStyle.line(cpm, CPM_INK, false, 2.5);
+        SeriesStyle.line(global, GLOBAL_INK, true, 2);
+        SeriesStyle.line(comparisonCpm, COMPARISON_INK, false, 2);
+        SeriesStyle.line(comparisonGlobal, COMPARISON_INK, true, 1.5);
+        SeriesStyle.line(backbone, BACKBONE_INK, false, 0);
+        SeriesStyle.line(current, CURRENT_INK, false, 0);
         current.getData().add(currentPoint);
         currentPoint.getNode().getStyleClass().add("current-point");
         currentPoint.getNode().setStyle("-fx-background-color: " + CURRENT_INK + ", white;"
@@ -178,28 +176,18 @@ public final class AccuracyComputeChart {
         }
     }
 
-    private static void style(XYChart.Series<Number, Number> series, String ink, boolean dashed, double width) {
-        Runnable apply = () -> {
-            if (series.getNode() != null) {
-                series.getNode().setStyle("-fx-stroke: " + (width == 0 ? "transparent" : ink) + "; -fx-stroke-width: "
-                        + width + "px;" + (dashed ? " -fx-stroke-dash-array: 6 5;" : ""));
-            }
-        };
-        series.nodeProperty().addListener((obs, old, now) -> apply.run());
-        apply.run();
-        series.getData().addListener((ListChangeListener<XYChart.Data<Number, Number>>) change -> apply.run());
-    }
-
     private void legend(CurveSet primary, CurveSet comparison) {
         legend.getChildren().clear();
         if (primary != null) {
-            legend.getChildren().add(legendItem("CPM over margin m" + (comparison == null ? ""
+            legend.getChildren().add(SeriesStyle.legendItem("CPM over margin m" + (comparison == null ? ""
                     : " (" + primary.name() + ")"), CPM_INK, false));
-            legend.getChildren().add(legendItem("one global threshold", GLOBAL_INK, true));
+            legend.getChildren().add(SeriesStyle.legendItem("one global threshold", GLOBAL_INK, true));
         }
         if (comparison != null) {
-            legend.getChildren().add(legendItem("CPM (" + comparison.name() + ")", COMPARISON_INK, false));
-            legend.getChildren().add(legendItem("global (" + comparison.name() + ")", COMPARISON_INK, true));
+            legend.getChildren().add(SeriesStyle.legendItem("CPM (" + comparison.name() + ")", COMPARISON_INK,
+                    false));
+            legend.getChildren().add(SeriesStyle.legendItem("global (" + comparison.name() + ")", COMPARISON_INK,
+                    true));
         }
         Region square = new Region();
         square.getStyleClass().add("legend-swatch");
@@ -220,16 +208,6 @@ public final class AccuracyComputeChart {
             computing.getStyleClass().add("muted");
             legend.getChildren().add(computing);
         }
-    }
-
-    private static Label legendItem(String text, String ink, boolean dashed) {
-        Line line = new Line(0, 0, 22, 0);
-        line.setStyle("-fx-stroke: " + ink + "; -fx-stroke-width: 2.5px;" + (dashed ? " -fx-stroke-dash-array: 5 4;"
-                : ""));
-        Label label = new Label(text, line);
-        label.getStyleClass().add("legend-item");
-        label.setMinWidth(Region.USE_PREF_SIZE);
-        return label;
     }
 
     /** @return {minX, maxX, minY, maxY} in percent over every curve and the backbone point, or null */

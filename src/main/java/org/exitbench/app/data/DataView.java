@@ -91,6 +91,7 @@ public final class DataView {
     private Node header() {
         Label title = new Label("Data");
         title.getStyleClass().add("pane-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
         Label name = new Label();
         name.setId("datasetName");
         name.getStyleClass().add("dataset-name");

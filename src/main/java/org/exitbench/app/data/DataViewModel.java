@@ -188,7 +188,11 @@ public final class DataViewModel {
         return classChoicesView;
     }
 
-    /** @return indices into {@link #shownSplit()} of the images that pass the filters, in dataset order */
+    /**
+     * @return indices into {@link #shownSplit()} of the images that pass the filters: one class's in dataset order;
+     *         with all classes, taken in turn from each class, so that the first screen of a dataset stored class
+     *         by class shows every class rather than a wall of the first one
+     */
     public ObservableList<Integer> visibleImages() {
         return visibleImagesView;
     }
@@ -242,15 +246,31 @@ public final class DataViewModel {
             return;
         }
         ClassChoice choice = classChoice.get();
-        List<Integer> shown = new ArrayList<>();
+        List<List<Integer>> byClass = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            if (choice.accepts(images.label(i))) {
-                shown.add(i);
+            int label = images.label(i);
+            if (choice.accepts(label)) {
+                while (byClass.size() <= label) {
+                    byClass.add(new ArrayList<>());
+                }
+                byClass.get(label).add(i);
+            }
+        }
+        List<Integer> shown = new ArrayList<>();
+        for (int rank = 0; shown.size() < countOf(byClass); rank++) {
+            for (List<Integer> members : byClass) {
+                if (rank < members.size()) {
+                    shown.add(members.get(rank));
+                }
             }
         }
         visibleImages.setAll(shown);
         visibleSummary.set(String.format("%,d of %,d %s images", shown.size(), images.size(),
                 split.get().folderName()));
+    }
+
+    private static int countOf(List<List<Integer>> groups) {
+        return groups.stream().mapToInt(List::size).sum();
     }
 
     private String describeFailure(Path folder, Throwable failure) {

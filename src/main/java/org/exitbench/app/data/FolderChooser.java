@@ -11,16 +11,27 @@ import javafx.stage.Window;
 @FunctionalInterface
 public interface FolderChooser {
 
-    /** The system's folder dialog. */
-    FolderChooser DIALOG = (owner, start) -> {
-        DirectoryChooser dialog = new DirectoryChooser();
-        dialog.setTitle("Open a dataset folder (ImageFolder, CIFAR-10 binary or IDX)");
-        if (start != null && Files.isDirectory(start)) {
-            dialog.setInitialDirectory(start.toFile());
-        }
-        File chosen = dialog.showDialog(owner);
-        return Optional.ofNullable(chosen).map(File::toPath);
-    };
+    /** The system's folder dialog, asking for a dataset. */
+    FolderChooser DIALOG = titled("Open a dataset folder (ImageFolder, CIFAR-10 binary or IDX)");
+
+    /** The system's folder dialog, asking for a workspace folder. */
+    FolderChooser WORKSPACE_DIALOG = titled("Choose a workspace folder");
+
+    /**
+     * @param title the dialog's title
+     * @return the system's folder dialog with that title
+     */
+    static FolderChooser titled(String title) {
+        return (owner, start) -> {
+            DirectoryChooser dialog = new DirectoryChooser();
+            dialog.setTitle(title);
+            if (start != null && Files.isDirectory(start)) {
+                dialog.setInitialDirectory(start.toFile());
+            }
+            File chosen = dialog.showDialog(owner);
+            return Optional.ofNullable(chosen).map(File::toPath);
+        };
+    }
 
     /**
      * @param owner the window the dialog belongs to

@@ -3,6 +3,7 @@ package org.exitbench.app.io;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
@@ -13,7 +14,8 @@ public interface FileDialogs {
     enum Kind {
         JSON("Thresholds (JSON)", "json"),
         CSV("Table (CSV)", "csv"),
-        PNG("Image (PNG)", "png");
+        PNG("Image (PNG)", "png"),
+        MODEL("Backbone (Exitbench or DL4J .zip)", "zip");
 
         private final String description;
         private final String extension;
@@ -58,6 +60,26 @@ public interface FileDialogs {
             return Optional.ofNullable(dialog.showOpenDialog(owner)).map(File::toPath);
         }
     };
+
+    /**
+     * Dialogs that answer at once without showing anything (tests, benchmarks, scripted runs).
+     *
+     * @param choice gives the file every dialog answers with; empty as if the user cancelled
+     * @return the dialogs
+     */
+    static FileDialogs answering(Supplier<Optional<Path>> choice) {
+        return new FileDialogs() {
+            @Override
+            public Optional<Path> save(Window owner, String title, Kind kind, String suggestedName) {
+                return choice.get();
+            }
+
+            @Override
+            public Optional<Path> open(Window owner, String title, Kind kind) {
+                return choice.get();
+            }
+        };
+    }
 
     /**
      * @param owner         the window the dialog belongs to

@@ -15,6 +15,10 @@ import javafx.scene.layout.VBox;
  */
 public final class CascadePaneParts {
 
+    /** What a pane says while there are no scores and none are being prepared. */
+    static final String NO_CASCADE = "No cascade yet. Train exit branches (Training pane, or Run demo: F5), or open a"
+            + " dataset with validation and test images (Data pane) to explore the workbench on synthetic demo scores.";
+
     private CascadePaneParts() {
     }
 
@@ -46,8 +50,9 @@ public final class CascadePaneParts {
      *         no scores, else the content
      */
     public static Node body(OperatingPointModel point, String id, Node content) {
-        Label text = new Label("No cascade yet. Open a dataset with validation and test images (Data pane) to"
-                + " explore the workbench on synthetic demo scores, or train branches (Training pane).");
+        Label text = new Label();
+        text.textProperty().bind(Bindings.createStringBinding(() -> point.preparingProperty().get().isEmpty()
+                ? NO_CASCADE : point.preparingProperty().get(), point.preparingProperty()));
         text.setId(id);
         text.getStyleClass().add("placeholder-text");
         text.setWrapText(true);

@@ -1,6 +1,8 @@
 package org.exitbench.app.operatingpoint;
 
 import java.util.Objects;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.beans.value.ObservableValue;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
@@ -33,6 +35,8 @@ public final class DemoSourceBinding {
 
     private final OperatingPointModel point;
     private final TaskExecutor executor;
+    private final ObservableValue<Dataset> dataset;
+    private final ObservableBooleanValue allowed;
     private long ticket;
 
     /**
@@ -41,19 +45,35 @@ public final class DemoSourceBinding {
      * @param executor makes the scores
      */
     public DemoSourceBinding(ObservableValue<Dataset> dataset, OperatingPointModel point, TaskExecutor executor) {
-        this.point = Objects.requireNonNull(point, "point");
-        this.executor = Objects.requireNonNull(executor, "executor");
-        dataset.addListener((obs, old, now) -> follow(now));
-        follow(dataset.getValue());
+        this(dataset, new SimpleBooleanProperty(true), point, executor);
     }
 
-    private void follow(Dataset dataset) {
+    /**
+     * @param dataset  the open dataset, followed from now on
+     * @param allowed  whether demo scores may be shown: false while a real cascade exists or is being made (the
+     *                 panes then say what is happening); a synthetic source is removed when it turns false
+     * @param point    the operating point to fill
+     * @param executor makes the scores
+     */
+    public DemoSourceBinding(ObservableValue<Dataset> dataset, ObservableBooleanValue allowed,
+            OperatingPointModel point, TaskExecutor executor) {
+        this.point = Objects.requireNonNull(point, "point");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.dataset = Objects.requireNonNull(dataset, "dataset");
+        this.allowed = Objects.requireNonNull(allowed, "allowed");
+        dataset.addListener((obs, old, now) -> follow());
+        allowed.addListener((obs, old, now) -> follow());
+        follow();
+    }
+
+    private void follow() {
         CascadeSource current = point.sourceProperty().get();
         if (current != null && !current.synthetic()) {
             return;
         }
         long mine = ++ticket;
-        if (dataset == null) {
+        Dataset dataset = this.dataset.getValue();
+        if (dataset == null || !allowed.get()) {
             point.setSource(null);
             return;
         }
@@ -73,7 +93,7 @@ public final class DemoSourceBinding {
             return source.withThresholds(new CpmCalibrator(settings).calibrate(source.primary().validation()));
         }, TaskCallbacks.of(source -> {
             CascadeSource now = point.sourceProperty().get();
-            if (mine == ticket && (now == null || now.synthetic())) {
+            if (mine == ticket && allowed.get() && (now == null || now.synthetic())) {
                 point.setSource(source);
             }
         }, failure -> {

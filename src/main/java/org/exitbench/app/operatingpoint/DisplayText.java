@@ -1,6 +1,9 @@
 package org.exitbench.app.operatingpoint;
 
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javafx.util.StringConverter;
 import org.exitbench.data.Split;
 
 /**
@@ -42,6 +45,12 @@ public final class DisplayText {
         return String.format(Locale.ROOT, "%.1f M MACs", macs / 1e6);
     }
 
+    /** @return a CPM margin with two decimals, or three when it needs them: "0.20", "0.035" */
+    public static String margin(double m) {
+        String three = String.format(Locale.ROOT, "%.3f", m);
+        return three.endsWith("0") ? three.substring(0, three.length() - 1) : three;
+    }
+
     /** @return a count with thousands separators: "2,500" */
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
@@ -80,5 +89,48 @@ public final class DisplayText {
     /** @return {@link #exitName} with a capital letter, for the start of a line or a tab */
     public static String exitTitle(int exit, int exitCount) {
         return exit == exitCount ? "Backbone head" : "Exit " + (exit + 1);
+    }
+
+    /**
+     * @param text how a choice is named
+     * @param <T>  the choices' type
+     * @return a converter for choice boxes: names choices by {@code text} (nothing for none); choices are picked,
+     *         never typed
+     */
+    public static <T> StringConverter<T> choiceNames(Function<T, String> text) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T value) {
+                return value == null ? "" : text.apply(value);
+            }
+
+            @Override
+            public T fromString(String string) {
+                throw new UnsupportedOperationException("choices are picked, not typed");
+            }
+        };
+    }
+
+    /**
+     * @param format   a {@link String#format} pattern for one number ("%.1f")
+     * @param fallback the value to keep when the text typed is not a number
+     * @return a converter for number fields: shown with {@code format}, read with '.' or ',' as decimal point
+     */
+    public static StringConverter<Double> decimal(String format, Supplier<Double> fallback) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(Double value) {
+                return value == null ? "" : String.format(Locale.ROOT, format, value);
+            }
+
+            @Override
+            public Double fromString(String text) {
+                try {
+                    return Double.valueOf(text.strip().replace(',', '.'));
+                } catch (NumberFormatException e) {
+                    return fallback.get();
+                }
+            }
+        };
     }
 }

@@ -5,6 +5,8 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import org.exitbench.calibrate.ClassPrecisionReport;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
@@ -33,6 +35,7 @@ public final class OperatingPointModel {
     private final ObjectProperty<CpmSettings> settings = new SimpleObjectProperty<>(this, "settings",
             CpmSettings.defaults());
     private final ReadOnlyObjectWrapper<OperatingPointResult> result = new ReadOnlyObjectWrapper<>(this, "result");
+    private final StringProperty preparing = new SimpleStringProperty(this, "preparing", "");
     private CascadeEvaluator validationEvaluator;
     private CascadeEvaluator testEvaluator;
     private Thresholds requested;
@@ -86,6 +89,14 @@ public final class OperatingPointModel {
      */
     public ObjectProperty<CpmSettings> settingsProperty() {
         return settings;
+    }
+
+    /**
+     * @return what is being done to give the operating point its inputs ("Extracting features: 35 %"), which the
+     *         panes show instead of "no cascade yet"; empty when nothing is under way
+     */
+    public StringProperty preparingProperty() {
+        return preparing;
     }
 
     /** @return the latest evaluation, or {@code null} while there is no source */

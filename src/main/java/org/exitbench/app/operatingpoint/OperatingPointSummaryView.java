@@ -5,6 +5,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -28,7 +29,7 @@ public final class OperatingPointSummaryView {
     private final StackedRateBar exitBar = new StackedRateBar();
     private final Label provenance = new Label();
     private final Tooltip tooltip = new Tooltip();
-    private final HBox filled;
+    private final FlowPane filled;
 
     /** @param point the shared operating point */
     public OperatingPointSummaryView(OperatingPointModel point) {
@@ -54,8 +55,11 @@ public final class OperatingPointSummaryView {
         savedGroup.setAlignment(Pos.BASELINE_LEFT);
         VBox exitsGroup = new VBox(1, key("exit rates"), exitBar);
         exitsGroup.setAlignment(Pos.CENTER_LEFT);
-        filled = new HBox(16, accuracyGroup, savedGroup, exitsGroup, provenance);
-        filled.setAlignment(Pos.CENTER_LEFT);
+        // On a short top bar (a narrow window, projector-sized text) the groups wrap onto a second line rather
+        // than being cut; the preferred width is all of them on one line.
+        filled = new FlowPane(16, 2, accuracyGroup, savedGroup, exitsGroup, provenance);
+        filled.setAlignment(Pos.CENTER_RIGHT);
+        filled.setPrefWrapLength(100_000);
         Tooltip.install(root, tooltip);
         point.resultProperty().addListener((obs, old, now) -> show(now));
         show(point.resultProperty().get());

@@ -1,8 +1,10 @@
 package org.exitbench.app.shell;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import javafx.beans.binding.Bindings;
 import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
 import javafx.geometry.Rectangle2D;
@@ -16,6 +18,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -40,6 +43,8 @@ public final class MainWindow {
     private static final double HEIGHT = 800;
     private static final double MAX_WIDTH = 1480;
     private static final double MAX_HEIGHT = 920;
+    /** A flow pane's wrap length that keeps its content on one line wherever the line has room. */
+    private static final double ONE_LINE = 100_000;
 
     private final ShellViewModel model;
     private final DataView dataView;
@@ -47,6 +52,10 @@ public final class MainWindow {
     private final StackPane operatingPointSlot = new StackPane();
     private final StackPane centre = new StackPane();
     private final Map<WorkbenchPane, Node> panes = new EnumMap<>(WorkbenchPane.class);
+    private final HBox workspaceSlot = new HBox();
+    private final HBox actionsSlot = new HBox(8);
+    private final Map<KeyCombination, Runnable> extraShortcuts = new LinkedHashMap<>();
+    private Scene scene;
 
     /**
      * @param model    the window's state
@@ -97,6 +106,39 @@ public final class MainWindow {
         operatingPointSlot.getStyleClass().add("filled");
     }
 
+    /**
+     * Puts {@code control} (the workspace menu) in place of the workspace's name in the top bar.
+     *
+     * @param control the workspace control
+     */
+    public void setWorkspaceControl(Node control) {
+        workspaceSlot.getChildren().setAll(control);
+        workspaceSlot.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    /**
+     * Adds a button to the top bar, after the workspace (the teaching demo's Run demo).
+     *
+     * @param action the button
+     */
+    public void addTopBarAction(Node action) {
+        actionsSlot.getChildren().add(action);
+        actionsSlot.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    /**
+     * Adds a window-wide keyboard shortcut, now or when the scene is made.
+     *
+     * @param keys   the key combination
+     * @param action what it does
+     */
+    public void addShortcut(KeyCombination keys, Runnable action) {
+        extraShortcuts.put(keys, action);
+        if (scene != null) {
+            scene.getAccelerators().put(keys, action);
+        }
+    }
+
     /** @return the window's root node */
     public Node node() {
         return root;
@@ -124,6 +166,8 @@ public final class MainWindow {
                 side(HEIGHT, MAX_HEIGHT, screen.getHeight()));
         Theme.apply(scene, model.fontSizeProperty());
         installShortcuts(scene);
+        scene.getAccelerators().putAll(extraShortcuts);
+        this.scene = scene;
         return scene;
     }
 
@@ -167,6 +211,11 @@ public final class MainWindow {
         });
     }
 
+    /**
+     * Two lines: the workspace, its actions and the operating-point summary on the first, what the workspace works
+     * on (dataset, backbone, run) on the second. Nothing essential is cut short with an ellipsis: when the window is
+     * narrow or the text large (a projector), the summary's groups and the facts wrap onto further lines instead.
+     */
     private Node topBar() {
         Label brand = new Label("Exitbench");
         brand.getStyleClass().add("brand");
@@ -175,28 +224,41 @@ public final class MainWindow {
         workspace.setId("workspaceName");
         workspace.getStyleClass().add("workspace-name");
         workspace.textProperty().bind(model.workspaceNameProperty());
-        HBox facts = new HBox(18,
-                fact("dataset", "topDataset", model.datasetLabelProperty()),
-                fact("backbone", "topBackbone", model.backboneLabelProperty()),
-                fact("run", "topRun", model.runLabelProperty()));
-        facts.setAlignment(Pos.CENTER_LEFT);
+        workspace.setMinWidth(Region.USE_PREF_SIZE);
+        workspaceSlot.getChildren().setAll(workspace);
+        workspaceSlot.setAlignment(Pos.CENTER_LEFT);
+        workspaceSlot.setMinWidth(Region.USE_PREF_SIZE);
+        actionsSlot.setAlignment(Pos.CENTER_LEFT);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
 
         // Reserved for the always-visible operating-point summary (accuracy and its change against the
-        // backbone, compute saved, exit rates as a stacked bar); the cascade work fills it.
+        // backbone, compute saved, exit rates as a stacked bar); the cascade work fills it. It is the one part
+        // of the first line that gives way when the line is short: its content wraps, it is never cut.
         operatingPointSlot.setId("operatingPointSummary");
         operatingPointSlot.getStyleClass().add("operating-point-summary");
+        operatingPointSlot.setAlignment(Pos.CENTER_RIGHT);
         Label noCascade = new Label("no cascade yet");
         noCascade.getStyleClass().add("muted");
         operatingPointSlot.getChildren().add(noCascade);
         Tooltip.install(operatingPointSlot, new Tooltip("Accuracy, compute saved and exit rates of the current"
                 + " thresholds appear here once branches are trained and calibrated."));
+        HBox first = new HBox(18, brand, workspaceSlot, actionsSlot, spacer, operatingPointSlot);
+        first.setAlignment(Pos.CENTER_LEFT);
 
-        HBox bar = new HBox(18, brand, workspace, facts, spacer, operatingPointSlot);
+        FlowPane facts = new FlowPane(22, 2,
+                fact("dataset", "topDataset", model.datasetLabelProperty()),
+                fact("backbone", "topBackbone", model.backboneLabelProperty()),
+                fact("run", "topRun", model.runLabelProperty()));
+        facts.setId("topFacts");
+        facts.getStyleClass().add("top-facts");
+        facts.setAlignment(Pos.CENTER_LEFT);
+        // A flow pane's preferred width is its wrap length: long enough for one line; the width it is given decides.
+        facts.setPrefWrapLength(ONE_LINE);
+
+        VBox bar = new VBox(3, first, facts);
         bar.setId("topBar");
         bar.getStyleClass().add("top-bar");
-        bar.setAlignment(Pos.CENTER_LEFT);
         return bar;
     }
 
@@ -208,8 +270,11 @@ public final class MainWindow {
         text.getStyleClass().add("fact-value");
         text.textProperty().bind(value);
         key.setMinWidth(Region.USE_PREF_SIZE);
-        // The values keep their computed minimum (an ellipsis): at large font sizes they give way, with "…",
-        // before the operating-point summary does.
+        text.setMinWidth(Region.USE_PREF_SIZE);
+        // Only a value wider than the whole window is cut; its tooltip still has all of it.
+        Tooltip full = new Tooltip();
+        full.textProperty().bind(Bindings.concat(name, ": ", value));
+        text.setTooltip(full);
         HBox fact = new HBox(6, key, text);
         fact.setAlignment(Pos.BASELINE_LEFT);
         return fact;

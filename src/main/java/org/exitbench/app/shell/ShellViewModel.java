@@ -74,8 +74,9 @@ public final class ShellViewModel {
             statuses.get(pane).bind(Bindings.createObjectBinding(() -> source.getValue() == null
                     ? PaneStatus.EMPTY : PaneStatus.READY, source));
         }
+        // The top bar's key already says "run": "run 20261125-115238 · boosted" shows as "20261125-115238 · boosted".
         runLabel.bind(Bindings.createStringBinding(() -> source.getValue() == null ? "none"
-                : source.getValue().name(), source));
+                : source.getValue().name().replaceFirst("^run ", ""), source));
     }
 
     /** @return the pane the window shows; never set to {@code null} */

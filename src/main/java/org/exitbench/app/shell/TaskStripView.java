@@ -7,8 +7,10 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.exitbench.app.task.RunningTask;
 
@@ -51,6 +53,10 @@ final class TaskStripView {
         message.textProperty().bind(task.messageProperty());
         message.getStyleClass().add("muted");
         message.setMaxWidth(Double.MAX_VALUE);
+        // The step's full message (epoch, losses) when the strip has no room for all of it.
+        Tooltip full = new Tooltip();
+        full.textProperty().bind(task.messageProperty());
+        message.setTooltip(full);
         HBox.setHgrow(message, Priority.ALWAYS);
         ProgressBar bar = new ProgressBar();
         bar.progressProperty().bind(task.progressProperty());
@@ -62,6 +68,13 @@ final class TaskStripView {
         cancel.getStyleClass().add("task-cancel");
         cancel.disableProperty().bind(task.cancellingProperty());
         cancel.setOnAction(event -> task.cancel());
+        // The message gives way first: the name, the bar, the time left and Cancel always show in full.
+        message.setMinWidth(0);
+        for (Label fixed : new Label[] {name, eta}) {
+            fixed.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        bar.setMinWidth(120);
         HBox row = new HBox(12, name, message, bar, eta, cancel);
         row.getStyleClass().add("task-row");
         row.setAlignment(Pos.CENTER_LEFT);

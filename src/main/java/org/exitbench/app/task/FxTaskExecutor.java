@@ -1,5 +1,6 @@
 package org.exitbench.app.task;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -76,6 +77,11 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
     @Override
     public ObservableList<RunningTask> runningTasks() {
         return runningView;
+    }
+
+    @Override
+    public Executor uiThread() {
+        return Platform::runLater;
     }
 
     /** Cancels every running task and stops accepting work; the threads are daemons and do not hold up exit. */

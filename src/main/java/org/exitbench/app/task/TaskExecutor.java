@@ -1,5 +1,6 @@
 package org.exitbench.app.task;
 
+import java.util.concurrent.Executor;
 import javafx.collections.ObservableList;
 
 /**
@@ -23,4 +24,10 @@ public interface TaskExecutor {
 
     /** @return the tasks that have started and not yet ended, oldest first; read-only */
     ObservableList<RunningTask> runningTasks();
+
+    /**
+     * @return hands events from the work (every training epoch, say) to the UI thread, in order: later in the app,
+     *         at once in a synchronous executor, whose work runs on the UI thread already
+     */
+    Executor uiThread();
 }

@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Objects;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableIntegerValue;
+import javafx.geometry.Pos;
 import javafx.scene.Scene;
+import javafx.scene.control.Label;
 import javafx.scene.image.Image;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 
 /**
  * The app's look: one stylesheet ({@code org/exitbench/app/exitbench.css} on the class path), the exit palette
@@ -48,5 +52,23 @@ public final class Theme {
 
     private static URL resource(String name) {
         return Objects.requireNonNull(Theme.class.getResource(name), () -> name + " is missing from the class path");
+    }
+
+    /**
+     * A pane's heading: its title, never cut short, and beside it on the same baseline a subtitle saying what the
+     * pane shows (the subtitle gives way first when the line is short).
+     *
+     * @param title    the pane's name
+     * @param subtitle the subtitle, styled here as {@code pane-subtitle}
+     * @return the heading
+     */
+    public static HBox paneTitles(String title, Label subtitle) {
+        Label name = new Label(title);
+        name.getStyleClass().add("pane-title");
+        name.setMinWidth(Region.USE_PREF_SIZE);
+        subtitle.getStyleClass().add("pane-subtitle");
+        HBox titles = new HBox(12, name, subtitle);
+        titles.setAlignment(Pos.BASELINE_LEFT);
+        return titles;
     }
 }

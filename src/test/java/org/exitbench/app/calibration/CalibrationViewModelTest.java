@@ -195,4 +195,44 @@ class CalibrationViewModelTest {
         assertFalse(model.lockedProperty(1).get());
         assertFalse(model.lockedProperty(5).get());
     }
+
+    @Test
+    void theAccuracyBudgetPicksTheMarginThatSavesMostWithinItAsOneUndoableEdit() {
+        point.settingsProperty().set(point.settingsProperty().get().withMarginForm(MarginForm.MULTIPLICATIVE));
+        Thresholds before = point.thresholds();
+        boolean[] applied = {false};
+        model.budgetPointsProperty().set(3.0);
+
+        model.findMarginWithinBudget(() -> applied[0] = true);
+
+        assertTrue(applied[0]);
+        double m = model.marginProperty().get();
+        assertEquals(m, point.settingsProperty().get().margin());
+        CpmSettings chosen = point.settingsProperty().get();
+        assertEquals(new CpmCalibrator(chosen).calibrate(source.primary().validation()), point.thresholds(),
+                "reset to CPM at the margin found");
+        assertTrue(-100 * result().validation().accuracyChange() <= 3.0 + 1e-9, "within the budget on validation");
+        String message = model.messageProperty().get();
+        assertTrue(message.contains("saves the most compute within 3.0 points on the validation split"), message);
+        assertTrue(message.contains("The paper's m = 0.20 (bar = anchor \u2212 m) would lose"), message);
+        assertFalse(model.messageIsErrorProperty().get());
+        model.undo();
+        assertEquals(before, point.thresholds());
+    }
+
+    @Test
+    void aBudgetNoMarginMeetsSaysSoAndChangesNothing() {
+        Thresholds before = point.thresholds();
+        model.budgetPointsProperty().set(0.0);
+        boolean[] applied = {false};
+
+        model.findMarginWithinBudget(() -> applied[0] = true);
+
+        // On these synthetic scores even m = 0 costs accuracy: exits are less precise than the backbone.
+        assertTrue(model.messageIsErrorProperty().get());
+        assertFalse(applied[0]);
+        assertEquals(before, point.thresholds());
+        assertTrue(model.messageProperty().get().startsWith("No margin keeps the validation drop within 0.0"
+                + " points: even m = 0 loses"), model.messageProperty().get());
+    }
 }

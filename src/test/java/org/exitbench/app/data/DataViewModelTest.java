@@ -82,6 +82,8 @@ class DataViewModelTest {
 
         assertEquals(24, model.visibleImages().size());
         assertEquals("24 of 24 train images", model.visibleSummaryProperty().get());
+        assertEquals(List.of(0, 1, 2, 0, 1, 2), model.visibleImages().subList(0, 6).stream()
+                .map(model.shownSplit()::label).toList(), "all classes: one image of each in turn");
         assertEquals(List.of(ClassChoice.ALL, new ClassChoice(0, "shirt"), new ClassChoice(1, "shoe"),
                 new ClassChoice(2, "bag")), model.classChoices());
 

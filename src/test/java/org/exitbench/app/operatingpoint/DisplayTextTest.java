@@ -1,6 +1,9 @@
 package org.exitbench.app.operatingpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import javafx.util.StringConverter;
 
 import org.exitbench.data.Split;
 import org.junit.jupiter.api.Test;
@@ -27,5 +30,23 @@ class DisplayTextTest {
         assertEquals("exit 2", DisplayText.exitName(1, 3));
         assertEquals("Backbone head", DisplayText.exitTitle(3, 3));
         assertEquals("290.1 M MACs", DisplayText.macs(290_100_000));
+    }
+
+    @Test
+    void numberFieldsReadEitherDecimalPointAndKeepTheirValueOnNonsense() {
+        StringConverter<Double> field = DisplayText.decimal("%.1f", () -> 2.5);
+        assertEquals("1.3", field.toString(1.25));
+        assertEquals("", field.toString(null));
+        assertEquals(0.75, field.fromString(" 0,75 "));
+        assertEquals(0.75, field.fromString("0.75"));
+        assertEquals(2.5, field.fromString("two"), "text that is not a number keeps the value");
+    }
+
+    @Test
+    void choicesAreNamedAndNeverTyped() {
+        StringConverter<Split> choices = DisplayText.choiceNames(DisplayText::splitName);
+        assertEquals("validation", choices.toString(Split.VALID));
+        assertEquals("", choices.toString(null));
+        assertThrows(UnsupportedOperationException.class, () -> choices.fromString("validation"));
     }
 }

@@ -2,6 +2,7 @@ package org.exitbench.app.task;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.exitbench.progress.CancellationToken;
@@ -48,6 +49,11 @@ public final class SynchronousTaskExecutor implements TaskExecutor {
     @Override
     public ObservableList<RunningTask> runningTasks() {
         return runningView;
+    }
+
+    @Override
+    public Executor uiThread() {
+        return Runnable::run;
     }
 
     /** @return the names of all tasks submitted so far */

@@ -1,0 +1,89 @@
+package org.exitbench.app.calibration;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.exitbench.calibrate.CpmCalibrator;
+import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.calibrate.MarginSweep;
+import org.exitbench.cascade.CascadeEvaluator;
+import org.exitbench.cascade.CostModel;
+import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.OperatingPoint;
+import org.exitbench.cascade.ThresholdSweep;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
+
+/**
+ * The accuracy budget: the CPM margin that saves the most compute while the cascade loses at most a given number of
+ * accuracy points on the validation split. It sweeps m over [0, {@value #MAX_MARGIN}] in steps of
+ * {@value #STEP} with every other CPM setting kept, and picks the largest compute reduction among the margins within
+ * budget (the curve is not monotone in m, so every margin is tried). It also measures the paper's canonical point,
+ * m = 0.20 additive, on the same scores, so the pane can say what that would cost.
+ *
+ * @param budgetPoints the most accuracy loss allowed, in percentage points on the validation split
+ * @param chosen       the margin chosen, with its thresholds and validation figures; empty when even m = 0 loses
+ *                     more than the budget
+ * @param tightest     the point at m = 0 (the fewest exits the sweep tries)
+ * @param paper        the paper's m = 0.20 additive on the same scores
+ */
+public record MarginBudget(double budgetPoints, Optional<OperatingPoint> chosen, OperatingPoint tightest,
+        OperatingPoint paper) {
+
+    /** The largest margin tried. */
+    public static final double MAX_MARGIN = 0.5;
+    /** The step between margins tried. */
+    public static final double STEP = 0.005;
+    /** CalexNet's canonical margin (README), additive in our reading. */
+    public static final double PAPER_MARGIN = CpmSettings.DEFAULT_MARGIN;
+
+    public MarginBudget {
+        Objects.requireNonNull(chosen, "chosen");
+        Objects.requireNonNull(tightest, "tightest");
+        Objects.requireNonNull(paper, "paper");
+    }
+
+    /**
+     * @param settings     the CPM settings; the margin is swept
+     * @param validation   the validation scores
+     * @param costs        the cascade's costs
+     * @param budgetPoints the most accuracy loss allowed, in points (≥ 0)
+     * @throws IllegalArgumentException when the budget is negative or not a number
+     * @throws org.exitbench.progress.CancelledException when cancelled
+     */
+    public static MarginBudget search(CpmSettings settings, ExitScores validation, CostModel costs,
+            double budgetPoints, ProgressListener progress, CancellationToken cancel) {
+        if (!(budgetPoints >= 0) || Double.isInfinite(budgetPoints)) {
+            throw new IllegalArgumentException("the accuracy budget must be 0 or more points, was " + budgetPoints);
+        }
+        CascadeEvaluator evaluator = new CascadeEvaluator(validation, costs);
+        double[] margins = ThresholdSweep.evenlySpaced(0, MAX_MARGIN, (int) Math.round(MAX_MARGIN / STEP) + 1);
+        List<OperatingPoint> points = MarginSweep.overMargin(settings, margins, validation, evaluator, progress,
+                cancel);
+        CpmSettings paperSettings = settings.withMargin(PAPER_MARGIN).withMarginForm(MarginForm.ADDITIVE);
+        Thresholds paperThresholds = new CpmCalibrator(paperSettings).calibrate(validation);
+        OperatingPoint paper = OperatingPoint.of(PAPER_MARGIN, evaluator.evaluate(paperThresholds), paperThresholds);
+        return new MarginBudget(budgetPoints, largestSavingWithin(points, budgetPoints), points.get(0), paper);
+    }
+
+    /**
+     * @param points       operating points with their accuracy change against the backbone
+     * @param budgetPoints the most accuracy loss allowed, in points
+     * @return the point with the largest compute reduction whose loss is within budget (the smaller margin among
+     *         ties), or empty when none is
+     */
+    static Optional<OperatingPoint> largestSavingWithin(List<OperatingPoint> points, double budgetPoints) {
+        OperatingPoint best = null;
+        for (OperatingPoint p : points) {
+            // A hair of tolerance: a loss of exactly the budget, computed as a difference of two ratios, may come
+            // out a rounding error above it.
+            boolean within = -100 * p.accuracyChange() <= budgetPoints + 1e-9;
+            if (within && (best == null || p.computeReduction() > best.computeReduction())) {
+                best = p;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}

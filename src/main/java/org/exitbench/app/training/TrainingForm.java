@@ -1,0 +1,453 @@
+package org.exitbench.app.training;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.exitbench.app.workspace.BackboneSettings;
+import org.exitbench.app.workspace.BackboneSource;
+import org.exitbench.app.workspace.NewBackboneSettings;
+import org.exitbench.calibrate.AnchorSource;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.model.Architecture;
+import org.exitbench.model.BackboneFile;
+import org.exitbench.model.BranchType;
+import org.exitbench.train.BackboneTrainingConfig;
+import org.exitbench.train.BranchTarget;
+import org.exitbench.train.BranchTrainingMode;
+
+/**
+ * The Training pane's settings form: every setting of the next run as an editable property, loaded from and turned
+ * back into the workspace's {@link BackboneSettings} and {@link ExperimentConfig}. Settings the form does not show
+ * (weight decay, survivor filtering, soft-weight β, …) keep the workspace's values. Use from the UI thread.
+ */
+public final class TrainingForm {
+
+    /**
+     * One exit point the branches may attach to.
+     *
+     * @param vertex   the backbone vertex
+     * @param selected whether a branch attaches there
+     */
+    public record ExitChoice(String vertex, BooleanProperty selected) {
+    }
+
+    private final ObjectProperty<BackboneSource> backboneSource = new SimpleObjectProperty<>(this, "backboneSource",
+            BackboneSource.DATASET);
+    private final StringProperty backboneFile = new SimpleStringProperty(this, "backboneFile", "");
+    private final ObjectProperty<Architecture> newArchitecture = new SimpleObjectProperty<>(this, "newArchitecture",
+            Architecture.SMALL_RESNET);
+    private final StringProperty newWidths = new SimpleStringProperty(this, "newWidths");
+    private final StringProperty newBlocks = new SimpleStringProperty(this, "newBlocks");
+    private final IntegerProperty newEpochs = new SimpleIntegerProperty(this, "newEpochs");
+    private final ObjectProperty<BackboneTrainingConfig.Optimizer> newOptimizer = new SimpleObjectProperty<>(this,
+            "newOptimizer");
+    private final DoubleProperty newLearningRate = new SimpleDoubleProperty(this, "newLearningRate");
+    private final IntegerProperty newBatchSize = new SimpleIntegerProperty(this, "newBatchSize");
+    private final ObservableList<ExitChoice> exits = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper exitsNote = new ReadOnlyStringWrapper(this, "exitsNote", "");
+    private final IntegerProperty poolingGrid = new SimpleIntegerProperty(this, "poolingGrid");
+    private final ObjectProperty<BranchType> branchType = new SimpleObjectProperty<>(this, "branchType");
+    private final IntegerProperty filters = new SimpleIntegerProperty(this, "filters");
+    private final IntegerProperty kernel = new SimpleIntegerProperty(this, "kernel");
+    private final BooleanProperty boosted = new SimpleBooleanProperty(this, "boosted");
+    private final BooleanProperty nonBoosted = new SimpleBooleanProperty(this, "nonBoosted");
+    private final BooleanProperty soft = new SimpleBooleanProperty(this, "soft");
+    private final ObjectProperty<BranchTarget> target = new SimpleObjectProperty<>(this, "target");
+    private final DoubleProperty temperature = new SimpleDoubleProperty(this, "temperature");
+    private final IntegerProperty epochs = new SimpleIntegerProperty(this, "epochs");
+    private final DoubleProperty learningRate = new SimpleDoubleProperty(this, "learningRate");
+    private final IntegerProperty batchSize = new SimpleIntegerProperty(this, "batchSize");
+    private final IntegerProperty patience = new SimpleIntegerProperty(this, "patience");
+    private final LongProperty seed = new SimpleLongProperty(this, "seed");
+    private final DoubleProperty margin = new SimpleDoubleProperty(this, "margin");
+    private final ObjectProperty<MarginForm> marginForm = new SimpleObjectProperty<>(this, "marginForm");
+    private final ObjectProperty<AnchorSource> anchor = new SimpleObjectProperty<>(this, "anchor");
+    private final IntegerProperty minimumSupport = new SimpleIntegerProperty(this, "minimumSupport");
+
+    private final List<Runnable> changeListeners = new ArrayList<>();
+    private ExperimentConfig base = ExperimentConfig.defaults();
+    private NewBackboneSettings newBase = NewBackboneSettings.defaults();
+    private Path dataset;
+    private boolean loading;
+
+    public TrainingForm() {
+        load(BackboneSettings.defaults(), ExperimentConfig.defaults(), null);
+        Observable[] all = {backboneSource, backboneFile, newArchitecture, newWidths, newBlocks, newEpochs,
+            newOptimizer, newLearningRate, newBatchSize, poolingGrid, branchType, filters, kernel, boosted,
+            nonBoosted, soft, target, temperature, epochs, learningRate, batchSize, patience, seed, margin,
+            marginForm, anchor, minimumSupport};
+        for (Observable property : all) {
+            property.addListener(o -> changed());
+        }
+        for (Observable property : new Observable[] {backboneSource, backboneFile, newArchitecture, newWidths}) {
+            property.addListener(o -> {
+                if (!loading) {
+                    refreshExits(null);
+                }
+            });
+        }
+    }
+
+    /**
+     * Adds a listener called after any setting changed by the user (not by {@link #load}).
+     *
+     * @param listener the listener
+     */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Shows the settings of a workspace.
+     *
+     * @param backbone   the backbone choice
+     * @param experiment the experiment settings
+     * @param datasetDir the dataset folder (for the dataset's own backbone), or {@code null}
+     */
+    public void load(BackboneSettings backbone, ExperimentConfig experiment, Path datasetDir) {
+        loading = true;
+        try {
+            base = experiment;
+            newBase = backbone.newBackbone();
+            dataset = datasetDir;
+            backboneSource.set(backbone.source());
+            backboneFile.set(backbone.file() == null ? "" : backbone.file());
+            NewBackboneSettings nb = backbone.newBackbone();
+            newArchitecture.set(nb.architecture());
+            newWidths.set(joined(nb.widths()));
+            newBlocks.set(joined(nb.blocks()));
+            newEpochs.set(nb.epochs());
+            newOptimizer.set(nb.optimizer());
+            newLearningRate.set(nb.learningRate());
+            newBatchSize.set(nb.batchSize());
+            poolingGrid.set(experiment.poolingGrid());
+            branchType.set(experiment.branch().type());
+            filters.set(experiment.branch().filters());
+            kernel.set(experiment.branch().kernel());
+            List<BranchTrainingMode> modes = experiment.training().modes();
+            boosted.set(modes.contains(BranchTrainingMode.BOOSTED));
+            nonBoosted.set(modes.contains(BranchTrainingMode.NON_BOOSTED));
+            soft.set(modes.contains(BranchTrainingMode.SOFT));
+            target.set(experiment.training().target());
+            temperature.set(experiment.training().temperature());
+            epochs.set(experiment.training().epochs());
+            learningRate.set(experiment.training().learningRate());
+            batchSize.set(experiment.training().batchSize());
+            patience.set(experiment.training().patience());
+            seed.set(experiment.seed());
+            margin.set(experiment.cpm().margin());
+            marginForm.set(experiment.cpm().marginForm());
+            anchor.set(experiment.cpm().anchor());
+            minimumSupport.set(experiment.cpm().minimumSupport());
+        } finally {
+            loading = false;
+        }
+        refreshExits(experiment.exitPoints());
+    }
+
+    /**
+     * Follows the workspace's dataset: the dataset's own backbone, and so the exit points offered, may change.
+     *
+     * @param datasetDir the dataset folder
+     */
+    public void setDataset(Path datasetDir) {
+        if (!Objects.equals(dataset, datasetDir)) {
+            dataset = datasetDir;
+            refreshExits(null);
+        }
+    }
+
+    /** Resets every setting to the defaults (the backbone choice stays). */
+    public void resetToDefaults() {
+        load(backboneSettings().withNewBackbone(NewBackboneSettings.defaults()),
+                ExperimentConfig.defaults().withDataset(base.dataset()), dataset);
+        changed();
+    }
+
+    /** @return the backbone choice as the form shows it */
+    public BackboneSettings backboneSettings() {
+        NewBackboneSettings nb;
+        try {
+            nb = newBackbone();
+        } catch (IllegalArgumentException e) {
+            nb = newBase;
+        }
+        String file = backboneFile.get() == null || backboneFile.get().isBlank() ? null : backboneFile.get().strip();
+        return new BackboneSettings(backboneSource.get(), file, nb);
+    }
+
+    /**
+     * @return the new backbone's settings as the form shows them
+     * @throws IllegalArgumentException naming the field whose text is not a list of positive numbers
+     */
+    public NewBackboneSettings newBackbone() {
+        return new NewBackboneSettings(newArchitecture.get(), numbers("widths", newWidths.get()),
+                numbers("blocks", newBlocks.get()), newEpochs.get(), newOptimizer.get(), newLearningRate.get(),
+                newBatchSize.get(), seed.get());
+    }
+
+    /**
+     * @param datasetDir the dataset folder
+     * @param backbone   the backbone file the run will use (null for the dataset's own)
+     * @return the experiment the form describes
+     * @throws ConfigException naming every setting out of range
+     */
+    public ExperimentConfig experiment(Path datasetDir, Path backbone) {
+        List<BranchTrainingMode> modes = selectedModes();
+        List<String> chosen = selectedExits();
+        List<String> exitPoints = chosen.size() == exits.size() && !exits.isEmpty() ? null : chosen;
+        ExperimentConfig.Training t = base.training();
+        ExperimentConfig.Cpm c = base.cpm();
+        ExperimentConfig config = new ExperimentConfig(datasetDir.toString(),
+                backbone == null ? null : backbone.toString(), exitPoints, poolingGrid.get(),
+                new ExperimentConfig.Branch(branchType.get(), filters.get(), kernel.get(),
+                        branchType.get() == base.branch().type() ? base.branch().pooling() : null),
+                new ExperimentConfig.Training(modes, target.get(), temperature.get(), t.softness(), epochs.get(),
+                        learningRate.get(), batchSize.get(), t.weightDecay(), patience.get(), t.minimumSurvivors(),
+                        t.survivorFiltering(), t.crossFitFolds()),
+                new ExperimentConfig.Cpm(margin.get(), marginForm.get(), anchor.get(), minimumSupport.get(),
+                        c.precisionReference(), c.score()),
+                seed.get());
+        config.validate();
+        return config;
+    }
+
+    /** @return the experiment for the workspace file: as {@link #experiment} but kept even when out of range */
+    ExperimentConfig experimentForSaving(Path datasetDir) {
+        try {
+            return experiment(datasetDir, null);
+        } catch (IllegalArgumentException e) {
+            return base.withDataset(datasetDir.toString());
+        }
+    }
+
+    /** @return the modes ticked, in the order they run: boosted, non-boosted, soft */
+    public List<BranchTrainingMode> selectedModes() {
+        List<BranchTrainingMode> modes = new ArrayList<>();
+        if (boosted.get()) {
+            modes.add(BranchTrainingMode.BOOSTED);
+        }
+        if (nonBoosted.get()) {
+            modes.add(BranchTrainingMode.NON_BOOSTED);
+        }
+        if (soft.get()) {
+            modes.add(BranchTrainingMode.SOFT);
+        }
+        return modes;
+    }
+
+    /** @return the exit vertices ticked, shallow to deep */
+    public List<String> selectedExits() {
+        return exits.stream().filter(e -> e.selected().get()).map(ExitChoice::vertex).toList();
+    }
+
+    /**
+     * Lists the exit points of the chosen backbone (read from its file, or from the new backbone's shape), ticking
+     * {@code wanted} (all when {@code null}).
+     */
+    private void refreshExits(List<String> wanted) {
+        List<String> previous = exits.isEmpty() ? null : selectedExits();
+        List<String> vertices;
+        String note = "";
+        if (backboneSource.get() == BackboneSource.TRAIN_NEW) {
+            try {
+                vertices = newBackbone().exitVertices();
+            } catch (IllegalArgumentException e) {
+                vertices = List.of();
+                note = e.getMessage();
+            }
+        } else {
+            Path file = dataset == null ? null : backboneSettings().fileFor(dataset);
+            vertices = List.of();
+            if (dataset == null) {
+                note = "No dataset is open yet.";
+            } else if (file == null) {
+                note = "Choose a backbone file.";
+            } else {
+                try {
+                    vertices = BackboneFile.readMetadata(file).exitPoints().vertices();
+                } catch (RuntimeException e) {
+                    note = "No backbone to read exit points from: " + e.getMessage();
+                }
+            }
+        }
+        List<String> keep = wanted != null ? wanted : previous;
+        List<ExitChoice> choices = new ArrayList<>();
+        for (String vertex : vertices) {
+            BooleanProperty selected = new SimpleBooleanProperty(this, vertex, keep == null || keep.contains(vertex)
+                    || keep.stream().noneMatch(vertices::contains));
+            selected.addListener(o -> changed());
+            choices.add(new ExitChoice(vertex, selected));
+        }
+        exits.setAll(choices);
+        exitsNote.set(note);
+    }
+
+    private void changed() {
+        if (loading) {
+            return;
+        }
+        for (Runnable listener : List.copyOf(changeListeners)) {
+            listener.run();
+        }
+    }
+
+    private static List<Integer> numbers(String field, String text) {
+        try {
+            List<Integer> values = Arrays.stream((text == null ? "" : text).split("[,\\s]+")).filter(s -> !s.isEmpty())
+                    .map(Integer::parseInt).toList();
+            if (values.isEmpty() || values.stream().anyMatch(v -> v <= 0)) {
+                throw new NumberFormatException();
+            }
+            return values;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("new backbone " + field + ": give positive whole numbers separated by"
+                    + " commas, e.g. 16,32,64; was \"" + text + "\"", e);
+        }
+    }
+
+    private static String joined(List<Integer> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
+    }
+
+    // ---- properties --------------------------------------------------------------------------------------------
+
+    public ObjectProperty<BackboneSource> backboneSourceProperty() {
+        return backboneSource;
+    }
+
+    public StringProperty backboneFileProperty() {
+        return backboneFile;
+    }
+
+    public ObjectProperty<Architecture> newArchitectureProperty() {
+        return newArchitecture;
+    }
+
+    public StringProperty newWidthsProperty() {
+        return newWidths;
+    }
+
+    public StringProperty newBlocksProperty() {
+        return newBlocks;
+    }
+
+    public IntegerProperty newEpochsProperty() {
+        return newEpochs;
+    }
+
+    public ObjectProperty<BackboneTrainingConfig.Optimizer> newOptimizerProperty() {
+        return newOptimizer;
+    }
+
+    public DoubleProperty newLearningRateProperty() {
+        return newLearningRate;
+    }
+
+    public IntegerProperty newBatchSizeProperty() {
+        return newBatchSize;
+    }
+
+    /** @return the exit points of the chosen backbone, each with whether a branch attaches there */
+    public ObservableList<ExitChoice> exits() {
+        return exits;
+    }
+
+    /** @return why no exit points are listed (no backbone file, a bad shape), or empty */
+    public ReadOnlyStringProperty exitsNoteProperty() {
+        return exitsNote.getReadOnlyProperty();
+    }
+
+    public IntegerProperty poolingGridProperty() {
+        return poolingGrid;
+    }
+
+    public ObjectProperty<BranchType> branchTypeProperty() {
+        return branchType;
+    }
+
+    public IntegerProperty filtersProperty() {
+        return filters;
+    }
+
+    public IntegerProperty kernelProperty() {
+        return kernel;
+    }
+
+    public BooleanProperty boostedProperty() {
+        return boosted;
+    }
+
+    public BooleanProperty nonBoostedProperty() {
+        return nonBoosted;
+    }
+
+    public BooleanProperty softProperty() {
+        return soft;
+    }
+
+    public ObjectProperty<BranchTarget> targetProperty() {
+        return target;
+    }
+
+    public DoubleProperty temperatureProperty() {
+        return temperature;
+    }
+
+    public IntegerProperty epochsProperty() {
+        return epochs;
+    }
+
+    public DoubleProperty learningRateProperty() {
+        return learningRate;
+    }
+
+    public IntegerProperty batchSizeProperty() {
+        return batchSize;
+    }
+
+    public IntegerProperty patienceProperty() {
+        return patience;
+    }
+
+    public LongProperty seedProperty() {
+        return seed;
+    }
+
+    public DoubleProperty marginProperty() {
+        return margin;
+    }
+
+    public ObjectProperty<MarginForm> marginFormProperty() {
+        return marginForm;
+    }
+
+    public ObjectProperty<AnchorSource> anchorProperty() {
+        return anchor;
+    }
+
+    public IntegerProperty minimumSupportProperty() {
+        return minimumSupport;
+    }
+}

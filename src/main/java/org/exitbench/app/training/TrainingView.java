@@ -1,0 +1,510 @@
+package org.exitbench.app.training;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.Property;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Control;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.task.RunningTask;
+import org.exitbench.app.theme.DividerPositions;
+import org.exitbench.app.theme.Theme;
+import org.exitbench.app.workspace.BackboneSource;
+import org.exitbench.app.workspace.WorkspaceViewModel;
+import org.exitbench.calibrate.AnchorSource;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.model.Architecture;
+import org.exitbench.model.BranchType;
+import org.exitbench.train.BackboneTrainingConfig;
+import org.exitbench.train.BranchTarget;
+
+/**
+ * The Training pane. Left: the settings of the next run as a form, every field with a tooltip saying whether its
+ * value is the paper's or our reconstruction, and the workspace's runs. Right: the steps of the run under way with
+ * a caption each, loss and validation accuracy per branch, the survivors funnel, and the log. Top: Run demo, Start,
+ * Cancel, and the run's progress with the time left.
+ */
+public final class TrainingView {
+
+    private final TrainingViewModel model;
+    private final WorkspaceViewModel workspace;
+    private final FileDialogs dialogs;
+    private final TrainingForm form;
+    private final VBox root = new VBox();
+
+    /**
+     * @param model     the pane's state
+     * @param workspace the workspace, for the runs list
+     * @param dialogs   asks for a backbone file
+     */
+    public TrainingView(TrainingViewModel model, WorkspaceViewModel workspace, FileDialogs dialogs) {
+        this.model = model;
+        this.workspace = workspace;
+        this.dialogs = dialogs;
+        this.form = model.form();
+        root.getStyleClass().addAll("pane-root", "training-pane");
+        root.setId("trainingPane");
+        Node body = body();
+        VBox.setVgrow(body, Priority.ALWAYS);
+        root.getChildren().addAll(header(), progressLine(), body);
+    }
+
+    /** @return the pane's root node */
+    public Node node() {
+        return root;
+    }
+
+    private Node header() {
+        Label subtitle = new Label();
+        subtitle.setId("trainingSubtitle");
+        subtitle.textProperty().bind(Bindings.createStringBinding(() -> workspace.documentProperty().get() == null
+                ? "no workspace open" : "workspace " + workspace.documentProperty().get().name() + " · dataset "
+                + Path.of(workspace.documentProperty().get().dataset()).getFileName(), workspace.documentProperty()));
+        HBox titles = Theme.paneTitles("Training", subtitle);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Button demo = new Button("Run demo (F5)");
+        demo.setId("runDemo");
+        demo.setTooltip(tip("Run the whole pipeline on the open dataset with its own backbone, boosted and"
+                + " non-boosted, step by step with a caption each; then pick an operating point within a 2-point"
+                + " accuracy budget and open the Calibration pane."));
+        demo.setOnAction(event -> model.runDemo());
+        Button start = new Button("Start");
+        start.setId("startTraining");
+        start.getStyleClass().add("accent-button");
+        start.setTooltip(tip("Train with these settings; the run is saved in the workspace and the panes switch to"
+                + " it (Ctrl+Enter)"));
+        start.setOnAction(event -> model.start());
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancelTraining");
+        cancel.setTooltip(tip("Stop the run; nothing is saved and earlier runs stay as they were"));
+        cancel.setOnAction(event -> model.cancel());
+        demo.disableProperty().bind(model.runningProperty());
+        start.disableProperty().bind(model.runningProperty());
+        cancel.disableProperty().bind(model.runningProperty().not());
+        for (Button button : List.of(demo, start, cancel)) {
+            button.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox top = new HBox(10, titles, spacer, demo, start, cancel);
+        top.setAlignment(Pos.CENTER_LEFT);
+        return top;
+    }
+
+    /** The run's own progress bar, time left and current step; the task strip shows the same. */
+    private Node progressLine() {
+        ProgressBar bar = new ProgressBar(0);
+        bar.setId("trainingProgress");
+        bar.setPrefWidth(320);
+        Label phase = new Label();
+        phase.setId("trainingPhase");
+        phase.getStyleClass().add("muted");
+        phase.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(phase, Priority.ALWAYS);
+        phase.textProperty().bind(model.monitor().phaseProperty());
+        Tooltip fullPhase = new Tooltip();
+        fullPhase.textProperty().bind(model.monitor().phaseProperty());
+        phase.setTooltip(fullPhase);
+        Label eta = new Label();
+        eta.setId("trainingEta");
+        eta.getStyleClass().add("task-eta");
+        model.taskProperty().addListener((obs, old, now) -> follow(now, bar, eta));
+        follow(model.taskProperty().get(), bar, eta);
+        HBox line = new HBox(12, bar, eta, phase);
+        line.setAlignment(Pos.CENTER_LEFT);
+        line.visibleProperty().bind(model.monitor().phaseProperty().isNotEmpty());
+        line.managedProperty().bind(line.visibleProperty());
+        return line;
+    }
+
+    private static void follow(RunningTask task, ProgressBar bar, Label eta) {
+        bar.progressProperty().unbind();
+        eta.textProperty().unbind();
+        if (task == null) {
+            bar.setProgress(bar.getProgress() > 0 ? 1 : 0);
+            eta.setText("");
+            return;
+        }
+        bar.progressProperty().bind(task.progressProperty());
+        eta.textProperty().bind(task.etaProperty());
+    }
+
+    private Node body() {
+        TabPane left = new TabPane();
+        left.setId("trainingTabs");
+        left.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        Tab settings = new Tab("Settings", settingsForm());
+        settings.setId("settingsTab");
+        Tab runs = new Tab("Runs", new RunsView(workspace).node());
+        runs.setId("runsTab");
+        runs.textProperty().bind(Bindings.createStringBinding(() -> "Runs (" + workspace.runs().size() + ")",
+                workspace.runs()));
+        left.getTabs().setAll(settings, runs);
+        left.setMinWidth(300);
+
+        TrainingCharts charts = new TrainingCharts(model);
+        FunnelView funnel = new FunnelView(model.monitor());
+        ListView<String> log = new ListView<>(model.monitor().log());
+        log.setId("trainingLog");
+        log.getStyleClass().add("training-log");
+        log.setPrefHeight(110);
+        model.monitor().log().addListener((ListChangeListener<String>) change -> {
+            if (!log.getItems().isEmpty()) {
+                log.scrollTo(log.getItems().size() - 1);
+            }
+        });
+        TitledPane logPane = new TitledPane("Log", log);
+        logPane.setId("logPane");
+        logPane.setAnimated(false);
+        VBox.setVgrow(charts.node(), Priority.ALWAYS);
+        VBox right = new VBox(10, new StepsView(model.monitor()).node(), charts.node(), funnel.node(), logPane);
+        right.getStyleClass().add("training-right");
+        ScrollPane rightScroll = new ScrollPane(right);
+        rightScroll.setFitToWidth(true);
+        rightScroll.setFitToHeight(true);
+        rightScroll.getStyleClass().add("summary-scroll");
+        rightScroll.setMinWidth(360);
+
+        SplitPane split = new SplitPane(left, rightScroll);
+        split.setOrientation(Orientation.HORIZONTAL);
+        DividerPositions.placeWhenShown(split, 800, 0.36);
+        return split;
+    }
+
+    // ---- the settings form -------------------------------------------------------------------------------------
+
+    private Node settingsForm() {
+        VBox sections = new VBox(12, backboneSection(), exitsSection(), trainingSection(), cpmSection(), formActions());
+        sections.getStyleClass().add("settings-form");
+        sections.setId("trainingSettings");
+        ScrollPane scroll = new ScrollPane(sections);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("summary-scroll");
+        return scroll;
+    }
+
+    private Node backboneSection() {
+        GridPane grid = grid();
+        ChoiceBox<BackboneSource> source = choice("backboneSource", BackboneSource.values(),
+                form.backboneSourceProperty(), BackboneSource::label);
+        row(grid, 0, "Backbone", source, "BTS-EE attaches its branches to a frozen, pre-trained backbone (ResNet-18"
+                + " in the paper, BTS-EE abstract). The bundled sample ships a small ResNet trained on it (91.3 % test"
+                + " accuracy). Or load a backbone file, or train a new one here first.");
+
+        TextField file = new TextField();
+        file.setId("backboneFile");
+        file.textProperty().bindBidirectional(form.backboneFileProperty());
+        file.setPromptText("a backbone .zip (exitbench backbone train)");
+        Button browse = new Button("Browse\u2026");
+        browse.setId("browseBackbone");
+        browse.setOnAction(event -> dialogs.open(root.getScene() == null ? null : root.getScene().getWindow(),
+                "Load a backbone", FileDialogs.Kind.MODEL).ifPresent(chosen ->
+                        form.backboneFileProperty().set(chosen.toString())));
+        browse.setMinWidth(Region.USE_PREF_SIZE);
+        HBox fileRow = new HBox(6, file, browse);
+        HBox.setHgrow(file, Priority.ALWAYS);
+        Label fileKey = row(grid, 1, "File", fileRow, "A backbone saved by Exitbench (exitbench backbone train, or"
+                + " one trained here); its classes and image size must match the dataset's.");
+        showWhen(form.backboneSourceProperty().isEqualTo(BackboneSource.FILE), fileKey, fileRow);
+
+        GridPane newGrid = grid();
+        String ours = " How the paper's backbone was trained is not stated: every setting here is ours.";
+        row(newGrid, 0, "Architecture", choice("newArchitecture", new Architecture[] {Architecture.SMALL_RESNET,
+                Architecture.RESNET18_CIFAR}, form.newArchitectureProperty(), a -> a == Architecture.SMALL_RESNET
+                        ? "small ResNet" : "ResNet-18 (CIFAR style)"),
+                "ResNet-18 is the paper's backbone (BTS-EE abstract); a small ResNet trains in minutes on a CPU."
+                        + ours);
+        TextField widths = text("newWidths", form.newWidthsProperty());
+        Label widthsKey = row(newGrid, 1, "Widths", widths, "Channels per stage of the small ResNet, e.g."
+                + " 16,32,64,128 (the shipped backbone's)." + ours);
+        TextField blocks = text("newBlocks", form.newBlocksProperty());
+        Label blocksKey = row(newGrid, 2, "Blocks", blocks, "BasicBlocks per stage of the small ResNet." + ours);
+        ObservableBooleanValue small = form.newArchitectureProperty().isEqualTo(Architecture.SMALL_RESNET);
+        showWhen(small, widthsKey, widths, blocksKey, blocks);
+        row(newGrid, 3, "Epochs", intSpinner("newEpochs", 1, 500, 1, form.newEpochsProperty()), "The most"
+                + " epochs; the best epoch on the validation split is kept." + ours);
+        row(newGrid, 4, "Optimizer", choice("newOptimizer", BackboneTrainingConfig.Optimizer.values(),
+                form.newOptimizerProperty(), o -> o == BackboneTrainingConfig.Optimizer.ADAM ? "Adam"
+                        : "SGD, Nesterov momentum"), "SGD with Nesterov momentum and a cosine schedule is the usual"
+                + " choice for ResNets on CIFAR." + ours);
+        row(newGrid, 5, "Learning rate", doubleSpinner("newLearningRate", 1e-5, 1, 0.01, "%.4f",
+                form.newLearningRateProperty()), "The initial learning rate (cosine decay)." + ours);
+        row(newGrid, 6, "Batch", intSpinner("newBatch", 8, 1024, 8, form.newBatchSizeProperty()), "Images per"
+                + " mini-batch." + ours);
+        showWhen(form.backboneSourceProperty().isEqualTo(BackboneSource.TRAIN_NEW), newGrid);
+        return section("Backbone", grid, newGrid);
+    }
+
+    private Node exitsSection() {
+        FlowPane exits = new FlowPane(10, 4);
+        exits.setId("exitChoices");
+        Runnable showExits = () -> exits.getChildren().setAll(form.exits().stream().map(choice -> {
+            CheckBox box = new CheckBox(choice.vertex());
+            box.setId("exit-" + choice.vertex());
+            box.selectedProperty().bindBidirectional(choice.selected());
+            return (Node) box;
+        }).toList());
+        form.exits().addListener((ListChangeListener<TrainingForm.ExitChoice>) change -> showExits.run());
+        showExits.run();
+        Label note = new Label();
+        note.getStyleClass().add("warning-text");
+        note.setWrapText(true);
+        note.textProperty().bind(form.exitsNoteProperty());
+        note.visibleProperty().bind(form.exitsNoteProperty().isNotEmpty());
+        note.managedProperty().bind(note.visibleProperty());
+        VBox exitBox = new VBox(4, exits, note);
+        GridPane grid = grid();
+        row(grid, 0, "Exits", exitBox, "Where branches attach: after the backbone's stages. BTS-EE does not say"
+                + " where its branches sit; CalexNet uses three (README). After every stage but the last is our"
+                + " reading (PAPER \u00a72.3); the backbone's own head is always the last exit.");
+        row(grid, 1, "Branch", choice("branchType", BranchType.values(), form.branchTypeProperty(),
+                BranchType::title), "\"Based on 1D convolutions\" is all the BTS-EE abstract says. A 1-D conv over"
+                + " the pooled channel vector and one over spatial tokens are our two readings; the 2-D conv is a"
+                + " PTEEnet-like baseline.");
+        row(grid, 2, "Filters", intSpinner("branchFilters", 1, 1024, 4, form.filtersProperty()), "The branch's"
+                + " width. Our default, 16, costs well under 1 % of the backbone segment it follows.");
+        row(grid, 3, "Kernel", intSpinner("branchKernel", 1, 9, 2, form.kernelProperty()), "The convolution's"
+                + " kernel (odd). Our default: 3.");
+        row(grid, 4, "Pooling grid", intSpinner("poolingGrid", 1, 8, 1, form.poolingGridProperty()), "The fixed"
+                + " pooling of the cached features: 1 = global average (a vector per exit); the token and 2-D"
+                + " branches need 2 or more. Our reconstruction.");
+        return section("Exits and branches", grid);
+    }
+
+    private Node trainingSection() {
+        CheckBox boosted = check("modeBoosted", "boosted", form.boostedProperty(), "BTS-EE (the paper): each"
+                + " branch learns only from the training images the earlier exits did not take.");
+        CheckBox nonBoosted = check("modeNonBoosted", "non-boosted", form.nonBoostedProperty(), "The paper's"
+                + " baseline: every branch learns from all training images.");
+        CheckBox soft = check("modeSoft", "soft", form.softProperty(), "CalexNet's cascade-aligned weighting in our"
+                + " reading (its Eq. 13 is not public): every image, weighted by its chance of getting past the"
+                + " earlier exits.");
+        FlowPane modes = new FlowPane(10, 4, boosted, nonBoosted, soft);
+        GridPane grid = grid();
+        row(grid, 0, "Modes", modes, "Tick two or three to train them side by side on the same features; the"
+                + " panes act on the first and draw the next as reference curves.");
+        row(grid, 1, "Target", choice("branchTarget", BranchTarget.values(), form.targetProperty(), t -> switch (t) {
+            case BACKBONE_ARGMAX -> "backbone's answer";
+            case GROUND_TRUTH -> "ground truth";
+            case DISTILLATION -> "distillation (soft)";
+        }), "What a branch learns to predict. BTS-EE's lineage trains on the backbone's argmax labels (implied by"
+                + " CalexNet's abstract); ground truth is the alternative; distillation against the backbone's"
+                + " softened probabilities is CalexNet's (Eq. 10, in our reading).");
+        Spinner<Double> temperature = doubleSpinner("temperature", 0.5, 20, 0.5, "%.1f", form.temperatureProperty());
+        Label temperatureKey = row(grid, 2, "Temperature T", temperature, "The distillation temperature: T = 4 is"
+                + " CalexNet's value (README).");
+        showWhen(form.targetProperty().isEqualTo(BranchTarget.DISTILLATION), temperatureKey, temperature);
+        String measured = " Not stated in the papers: our default, measured on the bundled sample.";
+        row(grid, 3, "Epochs", intSpinner("branchEpochs", 1, 1000, 1, form.epochsProperty()), "The most epochs"
+                + " per branch; the best epoch on the validation images reaching the exit is kept." + measured);
+        row(grid, 4, "Learning rate", doubleSpinner("branchLearningRate", 1e-5, 1, 0.001, "%.4f",
+                form.learningRateProperty()), "Adam's learning rate." + measured);
+        row(grid, 5, "Batch", intSpinner("branchBatch", 1, 4096, 32, form.batchSizeProperty()), "Samples per"
+                + " mini-batch." + measured);
+        row(grid, 6, "Patience", intSpinner("branchPatience", 0, 1000, 1, form.patienceProperty()), "Stop after"
+                + " this many epochs without a lower validation loss; 0 trains every epoch." + measured);
+        Spinner<Integer> seed = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, Integer.MAX_VALUE,
+                (int) Math.min(Integer.MAX_VALUE, form.seedProperty().get()), 1));
+        seed.setId("seed");
+        seed.setEditable(true);
+        commitOnFocusLoss(seed);
+        seed.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                form.seedProperty().set(now);
+            }
+        });
+        form.seedProperty().addListener((obs, old, now) -> seed.getValueFactory().setValue((int) Math.min(
+                Integer.MAX_VALUE, now.longValue())));
+        row(grid, 7, "Seed", seed, "The seed of the branches' initial weights and data order: the same seed trains"
+                + " the same branches. CalexNet reports three seeds (abstract).");
+        return section("Training", grid);
+    }
+
+    private Node cpmSection() {
+        GridPane grid = grid();
+        row(grid, 0, "Margin m", doubleSpinner("cpmMargin", 0, 1, 0.01, "%.3f", form.marginProperty()), "CPM's"
+                + " margin: how far below the backbone's own precision on a class an exit may answer it. 0.20 is"
+                + " CalexNet's canonical value (README). On the bundled sample it is generous, about 11 accuracy"
+                + " points lost, so the demo trains with m = 0 and picks its operating point with the Calibration"
+                + " pane's accuracy budget instead.");
+        row(grid, 1, "Form", choice("cpmForm", MarginForm.values(), form.marginFormProperty(), f ->
+                f == MarginForm.ADDITIVE ? "anchor \u2212 m" : "(1 \u2212 m) \u00b7 anchor"), "The papers name the"
+                + " margin but not its form; both readings are offered (our reconstruction).");
+        row(grid, 2, "Anchor", choice("cpmAnchor", AnchorSource.values(), form.anchorProperty(), a ->
+                a == AnchorSource.FULL_VALIDATION ? "full validation" : "survivors of each exit"), "Where the"
+                + " backbone's per-class precision is measured: on the whole validation split (BTS-EE, our reading)"
+                + " or on the images reaching each exit (CalexNet's cascade-aware CPM).");
+        row(grid, 3, "Min support", intSpinner("cpmSupport", 1, 100_000, 5, form.minimumSupportProperty()), "The"
+                + " fewest validation images a threshold may admit for a class (30, our reconstruction).");
+        return section("Calibration (CPM)", grid);
+    }
+
+    private Node formActions() {
+        Button reset = new Button("Reset to defaults");
+        reset.setId("resetTrainingSettings");
+        reset.setTooltip(tip("Every setting back to its default (the backbone choice stays)"));
+        reset.setOnAction(event -> form.resetToDefaults());
+        Label saved = new Label("Settings are saved in the workspace as you change them.");
+        saved.getStyleClass().add("muted");
+        saved.setWrapText(true);
+        VBox box = new VBox(6, reset, saved);
+        box.disableProperty().bind(model.runningProperty());
+        return box;
+    }
+
+    // ---- form helpers ------------------------------------------------------------------------------------------
+
+    private Node section(String title, Node... content) {
+        Label heading = new Label(title);
+        heading.getStyleClass().add("panel-title");
+        VBox box = new VBox(8, heading);
+        box.getChildren().addAll(content);
+        box.getStyleClass().addAll("card", "settings-section");
+        box.disableProperty().bind(model.runningProperty());
+        return box;
+    }
+
+    private static GridPane grid() {
+        GridPane grid = new GridPane();
+        grid.setHgap(10);
+        grid.setVgap(6);
+        ColumnConstraints key = new ColumnConstraints();
+        key.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints value = new ColumnConstraints();
+        value.setHgrow(Priority.ALWAYS);
+        value.setFillWidth(true);
+        grid.getColumnConstraints().setAll(key, value);
+        return grid;
+    }
+
+    /** Adds a labelled row whose label and control share a tooltip; returns the label. */
+    private static Label row(GridPane grid, int line, String key, Node control, String help) {
+        Label label = new Label(key);
+        label.getStyleClass().add("setting-key");
+        Tooltip tooltip = tip(help);
+        label.setTooltip(tooltip);
+        if (control instanceof Control c) {
+            c.setTooltip(tooltip);
+        } else {
+            Tooltip.install(control, tooltip);
+        }
+        grid.addRow(line, label, control);
+        return label;
+    }
+
+    private static void showWhen(ObservableBooleanValue condition, Node... nodes) {
+        for (Node node : nodes) {
+            node.visibleProperty().bind(condition);
+            node.managedProperty().bind(condition);
+        }
+    }
+
+    private static Tooltip tip(String text) {
+        Tooltip tooltip = new Tooltip(text);
+        tooltip.setWrapText(true);
+        tooltip.setMaxWidth(440);
+        return tooltip;
+    }
+
+    private static <T> ChoiceBox<T> choice(String id, T[] values, ObjectProperty<T> property,
+            Function<T, String> text) {
+        ChoiceBox<T> box = new ChoiceBox<>();
+        box.setId(id);
+        box.getItems().setAll(values);
+        box.setConverter(DisplayText.choiceNames(text));
+        box.valueProperty().bindBidirectional(property);
+        return box;
+    }
+
+    private static CheckBox check(String id, String text, BooleanProperty property, String help) {
+        CheckBox box = new CheckBox(text);
+        box.setId(id);
+        box.selectedProperty().bindBidirectional(property);
+        box.setTooltip(tip(help));
+        return box;
+    }
+
+    private static TextField text(String id, javafx.beans.property.StringProperty property) {
+        TextField field = new TextField();
+        field.setId(id);
+        field.textProperty().bindBidirectional(property);
+        return field;
+    }
+
+    private static Spinner<Integer> intSpinner(String id, int min, int max, int step, IntegerProperty property) {
+        SpinnerValueFactory.IntegerSpinnerValueFactory factory = new SpinnerValueFactory.IntegerSpinnerValueFactory(
+                min, max, Math.max(min, Math.min(max, property.get())), step);
+        return spinner(id, factory, property, v -> Math.max(min, Math.min(max, v.intValue())));
+    }
+
+    private static Spinner<Double> doubleSpinner(String id, double min, double max, double step, String format,
+            DoubleProperty property) {
+        SpinnerValueFactory.DoubleSpinnerValueFactory factory = new SpinnerValueFactory.DoubleSpinnerValueFactory(
+                min, max, Math.max(min, Math.min(max, property.get())), step);
+        factory.setConverter(DisplayText.decimal(format, factory::getValue));
+        return spinner(id, factory, property, v -> Math.max(min, Math.min(max, v.doubleValue())));
+    }
+
+    /** An editable spinner kept in step with a numeric property both ways, the property's value clamped. */
+    private static <T extends Number> Spinner<T> spinner(String id, SpinnerValueFactory<T> factory,
+            Property<Number> property, Function<Number, T> clamp) {
+        Spinner<T> spinner = new Spinner<>(factory);
+        spinner.setId(id);
+        spinner.setEditable(true);
+        spinner.setPrefWidth(110);
+        commitOnFocusLoss(spinner);
+        spinner.valueProperty().addListener((obs, old, now) -> {
+            if (now != null && !now.equals(property.getValue())) {
+                property.setValue(now);
+            }
+        });
+        property.addListener((obs, old, now) -> {
+            T shown = clamp.apply(now);
+            if (!shown.equals(spinner.getValue())) {
+                factory.setValue(shown);
+            }
+        });
+        return spinner;
+    }
+
+    /** A typed value counts when the field loses focus, not only on Enter. */
+    private static void commitOnFocusLoss(Spinner<?> spinner) {
+        spinner.focusedProperty().addListener((obs, was, now) -> {
+            if (!now) {
+                spinner.increment(0);
+            }
+        });
+    }
+}

@@ -1,0 +1,203 @@
+package org.exitbench.app.workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.experiment.RunMetrics;
+import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.JsonDocuments;
+import org.exitbench.store.StoreException;
+import org.exitbench.store.Workspace;
+import org.exitbench.train.BranchTrainingMode;
+
+/**
+ * A workspace folder as the app uses it: {@code workspace.json} ({@link WorkspaceDocument}), the store's
+ * {@code cache/} and {@code runs/} ({@link Workspace}), backbones trained here in {@code backbones/}, and
+ * thresholds tuned by hand in {@code thresholds/<run-id>-<mode>.json} (a run folder is never changed after it
+ * was written). Every file is written atomically.
+ */
+public final class WorkspaceFolder {
+
+    /** The workspace file's name. */
+    public static final String FILE = "workspace.json";
+    /** The folder of backbones trained in the workspace. */
+    public static final String BACKBONES = "backbones";
+    /** The folder of hand-tuned thresholds. */
+    public static final String THRESHOLDS = "thresholds";
+
+    private final Path root;
+    private final Workspace store;
+
+    private WorkspaceFolder(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.store = new Workspace(this.root);
+    }
+
+    /** @return whether {@code folder} holds a workspace file */
+    public static boolean isWorkspace(Path folder) {
+        return Files.isRegularFile(folder.resolve(FILE));
+    }
+
+    /**
+     * Reads a workspace.
+     *
+     * @return the folder and its document
+     * @throws StoreException naming the file when it is missing, not a workspace file, of a newer or older schema,
+     *                        or holds invalid settings; nothing is written
+     */
+    public static Opened open(Path folder) {
+        WorkspaceFolder workspace = new WorkspaceFolder(folder);
+        Path file = workspace.file();
+        if (!Files.exists(file)) {
+            throw new StoreException(file, "is missing: " + workspace.root + " is not an Exitbench workspace");
+        }
+        WorkspaceDocument document = JsonDocuments.read(file, WorkspaceDocument.TYPE, WorkspaceDocument.class);
+        if (document.name() == null || document.dataset() == null || document.backbone() == null
+                || document.experiment() == null) {
+            throw new StoreException(file, "is incomplete: it needs a name, a dataset, a backbone and experiment"
+                    + " settings");
+        }
+        document.experimentConfig(file);
+        return new Opened(workspace, document);
+    }
+
+    /**
+     * Makes {@code folder} a workspace with {@code document}.
+     *
+     * @throws StoreException when the folder already holds a workspace (it is never replaced) or is a file
+     * @throws UncheckedIOException when the folder cannot be created or the file written
+     */
+    public static WorkspaceFolder create(Path folder, WorkspaceDocument document) {
+        WorkspaceFolder workspace = new WorkspaceFolder(folder);
+        if (Files.exists(workspace.file())) {
+            throw new StoreException(workspace.file(), "already exists: open that workspace instead of making a new"
+                    + " one there");
+        }
+        if (Files.exists(workspace.root) && !Files.isDirectory(workspace.root)) {
+            throw new StoreException(workspace.root, "is a file, not a folder");
+        }
+        workspace.save(document);
+        return workspace;
+    }
+
+    /**
+     * A workspace and the document read from it.
+     *
+     * @param folder   the workspace
+     * @param document its {@code workspace.json}
+     */
+    public record Opened(WorkspaceFolder folder, WorkspaceDocument document) {
+    }
+
+    /** @return the workspace folder, absolute */
+    public Path root() {
+        return root;
+    }
+
+    /** @return {@code workspace.json} */
+    public Path file() {
+        return root.resolve(FILE);
+    }
+
+    /** @return the store's view of the folder: caches and runs */
+    public Workspace store() {
+        return store;
+    }
+
+    /** Writes {@code workspace.json} atomically. */
+    public void save(WorkspaceDocument document) {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the workspace folder " + root + ": " + e.getMessage(), e);
+        }
+        JsonDocuments.write(file(), WorkspaceDocument.TYPE, document);
+    }
+
+    /**
+     * @return the committed runs, oldest first, each with its metrics or why they could not be read
+     * @throws UncheckedIOException when the runs folder cannot be listed
+     */
+    public List<RunEntry> runs() {
+        List<RunEntry> entries = new ArrayList<>();
+        for (Path run : store.runs()) {
+            String id = run.getFileName().toString();
+            try {
+                entries.add(new RunEntry(id, run, JsonDocuments.read(run.resolve("metrics.json"),
+                        RunMetrics.DOCUMENT_TYPE, RunMetrics.class), null));
+            } catch (StoreException e) {
+                entries.add(new RunEntry(id, run, null, e.getMessage()));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * @param runId a run
+     * @return the run read from its folder
+     * @throws StoreException naming the file at fault
+     */
+    public ExperimentRun loadRun(String runId) {
+        return ExperimentRun.load(store.runsFolder().resolve(runId));
+    }
+
+    /**
+     * Deletes a run and the thresholds tuned for it.
+     *
+     * @throws IllegalArgumentException when there is no such run
+     * @throws UncheckedIOException     when a file cannot be deleted
+     */
+    public void deleteRun(String runId) {
+        store.deleteRun(runId);
+        for (BranchTrainingMode mode : BranchTrainingMode.values()) {
+            try {
+                Files.deleteIfExists(tunedFile(runId, mode));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete " + tunedFile(runId, mode) + ": " + e.getMessage(),
+                        e);
+            }
+        }
+    }
+
+    /**
+     * @return the thresholds tuned by hand for a run's cascade and saved, if any
+     * @throws StoreException naming the file when it exists but cannot be read
+     */
+    public Optional<Thresholds> tunedThresholds(String runId, BranchTrainingMode mode) {
+        Path file = tunedFile(runId, mode);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Thresholds.read(file));
+        } catch (IOException e) {
+            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(file, "is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** Saves the thresholds tuned for a run's cascade, replacing earlier ones atomically. */
+    public void saveTunedThresholds(String runId, BranchTrainingMode mode, Thresholds thresholds) {
+        Objects.requireNonNull(thresholds, "thresholds");
+        AtomicFiles.writeString(tunedFile(runId, mode), thresholds.toJson());
+    }
+
+    /** @return where a run's tuned thresholds are kept */
+    public Path tunedFile(String runId, BranchTrainingMode mode) {
+        return root.resolve(THRESHOLDS).resolve(runId + "-" + mode.name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-') + ".json");
+    }
+
+    /** @return the folder where backbones trained in this workspace are saved */
+    public Path backbonesFolder() {
+        return root.resolve(BACKBONES);
+    }
+}
