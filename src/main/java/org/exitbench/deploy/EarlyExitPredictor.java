@@ -163,7 +163,7 @@ public final class EarlyExitPredictor {
      */
     public List<Prediction> predict(INDArray images) {
         int n = (int) images.size(0);
-        INDArray current = manifest.inputFormat() == CNN2DFormat.NHWC ? images.permute(0, 2, 3, 1).dup('c') : images;
+        INDArray current = networkInput(images);
         Prediction[] out = new Prediction[n];
         long[][] segmentNanos = new long[n][];
         long[][] branchNanos = new long[n][];
@@ -307,8 +307,13 @@ public final class EarlyExitPredictor {
         return Nd4j.create(values, newShape, 'c');
     }
 
+    /** @return normalised NCHW images in the layout the first segment takes */
+    INDArray networkInput(INDArray nchw) {
+        return manifest.inputFormat() == CNN2DFormat.NHWC ? nchw.permute(0, 2, 3, 1).dup('c') : nchw;
+    }
+
     /** Normalises dataset rows into an NCHW batch, as ImageDataSetIterator does (no augmentation). */
-    private INDArray normalise(ImageDataset images, int from, int count) {
+    INDArray normalise(ImageDataset images, int from, int count) {
         int channels = manifest.inputChannels();
         int height = manifest.inputHeight();
         int width = manifest.inputWidth();
