@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "exitbench", mixinStandardHelpOptions = true, versionProvider = ExitbenchVersion.class,
         description = "Workbench for early-exit image classifiers (BTS-EE, CPM calibration).",
         subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class, ExportCommand.class,
-            PredictCommand.class})
+            PredictCommand.class, SpeedupCommand.class})
 public final class ExitbenchCli implements Runnable {
 
     @CommandLine.Spec

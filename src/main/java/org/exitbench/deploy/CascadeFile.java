@@ -29,6 +29,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.model.BackboneFile;
+import org.exitbench.model.BatchNormFolding;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.model.ExitBranch;
 import org.exitbench.model.ExitPoints;
@@ -50,8 +51,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * segments/head.zip               from the deepest exit to the backbone's softmax head
  * branches/exit1-stage1.zip       each exit's branch network (a DL4J model zip)
  * </pre>
- * Segments are built from the backbone's own configuration and parameters ({@link BackboneSegments}); saving
- * checks that chained they give the backbone's output on probe images (exactly, without batch-norm folding).
+ * Segments are cut ({@link BackboneSegments}) from the backbone with batch-norm folded into its convolutions
+ * ({@link BatchNormFolding}: the network the workbench's feature extraction runs); saving checks that chained they
+ * give the unfolded backbone's output on probe images, up to {@value #COMPOSITION_TOLERANCE} (folding changes float
+ * rounding, nothing else).
  * Writing is atomic: an existing file is replaced only by a complete one.
  *
  * <p>Loading checks, in order, and names the file and the problem when one fails: that the file exists and is a
@@ -65,7 +68,10 @@ public final class CascadeFile {
     public static final String MANIFEST_ENTRY = "exitbench-cascade.json";
     /** The manifest's format and versions. */
     public static final JsonDocuments.DocumentType DOCUMENT_TYPE = JsonDocuments.DocumentType.of("exitbench.cascade", 1);
-    /** Largest difference tolerated between the chained segments' and the backbone's output when saving. */
+    /**
+     * Largest difference tolerated between the chained (folded) segments' and the unfolded backbone's softmax output
+     * when saving; folding's rounding differences are about 1e-6 (BatchNormFoldingTest).
+     */
     static final double COMPOSITION_TOLERANCE = 1e-5;
 
     private CascadeFile() {
@@ -81,10 +87,12 @@ public final class CascadeFile {
     public static void save(CascadeParts parts, Path file) {
         Dl4jEngine.initialize();
         TrainedBackbone backbone = parts.backbone().withExitPoints(new ExitPoints(parts.exitVertices()));
-        ComputationGraph graph = backbone.graph();
         InputType input = backbone.inputType();
+        // Inference only: batch-norm folded into the convolutions, in NHWC where oneDNN prefers it, as the
+        // workbench's feature extraction runs the backbone, so the cascade sees the maps its branches were scored on.
+        ComputationGraph graph = BatchNormFolding.fold(backbone);
         List<ComputationGraph> segments = BackboneSegments.split(graph, input, parts.exitVertices());
-        checkComposition(graph, segments, backbone);
+        checkComposition(backbone.graph(), segments, backbone);
         Map<String, InputType> types = new LinkedHashMap<>(graph.getConfiguration().clone()
                 .getLayerActivationTypes(true, input));
         MacTable macs = backbone.macTable();
@@ -120,7 +128,7 @@ public final class CascadeFile {
         InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) input;
         CascadeManifest manifest = new CascadeManifest(backbone.classNames(), (int) in.getChannels(),
                 (int) in.getHeight(), (int) in.getWidth(), in.getFormat(), backbone.stats(), backbone.spec(),
-                parts.pooling(), false, exits, head, macs.total(), thresholds, macs, parts.provenance(), hashes);
+                parts.pooling(), true, exits, head, macs.total(), thresholds, macs, parts.provenance(), hashes);
         byte[] json = JsonDocuments.toBytes(DOCUMENT_TYPE, manifest);
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.cascade.CostModel;
@@ -13,6 +15,7 @@ import org.exitbench.data.ImageDataset;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.store.JsonDocuments;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,8 +58,8 @@ public final class SpeedupMeasurement {
      * @param segmentMacs    the segment's MACs
      * @param segmentMs      its mean latency, chained without exits
      * @param branchMacs     the branch's MACs (0 for the head)
-     * @param branchMs       its mean latency in the cascade (map read-out, pooling, branch, threshold test), NaN
-     *                       for the head
+     * @param branchMs       its mean latency in the cascade (map read-out, pooling, branch, threshold test); 0 for
+     *                       the head, NaN for a branch no image reached
      * @param branchTimeShare branch latency / segment latency
      * @param branchMacShare  branch MACs / segment MACs
      * @param images         images that left at this exit
@@ -66,22 +69,81 @@ public final class SpeedupMeasurement {
     }
 
     /**
-     * Everything measured.
+     * Everything measured, as the benchmark JSON ({@link #write}, {@link #read}) holds it.
      *
-     * @param speedup     the summary the GUI shows
-     * @param cpu         the processor's model name
-     * @param cores       cores the JVM sees
-     * @param threads     ND4J's compute threads
-     * @param jvm         the Java runtime
-     * @param oneDnn      whether DL4J hands the segments' convolutions to oneDNN
-     * @param warmUp      images run before timing
-     * @param repeats     timed passes
-     * @param fullMacs    the backbone's MACs per image
-     * @param cascadeMacs the cascade's mean MACs per image
-     * @param parts       the segments and branches, input to head
+     * @param speedup       the summary the GUI shows
+     * @param images        what was measured, e.g. "sample-data/fashion-mnist, test split, 2500 images"
+     * @param cpu           the processor's model name
+     * @param cores         cores the JVM sees
+     * @param threads       ND4J's compute threads
+     * @param ompNumThreads OMP_NUM_THREADS as the JVM was started with, "(unset)" when it was not
+     * @param jvm           the Java runtime
+     * @param oneDnn        whether DL4J hands the segments' convolutions to oneDNN
+     * @param engine        {@link Dl4jEngine#describe()}
+     * @param loadAverage   the machine's 1, 5 and 15 minute load averages when measuring ended (other work on a
+     *                      shared machine slows both sides alike, but widens p95)
+     * @param warmUp        images run before timing
+     * @param repeats       timed passes
+     * @param fullMacs      the backbone's MACs per image
+     * @param cascadeMacs   the cascade's mean MACs per image
+     * @param parts         the segments and branches, input to head
      */
-    public record Report(MeasuredSpeedup speedup, String cpu, int cores, int threads, String jvm, boolean oneDnn,
+    public record Report(MeasuredSpeedup speedup, String images, String cpu, int cores, int threads,
+                         String ompNumThreads, String jvm, boolean oneDnn, String engine, String loadAverage,
                          int warmUp, int repeats, long fullMacs, double cascadeMacs, List<Part> parts) {
+
+        public Report {
+            parts = List.copyOf(parts);
+        }
+
+        /**
+         * The report as text: machine, latency table, the three speedups and their ratio, and each part's time
+         * against its MACs.
+         */
+        public String describe() {
+            MeasuredSpeedup s = speedup;
+            StringBuilder text = new StringBuilder();
+            text.append(String.format(Locale.ROOT, "%s: %d timed at batch 1 (%d pass%s) after %d warm-up%n", images,
+                    s.samples(), repeats, repeats == 1 ? "" : "es", warmUp));
+            text.append(String.format(Locale.ROOT, "CPU %s, %d cores, %d threads (OMP_NUM_THREADS %s), %s, oneDNN "
+                    + "%s, load average %s%n", cpu, cores, threads, ompNumThreads, jvm, oneDnn ? "active" : "inactive",
+                    loadAverage));
+            text.append(String.format(Locale.ROOT, "%-16s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p95"));
+            for (var row : List.of(Map.entry("whole backbone", s.backbone()), Map.entry("cascade", s.cascade()))) {
+                text.append(String.format(Locale.ROOT, "%-16s %9.3f %9.3f %9.3f%n", row.getKey(),
+                        row.getValue().meanMs(), row.getValue().p50Ms(), row.getValue().p95Ms()));
+            }
+            text.append(String.format(Locale.ROOT, "Speedup: theoretical %.3f (MACs %,d -> %,.0f), simulated %.3f, "
+                    + "measured %.3f; measured / theoretical %.3f (goal >= 0.8)%n", s.theoretical(), fullMacs,
+                    cascadeMacs, s.simulated(), s.measured(), s.measuredOverTheoretical()));
+            text.append(String.format(Locale.ROOT, "%-8s %7s %12s %10s %11s %10s %12s %12s%n", "part", "images",
+                    "segment MACs", "segment ms", "branch MACs", "branch ms", "branch/seg t", "branch/seg M"));
+            for (Part part : parts) {
+                text.append(String.format(Locale.ROOT, "%-8s %7d %,12d %10.3f %,11d %10.3f %11.1f%% %11.2f%%%n",
+                        part.vertex(), part.images(), part.segmentMacs(), part.segmentMs(), part.branchMacs(),
+                        part.branchMs(), 100 * part.branchTimeShare(), 100 * part.branchMacShare()));
+            }
+            return text.toString();
+        }
+    }
+
+    /** The benchmark JSON's format and version. */
+    public static final JsonDocuments.DocumentType REPORT_TYPE =
+            JsonDocuments.DocumentType.of("exitbench.speedup-report", 1);
+
+    /** Writes a report as benchmark JSON, replacing {@code file} atomically. */
+    public static void write(Path file, Report report) {
+        JsonDocuments.write(file, REPORT_TYPE, report);
+    }
+
+    /**
+     * Reads a report written by {@link #write}; its {@link Report#speedup()} is what the GUI shows.
+     *
+     * @throws org.exitbench.store.StoreException naming the file when it is missing, corrupt or of an unsupported
+     *                                            version
+     */
+    public static Report read(Path file) {
+        return JsonDocuments.read(file, REPORT_TYPE, Report.class);
     }
 
     /**
@@ -89,14 +151,21 @@ public final class SpeedupMeasurement {
      *
      * @param predictor the cascade; it is run, so it must not be used by another thread meanwhile
      * @param images    images of the cascade's geometry
-     * @param progress  receives ("Measuring latency", images done, images in all) per image
+     * @param label     what the images are, for the report (e.g. the dataset and split)
+     * @param progress  receives ("Warming up", done, all) and then ("Measuring latency", images done, images in
+     *                  all) per image
      * @param cancel    polled per image
+     * @throws IllegalArgumentException when the images do not fit the cascade or there are none
+     * @throws org.exitbench.progress.CancelledException when cancelled
      */
-    public static Report measure(EarlyExitPredictor predictor, ImageDataset images, Settings settings,
+    public static Report measure(EarlyExitPredictor predictor, ImageDataset images, String label, Settings settings,
                                  ProgressListener progress, CancellationToken cancel) {
         ExportedCascade cascade = predictor.cascade();
         CascadeManifest manifest = cascade.manifest();
         int n = images.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("there are no images to measure");
+        }
         int exits = cascade.exitCount();
         ComputationGraph backbone = cascade.fullBackbone();
         List<ComputationGraph> segments = cascade.segments().stream().map(ComputationGraph::clone).toList();
@@ -106,10 +175,13 @@ public final class SpeedupMeasurement {
             inputs[i] = predictor.normalise(images, i, 1);
             networkInputs[i] = predictor.networkInput(inputs[i]);
         }
+        progress.report("Warming up", 0, settings.warmUp());
         for (int i = 0; i < settings.warmUp(); i++) {
+            cancel.throwIfCancelled();
             backbone.outputSingle(false, networkInputs[i % n]);
             predictor.predict(inputs[i % n]);
             chain(segments, networkInputs[i % n], new long[exits + 1]);
+            progress.report("Warming up", i + 1, settings.warmUp());
         }
 
         int total = n * settings.repeats();
@@ -186,12 +258,13 @@ public final class SpeedupMeasurement {
             long segmentMacs = toHere - previous;
             previous = toHere;
             long branch = head ? 0 : costs.branchMacs()[j];
-            double branchLatency = head ? Double.NaN : branchMs[j];
+            double branchLatency = head ? 0 : branchMs[j];
             partList.add(new Part(head ? "final" : manifest.exits().get(j).vertex(), segmentMacs, segmentMs[j],
                     branch, branchLatency, branchLatency / segmentMs[j], (double) branch / segmentMacs, leaving[j]));
         }
-        return new Report(speedup, cpu, cores, threads, System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.version"), Dl4jEngine.helpersActive(segments.get(0)), settings.warmUp(),
+        return new Report(speedup, label, cpu, cores, threads, System.getenv().getOrDefault("OMP_NUM_THREADS",
+                "(unset)"), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                Dl4jEngine.helpersActive(segments.get(0)), Dl4jEngine.describe(), loadAverage(), settings.warmUp(),
                 settings.repeats(), costs.fullBackboneMacs(), macs, partList);
     }
 
@@ -223,6 +296,16 @@ public final class SpeedupMeasurement {
             long started = System.nanoTime();
             current = segments.get(j).outputSingle(false, current);
             nanos[j] = System.nanoTime() - started;
+        }
+    }
+
+    /** @return the 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.exitbench.deploy.MeasuredSpeedup;
+import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.store.JsonDocuments;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +89,41 @@ class DeployCommandsTest {
         assertEquals(exit + 1, p.get("segmentNanos").size());
         assertEquals(Math.min(exit + 1, 2), p.get("branchNanos").size());
         assertEquals(exit < 2, p.get("early").asBoolean());
+    }
+
+    @Test
+    void speedupTimesTheCascadeAgainstTheBackboneAndKeepsTheResult(@TempDir Path dir) {
+        Path json = dir.resolve("speedup.json");
+        CommandLineRun speedup = CommandLineRun.of("speedup", "--model", cascade.toString(), "--data",
+                SampleBackbone.SAMPLE.toString(), "--limit", "20", "--warmup", "2", "--json", json.toString(),
+                "--save-to-run", runFolder.toString());
+        assertEquals(0, speedup.exitCode(), speedup.err());
+        List<String> lines = speedup.out().lines().toList();
+        assertTrue(lines.get(0).endsWith("test split, 20 of 2500 images: 20 timed at batch 1 (1 pass) after 2 "
+                + "warm-up"), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.matches("whole backbone\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}"
+                + "\\s+\\d+\\.\\d{3}")), speedup.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("Speedup: theoretical \\d+\\.\\d{3} .* measured / "
+                + "theoretical \\d+\\.\\d{3} \\(goal >= 0.8\\)")), speedup.out());
+        SpeedupMeasurement.Report report = SpeedupMeasurement.read(json);
+        assertEquals(20, report.speedup().samples());
+        assertEquals(List.of("stage1", "stage2", "final"), report.parts().stream()
+                .map(SpeedupMeasurement.Part::vertex).toList());
+        assertEquals(List.of(report.speedup()), MeasuredSpeedup.readAll(runFolder),
+                "the run folder holds what the workbench shows");
+    }
+
+    @Test
+    void speedupRefusesAForeignRunFolderBeforeTiming(@TempDir Path dir) {
+        CommandLineRun wrongRun = CommandLineRun.of("speedup", "--model", cascade.toString(), "--data",
+                SampleBackbone.SAMPLE.toString(), "--save-to-run", dir.toString());
+        assertEquals(1, wrongRun.exitCode());
+        assertTrue(wrongRun.err().contains("was exported from run " + runFolder.getFileName() + ", not from " + dir),
+                wrongRun.err());
+        CommandLineRun badSplit = CommandLineRun.of("speedup", "--model", cascade.toString(), "--data",
+                SampleBackbone.SAMPLE.toString(), "--split", "holdout");
+        assertEquals(2, badSplit.exitCode());
+        assertTrue(badSplit.err().contains("--split must be train, valid or test, was 'holdout'"), badSplit.err());
     }
 
     @Test

@@ -13,16 +13,20 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.store.StoreException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The exported cascade file: what it holds, and a clear error for every way a file can be unusable. */
 class CascadeFileTest {
@@ -60,7 +64,15 @@ class CascadeFileTest {
         ExportedCascade loaded = CascadeFile.load(saved);
         assertEquals(thresholds, loaded.thresholds());
         assertEquals(3, loaded.exitCount());
-        assertEquals(sample.backbone.graph().numParams(), loaded.fullBackbone().numParams());
+        assertTrue(manifest.batchNormFolded());
+        ComputationGraph full = loaded.fullBackbone();
+        assertTrue(Stream.of(full.getLayers()).noneMatch(l -> l.conf().getLayer() instanceof BatchNormalization),
+                "batch-norm is folded into the convolutions");
+        INDArray x = new EarlyExitPredictor(loaded).normalise(sample.images, 0, 16);
+        double difference = sample.backbone.graph().outputSingle(false, x).sub(full.outputSingle(false, x))
+                .amaxNumber().doubleValue();
+        assertTrue(difference <= CascadeFile.COMPOSITION_TOLERANCE, "folded segments joined differ from the "
+                + "backbone by " + difference);
         String json = new String(entry(saved, CascadeFile.MANIFEST_ENTRY), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"format\" : \"exitbench.cascade\""), json.substring(0, 80));
         assertTrue(json.contains("\"formatVersion\" : 1"));

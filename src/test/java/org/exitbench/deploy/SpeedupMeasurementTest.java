@@ -41,10 +41,10 @@ class SpeedupMeasurementTest {
     }
 
     @Test
-    void theTheoreticalSpeedupIsTheWorkbenchsOnTheSameThresholds() {
+    void theTheoreticalSpeedupIsTheWorkbenchsOnTheSameThresholds(@TempDir Path dir) {
         int n = 40;
         ImageDataset images = sample.images.subset(IntStream.range(0, n).map(i -> i * 7).toArray());
-        SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, images,
+        SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, images, "every 7th sample image",
                 new SpeedupMeasurement.Settings(3, 2), ProgressListener.NONE, CancellationToken.NEVER);
         boolean[] subset = new boolean[sample.images.size()];
         IntStream.range(0, n).forEach(i -> subset[i * 7] = true);
@@ -69,13 +69,19 @@ class SpeedupMeasurementTest {
                 .sum(), "the segments' MACs add up to the backbone's");
         assertEquals(sample.branches.get(0).macs(), parts.get(0).branchMacs());
         assertTrue(s.backbone().p50Ms() <= s.backbone().p95Ms());
+        assertEquals("every 7th sample image", report.images());
+        assertEquals(0, parts.get(3).branchMacs(), "the head has no branch");
+
+        Path json = dir.resolve("speedup-report.json");
+        SpeedupMeasurement.write(json, report);
+        assertEquals(report, SpeedupMeasurement.read(json), "the benchmark JSON reads back as written");
     }
 
     @Test
     void measuringCanBeCancelled() {
         CancellationToken cancel = new CancellationToken();
         assertThrows(CancelledException.class, () -> SpeedupMeasurement.measure(predictor, sample.images,
-                new SpeedupMeasurement.Settings(0, 1), progress -> {
+                "sample", new SpeedupMeasurement.Settings(0, 1), progress -> {
                     if (progress.done() >= 3) {
                         cancel.cancel();
                     }

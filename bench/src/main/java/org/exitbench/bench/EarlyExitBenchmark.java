@@ -57,15 +57,13 @@ public final class EarlyExitBenchmark {
      * @param runId              the measured run
      * @param mode               its mode
      * @param dataset            the images' dataset
-     * @param ompNumThreads      OMP_NUM_THREADS as set for the JVM
-     * @param engine             {@link Dl4jEngine#describe()}
      * @param evaluatorSpeedup   backbone MACs / mean MACs from the workbench's CascadeEvaluator on the run's test
      *                           scores (equals the report's theoretical speedup when the export is faithful)
      * @param evaluatorAccuracy  the cascade's test accuracy in the workbench
      * @param measurement        everything measured
      */
-    record Report(String runId, String mode, String dataset, String ompNumThreads, String engine,
-                  double evaluatorSpeedup, double evaluatorAccuracy, SpeedupMeasurement.Report measurement) {
+    record Report(String runId, String mode, String dataset, double evaluatorSpeedup, double evaluatorAccuracy,
+                  SpeedupMeasurement.Report measurement) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -114,51 +112,27 @@ public final class EarlyExitBenchmark {
 
         System.out.println("# Exitbench early-exit benchmark: measured against theoretical speedup, batch 1");
         System.out.println(Dl4jEngine.describe() + ", OMP_NUM_THREADS="
-                + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)") + ", load average " + loadAverage());
+                + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         System.out.println("Run " + run.id() + ", mode " + ExperimentConfig.modeName(mode) + ", cascade "
                 + cascadeFile + " (" + Files.size(cascadeFile) + " bytes), " + test.size() + " test images × "
                 + repeats + " after " + warmUp + " warm-up");
 
-        SpeedupMeasurement.Report measured = SpeedupMeasurement.measure(predictor, test,
-                new SpeedupMeasurement.Settings(warmUp, repeats), ProgressListener.NONE, CancellationToken.NEVER);
+        SpeedupMeasurement.Report measured = SpeedupMeasurement.measure(predictor, test, run.config().dataset()
+                + ", test split, " + test.size() + " images", new SpeedupMeasurement.Settings(warmUp, repeats),
+                ProgressListener.NONE, CancellationToken.NEVER);
         ExperimentRun.ModeResult result = run.mode(mode).orElseThrow();
         CascadeResult workbench = new CascadeEvaluator(result.testScores(), result.costModel())
                 .evaluate(result.thresholds());
         double evaluatorSpeedup = workbench.fullBackboneMacs() / workbench.meanMacs();
 
-        MeasuredSpeedup s = measured.speedup();
-        System.out.printf(Locale.ROOT, "CPU %s, %d cores, %d threads, %s, oneDNN %s%n", measured.cpu(),
-                measured.cores(), measured.threads(), measured.jvm(), measured.oneDnn() ? "active" : "inactive");
-        System.out.printf(Locale.ROOT, "%-22s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p95");
-        System.out.printf(Locale.ROOT, "%-22s %9.3f %9.3f %9.3f%n", "whole backbone", s.backbone().meanMs(),
-                s.backbone().p50Ms(), s.backbone().p95Ms());
-        System.out.printf(Locale.ROOT, "%-22s %9.3f %9.3f %9.3f%n", "cascade", s.cascade().meanMs(),
-                s.cascade().p50Ms(), s.cascade().p95Ms());
-        System.out.printf(Locale.ROOT, "Speedup: theoretical %.3f (workbench evaluator %.3f, test accuracy %.2f %%), "
-                        + "simulated %.3f, measured %.3f; measured / theoretical = %.3f (goal >= 0.8)%n",
-                s.theoretical(), evaluatorSpeedup, 100 * workbench.accuracy(), s.simulated(), s.measured(),
-                s.measuredOverTheoretical());
-        System.out.printf(Locale.ROOT, "%-8s %7s %12s %10s %12s %10s %11s %11s%n", "part", "images", "segment MACs",
-                "segment ms", "branch MACs", "branch ms", "branch time", "branch MACs");
-        for (SpeedupMeasurement.Part part : measured.parts()) {
-            System.out.printf(Locale.ROOT, "%-8s %7d %,12d %10.3f %,12d %10.3f %10.1f%% %10.2f%%%n", part.vertex(),
-                    part.images(), part.segmentMacs(), part.segmentMs(), part.branchMacs(), part.branchMs(),
-                    100 * part.branchTimeShare(), 100 * part.branchMacShare());
-        }
+        System.out.print(measured.describe());
+        System.out.printf(Locale.ROOT, "Workbench evaluator on the run's test scores: speedup %.3f, accuracy %.2f %%%n",
+                evaluatorSpeedup, 100 * workbench.accuracy());
         Path json = out.resolve("early-exit-" + run.id() + "-" + ExperimentConfig.modeName(mode) + "-"
                 + measured.threads() + "t.json");
         JsonDocuments.write(json, REPORT, new Report(run.id(), ExperimentConfig.modeName(mode), run.config().dataset(),
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), Dl4jEngine.describe(), evaluatorSpeedup,
-                workbench.accuracy(), measured));
-        MeasuredSpeedup.save(run.folder(), s);
+                evaluatorSpeedup, workbench.accuracy(), measured));
+        MeasuredSpeedup.save(run.folder(), measured.speedup());
         System.out.println("Report: " + json + "; summary added to " + run.folder().resolve(MeasuredSpeedup.FILE_NAME));
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
