@@ -1,10 +1,7 @@
 package org.exitbench.deploy;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +12,7 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.exitbench.model.GraphTopology;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -50,7 +48,7 @@ public final class BackboneSegments {
             throw new IllegalArgumentException("only a network with one input and one output can be split, this one "
                     + "has inputs " + conf.getNetworkInputs() + " and outputs " + conf.getNetworkOutputs());
         }
-        Map<String, List<String>> inputsOf = conf.getVertexInputs();
+        GraphTopology topology = new GraphTopology(conf);
         String input = conf.getNetworkInputs().get(0);
         List<String> boundaries = new ArrayList<>();
         boundaries.add(input);
@@ -63,11 +61,11 @@ public final class BackboneSegments {
         boundaries.add(conf.getNetworkOutputs().get(0));
         List<String> order = vertices(graph);
         List<List<String>> segments = new ArrayList<>();
-        Set<String> done = ancestorsAndSelf(inputsOf, input);
+        Set<String> done = topology.ancestorsAndSelf(input);
         for (int s = 1; s < boundaries.size(); s++) {
             String from = boundaries.get(s - 1);
             String to = boundaries.get(s);
-            Set<String> needed = ancestorsAndSelf(inputsOf, to);
+            Set<String> needed = topology.ancestorsAndSelf(to);
             if (!needed.contains(from) || from.equals(to)) {
                 throw new IllegalArgumentException("cut '" + to + "' does not follow '" + from + "': cuts must lie "
                         + "on the path from the input to the output, shallow to deep");
@@ -79,7 +77,7 @@ public final class BackboneSegments {
                 }
             }
             for (String vertex : members) {
-                for (String in : inputsOf.getOrDefault(vertex, List.of())) {
+                for (String in : topology.inputsOf(vertex)) {
                     if (!in.equals(from) && !members.contains(in)) {
                         throw new IllegalArgumentException("cannot cut at '" + from + "': vertex '" + vertex
                                 + "' after the cut also reads '" + in + "' from before it");
@@ -195,18 +193,5 @@ public final class BackboneSegments {
             }
         }
         return order;
-    }
-
-    private static Set<String> ancestorsAndSelf(Map<String, List<String>> inputsOf, String vertex) {
-        Set<String> seen = new LinkedHashSet<>();
-        Deque<String> pending = new ArrayDeque<>();
-        pending.add(vertex);
-        while (!pending.isEmpty()) {
-            String v = pending.pop();
-            if (seen.add(v)) {
-                pending.addAll(inputsOf.getOrDefault(v, List.of()));
-            }
-        }
-        return seen;
     }
 }

@@ -176,11 +176,8 @@ public final class EarlyExitPredictor {
             long started = System.nanoTime();
             INDArray map = segments.get(k).outputSingle(false, current);
             long segmentDone = System.nanoTime();
-            CascadeManifest.Exit exit = manifest.exits().get(k);
-            float[] raw = map.dup('c').data().asFloat();
-            float[] nchw = exit.mapFormat() == CNN2DFormat.NHWC
-                    ? map.permute(0, 3, 1, 2).dup('c').data().asFloat() : raw;
-            float[] probabilities = score(k, nchw, aliveCount);
+            float[] raw = values(map);
+            float[] probabilities = score(k, raw, aliveCount);
             int survivors = 0;
             int[] kept = new int[aliveCount];
             for (int i = 0; i < aliveCount; i++) {
@@ -208,7 +205,7 @@ public final class EarlyExitPredictor {
         }
         if (aliveCount > 0) {
             long started = System.nanoTime();
-            float[] probabilities = segments.get(exits).outputSingle(false, current).dup('c').data().asFloat();
+            float[] probabilities = values(segments.get(exits).outputSingle(false, current));
             long done = System.nanoTime();
             for (int i = 0; i < aliveCount; i++) {
                 int row = alive[i];
@@ -225,12 +222,16 @@ public final class EarlyExitPredictor {
         return predictions;
     }
 
-    /** Pools the alive rows' maps and runs branch k on them; returns their probabilities, row-major. */
-    private float[] score(int k, float[] nchw, int count) {
-        CascadeManifest.Exit exit = manifest.exits().get(k);
+    /**
+     * Pools the alive rows' maps and runs branch k on them; returns their probabilities, row-major.
+     *
+     * @param map the maps as segment k hands them on (its {@link CascadeManifest.Exit#mapFormat()}), row-major
+     */
+    private float[] score(int k, float[] map, int count) {
         ExitBranch branch = branches.get(k);
-        float[] features = new float[count * branch.input().featureDim()];
-        manifest.pooling().pool(nchw, count, exit.mapChannels(), exit.mapHeight(), exit.mapWidth(), features, 0);
+        CascadeManifest.Exit exit = manifest.exits().get(k);
+        float[] features = pool(manifest.pooling(), exit.mapFormat(), map, count, exit.mapChannels(),
+                exit.mapHeight(), exit.mapWidth());
         float[] input = features;
         if (branch.spec().type() == BranchType.CONV1D_CHANNELS && branch.input().grid() > 1) {
             // The channel-vector branch averages the cells of a k×k cache; ExitBranch lays that out.
@@ -242,6 +243,42 @@ public final class EarlyExitPredictor {
             kernel.probabilities(input, i * kernel.inputSize(), probabilities, i * classes);
         }
         return probabilities;
+    }
+
+    /**
+     * Pools maps as the workbench's feature cache did ({@link FeaturePooling}), from the layout a segment hands them
+     * on in. The work is done here in Java rather than by ND4J calls (permute, copy): at batch 1 the fixed cost of
+     * each ND4J call outweighs it (docs/results/measured-speedup.md).
+     *
+     * @param map N×C×H×W or N×H×W×C values, row-major
+     * @return N × {@code pooling.featureDim(channels)} values, the same floats as {@link FeaturePooling#pool} gives
+     *         on the NCHW maps
+     */
+    static float[] pool(FeaturePooling pooling, CNN2DFormat format, float[] map, int count, int channels, int height,
+                        int width) {
+        int plane = height * width;
+        int featureDim = pooling.featureDim(channels);
+        float[] features = new float[count * featureDim];
+        if (format == CNN2DFormat.NHWC && pooling.grid() == 1) {
+            // Global average straight from NHWC: per channel the same double sums, added in the same order, as
+            // FeaturePooling's, so the same floats, without reordering the map first.
+            double[] sums = new double[channels];
+            for (int i = 0; i < count; i++) {
+                Arrays.fill(sums, 0);
+                for (int p = 0, at = i * channels * plane; p < plane; p++, at += channels) {
+                    for (int c = 0; c < channels; c++) {
+                        sums[c] += map[at + c];
+                    }
+                }
+                for (int c = 0; c < channels; c++) {
+                    features[i * channels + c] = (float) (sums[c] / plane);
+                }
+            }
+            return features;
+        }
+        float[] nchw = format == CNN2DFormat.NHWC ? nhwcToNchw(map, count, channels, plane) : map;
+        pooling.pool(nchw, count, channels, height, width, features, 0);
+        return features;
     }
 
     /** Whether exit k takes the row whose probabilities start at {@code at}: score ≥ τ[k][ĉ]. */
@@ -305,6 +342,27 @@ public final class EarlyExitPredictor {
         long[] newShape = shape.clone();
         newShape[0] = count;
         return Nd4j.create(values, newShape, 'c');
+    }
+
+    /** @return an array's values in row-major order, copied once (a fresh dense array is not duplicated first) */
+    private static float[] values(INDArray array) {
+        boolean dense = array.ordering() == 'c' && !array.isView() && array.data().length() == array.length();
+        return (dense ? array : array.dup('c')).data().asFloat();
+    }
+
+    /** Reorders N×H×W×C values (row-major) into N×C×H×W. */
+    private static float[] nhwcToNchw(float[] nhwc, int n, int channels, int plane) {
+        float[] nchw = new float[nhwc.length];
+        for (int image = 0; image < n; image++) {
+            int base = image * channels * plane;
+            for (int p = 0; p < plane; p++) {
+                int from = base + p * channels;
+                for (int c = 0; c < channels; c++) {
+                    nchw[base + c * plane + p] = nhwc[from + c];
+                }
+            }
+        }
+        return nchw;
     }
 
     /** @return normalised NCHW images in the layout the first segment takes */
