@@ -1,6 +1,8 @@
 package org.exitbench.deploy;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -71,7 +73,13 @@ public final class SpeedupMeasurement {
     /**
      * Everything measured, as the benchmark JSON ({@link #write}, {@link #read}) holds it.
      *
-     * @param speedup       the summary the GUI shows
+     * @param speedup       the summary the GUI shows (wall-clock time)
+     * @param backboneCpu   the whole backbone's latency in CPU time of the calling thread: with one compute thread
+     *                      (OMP_NUM_THREADS=1) all the work runs there, so this is the latency with the time other
+     *                      processes took from it left out; with more threads it misses theirs
+     * @param cascadeCpu    the cascade's latency in CPU time of the calling thread
+     * @param cpuSpeedup    backboneCpu mean / cascadeCpu mean: the measured speedup on a machine other work keeps
+     *                      busy (at one thread)
      * @param images        what was measured, e.g. "sample-data/fashion-mnist, test split, 2500 images"
      * @param cpu           the processor's model name
      * @param cores         cores the JVM sees
@@ -88,7 +96,8 @@ public final class SpeedupMeasurement {
      * @param cascadeMacs   the cascade's mean MACs per image
      * @param parts         the segments and branches, input to head
      */
-    public record Report(MeasuredSpeedup speedup, String images, String cpu, int cores, int threads,
+    public record Report(MeasuredSpeedup speedup, LatencyStats backboneCpu, LatencyStats cascadeCpu,
+                         double cpuSpeedup, String images, String cpu, int cores, int threads,
                          String ompNumThreads, String jvm, boolean oneDnn, String engine, String loadAverage,
                          int warmUp, int repeats, long fullMacs, double cascadeMacs, List<Part> parts) {
 
@@ -109,13 +118,16 @@ public final class SpeedupMeasurement {
                     + "%s, load average %s%n", cpu, cores, threads, ompNumThreads, jvm, oneDnn ? "active" : "inactive",
                     loadAverage));
             text.append(String.format(Locale.ROOT, "%-16s %9s %9s %9s%n", "latency (ms)", "mean", "p50", "p95"));
-            for (var row : List.of(Map.entry("whole backbone", s.backbone()), Map.entry("cascade", s.cascade()))) {
+            for (var row : List.of(Map.entry("whole backbone", s.backbone()), Map.entry("cascade", s.cascade()),
+                    Map.entry("  backbone, CPU", backboneCpu), Map.entry("  cascade, CPU", cascadeCpu))) {
                 text.append(String.format(Locale.ROOT, "%-16s %9.3f %9.3f %9.3f%n", row.getKey(),
                         row.getValue().meanMs(), row.getValue().p50Ms(), row.getValue().p95Ms()));
             }
             text.append(String.format(Locale.ROOT, "Speedup: theoretical %.3f (MACs %,d -> %,.0f), simulated %.3f, "
                     + "measured %.3f; measured / theoretical %.3f (goal >= 0.8)%n", s.theoretical(), fullMacs,
                     cascadeMacs, s.simulated(), s.measured(), s.measuredOverTheoretical()));
+            text.append(String.format(Locale.ROOT, "On the thread's CPU time (other load left out; exact at 1 thread): "
+                    + "measured %.3f, measured / theoretical %.3f%n", cpuSpeedup, cpuSpeedup / s.theoretical()));
             text.append(String.format(Locale.ROOT, "%-8s %7s %12s %10s %11s %10s %12s %12s%n", "part", "images",
                     "segment MACs", "segment ms", "branch MACs", "branch ms", "branch/seg t", "branch/seg M"));
             for (Part part : parts) {
@@ -187,6 +199,8 @@ public final class SpeedupMeasurement {
         int total = n * settings.repeats();
         long[] backboneNanos = new long[total];
         long[] cascadeNanos = new long[total];
+        long[] backboneCpu = new long[total];
+        long[] cascadeCpu = new long[total];
         double[] segmentNanos = new double[exits + 1];
         double[] branchNanos = new double[exits];
         int[] branchRuns = new int[exits];
@@ -200,11 +214,11 @@ public final class SpeedupMeasurement {
                 INDArray network = networkInputs[i];
                 // Alternate which path goes first, so neither always runs on caches the other warmed.
                 if ((at & 1) == 0) {
-                    backboneNanos[at] = timeBackbone(backbone, network);
-                    cascadeNanos[at] = timeCascade(predictor, x, i, exitOf, branchNanos, branchRuns);
+                    backboneNanos[at] = timeBackbone(backbone, network, backboneCpu, at);
+                    cascadeNanos[at] = timeCascade(predictor, x, i, exitOf, branchNanos, branchRuns, cascadeCpu, at);
                 } else {
-                    cascadeNanos[at] = timeCascade(predictor, x, i, exitOf, branchNanos, branchRuns);
-                    backboneNanos[at] = timeBackbone(backbone, network);
+                    cascadeNanos[at] = timeCascade(predictor, x, i, exitOf, branchNanos, branchRuns, cascadeCpu, at);
+                    backboneNanos[at] = timeBackbone(backbone, network, backboneCpu, at);
                 }
                 chain(segments, network, parts);
                 for (int j = 0; j <= exits; j++) {
@@ -262,24 +276,33 @@ public final class SpeedupMeasurement {
             partList.add(new Part(head ? "final" : manifest.exits().get(j).vertex(), segmentMacs, segmentMs[j],
                     branch, branchLatency, branchLatency / segmentMs[j], (double) branch / segmentMacs, leaving[j]));
         }
-        return new Report(speedup, label, cpu, cores, threads, System.getenv().getOrDefault("OMP_NUM_THREADS",
-                "(unset)"), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        LatencyStats backboneCpuStats = LatencyStats.of(backboneCpu);
+        LatencyStats cascadeCpuStats = LatencyStats.of(cascadeCpu);
+        return new Report(speedup, backboneCpuStats, cascadeCpuStats,
+                backboneCpuStats.meanMs() / cascadeCpuStats.meanMs(), label, cpu, cores, threads,
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Dl4jEngine.helpersActive(segments.get(0)), Dl4jEngine.describe(), loadAverage(), settings.warmUp(),
                 settings.repeats(), costs.fullBackboneMacs(), macs, partList);
     }
 
-    private static long timeBackbone(ComputationGraph backbone, INDArray x) {
+    /** @return wall nanoseconds; the calling thread's CPU nanoseconds go to {@code cpu[at]} */
+    private static long timeBackbone(ComputationGraph backbone, INDArray x, long[] cpu, int at) {
+        long cpuStarted = threadCpuNanos();
         long started = System.nanoTime();
         // The answer a deployment needs: the class, read out of the network.
         backbone.outputSingle(false, x).argMax(1).getInt(0);
-        return System.nanoTime() - started;
+        long elapsed = System.nanoTime() - started;
+        cpu[at] = threadCpuNanos() - cpuStarted;
+        return elapsed;
     }
 
     private static long timeCascade(EarlyExitPredictor predictor, INDArray x, int image, int[] exitOf,
-                                    double[] branchNanos, int[] branchRuns) {
+                                    double[] branchNanos, int[] branchRuns, long[] cpu, int at) {
+        long cpuStarted = threadCpuNanos();
         long started = System.nanoTime();
         Prediction p = predictor.predict(x).get(0);
         long elapsed = System.nanoTime() - started;
+        cpu[at] = threadCpuNanos() - cpuStarted;
         exitOf[image] = p.exit();
         long[] branches = p.branchNanos();
         for (int j = 0; j < branches.length; j++) {
@@ -287,6 +310,12 @@ public final class SpeedupMeasurement {
             branchRuns[j]++;
         }
         return elapsed;
+    }
+
+    /** @return the calling thread's CPU time in nanoseconds, or 0 where the JVM cannot measure it */
+    private static long threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     }
 
     /** Runs the segments one after the other, recording each one's wall time. */

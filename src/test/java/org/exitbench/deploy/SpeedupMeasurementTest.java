@@ -70,6 +70,9 @@ class SpeedupMeasurementTest {
         assertEquals(sample.branches.get(0).macs(), parts.get(0).branchMacs());
         assertTrue(s.backbone().p50Ms() <= s.backbone().p95Ms());
         assertEquals("every 7th sample image", report.images());
+        assertEquals(2 * n, report.cascadeCpu().samples());
+        assertEquals(report.backboneCpu().meanMs() / report.cascadeCpu().meanMs(), report.cpuSpeedup(), 1e-12);
+        assertTrue(report.backboneCpu().meanMs() > 0, "the thread's CPU time is measured");
         assertEquals(0, parts.get(3).branchMacs(), "the head has no branch");
 
         Path json = dir.resolve("speedup-report.json");
