@@ -48,7 +48,7 @@ public record FeaturePooling(int grid) {
      * @param width    W
      * @param dest     receives N × featureDim values, image {@code i} at {@code destOffset + i·featureDim}
      */
-    void pool(float[] maps, int n, int channels, int height, int width, float[] dest, long destOffset) {
+    public void pool(float[] maps, int n, int channels, int height, int width, float[] dest, long destOffset) {
         int[] rowStart = binStarts(height);
         int[] rowEnd = binEnds(height);
         int[] colStart = binStarts(width);

@@ -14,13 +14,15 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 /**
  * Structural queries over a graph configuration: order, ancestors, activation shapes. Works on its own copy of
  * the configuration, because DL4J's type inference adds preprocessors to the configuration it runs on.
+ * Public for {@code deploy.BackboneSegments}, which cuts a backbone where it narrows to one activation.
  */
-final class GraphTopology {
+public final class GraphTopology {
 
     private final ComputationGraphConfiguration conf;
     private final Map<String, List<String>> inputsOf;
 
-    GraphTopology(ComputationGraphConfiguration conf) {
+    /** @param conf the configuration to query (copied) */
+    public GraphTopology(ComputationGraphConfiguration conf) {
         this.conf = conf.clone();
         this.inputsOf = this.conf.getVertexInputs();
     }
@@ -57,7 +59,7 @@ final class GraphTopology {
     }
 
     /** @return the vertex itself and every vertex it depends on, network inputs included */
-    Set<String> ancestorsAndSelf(String vertex) {
+    public Set<String> ancestorsAndSelf(String vertex) {
         Set<String> seen = new LinkedHashSet<>();
         Deque<String> pending = new ArrayDeque<>();
         pending.add(vertex);
@@ -71,7 +73,7 @@ final class GraphTopology {
     }
 
     /** @return the inputs of a vertex, in order */
-    List<String> inputsOf(String vertex) {
+    public List<String> inputsOf(String vertex) {
         return inputsOf.getOrDefault(vertex, List.of());
     }
 

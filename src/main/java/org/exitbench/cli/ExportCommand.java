@@ -1,0 +1,87 @@
+package org.exitbench.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.exitbench.deploy.CascadeFile;
+import org.exitbench.deploy.CascadeManifest;
+import org.exitbench.experiment.CascadeExport;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentException;
+import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.store.StoreException;
+import org.exitbench.train.BranchTrainingMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code exitbench export}: one training mode's calibrated cascade of a run, as one file for deployment. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Export a run's calibrated cascade as one file: the backbone split into segments at the "
+                + "exits, the exit branches, the thresholds, class names, preprocessing, MACs and provenance.",
+                "'exitbench predict --model <file>' runs it, stopping at the first exit that fires."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the cascade was exported", "1:bad input or files (the message says which), or the output "
+                + "exists and --force was not given", "2:wrong command-line options"})
+final class ExportCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--run", required = true, paramLabel = "<run folder>",
+            description = "A run folder written by 'exitbench run' (<workspace>/runs/<id>).")
+    Path run;
+
+    @Option(names = "--out", required = true, paramLabel = "<cascade.zip>", description = "The file to write.")
+    Path out;
+
+    @Option(names = "--mode", paramLabel = "<mode>",
+            description = "The training mode to export: boosted, non-boosted or soft (default: boosted when the run "
+                    + "has it, else the first mode with a cascade).")
+    String mode;
+
+    @Option(names = "--backbone", paramLabel = "<model.zip>",
+            description = "The run's backbone, when it is no longer where the run found it (checked by fingerprint).")
+    Path backbone;
+
+    @Option(names = "--force", description = "Replace the output file if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
+        if (Files.exists(out) && !force) {
+            return CliErrors.report(spec, progress, new IllegalArgumentException(out + " exists; give --force to "
+                    + "replace it"));
+        }
+        try {
+            ExperimentRun loaded = ExperimentRun.load(run);
+            BranchTrainingMode chosen = mode == null ? CascadeExport.defaultMode(loaded) : parseMode();
+            CascadeExport.write(loaded, chosen, backbone, out);
+            CascadeManifest manifest = CascadeFile.readManifest(out);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.printf("Exported the %s cascade of run %s to %s (%,d bytes)%n", manifest.provenance().mode(),
+                    loaded.id(), out, Files.size(out));
+            stdout.printf(Locale.ROOT, "Exits: %s, then the backbone head; %d classes; input %d×%d×%d%n",
+                    String.join(", ", manifest.exitVertices()), manifest.classNames().size(),
+                    manifest.inputChannels(), manifest.inputHeight(), manifest.inputWidth());
+            stdout.flush();
+            return 0;
+        } catch (ExperimentException | StoreException | UncheckedIOException | IllegalArgumentException e) {
+            return CliErrors.report(spec, progress, e);
+        } catch (java.io.IOException e) {
+            return CliErrors.report(spec, progress, new UncheckedIOException(e));
+        }
+    }
+
+    private BranchTrainingMode parseMode() {
+        try {
+            return ExperimentConfig.parseMode(mode);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--mode: " + e.getMessage(), e);
+        }
+    }
+}

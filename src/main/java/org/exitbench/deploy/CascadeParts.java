@@ -1,0 +1,60 @@
+package org.exitbench.deploy;
+
+import java.util.List;
+import java.util.Objects;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.model.ExitBranch;
+import org.exitbench.model.FeaturePooling;
+import org.exitbench.model.TrainedBackbone;
+
+/**
+ * Everything a calibrated cascade consists of, as the workbench holds it, ready for {@link CascadeFile#save}: the
+ * frozen backbone, the exit vertices that have a trained branch (in cascade order), those branches, the fixed
+ * pooling that turns an exit's feature map into a branch's input, the thresholds, and where it all came from.
+ * {@code experiment.CascadeExport.fromRun} assembles it from a run folder.
+ *
+ * @param backbone      the backbone (its class names, normalisation and spec are exported with it)
+ * @param exitVertices  the vertex each branch reads, shallow to deep, one per branch
+ * @param branches      the trained branches, in cascade order
+ * @param pooling       the pooling the branches' inputs were cached with
+ * @param thresholds    one row per branch, one column per class
+ * @param provenance    where the cascade came from
+ */
+public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, List<ExitBranch> branches,
+                           FeaturePooling pooling, Thresholds thresholds, CascadeProvenance provenance) {
+
+    /** @throws IllegalArgumentException naming what does not fit together */
+    public CascadeParts {
+        Objects.requireNonNull(backbone, "backbone");
+        Objects.requireNonNull(pooling, "pooling");
+        Objects.requireNonNull(thresholds, "thresholds");
+        Objects.requireNonNull(provenance, "provenance");
+        exitVertices = List.copyOf(exitVertices);
+        branches = List.copyOf(branches);
+        if (exitVertices.isEmpty()) {
+            throw new IllegalArgumentException("a cascade needs at least one exit branch");
+        }
+        if (branches.size() != exitVertices.size()) {
+            throw new IllegalArgumentException(branches.size() + " branches for " + exitVertices.size()
+                    + " exit vertices " + exitVertices);
+        }
+        int classes = backbone.classNames().size();
+        if (thresholds.exitCount() != branches.size() || thresholds.classCount() != classes) {
+            throw new IllegalArgumentException("the thresholds are " + thresholds.exitCount() + " exits × "
+                    + thresholds.classCount() + " classes, the cascade has " + branches.size() + " branches and "
+                    + classes + " classes");
+        }
+        for (int k = 0; k < branches.size(); k++) {
+            ExitBranch branch = branches.get(k);
+            if (branch.input().classes() != classes) {
+                throw new IllegalArgumentException("the branch at " + exitVertices.get(k) + " predicts "
+                        + branch.input().classes() + " classes, the backbone " + classes);
+            }
+            if (branch.input().grid() != pooling.grid()) {
+                throw new IllegalArgumentException("the branch at " + exitVertices.get(k) + " reads features pooled"
+                        + " to " + branch.input().grid() + "×" + branch.input().grid() + ", the cascade pools to "
+                        + pooling.grid() + "×" + pooling.grid());
+            }
+        }
+    }
+}

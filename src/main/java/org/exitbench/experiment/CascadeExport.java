@@ -1,0 +1,107 @@
+package org.exitbench.experiment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.exitbench.deploy.CascadeFile;
+import org.exitbench.deploy.CascadeParts;
+import org.exitbench.deploy.CascadeProvenance;
+import org.exitbench.model.BackboneFile;
+import org.exitbench.model.ExitBranch;
+import org.exitbench.model.ExitPoints;
+import org.exitbench.model.TrainedBackbone;
+import org.exitbench.train.BranchTrainingMode;
+
+/**
+ * Reads what an exported cascade needs from a run folder: the backbone the run used (checked by fingerprint), the
+ * trained branches and thresholds of one training mode, the pooling and the run's provenance. This is the glue
+ * between {@link ExperimentRun} and {@code deploy}, which knows nothing of runs.
+ */
+public final class CascadeExport {
+
+    private CascadeExport() {
+    }
+
+    /**
+     * The mode exported when none is named: boosted when the run has a cascade for it, else the first mode with one.
+     *
+     * @throws ExperimentException when no mode of the run trained a branch
+     */
+    public static BranchTrainingMode defaultMode(ExperimentRun run) {
+        List<BranchTrainingMode> withCascade = new ArrayList<>();
+        for (BranchTrainingMode mode : run.modes()) {
+            if (run.mode(mode).map(ExperimentRun.ModeResult::hasCascade).orElse(false)) {
+                withCascade.add(mode);
+            }
+        }
+        if (withCascade.isEmpty()) {
+            throw new ExperimentException("run " + run.id() + " has no cascade to export: every branch of every mode "
+                    + "was skipped");
+        }
+        return withCascade.contains(BranchTrainingMode.BOOSTED) ? BranchTrainingMode.BOOSTED : withCascade.get(0);
+    }
+
+    /**
+     * Gathers one mode's cascade from a run.
+     *
+     * @param backboneFile the backbone to export, or null for the file the run names in its configuration
+     * @throws ExperimentException when the run has no cascade for the mode, the backbone file is missing, or it is
+     *                             not the backbone the run used (another fingerprint)
+     * @throws org.exitbench.store.StoreException when a file of the run or the backbone is unreadable
+     */
+    public static CascadeParts fromRun(ExperimentRun run, BranchTrainingMode mode, Path backboneFile) {
+        ExperimentRun.ModeResult result = run.mode(mode).orElseThrow(() -> new ExperimentException("run " + run.id()
+                + " did not train the mode " + ExperimentConfig.modeName(mode) + "; it trained "
+                + run.modes().stream().map(ExperimentConfig::modeName).toList()));
+        if (!result.hasCascade()) {
+            throw new ExperimentException("run " + run.id() + " has no cascade for the mode "
+                    + ExperimentConfig.modeName(mode) + ": all its branches were skipped");
+        }
+        ExperimentConfig config = run.config();
+        Path backbonePath = backboneFile != null ? backboneFile : ExperimentPipeline.backbonePath(config);
+        if (!Files.isRegularFile(backbonePath)) {
+            throw new ExperimentException("the backbone of run " + run.id() + ", " + backbonePath + ", does not exist; "
+                    + "name it with --backbone <model.zip>");
+        }
+        TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
+        RunMetrics.Provenance runProvenance = run.metrics().provenance();
+        String fingerprint = backbone.fingerprint();
+        if (!fingerprint.equals(runProvenance.backboneFingerprint())) {
+            throw new ExperimentException("the backbone " + backbonePath + " is not the one run " + run.id()
+                    + " used (fingerprint " + fingerprint.substring(0, 12) + ", the run's "
+                    + shortHash(runProvenance.backboneFingerprint()) + ")");
+        }
+        if (config.exitPoints() != null) {
+            backbone = backbone.withExitPoints(new ExitPoints(config.exitPoints()));
+        }
+        List<String> vertices = new ArrayList<>();
+        List<ExitBranch> branches = new ArrayList<>();
+        List<RunMetrics.BranchMetrics> trained = result.cascadeBranches();
+        for (int position = 0; position < trained.size(); position++) {
+            vertices.add(trained.get(position).vertex());
+            branches.add(run.loadBranch(mode, position));
+        }
+        CascadeProvenance provenance = new CascadeProvenance(run.id(), ExperimentConfig.modeName(mode),
+                config.toJson(), config.dataset(), runProvenance.datasetFingerprint(), backbonePath.toString(),
+                fingerprint, ExperimentPipeline.exitbenchVersion(), ExperimentPipeline.dl4jVersion(),
+                System.getProperty("java.version"), Instant.now().toString());
+        return new CascadeParts(backbone, vertices, branches, config.pooling(), result.thresholds(), provenance);
+    }
+
+    /**
+     * Exports one mode's cascade of a run to a file, replacing it atomically.
+     *
+     * @param backboneFile the backbone to export, or null for the run's
+     * @see #fromRun
+     * @see CascadeFile#save
+     */
+    public static void write(ExperimentRun run, BranchTrainingMode mode, Path backboneFile, Path out) {
+        CascadeFile.save(fromRun(run, mode, backboneFile), out);
+    }
+
+    private static String shortHash(String hash) {
+        return hash == null ? "none" : hash.substring(0, Math.min(12, hash.length()));
+    }
+}
