@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code exitbench} command line: thin picocli commands over the engine, with no logic of their own. */
 @Command(name = "exitbench", mixinStandardHelpOptions = true, versionProvider = ExitbenchVersion.class,
         description = "Workbench for early-exit image classifiers (BTS-EE, CPM calibration).",
-        subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class})
+        subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class, SweepCommand.class})
 public final class ExitbenchCli implements Runnable {
 
     @CommandLine.Spec

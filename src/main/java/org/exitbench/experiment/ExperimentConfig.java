@@ -341,6 +341,11 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         return new ExperimentConfig(dataset, value, exitPoints, poolingGrid, branch, training, cpm, seed);
     }
 
+    /** @return a copy with another seed */
+    public ExperimentConfig withSeed(long value) {
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, value);
+    }
+
     /** @return a copy training the given modes */
     public ExperimentConfig withModes(List<BranchTrainingMode> modes) {
         Training t = training;
