@@ -11,6 +11,7 @@ import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentException;
 import org.exitbench.experiment.PairedStatistics;
 import org.exitbench.experiment.SweepDefinition;
+import org.exitbench.experiment.SweepFolder;
 import org.exitbench.experiment.SweepRunner;
 import org.exitbench.experiment.SweepSummary;
 import org.exitbench.progress.CancellationToken;
@@ -160,7 +161,12 @@ final class SweepCommand implements Callable<Integer> {
                             100 * b.testReduction(), b.testDrop(), b.configuration().id(),
                             b.configuration().describe())));
         }
-        text.append(String.format(Locale.ROOT, "%nReport: %s%nTables: %s, %s%n",
+        SweepFolder.Manifest manifest = outcome.folder().readManifest();
+        text.append(String.format(Locale.ROOT, "%nTime: %s for this run's %d trials; %s over %d session%s in all%n",
+                SweepRunner.duration(outcome.seconds()), outcome.ran(), SweepRunner.duration(
+                        manifest.totalWallSeconds()), manifest.sessions().size(),
+                manifest.sessions().size() == 1 ? "" : "s"));
+        text.append(String.format(Locale.ROOT, "Report: %s%nTables: %s, %s%n",
                 outcome.folder().root().resolve("report.html"), outcome.folder().root().resolve("sweep.csv"),
                 outcome.folder().root().resolve("summary.md")));
         return text.toString();

@@ -140,6 +140,18 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @throws ConfigException naming every bad or unknown field
      */
     public static ExperimentConfig fromJson(String json, String source) {
+        ExperimentConfig config = bind(json, source);
+        config.validate(source);
+        return config;
+    }
+
+    /**
+     * Parses a configuration over the defaults without checking ranges: only unknown fields, wrong types and enum
+     * names are refused. For parts of a configuration that are only complete once combined (sweep axes).
+     *
+     * @throws ConfigException naming every unknown or mistyped field
+     */
+    static ExperimentConfig bind(String json, String source) {
         ObjectMapper mapper = ConfigJson.mapper();
         ExperimentConfig config;
         try {
@@ -154,7 +166,6 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, List.of(ConfigJson.describe(e)));
         }
-        config.validate(source);
         return config;
     }
 

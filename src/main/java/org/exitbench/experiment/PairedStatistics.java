@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
-import org.apache.commons.math3.stat.inference.AlternativeHypothesis;
-import org.apache.commons.math3.stat.inference.BinomialTest;
 
 /**
  * How one training mode compares with another over a sweep, from paired differences (mode − baseline, on the same
@@ -109,7 +108,10 @@ public record PairedStatistics(int pairs, int wins, int losses, int ties, int un
         if (n == 0) {
             return 1.0;
         }
-        return new BinomialTest().binomialTest(n, wins, 0.5, AlternativeHypothesis.TWO_SIDED);
+        // Twice the smaller tail. Commons Math's BinomialTest adds the central value twice when wins = losses and
+        // returns p > 1, so the symmetric case is computed here.
+        double tail = new BinomialDistribution(null, n, 0.5).cumulativeProbability(Math.min(wins, losses));
+        return Math.min(1.0, 2 * tail);
     }
 
     /** @return the 97.5 % quantile of Student's t with {@code degrees} degrees of freedom */

@@ -15,13 +15,13 @@ final class SvgChart {
     static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"};
     static final String GREY = "#777777";
 
-    private static final int LEFT = 62;
     private static final int RIGHT = 16;
     private static final int TOP = 34;
     private static final int BOTTOM = 46;
 
     private final int width;
     private final int height;
+    private final int left;
     private final double xMin;
     private final double xMax;
     private final double yMin;
@@ -34,12 +34,19 @@ final class SvgChart {
 
     SvgChart(int width, int height, String title, String xLabel, String yLabel, double xMin, double xMax,
              double yMin, double yMax) {
+        this(width, height, 62, title, xLabel, yLabel, xMin, xMax, yMin, yMax);
+    }
+
+    /** @param left the margin left of the plot area, for the y axis's numbers or category names */
+    SvgChart(int width, int height, int left, String title, String xLabel, String yLabel, double xMin, double xMax,
+             double yMin, double yMax) {
         if (!(xMax > xMin) || !(yMax > yMin)) {
             throw new IllegalArgumentException("empty axis range: x " + xMin + ".." + xMax + ", y " + yMin + ".."
                     + yMax);
         }
         this.width = width;
         this.height = height;
+        this.left = left;
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
@@ -50,7 +57,7 @@ final class SvgChart {
     }
 
     double x(double value) {
-        return LEFT + (value - xMin) / (xMax - xMin) * (width - LEFT - RIGHT);
+        return left + (value - xMin) / (xMax - xMin) * (width - left - RIGHT);
     }
 
     double y(double value) {
@@ -91,8 +98,8 @@ final class SvgChart {
     /** Draws a horizontal reference line with a label at its right end. */
     SvgChart horizontal(double value, String colour, String label) {
         body.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                + "stroke-dasharray=\"4 3\"/>", LEFT, width - RIGHT, y(value), y(value), colour));
-        text(width - RIGHT - 4, y(value) - 4, label, "end", colour);
+                + "stroke-dasharray=\"4 3\"/>", left, width - RIGHT, y(value), y(value), colour));
+        text(left + 4, y(value) - 4, label, "start", colour);
         return this;
     }
 
@@ -111,7 +118,8 @@ final class SvgChart {
         body.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1f L%.1f %.1f M%.1f %.1f L%.1f %.1f\" "
                 + "stroke=\"%s\" stroke-width=\"2\"/>", cx - 6, cy - 6, cx + 6, cy + 6, cx - 6, cy + 6, cx + 6,
                 cy - 6, colour));
-        text(cx + 9, cy + 4, label, "start", colour);
+        boolean rightHalf = cx > (left + width - RIGHT) / 2.0;
+        text(rightHalf ? cx - 9 : cx + 9, cy + 4, label, rightHalf ? "end" : "start", colour);
         return this;
     }
 
@@ -127,7 +135,7 @@ final class SvgChart {
 
     /** Writes a text label in the plot area's left margin at a data y (category names of strip plots). */
     SvgChart category(double yValue, String label) {
-        text(LEFT - 6, y(yValue) + 4, label, "end", "#222");
+        text(left - 6, y(yValue) + 4, label, "end", "#222");
         return this;
     }
 
@@ -152,7 +160,7 @@ final class SvgChart {
                 width, height));
         s.append("<title>").append(escape(title)).append("</title>");
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fff\" "
-                + "stroke=\"#bbb\"/>", LEFT, TOP, width - LEFT - RIGHT, height - TOP - BOTTOM));
+                + "stroke=\"#bbb\"/>", left, TOP, width - left - RIGHT, height - TOP - BOTTOM));
         for (double t : ticks(xMin, xMax)) {
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#444\">%s</text>", x(t), x(t), TOP,
@@ -162,25 +170,26 @@ final class SvgChart {
             for (double t : ticks(yMin, yMax)) {
                 s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
                         + "stroke=\"#eee\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444\">%s</text>",
-                        LEFT, width - RIGHT, y(t), y(t), LEFT - 5, y(t) + 4, label(t)));
+                        left, width - RIGHT, y(t), y(t), left - 5, y(t) + 4, label(t)));
             }
         }
         s.append(body);
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\" font-weight=\"bold\" "
-                + "fill=\"#222\">%s</text>", LEFT, escape(title)));
+                + "fill=\"#222\">%s</text>", left, escape(title)));
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#222\">%s"
-                + "</text>", (LEFT + width - RIGHT) / 2.0, height - 10, escape(xLabel)));
+                + "</text>", (left + width - RIGHT) / 2.0, height - 10, escape(xLabel)));
         if (yLabel != null) {
             s.append(String.format(Locale.ROOT, "<text transform=\"translate(14 %.1f) rotate(-90)\" "
                     + "text-anchor=\"middle\" fill=\"#222\">%s</text>", (TOP + height - BOTTOM) / 2.0,
                     escape(yLabel)));
         }
-        double lx = width - RIGHT - 8;
-        double ly = TOP + 14;
+        // Bottom left: accuracy-vs-compute curves fall from the top left, so that corner stays free.
+        double lx = left + 10;
+        double ly = height - BOTTOM - 8 - 15 * (legend.size() - 1);
         for (String[] entry : legend) {
             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>"
-                    + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#222\">%s</text>", lx, ly - 4,
-                    entry[1], lx - 8, ly, escape(entry[0])));
+                    + "<text x=\"%.1f\" y=\"%.1f\" fill=\"#222\">%s</text>", lx, ly - 4, entry[1], lx + 8, ly,
+                    escape(entry[0])));
             ly += 15;
         }
         s.append("</svg>");

@@ -243,12 +243,27 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
      * @throws ConfigException naming the configuration and its bad fields when a combination is invalid
      */
     public List<SweepConfiguration> configurations(String dataset, String backbone) {
+        List<String> problems = new ArrayList<>();
+        List<SweepConfiguration> configurations = expand(dataset, backbone, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(null, problems);
+        }
+        return configurations;
+    }
+
+    /**
+     * Expands the grid. A problem shared by many configurations is listed once, with the first of them and how
+     * many others have it.
+     */
+    private List<SweepConfiguration> expand(String dataset, String backbone, List<String> problems) {
         List<List<Variant>> levels = axes.stream().map(Axis::levels).toList();
         int total = 1;
         for (List<Variant> level : levels) {
             total *= level.size();
         }
         List<SweepConfiguration> configurations = new ArrayList<>(total);
+        Map<String, String> firstWith = new LinkedHashMap<>();
+        Map<String, Integer> othersWith = new LinkedHashMap<>();
         int[] position = new int[levels.size()];
         for (int index = 0; index < total; index++) {
             ObjectNode merged = base.deepCopy();
@@ -259,12 +274,20 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
                 labels.put(axes.get(a).name(), v.label());
             }
             String id = SweepConfiguration.id(index, total);
-            String source = "configuration " + id + " (" + labels.entrySet().stream()
-                    .map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining(", ")) + ")";
-            ExperimentConfig config = ExperimentConfig.fromJson(merged.toString(), source)
-                    .withDataset(dataset).withBackbone(backbone).withModes(modes);
-            configurations.add(new SweepConfiguration(index, id, labels, config, SweepConfiguration.key(config,
-                    margins)));
+            try {
+                ExperimentConfig config = ExperimentConfig.fromJson(merged.toString(), null)
+                        .withDataset(dataset).withBackbone(backbone).withModes(modes);
+                configurations.add(new SweepConfiguration(index, id, labels, config,
+                        SweepConfiguration.key(config, margins)));
+            } catch (ConfigException e) {
+                String where = "configuration " + id + " (" + labels.entrySet().stream()
+                        .map(l -> l.getKey() + " = " + l.getValue()).collect(Collectors.joining(", ")) + ")";
+                for (String problem : e.problems()) {
+                    if (firstWith.putIfAbsent(problem, where) != null) {
+                        othersWith.merge(problem, 1, Integer::sum);
+                    }
+                }
+            }
             for (int a = levels.size() - 1; a >= 0; a--) {
                 if (++position[a] < levels.get(a).size()) {
                     break;
@@ -272,6 +295,10 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
                 position[a] = 0;
             }
         }
+        firstWith.forEach((problem, where) -> {
+            int others = othersWith.getOrDefault(problem, 0);
+            problems.add(where + (others == 0 ? "" : " and " + others + " more") + ": " + problem);
+        });
         return configurations;
     }
 
@@ -298,7 +325,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             problems.add("base: must be an object (a partial experiment configuration), was null");
         } else {
             try {
-                ExperimentConfig.fromJson(base.toString(), null);
+                ExperimentConfig.bind(base.toString(), null);
             } catch (ConfigException e) {
                 e.problems().forEach(p -> problems.add("base." + p));
             }
@@ -318,14 +345,12 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         if (tolerance == null || !(tolerance.reductionPoints() >= 0) || !(tolerance.accuracyPoints() >= 0)) {
             problems.add("tolerance: reductionPoints and accuracyPoints must be 0 or more, was " + tolerance);
         }
+        if (problems.isEmpty()) {
+            // Every combination, the axes' overlays together: a value may need another axis's (conv2d, grid 2).
+            expand(ExperimentConfig.defaults().dataset(), null, problems);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
-        }
-        // Every combination, with the axes' overlays together (a conv2d branch needs a pooling grid of 2, …).
-        try {
-            configurations(ExperimentConfig.defaults().dataset(), null);
-        } catch (ConfigException e) {
-            throw new ConfigException(source, List.of(e.getMessage()));
         }
     }
 
@@ -389,7 +414,10 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         checkLevels(axis, where, "variants", problems);
     }
 
-    /** Checks each value of an axis on the base alone, so an error names the axis and the value. */
+    /**
+     * Checks each value of an axis on the base alone for unknown fields, wrong types and enum names, so such an
+     * error names the axis and the value. Ranges are checked per configuration, where the axes combine.
+     */
     private void checkLevels(Axis axis, String where, String list, List<String> problems) {
         List<Variant> levels = axis.levels();
         Set<String> labels = new HashSet<>();
@@ -405,7 +433,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             ObjectNode merged = base.deepCopy();
             ConfigJson.overlay(merged, v.set().deepCopy());
             try {
-                ExperimentConfig.fromJson(merged.toString(), null);
+                ExperimentConfig.bind(merged.toString(), null);
             } catch (ConfigException e) {
                 String value = where + "." + list + "[" + i + "] (" + v.label() + "): ";
                 e.problems().forEach(p -> problems.add(value + p));

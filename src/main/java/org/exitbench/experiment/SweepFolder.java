@@ -98,14 +98,16 @@ public final class SweepFolder {
      *
      * @param started     when it started (UTC, ISO-8601)
      * @param wallSeconds how long it ran, reading the data and the cache included
+     * @param cpuSeconds  the CPU time the process used meanwhile (all threads), or null where unknown:
+     *                    unlike the wall time, hardly affected by other work on the machine
      * @param trialsRun   trials it trained
      * @param failed      of those, how many failed
      * @param cancelled   whether it was cancelled
      * @param threads     trials trained at once
      * @param machine     the machine in words: CPU, cores, OS, Java, OMP_NUM_THREADS
      */
-    public record Session(String started, double wallSeconds, int trialsRun, int failed, boolean cancelled,
-                          int threads, String machine) {
+    public record Session(String started, double wallSeconds, Double cpuSeconds, int trialsRun, int failed,
+                          boolean cancelled, int threads, String machine) {
     }
 
     static final JsonDocuments.DocumentType MANIFEST_TYPE = JsonDocuments.DocumentType.of("exitbench.sweep", 1);

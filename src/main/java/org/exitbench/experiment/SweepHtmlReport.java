@@ -274,7 +274,7 @@ final class SweepHtmlReport {
         }
         extent = Math.ceil(extent * 1.1);
         int rows = labels.size();
-        SvgChart chart = new SvgChart(560, 80 + 22 * rows, c.mode() + " − " + in.summary().baseline() + ": "
+        SvgChart chart = new SvgChart(580, 80 + 22 * rows, 190, c.mode() + " − " + in.summary().baseline() + ": "
                 + m.title(), "difference (points; right: " + c.mode() + " better)", null, -extent, extent, 0,
                 rows + 0.5);
         chart.vertical(0, SvgChart.GREY, "");
@@ -288,7 +288,8 @@ final class SweepHtmlReport {
             chart.points(dots, null, SvgChart.COLOURS[0], 2.5, false);
             PairedStatistics s = stats.get(i);
             if (!Double.isNaN(s.ciLow())) {
-                chart.interval(s.ciLow(), s.mean(), s.ciHigh(), y, "#b00020");
+                // An interval wider than the dots (few configurations) is cut at the plot's edge.
+                chart.interval(Math.max(-extent, s.ciLow()), s.mean(), Math.min(extent, s.ciHigh()), y, "#b00020");
             }
         }
         return chart.svg(false);
@@ -303,9 +304,9 @@ final class SweepHtmlReport {
         String best = means.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         String worst = means.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
         StringBuilder h = new StringBuilder();
-        h.append(curves(in, c, configuration(in, best), "largest gain", means.get(best)));
+        h.append(curves(in, c, configuration(in, best), "best for " + c.mode(), means.get(best)));
         if (!worst.equals(best)) {
-            h.append(curves(in, c, configuration(in, worst), "largest loss", means.get(worst)));
+            h.append(curves(in, c, configuration(in, worst), "worst for " + c.mode(), means.get(worst)));
         }
         return h.toString();
     }
@@ -320,12 +321,10 @@ final class SweepHtmlReport {
         BranchTrainingMode baseline = in.definition().baseline();
         double backbone = 100 * backboneTest(in);
         double yMin = Math.floor(backbone - 12);
-        SvgChart chart = new SvgChart(560, 360, String.format(Locale.ROOT, "%s (%s, %+.2f points): %s", conf.id(),
-                what, difference, conf.describe()), "compute reduction (%)", "test accuracy (%)", 0, 80, yMin,
-                Math.ceil(backbone + 1));
-        chart.horizontal(backbone, SvgChart.GREY, "backbone");
+        Map<BranchTrainingMode, List<List<double[]>>> lines = new LinkedHashMap<>();
+        double xMax = 10;
         for (BranchTrainingMode m : List.of(mode, baseline)) {
-            String col = SvgChart.COLOURS[in.definition().modes().indexOf(m) % SvgChart.COLOURS.length];
+            List<List<double[]>> perSeed = new ArrayList<>();
             for (long seed : in.definition().seeds()) {
                 SweepResult r = in.result(conf, seed);
                 if (r == null || !r.succeeded() || r.mode(m).isEmpty()) {
@@ -333,15 +332,25 @@ final class SweepHtmlReport {
                 }
                 List<double[]> line = new ArrayList<>();
                 for (SweepResult.Point p : r.mode(m).get().curve()) {
-                    if (100 * p.testAccuracy() >= yMin && p.testReduction() >= 0 && p.testReduction() <= 0.8) {
+                    if (100 * p.testAccuracy() >= yMin && p.testReduction() >= 0) {
                         line.add(new double[] {100 * p.testReduction(), 100 * p.testAccuracy()});
+                        xMax = Math.max(xMax, 100 * p.testReduction());
                     }
                 }
                 line.sort(Comparator.comparingDouble(p -> p[0]));
-                chart.line(line, col, 1.2, m == baseline ? "5 3" : null);
+                perSeed.add(line);
             }
-            chart.legend(ExperimentConfig.modeName(m) + " (one line per seed)", col);
+            lines.put(m, perSeed);
         }
+        SvgChart chart = new SvgChart(560, 360, String.format(Locale.ROOT, "%s (%s, %+.2f points)", conf.id(),
+                what, difference), "compute reduction (%) — " + conf.describe(), "test accuracy (%)", 0,
+                Math.ceil(xMax / 10) * 10, yMin, Math.ceil(backbone + 1));
+        chart.horizontal(backbone, SvgChart.GREY, "backbone");
+        lines.forEach((m, perSeed) -> {
+            String colour = SvgChart.COLOURS[in.definition().modes().indexOf(m) % SvgChart.COLOURS.length];
+            perSeed.forEach(line -> chart.line(line, colour, 1.2, m == baseline ? "5 3" : null));
+            chart.legend(ExperimentConfig.modeName(m) + " (one line per seed)", colour);
+        });
         return chart.svg(true);
     }
 }

@@ -304,9 +304,14 @@ final class SweepReports {
                 .map(ExperimentConfig::modeName).toList()) + ", seeds " + in.definition().seeds()});
         facts.add(new String[] {"trials", s.finished() + " of " + s.trials() + " finished"
                 + (s.failed() > 0 ? ", " + s.failed() + " failed" : "")});
-        facts.add(new String[] {"time", String.format(Locale.ROOT, "%s of wall time over %d session%s",
-                SweepRunner.duration(m.totalWallSeconds()), m.sessions().size(), m.sessions().size() == 1 ? ""
-                        : "s")});
+        for (SweepFolder.Session session : m.sessions()) {
+            facts.add(new String[] {"session " + session.started(), String.format(Locale.ROOT,
+                    "%d trials trained%s in %s wall time, %s CPU time, %d at once%s", session.trialsRun(),
+                    session.failed() > 0 ? " (" + session.failed() + " failed)" : "",
+                    SweepRunner.duration(session.wallSeconds()), session.cpuSeconds() == null ? "unknown"
+                            : SweepRunner.duration(session.cpuSeconds()), session.threads(),
+                    session.cancelled() ? "; cancelled" : "")});
+        }
         m.sessions().stream().reduce((a, b) -> b).ifPresent(last -> facts.add(new String[] {"machine",
                 last.machine() + "; " + last.threads() + " trial" + (last.threads() == 1 ? "" : "s") + " at once"}));
         return facts;

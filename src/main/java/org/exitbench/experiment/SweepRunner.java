@@ -1,6 +1,7 @@
 package org.exitbench.experiment;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -106,6 +107,7 @@ public final class SweepRunner {
     public Outcome run(SweepDefinition definition, Request request, ProgressListener progress,
                        CancellationToken cancel) {
         long started = System.nanoTime();
+        double cpuAtStart = processCpuSeconds();
         Instant startedAt = Instant.now();
         String backboneArg = request.backbone() == null ? null : request.backbone().toString();
         List<SweepConfiguration> configurations = definition.configurations(request.dataset().toString(),
@@ -159,7 +161,8 @@ public final class SweepRunner {
 
         boolean cancelled = cancel.isCancelled();
         folder.writeManifest(manifest.with(new SweepFolder.Session(startedAt.toString(), secondsSince(started),
-                counters.ran.get(), counters.failed.get(), cancelled, threads, machine())));
+                Double.isNaN(cpuAtStart) ? null : processCpuSeconds() - cpuAtStart, counters.ran.get(), counters.failed.get(), cancelled, threads,
+                machine())));
         cancel.throwIfCancelled();
 
         progress.report("Writing the reports", 0, -1);
@@ -239,7 +242,7 @@ public final class SweepRunner {
     }
 
     /** @return "45 s", "3 min 20 s", "1 h 05 min" */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         if (s < 60) {
             return s + " s";
@@ -348,6 +351,15 @@ public final class SweepRunner {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version"),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+    }
+
+    /** @return the CPU time this process has used, all threads, or NaN where the JVM does not tell */
+    private static double processCpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? Double.NaN : nanos / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static double secondsSince(long started) {
