@@ -4,17 +4,23 @@ import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The one place that configures DL4J/ND4J for Exitbench: oneDNN layer helpers, threads, and the checks that
- * report whether they are active.
+ * The one place that configures DL4J/ND4J for Exitbench: oneDNN layer helpers, and the checks that report
+ * whether they are active.
  *
  * <p>In DL4J 1.0.0-M2.1 the helpers that hand convolution, batch-norm and pooling to oneDNN are off by default
  * for two reasons: {@code HelperUtils} creates none unless the system property
  * {@value #HELPERS_DISABLE_PROPERTY} is {@code false}, and the helpers' availability check looks for a class that
  * moved (restored by {@code org.nd4j.nativeblas.Nd4jCpu}). With both fixed, training is 5 to 16 times faster.
  * Call {@link #initialize()} before the first network is built.
+ *
+ * <p>Threads are not set here: ND4J reads the environment variable {@code OMP_NUM_THREADS} once, when its native
+ * library loads, and uses that many threads for its own parallel loops and for oneDNN's OpenMP pool (default: all
+ * cores). {@code Nd4j.getEnvironment().setMaxThreads} changes neither afterwards, so the thread count must be
+ * set in the environment of the JVM (docs/performance.md).
  */
 public final class Dl4jEngine {
 
@@ -39,30 +45,33 @@ public final class Dl4jEngine {
     }
 
     /**
-     * Tells whether a built graph actually delegates its convolutions to oneDNN: true when every convolution
-     * layer holds a helper (the private field {@code helper} of DL4J's ConvolutionLayer).
+     * Tells whether a built graph actually delegates its layers to oneDNN: true when every convolution and every
+     * batch-norm layer holds a helper (DL4J's private field {@code helper}) and there is at least one convolution.
      *
      * @param graph an initialised graph
-     * @return false when some convolution layer has no helper, or the graph has no convolution at all
+     * @return false when some convolution or batch-norm layer has no helper, or the graph has no convolution
      */
     public static boolean helpersActive(ComputationGraph graph) {
         boolean sawConvolution = false;
         for (Layer layer : graph.getLayers()) {
-            if (layer instanceof ConvolutionLayer conv) {
+            if (layer instanceof ConvolutionLayer) {
                 sawConvolution = true;
-                if (convolutionHelper(conv) == null) {
-                    return false;
-                }
+            }
+            if ((layer instanceof ConvolutionLayer || layer instanceof BatchNormalization)
+                    && helper(layer) == null) {
+                return false;
             }
         }
         return sawConvolution;
     }
 
-    private static Object convolutionHelper(ConvolutionLayer conv) {
+    /** @return the oneDNN helper of a convolution or batch-norm layer, or null when it has none */
+    private static Object helper(Layer layer) {
         try {
-            Field field = ConvolutionLayer.class.getDeclaredField("helper");
+            Class<?> owner = layer instanceof ConvolutionLayer ? ConvolutionLayer.class : BatchNormalization.class;
+            Field field = owner.getDeclaredField("helper");
             field.setAccessible(true);
-            return field.get(conv);
+            return field.get(layer);
         } catch (ReflectiveOperationException e) {
             return null;
         }

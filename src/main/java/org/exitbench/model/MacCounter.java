@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -40,8 +41,8 @@ public final class MacCounter {
      * @throws IllegalStateException for an external spec, which cannot be rebuilt
      */
     public static MacTable count(BackboneSpec spec, ExitPoints exits) {
-        NetworkSettings settings = NetworkSettings.defaults();
-        return count(spec.configuration(0L, settings), exits, spec.inputType(settings.dataFormat()));
+        // Built backbones take NCHW input whatever their layout inside (ResNetGraphBuilder).
+        return count(spec.configuration(0L, NetworkSettings.defaults()), exits, spec.inputType(CNN2DFormat.NCHW));
     }
 
     /**
@@ -125,7 +126,7 @@ public final class MacCounter {
             InputType.InputTypeConvolutional i = (InputType.InputTypeConvolutional) in;
             return i.getHeight() * i.getWidth() * conv.getNIn() * conv.getNOut() * kernelArea(conv);
         }
-        if (layer.getClass() == ConvolutionLayer.class) {
+        if (layer.getClass() == ConvolutionLayer.class || layer instanceof ChannelsLastConvolutionLayer) {
             ConvolutionLayer conv = (ConvolutionLayer) layer;
             InputType.InputTypeConvolutional o = (InputType.InputTypeConvolutional) out;
             return o.getHeight() * o.getWidth() * conv.getNOut() * kernelArea(conv) * conv.getNIn();

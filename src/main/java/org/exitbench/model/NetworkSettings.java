@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -16,21 +18,43 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * that performance tuning (issue 9) changes a single record. The oneDNN helpers themselves are switched on by
  * {@link Dl4jEngine#initialize()}, which every builder here calls.
  *
- * <p>Measured on this kind of machine (docs/performance.md, shared/STACK.md): workspaces must stay enabled
- * (disabling them cuts inference to 0.2–0.5×); NHWC gives +20–30 % inference and nothing for training;
- * {@code CacheMode} is neutral once oneDNN is active; half precision is unusable, so the data type is fixed to
- * float32.
+ * <p>The defaults are what measured fastest on CPU with oneDNN (docs/performance.md, issue 9):
+ * <ul>
+ *   <li>NHWC layout: oneDNN's AVX-512 convolutions and batch-norm work in NHWC, so NCHW costs a reorder of every
+ *       activation before and after each convolution, and its NCHW batch-norm kernels are several times slower.
+ *       The network input stays NCHW in either layout (ResNetGraphBuilder puts an {@link NchwToNhwcPreProcessor}
+ *       in front), so the layout is invisible to callers.</li>
+ *   <li>{@code CacheMode.DEVICE}: without an activation cache DL4J's convolution layers run their forward pass a
+ *       second time during backpropagation.</li>
+ *   <li>{@link LayerImplementation#CHANNELS_LAST}: batch statistics and their gradients as matrix–vector
+ *       products ({@link ChannelsLastBatchNormalization}) instead of DL4J's per-channel reductions, and NHWC
+ *       convolutions without DL4J's throw-away NCHW copy of their input ({@link ChannelsLastConvolutionLayer}).</li>
+ *   <li>workspaces enabled (disabling them cuts inference to 0.2–0.5×); float32 (half precision is 70–240×
+ *       slower on CPU with NaN losses).</li>
+ * </ul>
  *
- * @param dataFormat             layout of convolution activations (NCHW or NHWC); the network input follows it
+ * @param dataFormat             layout of convolution activations (NCHW or NHWC); the network input is NCHW in both
  * @param trainingWorkspaceMode  DL4J workspaces during fit
  * @param inferenceWorkspaceMode DL4J workspaces during output
  * @param cacheMode              DL4J's activation cache during training
  * @param updater                the optimiser, with its learning rate or schedule
  * @param weightDecay            decoupled weight decay coefficient (DL4J {@code weightDecay}); 0 for none
+ * @param layers                 which convolution and batch-norm layer implementations the backbones get
  */
 public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWorkspaceMode,
                               WorkspaceMode inferenceWorkspaceMode, CacheMode cacheMode, IUpdater updater,
-                              double weightDecay) {
+                              double weightDecay, LayerImplementation layers) {
+
+    /** The convolution and batch-norm layers a backbone can be built with; both compute the same function. */
+    public enum LayerImplementation {
+        /** DL4J's own layers, with their oneDNN helpers. */
+        DL4J,
+        /**
+         * {@link ChannelsLastConvolutionLayer} and {@link ChannelsLastBatchNormalization}: DL4J's layers with faster
+         * paths for NHWC activations (and, for batch-norm, dense ones); in NCHW the convolution is DL4J's.
+         */
+        CHANNELS_LAST
+    }
 
     public NetworkSettings {
         Objects.requireNonNull(dataFormat, "dataFormat");
@@ -38,30 +62,68 @@ public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWork
         Objects.requireNonNull(inferenceWorkspaceMode, "inferenceWorkspaceMode");
         Objects.requireNonNull(cacheMode, "cacheMode");
         Objects.requireNonNull(updater, "updater");
+        Objects.requireNonNull(layers, "layers");
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, was " + weightDecay);
         }
     }
 
-    /** NCHW, workspaces on, no activation cache, Adam with learning rate 1e-3, no weight decay. */
+    /** Settings with the {@link LayerImplementation#CHANNELS_LAST} layers. */
+    public NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWorkspaceMode,
+                           WorkspaceMode inferenceWorkspaceMode, CacheMode cacheMode, IUpdater updater,
+                           double weightDecay) {
+        this(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater, weightDecay,
+                LayerImplementation.CHANNELS_LAST);
+    }
+
+    /**
+     * NHWC, workspaces on, activation cache on, channels-last layers, Adam with learning rate 1e-3, no weight
+     * decay.
+     */
     public static NetworkSettings defaults() {
-        return new NetworkSettings(CNN2DFormat.NCHW, WorkspaceMode.ENABLED, WorkspaceMode.ENABLED, CacheMode.NONE,
-                new Adam(1e-3), 0.0);
+        return new NetworkSettings(CNN2DFormat.NHWC, WorkspaceMode.ENABLED, WorkspaceMode.ENABLED, CacheMode.DEVICE,
+                new Adam(1e-3), 0.0, LayerImplementation.CHANNELS_LAST);
     }
 
     public NetworkSettings withUpdater(IUpdater newUpdater) {
         return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, newUpdater,
-                weightDecay);
+                weightDecay, layers);
     }
 
     public NetworkSettings withWeightDecay(double newWeightDecay) {
         return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                newWeightDecay);
+                newWeightDecay, layers);
     }
 
     public NetworkSettings withDataFormat(CNN2DFormat newDataFormat) {
         return new NetworkSettings(newDataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                weightDecay);
+                weightDecay, layers);
+    }
+
+    public NetworkSettings withCacheMode(CacheMode newCacheMode) {
+        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, newCacheMode, updater,
+                weightDecay, layers);
+    }
+
+    public NetworkSettings withLayers(LayerImplementation newLayers) {
+        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
+                weightDecay, newLayers);
+    }
+
+    /** @return a batch-norm layer configuration of the chosen implementation, in this layout */
+    public BatchNormalization batchNormLayer() {
+        return layers == LayerImplementation.CHANNELS_LAST ? ChannelsLastBatchNormalization.of(dataFormat)
+                : new BatchNormalization.Builder().dataFormat(dataFormat).build();
+    }
+
+    /**
+     * @param builder a convolution's settings; its data format is set to this layout
+     * @return the convolution layer configuration of the chosen implementation
+     */
+    public ConvolutionLayer convolutionLayer(ConvolutionLayer.Builder builder) {
+        builder.dataFormat(dataFormat);
+        return layers == LayerImplementation.CHANNELS_LAST && dataFormat == CNN2DFormat.NHWC
+                ? new ChannelsLastConvolutionLayer(builder) : builder.build();
     }
 
     /**
@@ -94,5 +156,7 @@ public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWork
         graph.getConfiguration().setTrainingWorkspaceMode(trainingWorkspaceMode);
         graph.getConfiguration().setInferenceWorkspaceMode(inferenceWorkspaceMode);
         graph.getConfiguration().setCacheMode(cacheMode);
+        // Each layer keeps its own copy of the cache mode, read when it decides whether to cache.
+        graph.setCacheMode(cacheMode);
     }
 }

@@ -3,9 +3,9 @@ package org.exitbench.model;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -31,11 +31,14 @@ final class ResNetGraphBuilder {
         ComputationGraphConfiguration.GraphBuilder graph = settings.newBuilder(seed)
                 .graphBuilder()
                 .addInputs(BackboneVertices.INPUT)
-                .setInputTypes(spec.inputType(format));
+                .setInputTypes(spec.inputType(CNN2DFormat.NCHW));
         List<Integer> widths = spec.widths();
         List<Integer> blocks = spec.blocks();
 
-        String previous = convBn(graph, format, "stem_conv", "stem_bn", BackboneVertices.INPUT, 3, 1, widths.get(0));
+        // The input is NCHW whatever the layout inside, so every caller feeds a backbone the same way.
+        InputPreProcessor toLayout = format == CNN2DFormat.NHWC ? new NchwToNhwcPreProcessor() : null;
+        String previous = convBn(graph, settings, "stem_conv", "stem_bn", toLayout, BackboneVertices.INPUT, 3, 1,
+                widths.get(0));
         graph.addLayer(BackboneVertices.STEM, relu(), previous);
         previous = BackboneVertices.STEM;
         int channels = widths.get(0);
@@ -45,7 +48,7 @@ final class ResNetGraphBuilder {
                 int stride = (b == 1 && s > 1) ? 2 : 1;
                 String output = b == blocks.get(s - 1) ? BackboneVertices.stage(s)
                         : BackboneVertices.blockOutput(s, b);
-                basicBlock(graph, format, BackboneVertices.blockPrefix(s, b), previous, output, channels, width,
+                basicBlock(graph, settings, BackboneVertices.blockPrefix(s, b), previous, output, channels, width,
                         stride);
                 previous = output;
                 channels = width;
@@ -61,14 +64,17 @@ final class ResNetGraphBuilder {
         return graph.build();
     }
 
-    private static void basicBlock(ComputationGraphConfiguration.GraphBuilder graph, CNN2DFormat format, String prefix,
-                                   String input, String output, int inChannels, int outChannels, int stride) {
-        String bn1 = convBn(graph, format, prefix + "conv1", prefix + "bn1", input, 3, stride, outChannels);
+    private static void basicBlock(ComputationGraphConfiguration.GraphBuilder graph, NetworkSettings settings,
+                                   String prefix, String input, String output, int inChannels, int outChannels,
+                                   int stride) {
+        String bn1 = convBn(graph, settings, prefix + "conv1", prefix + "bn1", null, input, 3, stride, outChannels);
         graph.addLayer(prefix + "relu1", relu(), bn1);
-        String bn2 = convBn(graph, format, prefix + "conv2", prefix + "bn2", prefix + "relu1", 3, 1, outChannels);
+        String bn2 = convBn(graph, settings, prefix + "conv2", prefix + "bn2", null, prefix + "relu1", 3, 1,
+                outChannels);
         String shortcut = input;
         if (stride != 1 || inChannels != outChannels) {
-            shortcut = convBn(graph, format, prefix + "proj_conv", prefix + "proj_bn", input, 1, stride, outChannels);
+            shortcut = convBn(graph, settings, prefix + "proj_conv", prefix + "proj_bn", null, input, 1, stride,
+                    outChannels);
         }
         graph.addVertex(prefix + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), bn2, shortcut);
         graph.addLayer(output, relu(), prefix + "add");
@@ -78,20 +84,20 @@ final class ResNetGraphBuilder {
      * Adds a bias-free convolution followed by batch-norm (a bias would be cancelled by the batch-norm), with
      * "same" padding for odd kernels, so a stride-2 stage maps H to ceil(H / 2) for any input size.
      *
+     * @param preProcessor applied to the convolution's input, or null
      * @return the name of the batch-norm layer
      */
-    private static String convBn(ComputationGraphConfiguration.GraphBuilder graph, CNN2DFormat format, String conv,
-                                 String bn, String input, int kernel, int stride, int outChannels) {
-        graph.addLayer(conv, new ConvolutionLayer.Builder(kernel, kernel)
+    private static String convBn(ComputationGraphConfiguration.GraphBuilder graph, NetworkSettings settings,
+                                 String conv, String bn, InputPreProcessor preProcessor, String input, int kernel,
+                                 int stride, int outChannels) {
+        graph.addLayer(conv, settings.convolutionLayer(new ConvolutionLayer.Builder(kernel, kernel)
                 .stride(stride, stride)
                 .padding(kernel / 2, kernel / 2)
                 .nOut(outChannels)
                 .hasBias(false)
                 .activation(Activation.IDENTITY)
-                .weightInit(WeightInit.RELU)
-                .dataFormat(format)
-                .build(), input);
-        graph.addLayer(bn, new BatchNormalization.Builder().dataFormat(format).build(), conv);
+                .weightInit(WeightInit.RELU)), preProcessor, input);
+        graph.addLayer(bn, settings.batchNormLayer(), conv);
         return bn;
     }
 

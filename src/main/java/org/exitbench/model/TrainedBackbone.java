@@ -126,13 +126,17 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
         }
     }
 
-    /** The layout of the graph's convolutions (that of its first one), which is also the layout of its input. */
+    /**
+     * The layout of the graph's input: that of its first convolution, unless an {@link NchwToNhwcPreProcessor} in
+     * front of it takes NCHW input for an NHWC network.
+     */
     static CNN2DFormat inputFormat(ComputationGraph graph) {
         GraphTopology topology = new GraphTopology(graph.getConfiguration());
         for (String name : topology.order()) {
             GraphVertex vertex = graph.getConfiguration().getVertices().get(name);
             if (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof ConvolutionLayer conv) {
-                return conv.getCnn2dDataFormat();
+                return lv.getPreProcessor() instanceof NchwToNhwcPreProcessor ? CNN2DFormat.NCHW
+                        : conv.getCnn2dDataFormat();
             }
         }
         return CNN2DFormat.NCHW;

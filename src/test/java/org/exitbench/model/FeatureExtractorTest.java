@@ -41,7 +41,7 @@ class FeatureExtractorTest {
         SplitFeatures features = extractor.extract(IMAGES, ProgressListener.NONE, CancellationToken.NEVER);
 
         INDArray x = ImageDataSetIterator.inOrder(IMAGES, 40, backbone.stats()).next().getFeatures();
-        Map<String, INDArray> all = backbone.graph().feedForward(x, false);
+        Map<String, INDArray> all = TestBackbones.activationsNchw(backbone.graph(), x);
         assertClose(all.get("stage1").mean(2, 3), features.features(0), 40, 4);
         assertClose(all.get("stage2").mean(2, 3), features.features(1), 40, 8);
         INDArray probabilities = all.get(BackboneVertices.OUTPUT);
@@ -59,7 +59,7 @@ class FeatureExtractorTest {
                 .extract(IMAGES, ProgressListener.NONE, CancellationToken.NEVER);
         assertEquals(4 * 2 * 2, features.featureDim(0));
         INDArray x = ImageDataSetIterator.inOrder(IMAGES, 40, backbone.stats()).next().getFeatures();
-        INDArray stage1 = backbone.graph().feedForward(x, false).get("stage1");
+        INDArray stage1 = TestBackbones.activationsNchw(backbone.graph(), x).get("stage1");
         // Image 3, channel 2, bottom-left bin: rows 8..15, columns 0..7 of the 16×16 map.
         double expected = stage1.get(org.nd4j.linalg.indexing.NDArrayIndex.point(3),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(2),
@@ -79,8 +79,9 @@ class FeatureExtractorTest {
 
     @Test
     void batchSizeAndLayoutDoNotChangeTheFeatures() {
-        TrainedBackbone nchw = TestBackbones.tinyBackbone(3, 8);
-        BackboneSpec spec = nchw.spec();
+        BackboneSpec spec = TestBackbones.tinySpec(3);
+        TrainedBackbone nchw = TrainedBackbone.of(spec.build(8, NetworkSettings.defaults()
+                .withDataFormat(CNN2DFormat.NCHW)), spec, TestBackbones.CLASSES, ChannelStats.identity(3));
         TrainedBackbone nhwc = TrainedBackbone.of(spec.build(8, NetworkSettings.defaults()
                 .withDataFormat(CNN2DFormat.NHWC)), spec, TestBackbones.CLASSES, ChannelStats.identity(3));
         SplitFeatures reference = new FeatureExtractor(nchw, FeaturePooling.GLOBAL_AVERAGE, 128)

@@ -27,7 +27,7 @@ class NetworkSettingsTest {
     }
 
     @Test
-    void runtimeSettingsApplyToALoadedGraph() {
+    void runtimeSettingsApplyToALoadedGraph() throws ReflectiveOperationException {
         ComputationGraph graph = TestBackbones.tinySpec(1).build(1);
         assertEquals(WorkspaceMode.ENABLED, graph.getConfiguration().getInferenceWorkspaceMode());
         new NetworkSettings(NetworkSettings.defaults().dataFormat(), WorkspaceMode.NONE, WorkspaceMode.NONE,
@@ -35,6 +35,13 @@ class NetworkSettingsTest {
         assertEquals(WorkspaceMode.NONE, graph.getConfiguration().getTrainingWorkspaceMode());
         assertEquals(WorkspaceMode.NONE, graph.getConfiguration().getInferenceWorkspaceMode());
         assertEquals(CacheMode.HOST, graph.getConfiguration().getCacheMode());
+        assertEquals(CacheMode.HOST, layerCacheMode(graph.getLayer("stem_conv")), "layers decide on their own copy");
+    }
+
+    private static Object layerCacheMode(org.deeplearning4j.nn.api.Layer layer) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = org.deeplearning4j.nn.layers.AbstractLayer.class.getDeclaredField("cacheMode");
+        field.setAccessible(true);
+        return field.get(layer);
     }
 
     @Test

@@ -5,12 +5,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetFormat;
 import org.exitbench.data.DatasetMetadata;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Tiny real backbones and generated image datasets that keep the model tests to seconds. */
 final class TestBackbones {
@@ -28,6 +32,19 @@ final class TestBackbones {
     static TrainedBackbone tinyBackbone(int channels, long seed) {
         BackboneSpec spec = tinySpec(channels);
         return TrainedBackbone.of(spec.build(seed), spec, CLASSES, ChannelStats.identity(channels));
+    }
+
+    /**
+     * Every vertex's activation for the given NCHW input, with feature maps in NCHW whatever layout the graph
+     * computes in, so tests can state shapes and index maps one way.
+     */
+    static Map<String, INDArray> activationsNchw(ComputationGraph graph, INDArray input) {
+        Map<String, InputType> types = new GraphTopology(graph.getConfiguration()).activationTypes(
+                InputType.convolutional(input.size(2), input.size(3), input.size(1), CNN2DFormat.NCHW));
+        Map<String, INDArray> activations = new java.util.HashMap<>(graph.feedForward(input, false));
+        activations.replaceAll((vertex, a) -> types.get(vertex) instanceof InputType.InputTypeConvolutional c
+                && c.getFormat() == CNN2DFormat.NHWC ? a.permute(0, 3, 1, 2) : a);
+        return activations;
     }
 
     /**
