@@ -168,6 +168,23 @@ public final class SweepFolder {
         return results;
     }
 
+    /**
+     * Summarises what the folder holds now, without training: for a view that opens a finished or stopped sweep,
+     * or refreshes while one runs (each trial's file is complete once it exists).
+     *
+     * @param unreadable receives a message per result file that could not be read (that trial counts as not done)
+     * @return the summary of the definition last run here, or null when the folder holds no sweep yet
+     */
+    public SweepSummary summarise(List<String> unreadable) {
+        SweepDefinition definition = readDefinition();
+        Manifest manifest = readManifest();
+        if (definition == null || manifest == null) {
+            return null;
+        }
+        return SweepSummary.of(definition, definition.configurations(manifest.dataset(), manifest.backbone()),
+                readResults(unreadable));
+    }
+
     /** @return the name of a trial among {@link #readResults}'s keys */
     static String trialName(String key, long seed) {
         return key + "-seed" + seed;

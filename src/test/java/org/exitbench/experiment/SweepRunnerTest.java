@@ -103,6 +103,9 @@ class SweepRunnerTest {
         }
         SweepFolder.Manifest manifest = complete.folder().readManifest();
         assertEquals(List.of("stage1", "stage2"), manifest.exitVertices());
+        assertEquals(summary, complete.folder().summarise(new ArrayList<>()), "a view opening the folder later "
+                + "sees the same summary");
+        assertNull(new SweepFolder(dir.resolve("nothing-here")).summarise(new ArrayList<>()));
         assertEquals(1, manifest.sessions().size());
         assertEquals(4, manifest.sessions().get(0).trialsRun());
     }
@@ -195,7 +198,7 @@ class SweepRunnerTest {
     }
 
     @Test
-    void aFailingTrialIsRecordedAndTheSweepGoesOn() {
+    void aFailingTrialIsRecordedAndTheSweepGoesOn() throws IOException {
         // A learning rate of 1e30 drives the branch to NaN, which the cascade refuses: a real failure mid-sweep.
         SweepDefinition d = SweepDefinition.fromJson("""
                 {"name": "failing",
@@ -216,6 +219,11 @@ class SweepRunnerTest {
         SweepResult fine = outcome.folder().readResults(new ArrayList<>()).values().stream()
                 .filter(SweepResult::succeeded).findFirst().orElseThrow();
         assertNull(fine.error());
+        List<String> csv = Files.readAllLines(outcome.folder().root().resolve(SweepFolder.CSV));
+        assertTrue(csv.stream().anyMatch(row -> row.startsWith(broken.id() + ",") && row.contains(",failed,")),
+                "the failed trial has its row, with its error: " + csv);
+        String html = Files.readString(outcome.folder().root().resolve(SweepFolder.REPORT));
+        assertTrue(html.contains(SvgChart.escape(failed.error())), "the report lists the error");
     }
 
     @Test
