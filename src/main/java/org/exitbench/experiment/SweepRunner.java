@@ -47,6 +47,11 @@ import org.exitbench.train.BranchFitMemo;
  * trial that throws is recorded with its error and the sweep goes on; failed trials are tried again on the next
  * run. Results are stored under a digest of their configuration, so a changed definition reuses exactly the
  * results that still apply.
+ *
+ * <p>For a GUI: call {@link #run} off the UI thread. Its progress reports come from that thread while the data and
+ * cache load, then from the worker threads as trials finish (one report per trial, "done of all"), so a view hands
+ * them to its UI thread. {@link SweepFolder#summarise} reads a stored sweep's summary without training, to show a
+ * finished or stopped sweep or to refresh while one runs.
  */
 public final class SweepRunner {
 
