@@ -72,6 +72,11 @@ final class SweepCommand implements Callable<Integer> {
             description = "Where the feature cache is kept (default: ${DEFAULT-VALUE}).")
     Path workspace;
 
+    @Option(names = "--report-only",
+            description = "Write the reports of the trials already in the sweep folder, without training (for a "
+                    + "stopped sweep; its missing trials show as not finished).")
+    boolean reportOnly;
+
     @Option(names = "--print-definition",
             description = "Print the default sweep definition (JSON, a starting point for --definition) and exit.")
     boolean printDefinition;
@@ -112,10 +117,13 @@ final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads: must be at least 1, was "
                     + threads);
         }
-        Path folder = out != null ? this.out : workspace.resolve("sweeps").resolve(sweep.name()
+        Path folder = this.out != null ? this.out : workspace.resolve("sweeps").resolve(sweep.name()
                 .replaceAll("[^A-Za-z0-9._-]", "_"));
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(err);
+        if (reportOnly) {
+            return reportOnly(folder, out, progress);
+        }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
             SweepRunner.Outcome outcome = new SweepRunner(new Workspace(workspace)).run(sweep,
@@ -132,6 +140,23 @@ final class SweepCommand implements Callable<Integer> {
             return RunCommand.CANCELLED;
         } catch (ExperimentException | DatasetException | StoreException | UncheckedIOException
                  | IllegalArgumentException e) {
+            return CliErrors.report(spec, progress, e);
+        }
+    }
+
+    private int reportOnly(Path folder, PrintWriter out, ConsoleProgress progress) {
+        try {
+            SweepFolder stored = new SweepFolder(folder);
+            SweepSummary summary = stored.writeReports();
+            if (summary == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
+                        + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");
+            }
+            out.print(report(new SweepRunner.Outcome(stored, summary.trials(), summary.finished() + summary.failed(),
+                    0, summary.failed(), summary, 0)));
+            out.flush();
+            return 0;
+        } catch (ConfigException | StoreException | UncheckedIOException e) {
             return CliErrors.report(spec, progress, e);
         }
     }

@@ -181,8 +181,34 @@ public final class SweepFolder {
         if (definition == null || manifest == null) {
             return null;
         }
-        return SweepSummary.of(definition, definition.configurations(manifest.dataset(), manifest.backbone()),
-                readResults(unreadable));
+        return SweepSummary.of(definition, configurations(definition, manifest), readResults(unreadable));
+    }
+
+    /**
+     * Writes the reports of the trials stored now, without training: for a sweep that was stopped, whose missing
+     * trials then show as not finished.
+     *
+     * @return the summary, or null when the folder holds no sweep yet
+     */
+    public SweepSummary writeReports() {
+        SweepDefinition definition = readDefinition();
+        Manifest manifest = readManifest();
+        if (definition == null || manifest == null) {
+            return null;
+        }
+        return writeReports(manifest, definition, configurations(definition, manifest));
+    }
+
+    /** Writes the CSV tables, the Markdown summary and the HTML report of the stored trials. */
+    SweepSummary writeReports(Manifest manifest, SweepDefinition definition, List<SweepConfiguration> configurations) {
+        Map<String, SweepResult> all = readResults(new ArrayList<>());
+        SweepSummary summary = SweepSummary.of(definition, configurations, all);
+        SweepReports.write(this, manifest, definition, configurations, all, summary);
+        return summary;
+    }
+
+    private static List<SweepConfiguration> configurations(SweepDefinition definition, Manifest manifest) {
+        return definition.configurations(manifest.dataset(), manifest.backbone());
     }
 
     /** @return the name of a trial among {@link #readResults}'s keys */

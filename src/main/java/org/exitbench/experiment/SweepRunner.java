@@ -51,7 +51,8 @@ import org.exitbench.train.BranchFitMemo;
  * <p>For a GUI: call {@link #run} off the UI thread. Its progress reports come from that thread while the data and
  * cache load, then from the worker threads as trials finish (one report per trial, "done of all"), so a view hands
  * them to its UI thread. {@link SweepFolder#summarise} reads a stored sweep's summary without training, to show a
- * finished or stopped sweep or to refresh while one runs.
+ * finished or stopped sweep or to refresh while one runs; {@link SweepFolder#writeReports} writes the reports of
+ * a stopped one.
  */
 public final class SweepRunner {
 
@@ -165,17 +166,15 @@ public final class SweepRunner {
         Counters counters = runTrials(pending, trial, folder, threads, trials, reused, progress, cancel);
 
         boolean cancelled = cancel.isCancelled();
+        Double cpuSeconds = Double.isNaN(cpuAtStart) ? null : processCpuSeconds() - cpuAtStart;
         folder.writeManifest(manifest.with(new SweepFolder.Session(startedAt.toString(), secondsSince(started),
-                Double.isNaN(cpuAtStart) ? null : processCpuSeconds() - cpuAtStart, counters.ran.get(), counters.failed.get(), cancelled, threads,
-                machine())));
+                cpuSeconds, counters.ran.get(), counters.failed.get(), cancelled, threads, machine())));
         cancel.throwIfCancelled();
 
         progress.report("Writing the reports", 0, -1);
-        Map<String, SweepResult> all = folder.readResults(new ArrayList<>());
-        SweepSummary summary = SweepSummary.of(definition, configurations, all);
-        SweepReports.write(folder, folder.readManifest(), definition, configurations, all, summary);
-        int failed = (int) all.values().stream().filter(r -> !r.succeeded()).count();
-        return new Outcome(folder, trials, reused, counters.ran.get(), failed, summary, secondsSince(started));
+        SweepSummary summary = folder.writeReports(folder.readManifest(), definition, configurations);
+        return new Outcome(folder, trials, reused, counters.ran.get(), summary.failed(), summary,
+                secondsSince(started));
     }
 
     private record Trial(SweepConfiguration configuration, long seed) {

@@ -41,6 +41,26 @@ class SweepCommandTest {
         assertTrue(run.out().contains("Report: " + out.resolve("report.html")), run.out());
         assertTrue(run.err().contains("Sweep: c02 seed 1"), "one progress line per trial: " + run.err());
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
+
+        // The reports of a stored sweep are written again without training.
+        String html = Files.readString(out.resolve("report.html"));
+        Files.delete(out.resolve("report.html"));
+        CommandLineRun again = CommandLineRun.of("sweep", "--out", out.toString(), "--report-only");
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals("Trials: 2 of 2 finished (0 trained now, 2 done before)", again.out().lines().findFirst()
+                .orElseThrow());
+        assertEquals(html.replaceAll("\\d+ s", ""), Files.readString(out.resolve("report.html"))
+                .replaceAll("\\d+ s", ""), "the same report");
+    }
+
+    @Test
+    void reportOnlyNeedsAStoredSweepAndDefaultsToTheWorkspaceFolder() {
+        Path ws = dir.resolve("ws");
+        CommandLineRun run = CommandLineRun.of("sweep", "--report-only", "--workspace", ws.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--report-only: " + ws.resolve("sweeps").resolve("bts-ee-64")
+                + " holds no sweep"), run.err());
+        assertFalse(Files.exists(ws));
     }
 
     @Test
