@@ -73,8 +73,9 @@ final class SweepCommand implements Callable<Integer> {
     Path workspace;
 
     @Option(names = "--report-only",
-            description = "Write the reports of the trials already in the sweep folder, without training (for a "
-                    + "stopped sweep; its missing trials show as not finished).")
+            description = "Write the reports of the trials already in the sweep folder, without training: for a "
+                    + "stopped sweep (its missing trials show as not finished), or with --seeds or --definition "
+                    + "for part of it.")
     boolean reportOnly;
 
     @Option(names = "--print-definition",
@@ -122,7 +123,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(err);
         if (reportOnly) {
-            return reportOnly(folder, out, progress);
+            return reportOnly(folder, definition != null || seeds != null ? sweep : null, out, progress);
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
@@ -144,10 +145,11 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private int reportOnly(Path folder, PrintWriter out, ConsoleProgress progress) {
+    /** @param reported the definition to report, or null for the one last run in {@code folder} */
+    private int reportOnly(Path folder, SweepDefinition reported, PrintWriter out, ConsoleProgress progress) {
         try {
             SweepFolder stored = new SweepFolder(folder);
-            SweepSummary summary = stored.writeReports();
+            SweepSummary summary = stored.writeReports(reported);
             if (summary == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
                         + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");

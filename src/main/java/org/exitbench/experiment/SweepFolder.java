@@ -186,17 +186,18 @@ public final class SweepFolder {
 
     /**
      * Writes the reports of the trials stored now, without training: for a sweep that was stopped, whose missing
-     * trials then show as not finished.
+     * trials then show as not finished, or to report a subset of its seeds.
      *
+     * @param definition the definition to report, or null for the one last run here
      * @return the summary, or null when the folder holds no sweep yet
      */
-    public SweepSummary writeReports() {
-        SweepDefinition definition = readDefinition();
+    public SweepSummary writeReports(SweepDefinition definition) {
+        SweepDefinition reported = definition != null ? definition : readDefinition();
         Manifest manifest = readManifest();
-        if (definition == null || manifest == null) {
+        if (reported == null || manifest == null) {
             return null;
         }
-        return writeReports(manifest, definition, configurations(definition, manifest));
+        return writeReports(manifest, reported, configurations(reported, manifest));
     }
 
     /** Writes the CSV tables, the Markdown summary and the HTML report of the stored trials. */

@@ -51,6 +51,10 @@ class SweepCommandTest {
                 .orElseThrow());
         assertEquals(html.replaceAll("\\d+ s", ""), Files.readString(out.resolve("report.html"))
                 .replaceAll("\\d+ s", ""), "the same report");
+        CommandLineRun twoSeeds = CommandLineRun.of("sweep", "--out", out.toString(), "--report-only", "--seeds",
+                "2");
+        assertEquals(0, twoSeeds.exitCode(), twoSeeds.err());
+        assertTrue(twoSeeds.out().startsWith("Trials: 2 of 4 finished"), "seed 2 was never run: " + twoSeeds.out());
     }
 
     @Test
