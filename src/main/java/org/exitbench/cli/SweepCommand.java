@@ -123,7 +123,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(err);
         if (reportOnly) {
-            return reportOnly(folder, definition != null || seeds != null ? sweep : null, out, progress);
+            return reportOnly(folder, definition != null ? sweep : null, out, progress);
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
@@ -145,11 +145,18 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    /** @param reported the definition to report, or null for the one last run in {@code folder} */
-    private int reportOnly(Path folder, SweepDefinition reported, PrintWriter out, ConsoleProgress progress) {
+    /**
+     * @param given the definition given with --definition (--seeds applied), or null for the one last run in
+     *              {@code folder}, with --seeds applied when given
+     */
+    private int reportOnly(Path folder, SweepDefinition given, PrintWriter out, ConsoleProgress progress) {
         try {
             SweepFolder stored = new SweepFolder(folder);
-            SweepSummary summary = stored.writeReports(reported);
+            SweepDefinition reported = given != null ? given : stored.readDefinition();
+            if (given == null && reported != null && seeds != null) {
+                reported = reported.withSeeds(SweepDefinition.firstSeeds(seeds));
+            }
+            SweepSummary summary = reported == null ? null : stored.writeReports(reported);
             if (summary == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
                         + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");
