@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code exitbench} command line: thin picocli commands over the engine, with no logic of their own. */
 @Command(name = "exitbench", mixinStandardHelpOptions = true, versionProvider = ExitbenchVersion.class,
         description = "Workbench for early-exit image classifiers (BTS-EE, CPM calibration).",
-        subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class, ExportCommand.class,
-            PredictCommand.class, SpeedupCommand.class})
+        subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class, SweepCommand.class,
+            ExportCommand.class, PredictCommand.class, SpeedupCommand.class})
 public final class ExitbenchCli implements Runnable {
 
     @CommandLine.Spec

@@ -28,6 +28,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -118,6 +123,58 @@ final class ConfigJson {
                 }
             }
             throw InvalidFormatException.from(parser, "is not one of " + names(handledType()), text, handledType());
+        }
+    }
+
+    /**
+     * Reads a document's text.
+     *
+     * @throws ConfigException naming the file when it is missing or unreadable
+     */
+    static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of("the file does not exist"));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("could not be read: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Removes a document's optional {@code format} / {@code formatVersion} header after checking it.
+     *
+     * @throws ConfigException when the header names another format or version
+     */
+    static void checkHeader(ObjectNode object, String format, int formatVersion, String source) {
+        JsonNode given = object.remove("format");
+        JsonNode version = object.remove("formatVersion");
+        List<String> problems = new ArrayList<>();
+        if (given != null && !format.equals(given.asText())) {
+            problems.add("format: expected \"" + format + "\", was " + given);
+        }
+        if (version != null && !(version.isInt() && version.intValue() == formatVersion)) {
+            problems.add("formatVersion: this Exitbench reads version " + formatVersion + ", was " + version);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+    }
+
+    /**
+     * @param what what the value is, for the message should it not be writable
+     * @return {@code value} as JSON with a format header, every field written
+     */
+    static String toJson(Object value, String format, int formatVersion, String what) {
+        ObjectMapper mapper = mapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", format);
+        root.put("formatVersion", formatVersion);
+        root.setAll((ObjectNode) mapper.valueToTree(value));
+        try {
+            return mapper.writeValueAsString(root) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the " + what + " as JSON", e);
         }
     }
 

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -122,15 +118,7 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @throws ConfigException naming the file and every bad or unknown field
      */
     public static ExperimentConfig read(Path file) {
-        String json;
-        try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), List.of("the file does not exist"));
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of("could not be read: " + e.getMessage()));
-        }
-        return fromJson(json, file.toString());
+        return fromJson(ConfigJson.readText(file), file.toString());
     }
 
     /**
@@ -140,6 +128,18 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @throws ConfigException naming every bad or unknown field
      */
     public static ExperimentConfig fromJson(String json, String source) {
+        ExperimentConfig config = bind(json, source);
+        config.validate(source);
+        return config;
+    }
+
+    /**
+     * Parses a configuration over the defaults without checking ranges: only unknown fields, wrong types and enum
+     * names are refused. For parts of a configuration that are only complete once combined (sweep axes).
+     *
+     * @throws ConfigException naming every unknown or mistyped field
+     */
+    static ExperimentConfig bind(String json, String source) {
         ObjectMapper mapper = ConfigJson.mapper();
         ExperimentConfig config;
         try {
@@ -154,38 +154,16 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, List.of(ConfigJson.describe(e)));
         }
-        config.validate(source);
         return config;
     }
 
-    /** Removes the optional {@code format} / {@code formatVersion} header after checking it. */
     private static void checkHeader(ObjectNode object, String source) {
-        JsonNode format = object.remove("format");
-        JsonNode version = object.remove("formatVersion");
-        List<String> problems = new ArrayList<>();
-        if (format != null && !FORMAT.equals(format.asText())) {
-            problems.add("format: expected \"" + FORMAT + "\", was " + format);
-        }
-        if (version != null && !(version.isInt() && version.intValue() == FORMAT_VERSION)) {
-            problems.add("formatVersion: this Exitbench reads version " + FORMAT_VERSION + ", was " + version);
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(source, problems);
-        }
+        ConfigJson.checkHeader(object, FORMAT, FORMAT_VERSION, source);
     }
 
     /** @return the configuration as JSON with its format header, every field written */
     public String toJson() {
-        ObjectMapper mapper = ConfigJson.mapper();
-        ObjectNode root = mapper.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("formatVersion", FORMAT_VERSION);
-        root.setAll((ObjectNode) mapper.valueToTree(this));
-        try {
-            return mapper.writeValueAsString(root) + System.lineSeparator();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the configuration as JSON", e);
-        }
+        return ConfigJson.toJson(this, FORMAT, FORMAT_VERSION, "configuration");
     }
 
     /** @throws ConfigException naming every field whose value is out of range or missing */
@@ -339,6 +317,11 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     /** @return a copy using another backbone file (null: the one next to the dataset) */
     public ExperimentConfig withBackbone(String value) {
         return new ExperimentConfig(dataset, value, exitPoints, poolingGrid, branch, training, cpm, seed);
+    }
+
+    /** @return a copy with another seed */
+    public ExperimentConfig withSeed(long value) {
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, value);
     }
 
     /** @return a copy training the given modes */

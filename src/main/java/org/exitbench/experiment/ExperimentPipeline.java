@@ -87,7 +87,7 @@ public final class ExperimentPipeline {
         config.validate();
         long started = System.nanoTime();
         Path datasetPath = Path.of(config.dataset());
-        checkBackboneExists(config);
+        requireBackboneFile(config);
         progress.report("Reading the dataset " + datasetPath, 0, -1);
         Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
         return run(config, dataset, secondsSince(started), started, progress, listener, cancel);
@@ -103,26 +103,18 @@ public final class ExperimentPipeline {
     public ExperimentRun run(ExperimentConfig config, Dataset dataset, ProgressListener progress,
                              BranchTrainingListener listener, CancellationToken cancel) {
         config.validate();
-        checkBackboneExists(config);
+        requireBackboneFile(config);
         return run(config, dataset, 0, System.nanoTime(), progress, listener, cancel);
-    }
-
-    private void checkBackboneExists(ExperimentConfig config) {
-        Path backbonePath = backbonePath(config);
-        if (!Files.isRegularFile(backbonePath)) {
-            throw new ExperimentException(missingBackbone(config, backbonePath));
-        }
     }
 
     private ExperimentRun run(ExperimentConfig config, Dataset dataset, double datasetSeconds, long started,
                               ProgressListener progress, BranchTrainingListener listener, CancellationToken cancel) {
-        Path backbonePath = backbonePath(config);
+        Path backbonePath = requireBackboneFile(config);
         cancel.throwIfCancelled();
 
         long step = System.nanoTime();
         progress.report("Loading the backbone " + backbonePath, 0, -1);
-        TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
-        checkFits(backbone, backbonePath, dataset);
+        TrainedBackbone backbone = loadBackbone(config, dataset);
         if (config.exitPoints() != null) {
             try {
                 backbone = backbone.withExitPoints(new ExitPoints(config.exitPoints()));
@@ -134,7 +126,7 @@ public final class ExperimentPipeline {
         cancel.throwIfCancelled();
 
         step = System.nanoTime();
-        Path cacheFolder = workspace.cacheFolder(cacheName(dataset, backbone, config));
+        Path cacheFolder = cacheFolder(dataset, backbone, config.poolingGrid());
         FeatureCache.Result cached = FeatureCache.loadOrBuild(cacheFolder, backbone, dataset,
                 new FeatureCacheOptions(config.pooling(), FeatureExtractor.DEFAULT_BATCH_SIZE), progress, cancel);
         FeatureCache cache = cached.cache();
@@ -198,7 +190,7 @@ public final class ExperimentPipeline {
     }
 
     /** The cost model of a cascade whose branches sit at the given backbone exits. */
-    static CostModel costModel(int[] cacheExits, long[] branchMacs, MacTable macs) {
+    public static CostModel costModel(int[] cacheExits, long[] branchMacs, MacTable macs) {
         long[] toExit = new long[cacheExits.length];
         for (int j = 0; j < cacheExits.length; j++) {
             toExit[j] = macs.cumulativeMacs(cacheExits[j]);
@@ -289,8 +281,33 @@ public final class ExperimentPipeline {
         return values;
     }
 
+    /**
+     * Loads the configuration's backbone and checks that it fits the dataset.
+     *
+     * @throws ExperimentException when the file does not exist (saying how to make one) or the dataset does not
+     *                             fit it (saying what differs)
+     */
+    public static TrainedBackbone loadBackbone(ExperimentConfig config, Dataset dataset) {
+        Path backbonePath = requireBackboneFile(config);
+        TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
+        checkFits(backbone, backbonePath, dataset);
+        return backbone;
+    }
+
+    /**
+     * @return the configuration's backbone file
+     * @throws ExperimentException when it does not exist, saying how to make one
+     */
+    public static Path requireBackboneFile(ExperimentConfig config) {
+        Path backbonePath = backbonePath(config);
+        if (!Files.isRegularFile(backbonePath)) {
+            throw new ExperimentException(missingBackbone(config, backbonePath));
+        }
+        return backbonePath;
+    }
+
     /** @return the backbone file the configuration means */
-    static Path backbonePath(ExperimentConfig config) {
+    public static Path backbonePath(ExperimentConfig config) {
         return config.backbone() != null ? Path.of(config.backbone())
                 : Path.of(config.dataset()).resolve(DEFAULT_BACKBONE_FILE);
     }
@@ -338,14 +355,17 @@ public final class ExperimentPipeline {
      * A cache folder per dataset, backbone, exit points and pooling, so switching between them does not rebuild
      * (the exit points enter as a short hash of their names).
      */
-    private static String cacheName(Dataset dataset, TrainedBackbone backbone, ExperimentConfig config) {
+    public Path cacheFolder(Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
+        return workspace.cacheFolder(cacheName(dataset, backbone, poolingGrid));
+    }
+
+    private static String cacheName(Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
         String name = dataset.name().replaceAll("[^A-Za-z0-9._-]", "_");
         if (name.isEmpty() || name.startsWith(".")) {
             name = "dataset" + name;
         }
         String exits = String.format("%08x", String.join(",", backbone.exitPoints().vertices()).hashCode());
-        return name + "-" + backbone.fingerprint().substring(0, 12) + "-exits" + exits + "-grid"
-                + config.poolingGrid();
+        return name + "-" + backbone.fingerprint().substring(0, 12) + "-exits" + exits + "-grid" + poolingGrid;
     }
 
     private static double secondsSince(long started) {

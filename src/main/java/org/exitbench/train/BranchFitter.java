@@ -77,10 +77,7 @@ final class BranchFitter {
      */
     Fitted fit(BranchInput input, TrainingRows train, ValidationRows valid, long seed, EpochRecorder recorder,
                CancellationToken cancel) {
-        NetworkSettings network = NetworkSettings.defaults()
-                .withUpdater(new Adam(settings.learningRate()))
-                .withWeightDecay(settings.weightDecay());
-        ExitBranch branch = ExitBranch.create(spec, input, seed, network, loss);
+        ExitBranch branch = newBranch(input, seed);
         int classes = input.classes();
         int n = train.rows().length;
         int batchSize = settings.batchSize();
@@ -154,6 +151,20 @@ final class BranchFitter {
             branch.graph().setParams(best);
         }
         return new Fitted(branch, history, bestEpoch);
+    }
+
+    /** @return the network {@link #fit} would start from, with the given parameters: a fitted branch again */
+    ExitBranch restore(BranchInput input, long seed, INDArray params) {
+        ExitBranch branch = newBranch(input, seed);
+        branch.graph().setParams(params);
+        return branch;
+    }
+
+    private ExitBranch newBranch(BranchInput input, long seed) {
+        NetworkSettings network = NetworkSettings.defaults()
+                .withUpdater(new Adam(settings.learningRate()))
+                .withWeightDecay(settings.weightDecay());
+        return ExitBranch.create(spec, input, seed, network, loss);
     }
 
     /**

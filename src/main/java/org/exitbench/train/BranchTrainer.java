@@ -52,11 +52,30 @@ public final class BranchTrainer {
     private final BranchSpec spec;
     private final BranchTrainingSettings settings;
     private final CpmCalibrator calibrator;
+    private final BranchFitMemo memo;
 
     public BranchTrainer(BranchSpec spec, BranchTrainingSettings settings, CpmSettings cpm) {
+        this(spec, settings, cpm, null);
+    }
+
+    /**
+     * A trainer that shares identical branch fits with other trainers through {@code memo}; its results are the
+     * same as without one.
+     *
+     * @param memo shared fits, or null to fit every branch here
+     */
+    public BranchTrainer(BranchSpec spec, BranchTrainingSettings settings, CpmSettings cpm, BranchFitMemo memo) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.calibrator = new CpmCalibrator(Objects.requireNonNull(cpm, "cpm"));
+        this.memo = memo;
+    }
+
+    private BranchFitter.Fitted fit(BranchFitter fitter, BranchInput input, BranchFitter.TrainingRows rows,
+                                    BranchFitter.ValidationRows validation, long seed,
+                                    BranchFitter.EpochRecorder recorder, CancellationToken cancel) {
+        return memo == null ? fitter.fit(input, rows, validation, seed, recorder, cancel)
+                : memo.fit(fitter, spec, settings, input, rows, validation, seed, recorder, cancel);
     }
 
     /** Trains a branch at every exit of the cache. */
@@ -168,7 +187,7 @@ public final class BranchTrainer {
             BranchFitter fitter = new BranchFitter(spec, settings);
             String what = String.format(Locale.ROOT, "%s: branch %d of %d (%s)", title(mode), position + 1, count,
                     vertex);
-            BranchFitter.Fitted fitted = fitter.fit(input, rows, validation, seed(exit, -1),
+            BranchFitter.Fitted fitted = fit(fitter, input, rows, validation, seed(exit, -1),
                     recorder(exit, vertex, -1, rows, validRows.length, what), cancel);
             ExitBranch branch = fitted.branch();
             boolean[] trainMask = trainAlive.clone();
@@ -242,7 +261,7 @@ public final class BranchTrainer {
                 if (kept.rows().length == 0 || heldOut.length == 0) {
                     continue;
                 }
-                BranchFitter.Fitted copy = fitter.fit(input, kept, validation, seed(exit, fold),
+                BranchFitter.Fitted copy = fit(fitter, input, kept, validation, seed(exit, fold),
                         recorder(exit, cache.exitShapes().get(exit).vertex(), fold, kept, validation.rows().length,
                                 what + ", cross-fitting fold " + (fold + 1) + " of " + folds), cancel);
                 float[] p = copy.branch().probabilities(features, heldOut);

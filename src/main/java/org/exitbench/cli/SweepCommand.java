@@ -1,0 +1,208 @@
+package org.exitbench.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.exitbench.data.DatasetException;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ExperimentException;
+import org.exitbench.experiment.PairedStatistics;
+import org.exitbench.experiment.SweepDefinition;
+import org.exitbench.experiment.SweepFolder;
+import org.exitbench.experiment.SweepRunner;
+import org.exitbench.experiment.SweepSummary;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.CancelledException;
+import org.exitbench.store.StoreException;
+import org.exitbench.store.Workspace;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code exitbench sweep}: trains every configuration of a sweep definition in each mode over several seeds on one
+ * feature cache, and writes the results and the reproduction report. Stopped sweeps resume where they were.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a grid of configurations (by default our reconstruction of BTS-EE's 64), each trained "
+                + "boosted and non-boosted over several seeds, and compare the modes along their accuracy-vs-compute"
+                + " curves with paired statistics.",
+                "Each finished trial is saved at once in <out>/results/; run the same command again after Ctrl-C or "
+                        + "a crash to continue. At the end <out> holds sweep.csv, paired.csv, summary.md and "
+                        + "report.html (self-contained). Set OMP_NUM_THREADS=1 (scripts/exitbench does): branch "
+                        + "networks are too small to gain from more OpenMP threads."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every trial finished (or failed and is listed in the report)",
+                "1:bad input or files (the message says which)", "2:wrong command-line options",
+                "130:cancelled (finished trials are kept)"})
+final class SweepCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "<dir>", defaultValue = "sample-data/fashion-mnist",
+            description = "The dataset (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--definition", paramLabel = "<sweep.json>",
+            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition).")
+    Path definition;
+
+    @Option(names = "--out", paramLabel = "<dir>",
+            description = "The sweep folder (default: <workspace>/sweeps/<definition name>).")
+    Path out;
+
+    @Option(names = "--seeds", paramLabel = "<n>",
+            description = "Train every configuration with seeds 1..n (default: the definition's, 1,2,3).")
+    Integer seeds;
+
+    @Option(names = "--threads", paramLabel = "<n>", defaultValue = "1",
+            description = "Trials trained at once (default: ${DEFAULT-VALUE}; on a machine with idle cores, one per "
+                    + "core).")
+    int threads;
+
+    @Option(names = "--backbone", paramLabel = "<model.zip>",
+            description = "The backbone (default: <data>/backbone.zip).")
+    Path backbone;
+
+    @Option(names = "--workspace", paramLabel = "<dir>", defaultValue = "exitbench-workspace",
+            description = "Where the feature cache is kept (default: ${DEFAULT-VALUE}).")
+    Path workspace;
+
+    @Option(names = "--report-only",
+            description = "Write the reports of the trials already in the sweep folder, without training: for a "
+                    + "stopped sweep (its missing trials show as not finished), or with --seeds or --definition "
+                    + "for part of it.")
+    boolean reportOnly;
+
+    @Option(names = "--print-definition",
+            description = "Print the default sweep definition (JSON, a starting point for --definition) and exit.")
+    boolean printDefinition;
+
+    private final CancellationToken cancel;
+
+    SweepCommand() {
+        this(new CancellationToken());
+    }
+
+    /** For tests: a sweep that a test can cancel. */
+    SweepCommand(CancellationToken cancel) {
+        this.cancel = cancel;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (printDefinition) {
+            out.print(SweepDefinition.defaultJson());
+            out.flush();
+            return 0;
+        }
+        SweepDefinition sweep;
+        try {
+            sweep = definition != null ? SweepDefinition.read(definition) : SweepDefinition.defaults();
+            if (seeds != null) {
+                if (seeds < 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be at least 1, was "
+                            + seeds);
+                }
+                sweep = sweep.withSeeds(SweepDefinition.firstSeeds(seeds));
+            }
+        } catch (ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads: must be at least 1, was "
+                    + threads);
+        }
+        Path folder = this.out != null ? this.out : workspace.resolve("sweeps").resolve(sweep.name()
+                .replaceAll("[^A-Za-z0-9._-]", "_"));
+        PrintWriter err = spec.commandLine().getErr();
+        ConsoleProgress progress = new ConsoleProgress(err);
+        if (reportOnly) {
+            return reportOnly(folder, definition != null ? sweep : null, out, progress);
+        }
+        try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
+                "exitbench-cancel-sweep")) {
+            SweepRunner.Outcome outcome = new SweepRunner(new Workspace(workspace)).run(sweep,
+                    new SweepRunner.Request(data, backbone, folder, threads), progress, cancel);
+            progress.endLine();
+            out.print(report(outcome));
+            out.flush();
+            return 0;
+        } catch (CancelledException e) {
+            progress.endLine();
+            err.println("Cancelled. Finished trials are saved in " + folder.resolve("results")
+                    + "; run the same command again to continue.");
+            err.flush();
+            return RunCommand.CANCELLED;
+        } catch (ExperimentException | DatasetException | StoreException | UncheckedIOException
+                 | IllegalArgumentException e) {
+            return CliErrors.report(spec, progress, e);
+        }
+    }
+
+    /**
+     * @param given the definition given with --definition (--seeds applied), or null for the one last run in
+     *              {@code folder}, with --seeds applied when given
+     */
+    private int reportOnly(Path folder, SweepDefinition given, PrintWriter out, ConsoleProgress progress) {
+        try {
+            SweepFolder stored = new SweepFolder(folder);
+            SweepDefinition reported = given != null ? given : stored.readDefinition();
+            if (given == null && reported != null && seeds != null) {
+                reported = reported.withSeeds(SweepDefinition.firstSeeds(seeds));
+            }
+            SweepSummary summary = reported == null ? null : stored.writeReports(reported);
+            if (summary == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
+                        + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");
+            }
+            out.print(report(new SweepRunner.Outcome(stored, summary.trials(), summary.finished() + summary.failed(),
+                    0, summary.failed(), summary, 0)));
+            out.flush();
+            return 0;
+        } catch (ConfigException | StoreException | UncheckedIOException e) {
+            return CliErrors.report(spec, progress, e);
+        }
+    }
+
+    /** The outcome as text: trials, the overall comparison of each mode, the best reductions, the files. */
+    static String report(SweepRunner.Outcome outcome) {
+        StringBuilder text = new StringBuilder();
+        SweepSummary s = outcome.summary();
+        text.append(String.format(Locale.ROOT, "Trials: %d of %d finished (%d trained now, %d done before)%s%n",
+                s.finished(), s.trials(), outcome.ran(), outcome.reused(),
+                s.failed() > 0 ? "; " + s.failed() + " failed (listed in the report)" : ""));
+        for (SweepSummary.Comparison c : s.comparisons()) {
+            text.append(String.format(Locale.ROOT, "%n%s − %s, paired by configuration and seed (points; W/L/T "
+                    + "over pairs; mean over configurations with 95 %% CI; sign test p):%n", c.mode(), s.baseline()));
+            for (SweepSummary.MetricStatistics m : c.overall()) {
+                PairedStatistics st = m.statistics();
+                text.append(String.format(Locale.ROOT, "  %-42s %3d/%3d/%3d   %-26s p %s%n", m.metric().title(),
+                        st.wins(), st.losses(), st.ties(), st.interval(), st.signTestText()));
+            }
+        }
+        text.append(String.format(Locale.ROOT, "%nBest compute reduction within an accuracy budget (chosen on "
+                + "validation, test means):%n"));
+        for (SweepSummary.BestReduction b : s.best()) {
+            text.append(String.format(Locale.ROOT, "  %-12s ≤ %-4s points: %s%n", b.mode(),
+                    SweepSummary.number(b.budget()), b.configuration() == null ? "none saves compute"
+                            : String.format(Locale.ROOT, "%.1f %% less compute, %.2f points lost (%s: %s)",
+                            100 * b.testReduction(), b.testDrop(), b.configuration().id(),
+                            b.configuration().describe())));
+        }
+        SweepFolder.Manifest manifest = outcome.folder().readManifest();
+        text.append(String.format(Locale.ROOT, "%nTime: %s for this run's %d trials; %s over %d session%s in all%n",
+                SweepRunner.duration(outcome.seconds()), outcome.ran(), SweepRunner.duration(
+                        manifest.totalWallSeconds()), manifest.sessions().size(),
+                manifest.sessions().size() == 1 ? "" : "s"));
+        text.append(String.format(Locale.ROOT, "Report: %s%nTables: %s, %s%n",
+                outcome.folder().root().resolve("report.html"), outcome.folder().root().resolve("sweep.csv"),
+                outcome.folder().root().resolve("summary.md")));
+        return text.toString();
+    }
+}
