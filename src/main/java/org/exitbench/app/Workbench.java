@@ -13,6 +13,8 @@ import javafx.scene.layout.Region;
 import javafx.stage.Window;
 import org.exitbench.app.analysis.AnalysisView;
 import org.exitbench.app.analysis.AnalysisViewModel;
+import org.exitbench.app.analysis.SpeedupView;
+import org.exitbench.app.analysis.SpeedupViewModel;
 import org.exitbench.app.calibration.CalibrationView;
 import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.data.DataView;
@@ -37,10 +39,12 @@ import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.TrainingView;
 import org.exitbench.app.training.TrainingViewModel;
+import org.exitbench.app.workspace.RunEntry;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.WorkspaceMenu;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.train.BranchTrainingMode;
 
 /**
  * The app's view-models and main window, wired together. The workspace opens its dataset in the Data pane and shows
@@ -170,7 +174,15 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         window.installPane(WorkbenchPane.TRAINING, new TrainingView(training, workspace, services.files()).node());
         window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(calibration, curves, services.files())
                 .node());
-        window.installPane(WorkbenchPane.ANALYSIS, new AnalysisView(analysis, curves, services.files()).node());
+        AnalysisView analysisView = new AnalysisView(analysis, curves, services.files());
+        SpeedupViewModel speedup = new SpeedupViewModel(point, executor, notices, data.datasetProperty()::get);
+        speedup.targetProperty().bind(Bindings.createObjectBinding(() -> {
+            RunEntry run = workspace.shownRunProperty().get();
+            BranchTrainingMode mode = workspace.shownModeProperty().get();
+            return run == null || mode == null ? null : new SpeedupViewModel.Target(run.folder(), mode);
+        }, workspace.shownRunProperty(), workspace.shownModeProperty()));
+        analysisView.speedupSlot().getChildren().add(new SpeedupView(speedup).node());
+        window.installPane(WorkbenchPane.ANALYSIS, analysisView.node());
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());
 
         WorkspaceMenu menu = new WorkspaceMenu(workspace, services.workspaceFolders());
