@@ -22,7 +22,7 @@ public final class SpeedupView {
 
     /** @param model the slot's state */
     public SpeedupView(SpeedupViewModel model) {
-        Label title = new Label("Speedup · batch 1, this machine");
+        Label title = new Label("Speedup · batch 1");
         title.getStyleClass().add("panel-title");
         title.setMinWidth(0);
         title.setWrapText(true);
@@ -62,6 +62,8 @@ public final class SpeedupView {
         }
         label.setWrapText(true);
         label.setMinWidth(0);
+        // Its full height at the width it gets: otherwise a wrapped line ends in an ellipsis.
+        label.setMinHeight(Region.USE_PREF_SIZE);
         label.textProperty().bind(text);
         label.visibleProperty().bind(text.isNotEmpty());
         label.managedProperty().bind(label.visibleProperty());

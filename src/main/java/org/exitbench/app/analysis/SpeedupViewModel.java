@@ -137,7 +137,7 @@ public final class SpeedupViewModel {
         refreshLive();
     }
 
-    /** @return "Theoretical speedup at the current thresholds: 1.62× …", or empty without a result */
+    /** @return "Theoretical at the current thresholds: 1.62× …", or empty without a result */
     public ReadOnlyStringProperty theoreticalProperty() {
         return theoretical.getReadOnlyProperty();
     }
@@ -255,7 +255,7 @@ public final class SpeedupViewModel {
     }
 
     static String latency(MeasuredSpeedup m) {
-        return "latency at batch 1, mean / p50 / p95: backbone " + milliseconds(m.backbone()) + " · cascade "
+        return "latency mean / p50 / p95: backbone " + milliseconds(m.backbone()) + " · cascade "
                 + milliseconds(m.cascade());
     }
 
@@ -288,7 +288,7 @@ public final class SpeedupViewModel {
                     + " differ from the current ones.";
         }
         if (measuredAt.equals(current)) {
-            return "Measured at the current thresholds (its theoretical figure is over the timed images only).";
+            return "Measured at the current thresholds (its theoretical figure is over the timed images).";
         }
         return "Measured at other thresholds than the current ones: measure again to time these.";
     }
@@ -308,8 +308,8 @@ public final class SpeedupViewModel {
             theoretical.set("");
         } else {
             CascadeResult test = result.test();
-            theoretical.set(String.format(Locale.ROOT, "Theoretical speedup at the current thresholds: %.2f× "
-                    + "(backbone %s MACs / %s on average, test split)", test.fullBackboneMacs() / test.meanMacs(),
+            theoretical.set(String.format(Locale.ROOT, "Theoretical at the current thresholds: %.2f× (backbone %s"
+                    + " / %s MACs per test image)", test.fullBackboneMacs() / test.meanMacs(),
                     macs(test.fullBackboneMacs()), macs(test.meanMacs())));
         }
         canMeasure.set(runShown && !measuring.get());
@@ -321,12 +321,12 @@ public final class SpeedupViewModel {
         } else if (synthetic) {
             status.set("Synthetic demo scores: there is no trained cascade to measure.");
         } else if (measuring.get()) {
-            status.set("Measuring … (progress and Cancel in the task strip below)");
+            status.set("Measuring … (progress and Cancel in the task strip)");
         } else if (!runShown) {
             status.set(result == null ? "" : "Open a run to measure its speedup.");
         } else if (latest == null) {
-            status.set("Not measured yet: 'Measure speedup' times this cascade against its backbone at the current "
-                    + "thresholds, one image at a time, on " + images + " test images.");
+            status.set("Not measured yet: times this cascade against its backbone, one image at a time, on "
+                    + images + " test images.");
         } else {
             status.set("");
         }

@@ -61,7 +61,7 @@ class SpeedupViewModelTest {
         MeasuredSpeedup m = speedup("r1", "boosted", 2, "2026-11-21T10:05:30.123Z");
         assertEquals("theoretical 1.80× · simulated 1.50× · measured 1.44× · measured / theoretical 0.80",
                 SpeedupViewModel.figures(m));
-        assertEquals("latency at batch 1, mean / p50 / p95: backbone 2.00 / 1.90 / 2.75 ms · cascade 1.39 / 1.20 / "
+        assertEquals("latency mean / p50 / p95: backbone 2.00 / 1.90 / 2.75 ms · cascade 1.39 / 1.20 / "
                 + "2.50 ms", SpeedupViewModel.latency(m));
         assertEquals("300 test images · 2 threads · Test CPU, 2 cores · 2026-11-21 10:05 UTC",
                 SpeedupViewModel.context(m));
@@ -85,7 +85,7 @@ class SpeedupViewModelTest {
         SpeedupViewModel model = new SpeedupViewModel(point, executor, notices, () -> null);
         var test = point.resultProperty().get().test();
         assertTrue(model.theoreticalProperty().get().startsWith(String.format(java.util.Locale.ROOT,
-                "Theoretical speedup at the current thresholds: %.2f×", test.fullBackboneMacs() / test.meanMacs())),
+                "Theoretical at the current thresholds: %.2f×", test.fullBackboneMacs() / test.meanMacs())),
                 model.theoreticalProperty().get());
         assertTrue(model.statusProperty().get().startsWith("Synthetic demo scores: there is no trained cascade"));
         assertFalse(model.canMeasureProperty().get());
@@ -131,7 +131,7 @@ class SpeedupViewModelTest {
         assertEquals(20, shown.samples());
         assertTrue(shown.theoretical() >= 1 && shown.measured() > 0 && shown.simulated() > 0, shown.toString());
         assertEquals(SpeedupViewModel.figures(shown), model.figuresProperty().get());
-        assertTrue(model.latencyProperty().get().startsWith("latency at batch 1"));
+        assertTrue(model.latencyProperty().get().startsWith("latency mean / p50 / p95: backbone "));
         assertTrue(model.contextProperty().get().startsWith("20 test images · "));
         assertEquals("", model.statusProperty().get());
         assertTrue(model.thresholdNoteProperty().get().startsWith("Measured at the current thresholds"));

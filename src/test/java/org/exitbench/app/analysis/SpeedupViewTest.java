@@ -62,7 +62,7 @@ class SpeedupViewTest {
 
     @Test
     void measuringFillsInTheoreticalSimulatedAndMeasured(FxRobot robot) throws Exception {
-        assertTrue(text(robot, "#speedupTheoretical").startsWith("Theoretical speedup at the current thresholds: "));
+        assertTrue(text(robot, "#speedupTheoretical").startsWith("Theoretical at the current thresholds: "));
         assertFalse(robot.lookup("#speedupFigures").query().isVisible(), "nothing measured yet");
         assertTrue(text(robot, "#speedupStatus").startsWith("Not measured yet"));
 
