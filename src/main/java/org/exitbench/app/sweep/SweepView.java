@@ -23,6 +23,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -134,8 +135,8 @@ public final class SweepView {
         openFolder.setId("sweepOpenFolder");
         openFolder.setTooltip(new Tooltip("Show the results of a sweep run earlier (here or with `exitbench sweep`)"
                 + " without training; Start continues it"));
-        openFolder.setOnAction(e -> folders.choose(window(), model.folderProperty().get())
-                .ifPresent(model::openFolder));
+        openFolder.setOnAction(e -> folders.choose(window(), model.folderProperty().get() == null ? null
+                : model.folderProperty().get().getParent()).ifPresent(model::openFolder));
         HBox definitionButtons = new HBox(6, useDefault, chooseFile, openFolder);
         for (Button b : new Button[] {useDefault, chooseFile, openFolder}) {
             b.getStyleClass().add("small-button");
@@ -300,6 +301,15 @@ public final class SweepView {
     private static <R> TableColumn<R, String> column(String name, Function<R, String> value, double width) {
         TableColumn<R, String> column = new TableColumn<>(name);
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        // Long texts (a configuration's knobs) are cut at the column's edge: the tooltip shows them whole.
+        column.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+            }
+        });
         column.setPrefWidth(width);
         column.setSortable(false);
         return column;
