@@ -544,8 +544,13 @@ public final class SweepViewModel {
             done.set((int) report.done());
             progress.set(report.fraction());
             String detail = report.message().substring(TRIAL_REPORT.length());
-            status.set(detail.contains("done before") ? detail : String.format(Locale.ROOT,
-                    "%d of %d trials done \u2014 %s", report.done(), report.total(), detail));
+            boolean trialFinished = !detail.contains("done before");
+            status.set(trialFinished ? String.format(Locale.ROOT, "%d of %d trials done \u2014 %s", report.done(),
+                    report.total(), detail) : detail);
+            if (trialFinished) {
+                // Each trial's file is complete once reported, so the tables fill in as the sweep runs.
+                refresh();
+            }
         } else {
             status.set(report.message());
         }

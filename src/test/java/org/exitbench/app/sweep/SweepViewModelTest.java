@@ -144,12 +144,20 @@ class SweepViewModelTest {
             }
         };
         model.statusProperty().addListener(pressCancel);
+        List<String> titlesWhileRunning = new ArrayList<>();
+        model.summaryTitleProperty().addListener((obs, old, now) -> {
+            if (model.runningProperty().get()) {
+                titlesWhileRunning.add(now);
+            }
+        });
         assertTrue(model.start());
         assertFalse(model.runningProperty().get());
         assertTrue(model.messageProperty().get().startsWith("Cancelled. Finished trials are kept"),
                 model.messageProperty().get());
         assertTrue(statuses.stream().anyMatch(s -> s.startsWith("1 of 2 trials done \u2014 c01 seed 1")),
                 statuses.toString());
+        assertTrue(titlesWhileRunning.contains("Stored results: 1 of 2 trials finished"), "the tables fill in as "
+                + "trials finish: " + titlesWhileRunning);
         assertEquals(1, model.doneProperty().get(), "the finished trial is read back from the folder");
         assertTrue(model.planProperty().get().contains("1 of 2 trials already done; Start continues with the other"
                 + " 1."), model.planProperty().get());
