@@ -33,6 +33,7 @@ import org.exitbench.app.shell.NoticeToasts;
 import org.exitbench.app.shell.PaneStatus;
 import org.exitbench.app.shell.ShellViewModel;
 import org.exitbench.app.shell.WorkbenchPane;
+import org.exitbench.app.sweep.SweepActions;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.TrainingView;
@@ -170,7 +171,10 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         window.installPane(WorkbenchPane.TRAINING, new TrainingView(training, workspace, services.files()).node());
         window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(calibration, curves, services.files())
                 .node());
-        window.installPane(WorkbenchPane.ANALYSIS, new AnalysisView(analysis, curves, services.files()).node());
+        AnalysisView analysisView = new AnalysisView(analysis, curves, services.files());
+        analysisView.addAction(SweepActions.button(executor, notices, workspace, services.files(),
+                shell.fontSizeProperty()));
+        window.installPane(WorkbenchPane.ANALYSIS, analysisView.node());
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());
 
         WorkspaceMenu menu = new WorkspaceMenu(workspace, services.workspaceFolders());
