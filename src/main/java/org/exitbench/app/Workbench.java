@@ -35,6 +35,7 @@ import org.exitbench.app.shell.NoticeToasts;
 import org.exitbench.app.shell.PaneStatus;
 import org.exitbench.app.shell.ShellViewModel;
 import org.exitbench.app.shell.WorkbenchPane;
+import org.exitbench.app.sweep.SweepActions;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.TrainingView;
@@ -175,6 +176,8 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(calibration, curves, services.files())
                 .node());
         AnalysisView analysisView = new AnalysisView(analysis, curves, services.files());
+        analysisView.addAction(SweepActions.button(executor, notices, workspace, services.files(),
+                shell.fontSizeProperty()));
         SpeedupViewModel speedup = new SpeedupViewModel(point, executor, notices, data.datasetProperty()::get);
         speedup.targetProperty().bind(Bindings.createObjectBinding(() -> {
             RunEntry run = workspace.shownRunProperty().get();

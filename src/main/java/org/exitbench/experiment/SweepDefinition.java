@@ -195,6 +195,17 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         return copy;
     }
 
+    /**
+     * @return a copy trained in other modes (the baseline stays)
+     * @throws ConfigException when fewer than two modes are given or the baseline is not among them
+     */
+    public SweepDefinition withModes(List<BranchTrainingMode> value) {
+        SweepDefinition copy = new SweepDefinition(name, description, base, axes, value, baseline, seeds, margins,
+                budgets, tolerance);
+        copy.validate(null);
+        return copy;
+    }
+
     /** @return seeds 1 to {@code count} */
     public static List<Long> firstSeeds(int count) {
         return LongStream.rangeClosed(1, count).boxed().toList();

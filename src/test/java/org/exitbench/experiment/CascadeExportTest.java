@@ -71,7 +71,9 @@ class CascadeExportTest {
             assertEquals(exit, p.exit(), "exit of test image " + i);
             assertEquals(evaluator.predictionOf(i), p.classIndex(), "class of test image " + i);
             float confidence = exit < exits ? scores.confidence(exit, i) : scores.backboneTopProbability(i, 0);
-            assertEquals(confidence, p.confidence(), 1e-5f, "confidence of test image " + i);
+            // The cache and the predictor run the same folded network at different batch shapes, and oneDNN picks
+            // its kernels (and summation order) by shape: probabilities agree to a few 1e-5, exits and classes exactly.
+            assertEquals(confidence, p.confidence(), 1e-4f, "confidence of test image " + i);
             assertEquals(p.exit() + 1, p.segmentNanos().length, "segments run for test image " + i);
             assertEquals(Math.min(p.exit() + 1, exits), p.branchNanos().length, "branches run for test image " + i);
             leaving[p.exit()]++;
