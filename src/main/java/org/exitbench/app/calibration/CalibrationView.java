@@ -167,23 +167,7 @@ public final class CalibrationView {
         margin.setShowTickMarks(true);
         margin.setBlockIncrement(0.01);
         margin.setPrefWidth(180);
-        // A drag moves m in steps of 0.01; a margin set elsewhere (the accuracy budget, a run's settings) is shown
-        // as it is, not rounded back into the model.
-        boolean[] showingModel = {false};
-        margin.valueProperty().addListener((obs, old, now) -> {
-            if (!showingModel[0]) {
-                model.marginProperty().set(Math.round(now.doubleValue() * 100) / 100.0);
-            }
-        });
-        model.marginProperty().addListener((obs, old, now) -> {
-            showingModel[0] = true;
-            try {
-                margin.setValue(now.doubleValue());
-            } finally {
-                showingModel[0] = false;
-            }
-        });
-        margin.setValue(model.marginProperty().get());
+        MarginSteps.link(margin.valueProperty(), model.marginProperty());
         Label marginValue = new Label();
         marginValue.setId("marginValue");
         marginValue.getStyleClass().add("setting-value");
