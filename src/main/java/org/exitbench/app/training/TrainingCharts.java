@@ -164,6 +164,14 @@ final class TrainingCharts {
         }
         fitEpochs(lossEpochs, maxEpoch);
         fitEpochs(accuracyEpochs, maxEpoch);
+        // Without points an auto-ranging axis shows 0..110; a percentage axis says 0..100 until there are some.
+        boolean noAccuracy = accuracySeries.stream().allMatch(series -> series.getData().isEmpty());
+        accuracyAxis.setAutoRanging(!noAccuracy);
+        if (noAccuracy) {
+            accuracyAxis.setLowerBound(0);
+            accuracyAxis.setUpperBound(100);
+            accuracyAxis.setTickUnit(20);
+        }
         legend(plan, hasBackbone);
     }
 
