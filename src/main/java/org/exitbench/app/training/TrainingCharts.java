@@ -46,7 +46,8 @@ final class TrainingCharts {
     TrainingCharts(TrainingViewModel model) {
         this.model = model;
         setUp(loss, lossEpochs, lossAxis, "trainingLossChart", "loss");
-        setUp(accuracy, accuracyEpochs, accuracyAxis, "trainingAccuracyChart", "accuracy %");
+        // The charts are short at 1280 × 800: "accuracy %" was cut along the axis; the title names the measure.
+        setUp(accuracy, accuracyEpochs, accuracyAxis, "trainingAccuracyChart", "%");
         modeToggles.getStyleClass().add("segmented");
         modeToggles.setId("chartModes");
         modes.selectedToggleProperty().addListener((obs, old, now) -> {
