@@ -10,6 +10,7 @@ import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
+import javafx.scene.control.Toggle;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
@@ -116,6 +117,11 @@ final class TrainingCharts {
 
     private void redraw() {
         RunPlan plan = model.monitor().plan();
+        // A stored run shown from its histories brings its own modes, without a run starting or ending.
+        List<Object> toggled = modes.getToggles().stream().map(Toggle::getUserData).toList();
+        if (plan != null && !toggled.equals(plan.modes())) {
+            showModes();
+        }
         BranchTrainingMode shown = model.chartModeProperty().get();
         for (var toggle : modes.getToggles()) {
             if (toggle.getUserData() == shown && !toggle.isSelected()) {

@@ -505,6 +505,9 @@ public final class WorkspaceViewModel {
             notices.post(Notice.error("Nothing to save", "No workspace is open."));
             return false;
         }
+        // An edit made just before (the demo's margin and its thresholds) is evaluated in the next frame; evaluate it
+        // now, or it would not count as unsaved yet and be left out.
+        point.flush();
         RunEntry run = shownRun.get();
         Thresholds thresholds = point.thresholds();
         CpmSettings settings = point.settingsProperty().get();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.exitbench.app.data.DataViewModel;
@@ -255,6 +256,28 @@ class WorkspaceViewModelTest {
 
         calibration.marginProperty().set(0.01);
         assertTrue(model.dirtyProperty().get(), "a margin changed without a threshold is unsaved too");
+    }
+
+    @Test
+    void keepingTheThresholdsRightAfterAnEditKeepsThatEditThoughItWasNotEvaluatedYet() throws IOException {
+        List<Runnable> frames = new ArrayList<>();
+        OperatingPointModel nextFrame = new OperatingPointModel(frames::add);
+        WorkspaceViewModel model = new WorkspaceViewModel(executor, data, nextFrame, questions, notices,
+                SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
+        CalibrationViewModel calibration = new CalibrationViewModel(nextFrame);
+        Path first = workspaceWithRun("first");
+        model.open(first);
+        // What the demo does once its accuracy budget found a margin: set it, reset to CPM, keep the result.
+        calibration.marginProperty().set(0.005);
+        calibration.resetToCpm();
+        Thresholds tuned = nextFrame.thresholds();
+        model.keepCurrentThresholds();
+
+        assertEquals(tuned, WorkspaceFolder.open(first).folder().tunedThresholds(run.id(), BranchTrainingMode.BOOSTED)
+                .orElseThrow());
+        assertEquals(0.005, WorkspaceFolder.open(first).folder().tunedSettings(run.id(), BranchTrainingMode.BOOSTED)
+                .orElseThrow().margin(), 0.0);
+        assertFalse(model.dirtyProperty().get());
     }
 
     @Test
