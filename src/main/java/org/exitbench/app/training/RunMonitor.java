@@ -1,7 +1,10 @@
 package org.exitbench.app.training;
 
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +31,8 @@ import org.exitbench.train.BranchTrainingMode;
 public final class RunMonitor {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     /** Lines kept in the log; older ones are dropped. */
     private static final int LOG_LINES = 2000;
 
@@ -115,8 +120,21 @@ public final class RunMonitor {
         markAllDone();
         runId = metrics.runId();
         caption.set(StepCaptions.done());
-        phase.set("Run " + runId + " as it was trained (" + metrics.created() + ")");
-        log("Showing run " + runId + ", trained " + metrics.created() + ", from its saved histories.");
+        String when = trainedAt(metrics.created());
+        phase.set("Run " + runId + " as it was trained" + (when.isEmpty() ? "" : " (" + when + ")"));
+        log("Showing run " + runId + " from its saved histories.");
+    }
+
+    /** @return "2026-11-25 14:19 UTC" for the ISO instant a run was made at, or the text as it is */
+    private static String trainedAt(String created) {
+        if (created == null) {
+            return "";
+        }
+        try {
+            return STAMP.format(Instant.parse(created));
+        } catch (DateTimeParseException e) {
+            return created;
+        }
     }
 
     /** Forgets the previous run and lays out the steps and funnel of {@code newPlan}. */

@@ -217,6 +217,8 @@ class TrainingViewModelTest {
         assertEquals(funnel, List.copyOf(shown.funnel()));
         assertTrue(shown.steps().stream().allMatch(s -> s.state() == PipelineStep.State.DONE));
         assertEquals(BranchTrainingMode.BOOSTED, fresh.chartModeProperty().get());
+        String phase = shown.phaseProperty().get();
+        assertTrue(phase.matches("Run \\S+ as it was trained \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)"), phase);
     }
 
     @Test
