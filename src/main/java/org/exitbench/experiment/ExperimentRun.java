@@ -37,7 +37,8 @@ import org.exitbench.train.BranchTrainingMode;
  */
 public final class ExperimentRun {
 
-    static final String CONFIG = "config.json";
+    /** The name of a run's configuration file in its folder. */
+    public static final String CONFIG = "config.json";
     static final String METRICS = "metrics.json";
     static final String THRESHOLDS = "thresholds.json";
     static final String VALID_EXITS = "valid-exits.f32";

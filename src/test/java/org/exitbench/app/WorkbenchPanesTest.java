@@ -248,4 +248,44 @@ class WorkbenchPanesTest {
             robot.interact(workbench.shell()::largerFont);
         }
     }
+
+    @Test
+    void theTrainingAndCalibrationLabelsAreShownInFullAtTheUsualWindowSizeWithProjectorSizedText(FxRobot robot)
+            throws TimeoutException {
+        openDemo(robot);
+        double width = robot.lookup("#topBar").query().getScene().getWidth();
+        assertEquals(1280, width);
+        for (int step = 0; step < 5; step++) {
+            String size = "font step " + step;
+            robot.press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertShownInFull(robot, "#branchType .label", "1-D conv · channels", size);
+            assertShownInFull(robot, "#trainingAccuracyChart .axis-label", "%", size);
+            assertShownInFull(robot, "#trainingLossChart .axis-label", "loss", size);
+            // Two steps larger is what a projector needs (UX.md); beyond that the totals column is too narrow.
+            if (step <= 2) {
+                robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+                WaitForAsyncUtils.waitForFxEvents();
+                String backbone = DisplayText.percent(workbench.operatingPoint().resultProperty().get().validation()
+                        .backboneAccuracy());
+                assertShownInFull(robot, "#totalBackbone", backbone, size);
+                assertShownInFull(robot, "#totalDrop", text(robot, "#totalDrop"), size);
+            }
+            robot.interact(workbench.shell()::largerFont);
+        }
+    }
+
+    /** Asserts that a visible label among those {@code query} finds shows {@code expected} whole, inside the window. */
+    private static void assertShownInFull(FxRobot robot, String query, String expected, String size) {
+        List<Labeled> labels = robot.lookup(query).queryAllAs(Labeled.class).stream()
+                .filter(l -> l.isVisible() && expected.equals(l.getText())).toList();
+        assertFalse(labels.isEmpty(), size + ": no label " + query + " shows " + expected);
+        for (Labeled label : labels) {
+            label.getChildrenUnmodifiable().stream().filter(n -> n instanceof Text).map(n -> ((Text) n).getText())
+                    .forEach(shown -> assertEquals(expected, shown, size + ": " + query + " shown in full"));
+            Bounds inScene = label.localToScene(label.getBoundsInLocal());
+            assertTrue(inScene.getMaxX() <= label.getScene().getWidth() + 0.5, size + ": " + query + " ends at "
+                    + inScene.getMaxX());
+        }
+    }
 }

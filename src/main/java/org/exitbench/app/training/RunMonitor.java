@@ -1,7 +1,10 @@
 package org.exitbench.app.training;
 
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +31,8 @@ import org.exitbench.train.BranchTrainingMode;
 public final class RunMonitor {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     /** Lines kept in the log; older ones are dropped. */
     private static final int LOG_LINES = 2000;
 
@@ -43,6 +48,7 @@ public final class RunMonitor {
     private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper(this, "phase", "");
     private final Map<String, Integer> stepIndex = new HashMap<>();
     private RunPlan plan;
+    private String runId;
     private String lastMessage = "";
     private int backboneEpochs;
 
@@ -81,9 +87,60 @@ public final class RunMonitor {
         return plan;
     }
 
+    /** @return the id of the run shown: the one trained last (once saved) or a stored one; {@code null} before */
+    public String runId() {
+        return runId;
+    }
+
+    /**
+     * Shows a saved run as it was trained: its loss and accuracy curves from the stored histories, its funnel and
+     * its steps, all done. Used when a workspace is reopened or another run is picked, where no events come.
+     *
+     * @param metrics the run's {@code metrics.json}
+     * @param config  the run's settings (the epochs it allowed, the CPM it calibrated with)
+     * @throws IllegalArgumentException when the run trained no mode at any exit
+     */
+    public void showStored(RunMetrics metrics, ExperimentConfig config) {
+        List<RunMetrics.ModeMetrics> modes = metrics.modes();
+        if (modes.isEmpty() || modes.get(0).branches().isEmpty()) {
+            throw new IllegalArgumentException("run " + metrics.runId() + " has no branches to show");
+        }
+        List<RunMetrics.BranchMetrics> firstBranches = modes.get(0).branches();
+        RunMetrics.BranchMetrics first = firstBranches.get(0);
+        begin(new RunPlan(modes.stream().map(RunMetrics.ModeMetrics::mode).toList(),
+                firstBranches.stream().map(RunMetrics.BranchMetrics::vertex).toList(), first.trainReaching(),
+                first.validReaching(), config.training().epochs(), config.cpmSettings(), false));
+        for (RunMetrics.ModeMetrics mode : modes) {
+            for (RunMetrics.BranchMetrics b : mode.branches()) {
+                b.history().forEach(this::epoch);
+                branchDone(mode.mode(), b.exit(), b.vertex(), b.skipReason(), b.trainSamples(), b.trainReaching(),
+                        b.trainExited(), b.validReaching(), b.validExited(), b.bestEpoch());
+            }
+        }
+        markAllDone();
+        runId = metrics.runId();
+        caption.set(StepCaptions.done());
+        String when = trainedAt(metrics.created());
+        phase.set("Run " + runId + " as it was trained" + (when.isEmpty() ? "" : " (" + when + ")"));
+        log("Showing run " + runId + " from its saved histories.");
+    }
+
+    /** @return "2026-11-25 14:19 UTC" for the ISO instant a run was made at, or the text as it is */
+    private static String trainedAt(String created) {
+        if (created == null) {
+            return "";
+        }
+        try {
+            return STAMP.format(Instant.parse(created));
+        } catch (DateTimeParseException e) {
+            return created;
+        }
+    }
+
     /** Forgets the previous run and lays out the steps and funnel of {@code newPlan}. */
     public void begin(RunPlan newPlan) {
         plan = newPlan;
+        runId = null;
         lastMessage = "";
         backboneEpochs = 0;
         curves.clear();
@@ -176,52 +233,53 @@ public final class RunMonitor {
 
     /** A branch is finished: the funnel row gets its final counts, and calibration and survivors are told. */
     public void branch(BranchOutcome outcome) {
-        int row = funnelRow(outcome.mode(), outcome.exit());
+        branchDone(outcome.mode(), outcome.exit(), outcome.vertex(), outcome.skipReason(), outcome.trainSamples(),
+                outcome.trainReaching(), outcome.trainExited(), outcome.validReaching(), outcome.validExited(),
+                outcome.bestEpoch());
+    }
+
+    private void branchDone(BranchTrainingMode mode, int k, String vertex, String skipReason, int trainSamples,
+            int trainReaching, int trainExited, int validReaching, int validExited, int bestEpoch) {
+        int row = funnelRow(mode, k);
         if (row >= 0) {
-            funnel.set(row, funnel.get(row).done(outcome.trainSamples(), outcome.trainReaching(),
-                    outcome.trainExited(), outcome.validReaching(), outcome.validExited(), outcome.skipReason()));
+            funnel.set(row, funnel.get(row).done(trainSamples, trainReaching, trainExited, validReaching, validExited,
+                    skipReason));
         }
-        String where = "exit " + (outcome.exit() + 1) + " (" + outcome.vertex() + ")";
-        if (!outcome.trained()) {
-            log(StepCaptions.modeTitle(outcome.mode()) + ": skipped " + where + ": " + outcome.skipReason());
+        String where = "exit " + (k + 1) + " (" + vertex + ")";
+        if (skipReason != null) {
+            log(StepCaptions.modeTitle(mode) + ": skipped " + where + ": " + skipReason);
         } else {
             log(String.format(Locale.ROOT, "%s: %s takes %s of %s validation and %s of %s training images (best"
-                    + " epoch %d)", StepCaptions.modeTitle(outcome.mode()), where,
-                    DisplayText.count(outcome.validExited()), DisplayText.count(outcome.validReaching()),
-                    DisplayText.count(outcome.trainExited()), DisplayText.count(outcome.trainReaching()),
-                    outcome.bestEpoch()));
+                    + " epoch %d)", StepCaptions.modeTitle(mode), where, DisplayText.count(validExited),
+                    DisplayText.count(validReaching), DisplayText.count(trainExited),
+                    DisplayText.count(trainReaching), bestEpoch));
         }
-        String branchKey = key("branch", outcome.mode(), outcome.exit());
+        String branchKey = key("branch", mode, k);
         if (!stepIndex.containsKey(branchKey)) {
-            if (plan != null && outcome.exit() == plan.exitCount() - 1) {
-                finishStep(key("mode", outcome.mode(), 0));
+            if (plan != null && k == plan.exitCount() - 1) {
+                finishStep(key("mode", mode, 0));
             }
             return;
         }
         finishStep(branchKey);
-        int k = outcome.exit();
-        String calibrateKey = key("calibrate", outcome.mode(), k);
-        String survivorsKey = key("survivors", outcome.mode(), k);
-        if (outcome.trained()) {
-            updateStep(calibrateKey, PipelineStep.State.DONE, StepCaptions.calibrate(k, plan.cpm(),
-                    outcome.validExited(), outcome.validReaching()));
+        String calibrateKey = key("calibrate", mode, k);
+        String survivorsKey = key("survivors", mode, k);
+        if (skipReason == null) {
+            updateStep(calibrateKey, PipelineStep.State.DONE, StepCaptions.calibrate(k, plan.cpm(), validExited,
+                    validReaching));
         } else {
-            updateStep(calibrateKey, PipelineStep.State.DONE, "Exit " + (k + 1) + " was skipped: "
-                    + outcome.skipReason());
+            updateStep(calibrateKey, PipelineStep.State.DONE, "Exit " + (k + 1) + " was skipped: " + skipReason);
         }
-        String survivorsText = StepCaptions.survivors(k, plan.exitCount(),
-                outcome.trainReaching() - outcome.trainExited(), outcome.validReaching() - outcome.validExited());
+        String survivorsText = StepCaptions.survivors(k, plan.exitCount(), trainReaching - trainExited,
+                validReaching - validExited);
         updateStep(survivorsKey, PipelineStep.State.DONE, survivorsText);
         caption.set(steps.get(stepIndex.get(calibrateKey)).caption() + " " + survivorsText);
     }
 
     /** The run was written: the last step is done, and the log says what it measured. */
     public void finished(ExperimentRun run) {
-        for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i).state() != PipelineStep.State.DONE) {
-                steps.set(i, steps.get(i).with(PipelineStep.State.DONE, steps.get(i).caption()));
-            }
-        }
+        markAllDone();
+        runId = run.id();
         caption.set(StepCaptions.done());
         phase.set("Run " + run.id() + " saved");
         for (RunMetrics.ModeMetrics mode : run.metrics().modes()) {
@@ -232,6 +290,14 @@ public final class RunMonitor {
                     DisplayText.percent(test.computeReduction())));
         }
         log("Saved run " + run.id() + " in " + run.folder() + ".");
+    }
+
+    private void markAllDone() {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).state() != PipelineStep.State.DONE) {
+                steps.set(i, steps.get(i).with(PipelineStep.State.DONE, steps.get(i).caption()));
+            }
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
+import javafx.scene.control.Toggle;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
@@ -46,7 +47,8 @@ final class TrainingCharts {
     TrainingCharts(TrainingViewModel model) {
         this.model = model;
         setUp(loss, lossEpochs, lossAxis, "trainingLossChart", "loss");
-        setUp(accuracy, accuracyEpochs, accuracyAxis, "trainingAccuracyChart", "accuracy %");
+        // The charts are short at 1280 × 800: "accuracy %" was cut along the axis; the title names the measure.
+        setUp(accuracy, accuracyEpochs, accuracyAxis, "trainingAccuracyChart", "%");
         modeToggles.getStyleClass().add("segmented");
         modeToggles.setId("chartModes");
         modes.selectedToggleProperty().addListener((obs, old, now) -> {
@@ -115,6 +117,11 @@ final class TrainingCharts {
 
     private void redraw() {
         RunPlan plan = model.monitor().plan();
+        // A stored run shown from its histories brings its own modes, without a run starting or ending.
+        List<Object> toggled = modes.getToggles().stream().map(Toggle::getUserData).toList();
+        if (plan != null && !toggled.equals(plan.modes())) {
+            showModes();
+        }
         BranchTrainingMode shown = model.chartModeProperty().get();
         for (var toggle : modes.getToggles()) {
             if (toggle.getUserData() == shown && !toggle.isSelected()) {
@@ -164,6 +171,14 @@ final class TrainingCharts {
         }
         fitEpochs(lossEpochs, maxEpoch);
         fitEpochs(accuracyEpochs, maxEpoch);
+        // Without points an auto-ranging axis shows 0..110; a percentage axis says 0..100 until there are some.
+        boolean noAccuracy = accuracySeries.stream().allMatch(series -> series.getData().isEmpty());
+        accuracyAxis.setAutoRanging(!noAccuracy);
+        if (noAccuracy) {
+            accuracyAxis.setLowerBound(0);
+            accuracyAxis.setUpperBound(100);
+            accuracyAxis.setTickUnit(20);
+        }
         legend(plan, hasBackbone);
     }
 

@@ -290,9 +290,10 @@ public final class TrainingView {
                 + " where its branches sit; CalexNet uses three (README). After every stage but the last is our"
                 + " reading (PAPER \u00a72.3); the backbone's own head is always the last exit.");
         row(grid, 1, "Branch", choice("branchType", BranchType.values(), form.branchTypeProperty(),
-                BranchType::title), "\"Based on 1D convolutions\" is all the BTS-EE abstract says. A 1-D conv over"
-                + " the pooled channel vector and one over spatial tokens are our two readings; the 2-D conv is a"
-                + " PTEEnet-like baseline.");
+                TrainingView::branchName), "\"Based on 1D convolutions\" is all the BTS-EE abstract says. Our two"
+                + " readings: " + BranchType.CONV1D_CHANNELS.title() + " (1-D conv · channels) and "
+                + BranchType.CONV1D_TOKENS.title() + " (1-D conv · tokens); the " + BranchType.CONV2D.title()
+                + " is PTEEnet-like.");
         row(grid, 2, "Filters", intSpinner("branchFilters", 1, 1024, 4, form.filtersProperty()), "The branch's"
                 + " width. Our default, 16, costs well under 1 % of the backbone segment it follows.");
         row(grid, 3, "Kernel", intSpinner("branchKernel", 1, 9, 2, form.kernelProperty()), "The convolution's"
@@ -438,6 +439,15 @@ public final class TrainingView {
         return tooltip;
     }
 
+    /** @return the branch type's name, short enough for the settings column at 1280 × 800 (the tooltip says more) */
+    static String branchName(BranchType type) {
+        return switch (type) {
+            case CONV1D_CHANNELS -> "1-D conv · channels";
+            case CONV1D_TOKENS -> "1-D conv · tokens";
+            case CONV2D -> "2-D conv baseline";
+        };
+    }
+
     private static <T> ChoiceBox<T> choice(String id, T[] values, ObjectProperty<T> property,
             Function<T, String> text) {
         ChoiceBox<T> box = new ChoiceBox<>();
@@ -445,6 +455,8 @@ public final class TrainingView {
         box.getItems().setAll(values);
         box.setConverter(DisplayText.choiceNames(text));
         box.valueProperty().bindBidirectional(property);
+        // A choice is never cut to "1-D conv · cha…": the settings column scrolls sideways instead (large text).
+        box.setMinWidth(Region.USE_PREF_SIZE);
         return box;
     }
 

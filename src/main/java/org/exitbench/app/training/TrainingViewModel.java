@@ -1,5 +1,6 @@
 package org.exitbench.app.training;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.workspace.BackboneSettings;
 import org.exitbench.app.workspace.BackboneSource;
 import org.exitbench.app.workspace.NewBackboneSettings;
+import org.exitbench.app.workspace.RunEntry;
 import org.exitbench.app.workspace.WorkspaceDocument;
 import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.app.workspace.WorkspaceViewModel;
@@ -117,6 +119,27 @@ public final class TrainingViewModel {
         });
         monitor.phaseProperty().addListener((obs, old, now) -> updateStatus());
         running.addListener((obs, old, now) -> updateStatus());
+        workspace.shownRunProperty().addListener((obs, old, now) -> showStoredRun(now));
+    }
+
+    /**
+     * Shows the curves, funnel and steps of a run the workspace shows (reopened, or picked in the runs list) from
+     * its saved histories; not while a run trains, and not for the run just trained, whose events are shown already.
+     */
+    private void showStoredRun(RunEntry entry) {
+        if (entry == null || !entry.readable() || running.get() || entry.id().equals(monitor.runId())) {
+            return;
+        }
+        Path configFile = entry.folder().resolve(ExperimentRun.CONFIG);
+        try {
+            monitor.showStored(entry.metrics(), ExperimentConfig.read(configFile));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            monitor.log("Run " + entry.id() + " has no training curves to show: " + ErrorText.of(e));
+            return;
+        }
+        chartFollowsRun = false;
+        BranchTrainingMode mode = workspace.shownModeProperty().get();
+        chartMode.set(mode != null && monitor.plan().modes().contains(mode) ? mode : monitor.plan().modes().get(0));
     }
 
     /** @return the settings form */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.experiment.RunMetrics;
@@ -20,8 +21,9 @@ import org.exitbench.train.BranchTrainingMode;
 /**
  * A workspace folder as the app uses it: {@code workspace.json} ({@link WorkspaceDocument}), the store's
  * {@code cache/} and {@code runs/} ({@link Workspace}), backbones trained here in {@code backbones/}, and
- * thresholds tuned by hand in {@code thresholds/<run-id>-<mode>.json} (a run folder is never changed after it
- * was written). Every file is written atomically.
+ * thresholds tuned by hand in {@code thresholds/<run-id>-<mode>.json} with the CPM settings they were tuned under in
+ * {@code thresholds/<run-id>-<mode>.cpm.json} (a run folder is never changed after it was written). Every file is
+ * written atomically.
  */
 public final class WorkspaceFolder {
 
@@ -31,6 +33,9 @@ public final class WorkspaceFolder {
     public static final String BACKBONES = "backbones";
     /** The folder of hand-tuned thresholds. */
     public static final String THRESHOLDS = "thresholds";
+    /** The document type of the CPM settings saved with tuned thresholds. */
+    public static final JsonDocuments.DocumentType TUNED_SETTINGS = JsonDocuments.DocumentType.of(
+            "exitbench.tuned-cpm-settings", 1);
 
     private final Path root;
     private final Workspace store;
@@ -159,6 +164,7 @@ public final class WorkspaceFolder {
         for (BranchTrainingMode mode : BranchTrainingMode.values()) {
             try {
                 Files.deleteIfExists(tunedFile(runId, mode));
+                Files.deleteIfExists(tunedSettingsFile(runId, mode));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not delete " + tunedFile(runId, mode) + ": " + e.getMessage(),
                         e);
@@ -184,16 +190,41 @@ public final class WorkspaceFolder {
         }
     }
 
-    /** Saves the thresholds tuned for a run's cascade, replacing earlier ones atomically. */
-    public void saveTunedThresholds(String runId, BranchTrainingMode mode, Thresholds thresholds) {
+    /**
+     * @return the CPM settings (margin, form, anchor, minimum support) the run's tuned thresholds were saved with,
+     *         if any; workspaces saved before these were kept have none
+     * @throws StoreException naming the file when it exists but cannot be read
+     */
+    public Optional<CpmSettings> tunedSettings(String runId, BranchTrainingMode mode) {
+        Path file = tunedSettingsFile(runId, mode);
+        return Files.exists(file) ? Optional.of(JsonDocuments.read(file, TUNED_SETTINGS, CpmSettings.class))
+                : Optional.empty();
+    }
+
+    /**
+     * Saves the thresholds tuned for a run's cascade and the CPM settings they were tuned under (the Calibration
+     * pane's bars and "reset to CPM" follow those), replacing earlier ones atomically.
+     */
+    public void saveTunedThresholds(String runId, BranchTrainingMode mode, Thresholds thresholds,
+            CpmSettings settings) {
         Objects.requireNonNull(thresholds, "thresholds");
+        Objects.requireNonNull(settings, "settings");
         AtomicFiles.writeString(tunedFile(runId, mode), thresholds.toJson());
+        JsonDocuments.write(tunedSettingsFile(runId, mode), TUNED_SETTINGS, settings);
     }
 
     /** @return where a run's tuned thresholds are kept */
     public Path tunedFile(String runId, BranchTrainingMode mode) {
-        return root.resolve(THRESHOLDS).resolve(runId + "-" + mode.name().toLowerCase(java.util.Locale.ROOT)
-                .replace('_', '-') + ".json");
+        return root.resolve(THRESHOLDS).resolve(tunedName(runId, mode) + ".json");
+    }
+
+    /** @return where the CPM settings of a run's tuned thresholds are kept */
+    public Path tunedSettingsFile(String runId, BranchTrainingMode mode) {
+        return root.resolve(THRESHOLDS).resolve(tunedName(runId, mode) + ".cpm.json");
+    }
+
+    private static String tunedName(String runId, BranchTrainingMode mode) {
+        return runId + "-" + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** @return the folder where backbones trained in this workspace are saved */

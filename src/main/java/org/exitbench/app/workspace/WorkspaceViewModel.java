@@ -27,6 +27,7 @@ import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.RunCascadeSource;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
+import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Dataset;
 import org.exitbench.experiment.ExperimentConfig;
@@ -81,6 +82,7 @@ public final class WorkspaceViewModel {
     private UserPreferences preferences = UserPreferences.empty();
     private boolean preferencesWritable = true;
     private Thresholds saved;
+    private CpmSettings savedSettings;
     private boolean unwritten;
     private PendingShow pendingShow;
     private long showTicket;
@@ -91,7 +93,7 @@ public final class WorkspaceViewModel {
 
     /** A run read in the background, ready for the operating point. */
     private record LoadedRun(ExperimentRun run, BranchTrainingMode mode, RunCascadeSource source, Thresholds saved,
-            List<String> notes) {
+            CpmSettings savedSettings, CpmSettings settings, List<String> notes) {
     }
 
     /**
@@ -378,7 +380,7 @@ public final class WorkspaceViewModel {
             }
             data.open(doc.datasetPath());
         } else if (toShow != null) {
-            show(toShow.id(), mode, null, null);
+            show(toShow.id(), mode, null, null, null);
         }
         return true;
     }
@@ -423,7 +425,7 @@ public final class WorkspaceViewModel {
         if (!resolveUnsaved("show another run")) {
             return;
         }
-        show(entry.id(), mode, null, null);
+        show(entry.id(), mode, null, null, null);
     }
 
     /**
@@ -439,7 +441,7 @@ public final class WorkspaceViewModel {
             notices.post(Notice.info("Run " + run.id() + " is ready", "It is in the runs list (Training pane)."));
             return;
         }
-        show(run.id(), null, null, shown);
+        show(run.id(), null, null, null, shown);
     }
 
     /**
@@ -471,7 +473,7 @@ public final class WorkspaceViewModel {
             clearShown(true);
             RunEntry latest = latestReadable();
             if (latest != null) {
-                show(latest.id(), null, null, null);
+                show(latest.id(), null, null, null, null);
             }
         }
         return true;
@@ -503,16 +505,21 @@ public final class WorkspaceViewModel {
             notices.post(Notice.error("Nothing to save", "No workspace is open."));
             return false;
         }
+        // An edit made just before (the demo's margin and its thresholds) is evaluated in the next frame; evaluate it
+        // now, or it would not count as unsaved yet and be left out.
+        point.flush();
         RunEntry run = shownRun.get();
         Thresholds thresholds = point.thresholds();
+        CpmSettings settings = point.settingsProperty().get();
         if (dirty.get() && run != null && thresholds != null) {
             try {
-                current.saveTunedThresholds(run.id(), shownMode.get(), thresholds);
-            } catch (UncheckedIOException e) {
+                current.saveTunedThresholds(run.id(), shownMode.get(), thresholds, settings);
+            } catch (UncheckedIOException | StoreException e) {
                 notices.post(Notice.error("Could not save the thresholds", ErrorText.of(e)));
                 return false;
             }
             saved = thresholds;
+            savedSettings = settings;
             updateDirty();
         }
         unwritten = true;
@@ -605,7 +612,14 @@ public final class WorkspaceViewModel {
         };
     }
 
-    private void show(String runId, BranchTrainingMode mode, Thresholds start, Runnable then) {
+    /**
+     * Reads a run in the background and shows it.
+     *
+     * @param start         the thresholds to show instead of the saved ones, or {@code null}
+     * @param startSettings the CPM settings to show with them, or {@code null} for the saved ones
+     */
+    private void show(String runId, BranchTrainingMode mode, Thresholds start, CpmSettings startSettings,
+            Runnable then) {
         WorkspaceFolder where = folder.get();
         if (where == null) {
             return;
@@ -624,20 +638,28 @@ public final class WorkspaceViewModel {
             List<String> notes = new ArrayList<>();
             Thresholds own = run.mode(chosen).orElseThrow().thresholds();
             Thresholds tuned = null;
+            CpmSettings tunedSettings = null;
             try {
                 tuned = where.tunedThresholds(runId, chosen).orElse(null);
+                tunedSettings = where.tunedSettings(runId, chosen).orElse(null);
             } catch (StoreException e) {
                 notes.add(ErrorText.of(e) + " The run's own thresholds are used.");
+                tuned = null;
             }
             if (tuned != null && (tuned.exitCount() != own.exitCount() || tuned.classCount() != own.classCount())) {
                 notes.add(where.tunedFile(runId, chosen) + " does not fit the run's cascade; the run's own thresholds"
                         + " are used.");
                 tuned = null;
             }
+            // Tuned thresholds come with the settings they were tuned under (a margin found within the accuracy
+            // budget, say); the run's own thresholds, and tuned ones saved before those were kept, with the run's.
+            CpmSettings savedSettings = tuned != null && tunedSettings != null ? tunedSettings
+                    : run.config().cpmSettings();
             cancel.throwIfCancelled();
             progress.report("Sorting the scores of run " + runId, 1, 2);
             RunCascadeSource source = RunCascadeSource.of(run, chosen, dataset, start != null ? start : tuned);
-            return new LoadedRun(run, chosen, source, tuned != null ? tuned : own, notes);
+            return new LoadedRun(run, chosen, source, tuned != null ? tuned : own, savedSettings,
+                    startSettings != null ? startSettings : savedSettings, notes);
         }, TaskCallbacks.of(loaded -> {
             if (mine == showTicket) {
                 openingRun.set(false);
@@ -661,9 +683,10 @@ public final class WorkspaceViewModel {
 
     private void apply(LoadedRun loaded) {
         String id = loaded.run().id();
-        point.settingsProperty().set(loaded.run().config().cpmSettings());
+        point.settingsProperty().set(loaded.settings());
         point.setSource(loaded.source().source());
         saved = loaded.saved();
+        savedSettings = loaded.savedSettings();
         RunEntry entry = runs.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
         if (entry == null) {
             refreshRuns();
@@ -688,6 +711,7 @@ public final class WorkspaceViewModel {
         shownRun.set(null);
         shownMode.set(null);
         saved = null;
+        savedSettings = null;
         CascadeSource source = point.sourceProperty().get();
         if (source != null && !source.synthetic()) {
             point.setSource(null);
@@ -702,7 +726,7 @@ public final class WorkspaceViewModel {
         PendingShow pending = pendingShow;
         pendingShow = null;
         if (pending != null) {
-            show(pending.runId(), pending.mode(), null, null);
+            show(pending.runId(), pending.mode(), null, null, null);
         }
     }
 
@@ -718,14 +742,14 @@ public final class WorkspaceViewModel {
             showPending();
         } else if (shownRun.get() != null) {
             // The galleries map the run's samples to the open dataset's images: look again, keeping the thresholds.
-            show(shownRun.get().id(), shownMode.get(), point.thresholds(), null);
+            show(shownRun.get().id(), shownMode.get(), point.thresholds(), point.settingsProperty().get(), null);
         }
     }
 
     private void updateDirty() {
         OperatingPointResult result = point.resultProperty().get();
         dirty.set(saved != null && shownRun.get() != null && result != null && !result.source().synthetic()
-                && !result.thresholds().equals(saved));
+                && !(result.thresholds().equals(saved) && result.settings().equals(savedSettings)));
     }
 
     private RunEntry latestReadable() {

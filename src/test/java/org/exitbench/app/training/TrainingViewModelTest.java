@@ -192,6 +192,36 @@ class TrainingViewModelTest {
     }
 
     @Test
+    void aReopenedWorkspaceShowsItsRunsTrainingCurvesAndFunnelFromTheSavedHistories() throws IOException {
+        Path folder = open();
+        quickSettings();
+        model.form().epochsProperty().set(2);
+        assertTrue(model.start());
+        RunMonitor live = model.monitor();
+        List<List<CurvePoint>> trained = live.curves().stream().map(c -> List.copyOf(c.points())).toList();
+        List<FunnelRow> funnel = List.copyOf(live.funnel());
+
+        WorkspaceViewModel reopened = new WorkspaceViewModel(executor, data, point, questions, notices,
+                SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
+        TrainingViewModel fresh = new TrainingViewModel(executor, reopened, data, notices);
+        assertTrue(fresh.monitor().curves().isEmpty());
+        assertTrue(reopened.open(folder));
+
+        RunMonitor shown = fresh.monitor();
+        assertEquals(workspace.runs().get(0).id(), shown.runId());
+        assertEquals(2, shown.plan().epochs(), "the epoch axis spans the epochs the run allowed");
+        assertEquals(List.of("stage1", "stage2"), shown.plan().vertices());
+        assertEquals(trained, shown.curves().stream().map(c -> List.copyOf(c.points())).toList(),
+                "the same points the live run drew");
+        assertTrue(shown.curves().stream().allMatch(c -> c.points().size() >= 1));
+        assertEquals(funnel, List.copyOf(shown.funnel()));
+        assertTrue(shown.steps().stream().allMatch(s -> s.state() == PipelineStep.State.DONE));
+        assertEquals(BranchTrainingMode.BOOSTED, fresh.chartModeProperty().get());
+        String phase = shown.phaseProperty().get();
+        assertTrue(phase.matches("Run \\S+ as it was trained \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)"), phase);
+    }
+
+    @Test
     void aCancelledRunWritesNothing() throws IOException {
         Path folder = open();
         quickSettings();

@@ -11,16 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
+import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.io.Questions;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.app.task.SynchronousTaskExecutor;
+import org.exitbench.calibrate.AnchorSource;
+import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
@@ -213,6 +217,67 @@ class WorkspaceViewModelTest {
         assertTrue(Files.list(first.resolve("runs").resolve(run.id())).noneMatch(p -> p.endsWith("thresholds")),
                 "the run folder itself is never changed");
         assertEquals(2, questions.asked().size());
+    }
+
+    @Test
+    void aReopenedWorkspaceShowsExactlyTheMarginFormAnchorSupportAndThresholdsThatWereSaved() throws IOException {
+        WorkspaceViewModel model = model(temp.resolve("home"));
+        CalibrationViewModel calibration = new CalibrationViewModel(point);
+        Path first = workspaceWithRun("first");
+        Path second = workspaceWithRun("second");
+        model.open(first);
+        CpmSettings runs = run.config().cpmSettings();
+        // What the first launch's accuracy budget does: a margin on its 0.005 grid, below the slider's 0.01 steps.
+        calibration.marginProperty().set(0.005);
+        calibration.marginFormProperty().set(runs.marginForm() == MarginForm.ADDITIVE ? MarginForm.MULTIPLICATIVE
+                : MarginForm.ADDITIVE);
+        calibration.anchorSourceProperty().set(AnchorSource.SURVIVORS);
+        calibration.minimumSupportProperty().set(runs.minimumSupport() + 7);
+        calibration.resetToCpm();
+        calibration.setThreshold(0, 2, 0.987654321);
+        CpmSettings tuned = point.settingsProperty().get();
+        Thresholds thresholds = point.thresholds();
+        assertNotEquals(runs, tuned);
+        assertTrue(model.dirtyProperty().get());
+        assertTrue(model.save());
+
+        assertTrue(model.open(second));
+        assertEquals(runs, point.settingsProperty().get(), "the other workspace shows the run's own settings");
+        assertTrue(model.open(first));
+
+        assertEquals(tuned, point.settingsProperty().get());
+        assertEquals(0.005, calibration.marginProperty().get(), 0.0);
+        assertEquals(tuned.marginForm(), calibration.marginFormProperty().get());
+        assertEquals(AnchorSource.SURVIVORS, calibration.anchorSourceProperty().get());
+        assertEquals(runs.minimumSupport() + 7, calibration.minimumSupportProperty().get());
+        assertEquals(thresholds, point.thresholds());
+        assertEquals(0.987654321, point.thresholds().get(0, 2), 0.0);
+        assertFalse(model.dirtyProperty().get(), "nothing differs from what was saved");
+
+        calibration.marginProperty().set(0.01);
+        assertTrue(model.dirtyProperty().get(), "a margin changed without a threshold is unsaved too");
+    }
+
+    @Test
+    void keepingTheThresholdsRightAfterAnEditKeepsThatEditThoughItWasNotEvaluatedYet() throws IOException {
+        List<Runnable> frames = new ArrayList<>();
+        OperatingPointModel nextFrame = new OperatingPointModel(frames::add);
+        WorkspaceViewModel model = new WorkspaceViewModel(executor, data, nextFrame, questions, notices,
+                SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
+        CalibrationViewModel calibration = new CalibrationViewModel(nextFrame);
+        Path first = workspaceWithRun("first");
+        model.open(first);
+        // What the demo does once its accuracy budget found a margin: set it, reset to CPM, keep the result.
+        calibration.marginProperty().set(0.005);
+        calibration.resetToCpm();
+        Thresholds tuned = nextFrame.thresholds();
+        model.keepCurrentThresholds();
+
+        assertEquals(tuned, WorkspaceFolder.open(first).folder().tunedThresholds(run.id(), BranchTrainingMode.BOOSTED)
+                .orElseThrow());
+        assertEquals(0.005, WorkspaceFolder.open(first).folder().tunedSettings(run.id(), BranchTrainingMode.BOOSTED)
+                .orElseThrow().margin(), 0.0);
+        assertFalse(model.dirtyProperty().get());
     }
 
     @Test
