@@ -112,7 +112,7 @@ final class SpeedupCommand implements Callable<Integer> {
             }
             int all = images.size();
             if (limit != null && limit < all) {
-                images = images.subset(evenlySpaced(all, limit));
+                images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
             }
             String label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data, which.folderName(),
                     images.size(), all);
@@ -165,14 +165,5 @@ final class SpeedupCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--save-to-run: " + model + " was exported from run " + runId
                     + ", not from " + runFolder);
         }
-    }
-
-    /** @return {@code count} indices spread evenly over {@code 0 .. size − 1}, first one 0 */
-    static int[] evenlySpaced(int size, int count) {
-        int[] indices = new int[count];
-        for (int i = 0; i < count; i++) {
-            indices[i] = (int) ((long) i * size / count);
-        }
-        return indices;
     }
 }

@@ -38,6 +38,23 @@ public final class SpeedupMeasurement {
     }
 
     /**
+     * Picks {@code count} images spread evenly over a split, so that a short measurement sees every part of it
+     * (the sample's files are stored class by class).
+     *
+     * @return row indices {@code i * size / count} for {@code i < count}, ascending
+     */
+    public static int[] evenlySpaced(int size, int count) {
+        if (count < 1 || count > size) {
+            throw new IllegalArgumentException("count must be in [1, " + size + "], was " + count);
+        }
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = (int) ((long) i * size / count);
+        }
+        return indices;
+    }
+
+    /**
      * How long to measure.
      *
      * @param warmUp  images run through every path before timing

@@ -1,5 +1,6 @@
 package org.exitbench.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,15 @@ class SpeedupMeasurementTest {
         Path file = dir.resolve("cascade.zip");
         CascadeFile.save(sample.parts(thresholds), file);
         predictor = EarlyExitPredictor.load(file);
+    }
+
+    @Test
+    void evenlySpacedImagesCoverTheWholeSplitInOrder() {
+        assertArrayEquals(new int[] {0, 2500 / 4, 2 * 2500 / 4, 3 * 2500 / 4},
+                SpeedupMeasurement.evenlySpaced(2500, 4));
+        assertArrayEquals(new int[] {0, 1, 2}, SpeedupMeasurement.evenlySpaced(3, 3));
+        assertThrows(IllegalArgumentException.class, () -> SpeedupMeasurement.evenlySpaced(3, 4));
+        assertThrows(IllegalArgumentException.class, () -> SpeedupMeasurement.evenlySpaced(3, 0));
     }
 
     @Test

@@ -77,7 +77,7 @@ record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds
             throw new IllegalArgumentException(dataset.name() + " has no test images to time");
         }
         int all = test.size();
-        ImageDataset timed = images < all ? test.subset(evenlySpaced(all, images)) : test;
+        ImageDataset timed = images < all ? test.subset(SpeedupMeasurement.evenlySpaced(all, images)) : test;
         String label = String.format(Locale.ROOT, "%s, test split, %d of %d images", dataset.name(), timed.size(),
                 all);
         SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, timed, label,
@@ -100,15 +100,6 @@ record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds
                     + " the open dataset is another one; open the run's dataset to measure on it");
         }
         return DatasetReaders.read(path, ReadOptions.DEFAULTS, progress, cancel);
-    }
-
-    /** @return {@code count} indices spread evenly over {@code 0 .. size − 1}, the first one 0 */
-    static int[] evenlySpaced(int size, int count) {
-        int[] indices = new int[count];
-        for (int i = 0; i < count; i++) {
-            indices[i] = (int) ((long) i * size / count);
-        }
-        return indices;
     }
 
     private static void deleteQuietly(Path file) {
