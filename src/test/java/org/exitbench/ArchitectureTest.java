@@ -1,12 +1,18 @@
 package org.exitbench;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The layer rules of docs/ARCHITECTURE.md, checked on the compiled main classes.
@@ -54,4 +60,19 @@ class ArchitectureTest {
             .whereLayer("Store").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
                     "Experiment", "Cli", "App")
             .withOptionalLayers(true);
+
+    /**
+     * The layers are optional in the rule above, so a layer whose package were renamed or emptied would pass it
+     * unnoticed: every layer must really hold classes.
+     */
+    @Test
+    void everyLayerHoldsClassesSoNoRuleHoldsVacuously() {
+        JavaClasses main = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
+                .importPackages("org.exitbench");
+        for (String layer : List.of("progress", "data", "store", "model", "cascade", "calibrate", "train", "deploy",
+                "experiment", "cli", "app")) {
+            assertFalse(main.that(resideInAPackage("org.exitbench." + layer + "..")).isEmpty(),
+                    "no classes in org.exitbench." + layer);
+        }
+    }
 }
