@@ -43,22 +43,31 @@ class ArchitectureTest {
             .layer("Train").definedBy("org.exitbench.train..")
             .layer("Deploy").definedBy("org.exitbench.deploy..")
             .layer("Experiment").definedBy("org.exitbench.experiment..")
+            .layer("Sweep").definedBy("org.exitbench.sweep..")
+            .layer("Report").definedBy("org.exitbench.report..")
+            .layer("Workspace").definedBy("org.exitbench.workspace..")
             .layer("Cli").definedBy("org.exitbench.cli..")
             .layer("App").definedBy("org.exitbench.app..")
             .whereLayer("App").mayNotBeAccessedByAnyLayer()
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Experiment").mayOnlyBeAccessedByLayers("Cli", "App")
-            .whereLayer("Deploy").mayOnlyBeAccessedByLayers("Experiment", "Cli", "App")
-            .whereLayer("Train").mayOnlyBeAccessedByLayers("Experiment", "Cli", "App")
-            .whereLayer("Calibrate").mayOnlyBeAccessedByLayers("Train", "Experiment", "Cli", "App")
-            .whereLayer("Cascade").mayOnlyBeAccessedByLayers("Calibrate", "Train", "Deploy", "Experiment", "Cli",
+            .whereLayer("Workspace").mayOnlyBeAccessedByLayers("Cli", "App")
+            .whereLayer("Report").mayOnlyBeAccessedByLayers("Workspace", "Cli", "App")
+            .whereLayer("Sweep").mayOnlyBeAccessedByLayers("Report", "Workspace", "Cli", "App")
+            .whereLayer("Experiment").mayOnlyBeAccessedByLayers("Sweep", "Report", "Workspace", "Cli", "App")
+            .whereLayer("Deploy").mayOnlyBeAccessedByLayers("Experiment", "Sweep", "Report", "Workspace", "Cli",
                     "App")
+            .whereLayer("Train").mayOnlyBeAccessedByLayers("Experiment", "Sweep", "Report", "Workspace", "Cli",
+                    "App")
+            .whereLayer("Calibrate").mayOnlyBeAccessedByLayers("Train", "Experiment", "Sweep", "Report",
+                    "Workspace", "Cli", "App")
+            .whereLayer("Cascade").mayOnlyBeAccessedByLayers("Calibrate", "Train", "Deploy", "Experiment", "Sweep",
+                    "Report", "Workspace", "Cli", "App")
             .whereLayer("Model").mayOnlyBeAccessedByLayers("Cascade", "Calibrate", "Train", "Deploy",
-                    "Experiment", "Cli", "App")
+                    "Experiment", "Sweep", "Report", "Workspace", "Cli", "App")
             .whereLayer("Data").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
-                    "Experiment", "Cli", "App")
+                    "Experiment", "Sweep", "Report", "Workspace", "Cli", "App")
             .whereLayer("Store").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
-                    "Experiment", "Cli", "App")
+                    "Experiment", "Sweep", "Report", "Workspace", "Cli", "App")
             .withOptionalLayers(true);
 
     /**
@@ -70,7 +79,7 @@ class ArchitectureTest {
         JavaClasses main = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
                 .importPackages("org.exitbench");
         for (String layer : List.of("progress", "data", "store", "model", "cascade", "calibrate", "train", "deploy",
-                "experiment", "cli", "app")) {
+                "experiment", "sweep", "report", "workspace", "cli", "app")) {
             assertFalse(main.that(resideInAPackage("org.exitbench." + layer + "..")).isEmpty(),
                     "no classes in org.exitbench." + layer);
         }

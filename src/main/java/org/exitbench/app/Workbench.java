@@ -40,12 +40,12 @@ import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.TrainingView;
 import org.exitbench.app.training.TrainingViewModel;
-import org.exitbench.app.workspace.RunEntry;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.WorkspaceMenu;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.RunEntry;
 
 /**
  * The app's view-models and main window, wired together. The workspace opens its dataset in the Data pane and shows

@@ -15,18 +15,17 @@ import org.exitbench.data.DatasetException;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentException;
-import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.experiment.RunMetrics;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.store.StoreException;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
-import picocli.CommandLine;
+import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench run}: trains and calibrates exit branches on a dataset's feature cache in each requested mode
@@ -93,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress(err);
         // Cancelling lets the run remove its staging folder before the JVM exits.
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES, "exitbench-cancel-run")) {
-            ExperimentRun run = new ExperimentPipeline(new Workspace(workspace)).run(experiment, progress,
+            ExperimentRun run = Workspace.at(workspace).pipeline().run(experiment, progress,
                     BranchTrainingListener.NONE, cancel);
             progress.endLine();
             PrintWriter out = spec.commandLine().getOut();

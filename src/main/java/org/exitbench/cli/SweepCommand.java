@@ -9,18 +9,19 @@ import java.util.concurrent.TimeUnit;
 import org.exitbench.data.DatasetException;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentException;
-import org.exitbench.experiment.PairedStatistics;
-import org.exitbench.experiment.SweepDefinition;
-import org.exitbench.experiment.SweepFolder;
-import org.exitbench.experiment.SweepRunner;
-import org.exitbench.experiment.SweepSummary;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
+import org.exitbench.report.SweepReports;
 import org.exitbench.store.StoreException;
-import org.exitbench.store.Workspace;
-import picocli.CommandLine;
+import org.exitbench.sweep.PairedStatistics;
+import org.exitbench.sweep.SweepDefinition;
+import org.exitbench.sweep.SweepFolder;
+import org.exitbench.sweep.SweepRunner;
+import org.exitbench.sweep.SweepSummary;
+import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench sweep}: trains every configuration of a sweep definition in each mode over several seeds on one
@@ -127,7 +128,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
-            SweepRunner.Outcome outcome = new SweepRunner(new Workspace(workspace)).run(sweep,
+            SweepRunner.Outcome outcome = Workspace.at(workspace).sweepRunner().run(sweep,
                     new SweepRunner.Request(data, backbone, folder, threads), progress, cancel);
             progress.endLine();
             out.print(report(outcome));
@@ -156,7 +157,7 @@ final class SweepCommand implements Callable<Integer> {
             if (given == null && reported != null && seeds != null) {
                 reported = reported.withSeeds(SweepDefinition.firstSeeds(seeds));
             }
-            SweepSummary summary = reported == null ? null : stored.writeReports(reported);
+            SweepSummary summary = reported == null ? null : stored.writeReports(reported, SweepReports::write);
             if (summary == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
                         + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");

@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.report;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -6,13 +6,19 @@ import java.util.List;
 import java.util.Locale;
 import org.exitbench.store.AtomicFiles;
 
-/** A CSV table (RFC 4180: comma-separated, fields with commas, quotes or line breaks quoted) built row by row. */
-final class CsvTable {
+/**
+ * A CSV table as RFC 4180 writes it, built row by row: one record per line ending in CRLF, fields holding a comma,
+ * a quote or a line break quoted, quotes doubled. The one CSV writer of the workbench: the sweep reports and the
+ * app's exports use it. Numbers should be formatted with {@link Locale#ROOT} ({@link #number}), so a decimal comma
+ * never splits a field.
+ */
+public final class CsvTable {
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    CsvTable(List<String> header) {
+    /** @param header the column names */
+    public CsvTable(List<String> header) {
         this.header = List.copyOf(header);
     }
 
@@ -21,20 +27,21 @@ final class CsvTable {
      *
      * @throws IllegalArgumentException when it has another number of fields than the header
      */
-    void add(List<String> row) {
+    public void add(List<String> row) {
         if (row.size() != header.size()) {
-            throw new IllegalArgumentException("a CSV row has " + row.size() + " fields, the header " + header.size());
+            throw new IllegalArgumentException("CSV row " + rows.size() + " has " + row.size() + " fields, the header "
+                    + header.size());
         }
         rows.add(List.copyOf(row));
     }
 
     /** @return the number of rows, header not counted */
-    int size() {
+    public int size() {
         return rows.size();
     }
 
     /** @return the table as text, lines ending in CRLF as RFC 4180 says */
-    String text() {
+    public String text() {
         StringBuilder out = new StringBuilder();
         line(out, header);
         rows.forEach(r -> line(out, r));
@@ -42,8 +49,20 @@ final class CsvTable {
     }
 
     /** Writes the table atomically. */
-    void write(Path file) {
+    public void write(Path file) {
         AtomicFiles.writeString(file, text());
+    }
+
+    /**
+     * @param header the column names
+     * @param rows   the records, each as many fields as the header
+     * @return the table as CSV text
+     * @throws IllegalArgumentException when a row has another number of fields than the header
+     */
+    public static String of(List<String> header, List<List<String>> rows) {
+        CsvTable table = new CsvTable(header);
+        rows.forEach(table::add);
+        return table.text();
     }
 
     private static void line(StringBuilder out, List<String> fields) {
@@ -62,7 +81,7 @@ final class CsvTable {
     }
 
     /** @return a number with up to {@code decimals} decimals, or an empty field for NaN */
-    static String number(double value, int decimals) {
+    public static String number(double value, int decimals) {
         return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 }

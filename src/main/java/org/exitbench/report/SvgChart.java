@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.report;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,10 @@ import java.util.Locale;
  * a report's accuracy-vs-compute plots, with no drawing library (the engine does not depend on JavaFX or AWT).
  * Every text is XML-escaped, so the result is a well-formed SVG element to inline in HTML.
  */
-final class SvgChart {
+public final class SvgChart {
 
     /** Okabe–Ito colours (colour-blind safe), as the app's exit palette. */
-    static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"};
-    static final String GREY = "#777777";
+    static final String GREY = ExitPalette.referenceHex();
 
     private static final int RIGHT = 16;
     private static final int TOP = 34;
@@ -220,7 +219,7 @@ final class SvgChart {
     }
 
     /** @return the text with {@code & < > " '} escaped for XML */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -1,6 +1,6 @@
-package org.exitbench.experiment;
+package org.exitbench.report;
 
-import static org.exitbench.experiment.SvgChart.escape;
+import static org.exitbench.report.SvgChart.escape;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,6 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.sweep.PairedStatistics;
+import org.exitbench.sweep.SweepConfiguration;
+import org.exitbench.sweep.SweepDefinition;
+import org.exitbench.sweep.SweepResult;
+import org.exitbench.sweep.SweepSummary;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
@@ -151,7 +157,7 @@ final class SweepHtmlReport {
         chart.horizontal(backbone, SvgChart.GREY, String.format(Locale.ROOT, "backbone %.2f %%", backbone));
         int colour = 0;
         for (BranchTrainingMode mode : d.modes()) {
-            String c = SvgChart.COLOURS[colour++ % SvgChart.COLOURS.length];
+            String c = ExitPalette.seriesHex(colour++);
             String name = ExperimentConfig.modeName(mode);
             List<double[]> points = new ArrayList<>();
             List<String> tips = new ArrayList<>();
@@ -285,7 +291,7 @@ final class SweepHtmlReport {
             for (double x : values.get(i)) {
                 dots.add(new double[] {x, y});
             }
-            chart.points(dots, null, SvgChart.COLOURS[0], 2.5, false);
+            chart.points(dots, null, ExitPalette.seriesHex(0), 2.5, false);
             PairedStatistics s = stats.get(i);
             if (!Double.isNaN(s.ciLow())) {
                 // An interval wider than the dots (few configurations) is cut at the plot's edge.
@@ -347,7 +353,7 @@ final class SweepHtmlReport {
                 Math.ceil(xMax / 10) * 10, yMin, Math.ceil(backbone + 1));
         chart.horizontal(backbone, SvgChart.GREY, "backbone");
         lines.forEach((m, perSeed) -> {
-            String colour = SvgChart.COLOURS[in.definition().modes().indexOf(m) % SvgChart.COLOURS.length];
+            String colour = ExitPalette.seriesHex(in.definition().modes().indexOf(m));
             perSeed.forEach(line -> chart.line(line, colour, 1.2, m == baseline ? "5 3" : null));
             chart.legend(ExperimentConfig.modeName(m) + " (one line per seed)", colour);
         });

@@ -1,11 +1,20 @@
-package org.exitbench.experiment;
+package org.exitbench.report;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.exitbench.experiment.ConfigJson;
+import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.store.AtomicFiles;
+import org.exitbench.sweep.PairedStatistics;
+import org.exitbench.sweep.SweepConfiguration;
+import org.exitbench.sweep.SweepDefinition;
+import org.exitbench.sweep.SweepFolder;
+import org.exitbench.sweep.SweepResult;
+import org.exitbench.sweep.SweepRunner;
+import org.exitbench.sweep.SweepSummary;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
@@ -13,7 +22,7 @@ import org.exitbench.train.BranchTrainingMode;
  * {@code paired.csv} (the paired differences), {@code summary.md} and {@code report.html}. All of them are derived
  * from the stored results, so they can be written again at any time without training.
  */
-final class SweepReports {
+public final class SweepReports {
 
     private SweepReports() {
     }
@@ -39,7 +48,7 @@ final class SweepReports {
         }
     }
 
-    static void write(SweepFolder folder, SweepFolder.Manifest manifest, SweepDefinition definition,
+    public static void write(SweepFolder folder, SweepFolder.Manifest manifest, SweepDefinition definition,
                       List<SweepConfiguration> configurations, Map<String, SweepResult> results,
                       SweepSummary summary) {
         Inputs in = new Inputs(manifest, definition, configurations, results, summary);

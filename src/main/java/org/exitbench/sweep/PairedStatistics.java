@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import java.util.ArrayList;
 import java.util.List;

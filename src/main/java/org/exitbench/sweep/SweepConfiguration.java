@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.exitbench.experiment.ExperimentConfig;
 
 /**
  * One configuration of a sweep's grid.

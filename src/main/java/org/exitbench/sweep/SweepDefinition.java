@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +19,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ConfigJson;
+import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.train.BranchTrainingMode;
 
 /**

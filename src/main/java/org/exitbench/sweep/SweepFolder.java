@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -191,21 +191,41 @@ public final class SweepFolder {
      * @param definition the definition to report, or null for the one last run here
      * @return the summary, or null when the folder holds no sweep yet
      */
-    public SweepSummary writeReports(SweepDefinition definition) {
+    public SweepSummary writeReports(SweepDefinition definition, ReportWriter reports) {
         SweepDefinition reported = definition != null ? definition : readDefinition();
         Manifest manifest = readManifest();
         if (reported == null || manifest == null) {
             return null;
         }
-        return writeReports(manifest, reported, configurations(reported, manifest));
+        return writeReports(manifest, reported, configurations(reported, manifest), reports);
     }
 
     /** Writes the CSV tables, the Markdown summary and the HTML report of the stored trials. */
-    SweepSummary writeReports(Manifest manifest, SweepDefinition definition, List<SweepConfiguration> configurations) {
+    SweepSummary writeReports(Manifest manifest, SweepDefinition definition, List<SweepConfiguration> configurations,
+            ReportWriter reports) {
         Map<String, SweepResult> all = readResults(new ArrayList<>());
         SweepSummary summary = SweepSummary.of(definition, configurations, all);
-        SweepReports.write(this, manifest, definition, configurations, all, summary);
+        reports.write(this, manifest, definition, configurations, all, summary);
         return summary;
+    }
+
+    /**
+     * Writes a sweep's reports from its stored trials. The {@code report} package implements it, so a sweep runs
+     * without knowing how its results are rendered.
+     */
+    @FunctionalInterface
+    public interface ReportWriter {
+
+        /**
+         * @param folder         the sweep folder, where the reports go
+         * @param manifest       its manifest
+         * @param definition     the definition reported
+         * @param configurations its configurations
+         * @param results        the stored results by {@link #trialName}
+         * @param summary        their summary
+         */
+        void write(SweepFolder folder, Manifest manifest, SweepDefinition definition,
+                List<SweepConfiguration> configurations, Map<String, SweepResult> results, SweepSummary summary);
     }
 
     private static List<SweepConfiguration> configurations(SweepDefinition definition, Manifest manifest) {
@@ -213,7 +233,7 @@ public final class SweepFolder {
     }
 
     /** @return the name of a trial among {@link #readResults}'s keys */
-    static String trialName(String key, long seed) {
+    public static String trialName(String key, long seed) {
         return key + "-seed" + seed;
     }
 

@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.train.BranchTrainingMode;
 

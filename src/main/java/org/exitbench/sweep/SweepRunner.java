@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentException;
+import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.model.ExitPoints;
 import org.exitbench.model.FeatureCache;
 import org.exitbench.model.FeatureCacheOptions;
@@ -30,7 +34,6 @@ import org.exitbench.model.TrainedBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchFitMemo;
 
 /**
@@ -56,10 +59,17 @@ import org.exitbench.train.BranchFitMemo;
  */
 public final class SweepRunner {
 
-    private final Workspace workspace;
+    private final Path cachesFolder;
+    private final SweepFolder.ReportWriter reports;
 
-    public SweepRunner(Workspace workspace) {
-        this.workspace = Objects.requireNonNull(workspace, "workspace");
+    /**
+     * @param cachesFolder where feature caches are kept, one folder each ({@code <workspace>/cache}), shared with
+     *                     {@link ExperimentPipeline}
+     * @param reports      writes the reports of the stored trials when a run ends (the {@code report} package's)
+     */
+    public SweepRunner(Path cachesFolder, SweepFolder.ReportWriter reports) {
+        this.cachesFolder = Objects.requireNonNull(cachesFolder, "cachesFolder");
+        this.reports = Objects.requireNonNull(reports, "reports");
     }
 
     /**
@@ -129,13 +139,12 @@ public final class SweepRunner {
         TrainedBackbone withAllExits = withAllExits(backbone, configurations);
         List<String> exitVertices = withAllExits.exitPoints().vertices();
 
-        ExperimentPipeline pipeline = new ExperimentPipeline(workspace);
         Map<Integer, FeatureCache> caches = new LinkedHashMap<>();
         for (SweepConfiguration c : configurations) {
             int grid = c.config().poolingGrid();
             if (!caches.containsKey(grid)) {
                 cancel.throwIfCancelled();
-                caches.put(grid, FeatureCache.loadOrBuild(pipeline.cacheFolder(dataset, withAllExits, grid),
+                caches.put(grid, FeatureCache.loadOrBuild(ExperimentPipeline.cacheFolder(cachesFolder, dataset, withAllExits, grid),
                         withAllExits, dataset, new FeatureCacheOptions(c.config().pooling(),
                                 FeatureExtractor.DEFAULT_BATCH_SIZE), progress, cancel).cache());
             }
@@ -172,7 +181,7 @@ public final class SweepRunner {
         cancel.throwIfCancelled();
 
         progress.report("Writing the reports", 0, -1);
-        SweepSummary summary = folder.writeReports(folder.readManifest(), definition, configurations);
+        SweepSummary summary = folder.writeReports(folder.readManifest(), definition, configurations, reports);
         return new Outcome(folder, trials, reused, counters.ran.get(), summary.failed(), summary,
                 secondsSince(started));
     }

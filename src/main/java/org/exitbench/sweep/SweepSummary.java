@@ -1,11 +1,11 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-
 import java.util.Map;
 import java.util.Optional;
+import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.train.BranchTrainingMode;
 
 /**

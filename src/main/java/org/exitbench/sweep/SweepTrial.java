@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +11,9 @@ import org.exitbench.cascade.CascadeResult;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
+import org.exitbench.experiment.ConfigJson;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.model.FeatureCache;
 import org.exitbench.model.MacTable;
 import org.exitbench.progress.CancellationToken;

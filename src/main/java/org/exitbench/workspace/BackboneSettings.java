@@ -1,4 +1,4 @@
-package org.exitbench.app.workspace;
+package org.exitbench.workspace;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.exitbench.app.workspace;
+package org.exitbench.workspace;
 
 /** Where the backbone of a run comes from. */
 public enum BackboneSource {

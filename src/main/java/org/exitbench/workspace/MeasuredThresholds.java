@@ -1,4 +1,4 @@
-package org.exitbench.app.analysis;
+package org.exitbench.workspace;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,10 +18,10 @@ import org.exitbench.store.StoreException;
  * {@link MeasuredSpeedup#measuredAt()}. A measurement made elsewhere ({@code exitbench speedup --save-to-run}) has no
  * entry, and the pane says its thresholds are unknown.
  */
-final class MeasuredThresholds {
+public final class MeasuredThresholds {
 
     /** The file in a run folder. */
-    static final String FILE_NAME = "speedup-thresholds.json";
+    public static final String FILE_NAME = "speedup-thresholds.json";
     private static final JsonDocuments.DocumentType TYPE =
             JsonDocuments.DocumentType.of("exitbench.measured-thresholds", 1);
 
@@ -37,14 +37,14 @@ final class MeasuredThresholds {
      * @throws StoreException naming the file when it is corrupt or of an unsupported version
      * @throws IllegalArgumentException naming the file when the recorded thresholds are invalid
      */
-    static Optional<Thresholds> read(Path runFolder, String measuredAt) {
+    public static Optional<Thresholds> read(Path runFolder, String measuredAt) {
         JsonNode node = entries(runFolder).get(measuredAt);
         return node == null ? Optional.empty()
                 : Optional.of(Thresholds.fromJson(node.toString(), runFolder.resolve(FILE_NAME).toString()));
     }
 
     /** Records the thresholds of a measurement, keeping the entries of the others; the file is replaced atomically. */
-    static void save(Path runFolder, String measuredAt, Thresholds thresholds) {
+    public static void save(Path runFolder, String measuredAt, Thresholds thresholds) {
         Map<String, JsonNode> all = new LinkedHashMap<>(entries(runFolder));
         try {
             all.put(measuredAt, JsonDocuments.newMapper().readTree(thresholds.toJson()));

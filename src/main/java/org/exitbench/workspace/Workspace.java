@@ -1,34 +1,50 @@
-package org.exitbench.app.workspace;
+package org.exitbench.workspace;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.experiment.RunMetrics;
+import org.exitbench.report.SweepReports;
 import org.exitbench.store.AtomicFiles;
 import org.exitbench.store.JsonDocuments;
+import org.exitbench.store.StagedRun;
 import org.exitbench.store.StoreException;
-import org.exitbench.store.Workspace;
+import org.exitbench.sweep.SweepRunner;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
- * A workspace folder as the app uses it: {@code workspace.json} ({@link WorkspaceDocument}), the store's
- * {@code cache/} and {@code runs/} ({@link Workspace}), backbones trained here in {@code backbones/}, and
- * thresholds tuned by hand in {@code thresholds/<run-id>-<mode>.json} with the CPM settings they were tuned under in
+ * A workspace folder, the one the app opens and the CLI writes into: {@code workspace.json}
+ * ({@link WorkspaceDocument}), feature caches in {@code cache/<name>/}, runs in {@code runs/<run-id>/}, backbones
+ * trained here in {@code backbones/}, sweeps in {@code sweeps/}, and thresholds tuned by hand in
+ * {@code thresholds/<run-id>-<mode>.json} with the CPM settings they were tuned under in
  * {@code thresholds/<run-id>-<mode>.cpm.json} (a run folder is never changed after it was written). Every file is
  * written atomically.
+ *
+ * <p>A run appears complete or not at all and is never overwritten: it is written into a hidden staging folder
+ * ({@link StagedRun}) and renamed to its final name when complete. The CLI may use a folder without
+ * {@code workspace.json} ({@link #at}); the app opens only folders that have one ({@link #open}).
  */
-public final class WorkspaceFolder {
+public final class Workspace {
 
     /** The workspace file's name. */
     public static final String FILE = "workspace.json";
+    /** The folder of feature caches. */
+    public static final String CACHE_FOLDER = "cache";
+    /** The folder of runs. */
+    public static final String RUNS_FOLDER = "runs";
+    /** The folder of sweeps. */
+    public static final String SWEEPS_FOLDER = "sweeps";
     /** The folder of backbones trained in the workspace. */
     public static final String BACKBONES = "backbones";
     /** The folder of hand-tuned thresholds. */
@@ -37,12 +53,21 @@ public final class WorkspaceFolder {
     public static final JsonDocuments.DocumentType TUNED_SETTINGS = JsonDocuments.DocumentType.of(
             "exitbench.tuned-cpm-settings", 1);
 
-    private final Path root;
-    private final Workspace store;
+    /** The prefix of a run folder being deleted: hidden, so {@link #runFolders()} no longer lists it. */
+    private static final String DELETING_PREFIX = ".deleting-";
 
-    private WorkspaceFolder(Path root) {
+    private final Path root;
+
+    private Workspace(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.store = new Workspace(this.root);
+    }
+
+    /**
+     * A workspace at {@code root}, with or without {@code workspace.json}; nothing is created until something is
+     * written.
+     */
+    public static Workspace at(Path root) {
+        return new Workspace(Objects.requireNonNull(root, "root"));
     }
 
     /** @return whether {@code folder} holds a workspace file */
@@ -58,7 +83,7 @@ public final class WorkspaceFolder {
      *                        or holds invalid settings; nothing is written
      */
     public static Opened open(Path folder) {
-        WorkspaceFolder workspace = new WorkspaceFolder(folder);
+        Workspace workspace = new Workspace(folder);
         Path file = workspace.file();
         if (!Files.exists(file)) {
             throw new StoreException(file, "is missing: " + workspace.root + " is not an Exitbench workspace");
@@ -79,8 +104,8 @@ public final class WorkspaceFolder {
      * @throws StoreException when the folder already holds a workspace (it is never replaced) or is a file
      * @throws UncheckedIOException when the folder cannot be created or the file written
      */
-    public static WorkspaceFolder create(Path folder, WorkspaceDocument document) {
-        WorkspaceFolder workspace = new WorkspaceFolder(folder);
+    public static Workspace create(Path folder, WorkspaceDocument document) {
+        Workspace workspace = new Workspace(folder);
         if (Files.exists(workspace.file())) {
             throw new StoreException(workspace.file(), "already exists: open that workspace instead of making a new"
                     + " one there");
@@ -98,7 +123,7 @@ public final class WorkspaceFolder {
      * @param folder   the workspace
      * @param document its {@code workspace.json}
      */
-    public record Opened(WorkspaceFolder folder, WorkspaceDocument document) {
+    public record Opened(Workspace folder, WorkspaceDocument document) {
     }
 
     /** @return the workspace folder, absolute */
@@ -111,9 +136,61 @@ public final class WorkspaceFolder {
         return root.resolve(FILE);
     }
 
-    /** @return the store's view of the folder: caches and runs */
-    public Workspace store() {
-        return store;
+    /** @return the folder for runs */
+    public Path runsFolder() {
+        return root.resolve(RUNS_FOLDER);
+    }
+
+    /** @return the folder that holds the feature caches, one folder each */
+    public Path cachesFolder() {
+        return root.resolve(CACHE_FOLDER);
+    }
+
+    /**
+     * @param name a folder name: letters, digits, '.', '_' and '-', not starting with a dot
+     * @return the folder of the feature cache with that name (not created)
+     */
+    public Path cacheFolder(String name) {
+        return cachesFolder().resolve(StagedRun.checkName(name));
+    }
+
+    /** @return the folder that holds one folder per sweep */
+    public Path sweepsFolder() {
+        return root.resolve(SWEEPS_FOLDER);
+    }
+
+    /** @return the pipeline that writes its runs into this workspace and keeps its feature caches here */
+    public ExperimentPipeline pipeline() {
+        return new ExperimentPipeline(runsFolder(), cachesFolder());
+    }
+
+    /** @return the sweep runner that keeps its feature caches here and writes the reports of every sweep */
+    public SweepRunner sweepRunner() {
+        return new SweepRunner(cachesFolder(), SweepReports::write);
+    }
+
+    /**
+     * Creates an empty staging folder for a new run.
+     *
+     * @throws UncheckedIOException when the folder cannot be created
+     */
+    public StagedRun stageRun() {
+        return StagedRun.in(runsFolder());
+    }
+
+    /** @return the committed run folders, sorted by name (run ids sort by time); empty when there are none */
+    public List<Path> runFolders() {
+        if (!Files.isDirectory(runsFolder())) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(runsFolder())) {
+            return entries.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + runsFolder() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes {@code workspace.json} atomically. */
@@ -132,7 +209,7 @@ public final class WorkspaceFolder {
      */
     public List<RunEntry> runs() {
         List<RunEntry> entries = new ArrayList<>();
-        for (Path run : store.runs()) {
+        for (Path run : runFolders()) {
             String id = run.getFileName().toString();
             try {
                 entries.add(new RunEntry(id, run, JsonDocuments.read(run.resolve("metrics.json"),
@@ -150,17 +227,33 @@ public final class WorkspaceFolder {
      * @throws StoreException naming the file at fault
      */
     public ExperimentRun loadRun(String runId) {
-        return ExperimentRun.load(store.runsFolder().resolve(runId));
+        return ExperimentRun.load(runsFolder().resolve(runId));
     }
 
     /**
-     * Deletes a run and the thresholds tuned for it.
+     * Deletes a committed run and the thresholds tuned for it. The folder is first renamed to a hidden name in one
+     * atomic step, so the run disappears from {@link #runFolders()} whole even if deleting its files is interrupted
+     * (what is left is hidden and ignored).
      *
-     * @throws IllegalArgumentException when there is no such run
-     * @throws UncheckedIOException     when a file cannot be deleted
+     * @param runId the run's folder name, as {@link #runFolders()} lists it
+     * @throws IllegalArgumentException when {@code runId} is not a run of this workspace
+     * @throws UncheckedIOException     when a folder or file cannot be moved or deleted
      */
     public void deleteRun(String runId) {
-        store.deleteRun(runId);
+        Path run = runsFolder().resolve(StagedRun.checkName(runId));
+        if (!Files.isDirectory(run)) {
+            throw new IllegalArgumentException("there is no run '" + runId + "' in " + runsFolder());
+        }
+        Path hidden = runsFolder().resolve(DELETING_PREFIX + runId);
+        try {
+            for (int attempt = 2; Files.exists(hidden); attempt++) {
+                hidden = runsFolder().resolve(DELETING_PREFIX + runId + "-" + attempt);
+            }
+            Files.move(run, hidden, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the run " + run + ": " + e.getMessage(), e);
+        }
+        StagedRun.deleteTree(hidden, "the deleted run");
         for (BranchTrainingMode mode : BranchTrainingMode.values()) {
             try {
                 Files.deleteIfExists(tunedFile(runId, mode));

@@ -1,4 +1,4 @@
-package org.exitbench.app.workspace;
+package org.exitbench.workspace;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +11,7 @@ import org.exitbench.store.StoreException;
 
 /**
  * The {@code workspace.json} of a workspace: its name, the dataset it studies, the backbone choice, the settings of
- * the next training run and which run the panes show. Written by {@link WorkspaceFolder} whenever a setting changes.
+ * the next training run and which run the panes show. Written by {@link Workspace} whenever a setting changes.
  *
  * @param name       what the top bar calls the workspace
  * @param dataset    the dataset folder, absolute

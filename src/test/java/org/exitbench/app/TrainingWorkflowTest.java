@@ -32,9 +32,9 @@ import org.exitbench.app.training.PipelineStep;
 import org.exitbench.app.workspace.SampleRuns;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.ScriptedQuestions;
-import org.exitbench.app.workspace.WorkspaceDocument;
-import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,7 +99,7 @@ class TrainingWorkflowTest {
     /** A workspace on the sample with the class's feature cache, opened in the workbench. */
     private void openWorkspace(FxRobot robot) throws IOException, TimeoutException {
         Path folder = temp.resolve("study");
-        WorkspaceFolder.create(folder, WorkspaceDocument.create("study", SampleRuns.samplePath()));
+        Workspace.create(folder, WorkspaceDocument.create("study", SampleRuns.samplePath()));
         SampleRuns.copy(shared.resolve("cache"), folder.resolve("cache"));
         robot.interact(() -> workbench.workspace().open(folder));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> workbench.data().datasetProperty().get() != null);

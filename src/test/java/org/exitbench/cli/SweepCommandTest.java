@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.exitbench.experiment.SampleBackbone;
-import org.exitbench.experiment.SweepDefinition;
+import org.exitbench.sweep.SweepDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

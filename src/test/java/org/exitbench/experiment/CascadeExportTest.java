@@ -14,8 +14,8 @@ import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
 import org.exitbench.deploy.CascadeFile;
-import org.exitbench.deploy.ClassProbability;
 import org.exitbench.deploy.CascadeManifest;
+import org.exitbench.deploy.ClassProbability;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
 import org.exitbench.model.BackboneFile;
@@ -45,7 +45,7 @@ class CascadeExportTest {
         ExperimentConfig quick = ExperimentPipelineTest.sampleConfig().withModes(List.of(BranchTrainingMode.BOOSTED));
         ExperimentConfig config = ExperimentConfig.fromJson(quick.toJson().replace("\"epochs\" : 8",
                 "\"epochs\" : 4"), null);
-        run = new ExperimentPipeline(ExperimentPipelineTest.WORKSPACE).run(config, ProgressListener.NONE,
+        run = ExperimentPipelineTest.WORKSPACE.pipeline().run(config, ProgressListener.NONE,
                 BranchTrainingListener.NONE, CancellationToken.NEVER);
         boosted = run.mode(BranchTrainingMode.BOOSTED).orElseThrow();
         test = DatasetReaders.read(SampleBackbone.SAMPLE).split(Split.TEST);

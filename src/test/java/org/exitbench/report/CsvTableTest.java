@@ -1,4 +1,4 @@
-package org.exitbench.app.io;
+package org.exitbench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,11 +7,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** CSV as RFC 4180 writes it. */
-class CsvTextTest {
+class CsvTableTest {
 
     @Test
     void fieldsWithCommasQuotesOrLineBreaksAreQuoted() {
-        String csv = CsvText.of(List.of("class", "note"), List.of(
+        String csv = CsvTable.of(List.of("class", "note"), List.of(
                 List.of("t-shirt, top", "say \"hi\""),
                 List.of("bag", "two\nlines"),
                 List.of("coat", "plain")));
@@ -21,7 +21,7 @@ class CsvTextTest {
     @Test
     void aRowOfTheWrongLengthIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CsvText.of(List.of("a", "b"), List.of(List.of("1"))));
+                () -> CsvTable.of(List.of("a", "b"), List.of(List.of("1"))));
         assertEquals("CSV row 0 has 1 fields, the header 2", e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.exitbench.calibrate.MarginForm;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.train.BranchTarget;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.train.SurvivorFiltering;

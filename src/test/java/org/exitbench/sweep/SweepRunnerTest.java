@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,9 +23,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.exitbench.experiment.ExperimentException;
+import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.report.SvgChart;
 import org.exitbench.store.JsonDocuments;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SweepRunnerTest {
 
     /** Shared with the pipeline test: the same exits, so the same feature cache. */
-    private static final SweepRunner RUNNER = new SweepRunner(SampleBackbone.workspace());
+    private static final SweepRunner RUNNER = SampleBackbone.workspace().sweepRunner();
 
     @TempDir
     static Path dir;

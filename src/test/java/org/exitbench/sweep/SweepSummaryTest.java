@@ -1,4 +1,4 @@
-package org.exitbench.experiment;
+package org.exitbench.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package org.exitbench.store;
+package org.exitbench.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.StagedRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,21 +22,21 @@ class WorkspaceTest {
 
     @Test
     void aCommittedRunAppearsUnderItsIdWithItsFiles() throws IOException {
-        Workspace workspace = new Workspace(root);
+        Workspace workspace = Workspace.at(root);
         Path run;
         try (StagedRun staged = workspace.stageRun()) {
             AtomicFiles.writeString(staged.folder().resolve("metrics.json"), "{}");
-            assertEquals(List.of(), workspace.runs(), "a staged run is not listed");
+            assertEquals(List.of(), workspace.runFolders(), "a staged run is not listed");
             run = staged.commit("20261125-101500");
         }
-        assertEquals(root.resolve("runs/20261125-101500"), run);
+        assertEquals(root.toAbsolutePath().normalize().resolve("runs/20261125-101500"), run);
         assertEquals("{}", Files.readString(run.resolve("metrics.json")));
-        assertEquals(List.of(run), workspace.runs());
+        assertEquals(List.of(run), workspace.runFolders());
     }
 
     @Test
     void aTakenIdGetsASuffixAndTheFirstRunIsUntouched() throws IOException {
-        Workspace workspace = new Workspace(root);
+        Workspace workspace = Workspace.at(root);
         Path first;
         try (StagedRun staged = workspace.stageRun()) {
             AtomicFiles.writeString(staged.folder().resolve("a.txt"), "first");
@@ -46,14 +48,14 @@ class WorkspaceTest {
             AtomicFiles.writeString(staged.folder().resolve("a.txt"), "second");
             second = staged.commit("same");
         }
-        assertEquals(root.resolve("runs/same-3"), second);
+        assertEquals(root.toAbsolutePath().normalize().resolve("runs/same-3"), second);
         assertEquals("first", Files.readString(first.resolve("a.txt")));
         assertEquals("second", Files.readString(second.resolve("a.txt")));
     }
 
     @Test
     void anUncommittedRunLeavesNothing() throws IOException {
-        Workspace workspace = new Workspace(root);
+        Workspace workspace = Workspace.at(root);
         Path staging;
         try (StagedRun staged = workspace.stageRun()) {
             staging = staged.folder();
@@ -61,12 +63,12 @@ class WorkspaceTest {
             AtomicFiles.writeString(staging.resolve("branches/b.zip"), "x");
         }
         assertFalse(Files.exists(staging));
-        assertEquals(List.of(), workspace.runs());
+        assertEquals(List.of(), workspace.runFolders());
     }
 
     @Test
     void namesAreChecked() {
-        Workspace workspace = new Workspace(root);
+        Workspace workspace = Workspace.at(root);
         assertEquals(root.resolve("cache/fashion-mnist-ab12"), workspace.cacheFolder("fashion-mnist-ab12"));
         var error = assertThrows(IllegalArgumentException.class, () -> workspace.cacheFolder("../escape"));
         assertTrue(error.getMessage().contains("'../escape'"), error.getMessage());
@@ -77,7 +79,7 @@ class WorkspaceTest {
 
     @Test
     void aDeletedRunDisappearsWithItsFilesAndLeavesTheOthers() throws IOException {
-        Workspace workspace = new Workspace(root);
+        Workspace workspace = Workspace.at(root);
         Path kept;
         Path deleted;
         try (StagedRun staged = workspace.stageRun()) {
@@ -91,7 +93,7 @@ class WorkspaceTest {
         }
         workspace.deleteRun("20261125-110000");
         assertFalse(Files.exists(deleted));
-        assertEquals(List.of(kept), workspace.runs());
+        assertEquals(List.of(kept), workspace.runFolders());
         try (var left = Files.list(root.resolve("runs"))) {
             assertEquals(List.of(kept), left.toList(), "nothing hidden is left behind either");
         }

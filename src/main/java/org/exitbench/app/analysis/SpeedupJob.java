@@ -23,6 +23,7 @@ import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.MeasuredThresholds;
 
 /**
  * One speedup measurement from the workbench, as {@code exitbench export} followed by {@code exitbench speedup

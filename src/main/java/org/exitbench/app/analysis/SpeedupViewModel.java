@@ -36,6 +36,7 @@ import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.store.StoreException;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.MeasuredThresholds;
 
 /**
  * The speedup under the Analysis pane's accuracy-vs-compute chart: the theoretical speedup of the current thresholds

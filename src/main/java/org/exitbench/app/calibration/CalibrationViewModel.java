@@ -21,10 +21,9 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.exitbench.app.io.CsvText;
 import org.exitbench.app.operatingpoint.CascadeSource;
-import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.task.BackgroundWork;
 import org.exitbench.app.task.TaskCallbacks;
@@ -40,6 +39,7 @@ import org.exitbench.cascade.OperatingPoint;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.report.CsvTable;
 import org.exitbench.store.AtomicFiles;
 
 /**
@@ -373,7 +373,7 @@ public final class CalibrationViewModel {
                         String.valueOf(cell.exitedCount()), String.valueOf(cell.survivorCount())));
             }
         }
-        return CsvText.of(List.of("exit", "class", "threshold", "anchor_precision", "bar", "exit_precision",
+        return CsvTable.of(List.of("exit", "class", "threshold", "anchor_precision", "bar", "exit_precision",
                 "meets_bar", "exited", "reached"), rows);
     }
 

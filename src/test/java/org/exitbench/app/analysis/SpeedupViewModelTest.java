@@ -25,6 +25,7 @@ import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.MeasuredThresholds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

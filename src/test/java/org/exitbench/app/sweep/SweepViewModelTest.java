@@ -16,9 +16,9 @@ import org.exitbench.app.io.Notices;
 import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.SampleBackbone;
-import org.exitbench.experiment.SweepFolder;
 import org.exitbench.progress.Progress;
-import org.exitbench.store.Workspace;
+import org.exitbench.sweep.SweepFolder;
+import org.exitbench.workspace.Workspace;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +70,7 @@ class SweepViewModelTest {
 
     private static SweepViewModel model(SynchronousTaskExecutor executor, Path workspace) {
         SweepViewModel model = new SweepViewModel(executor, new Notices());
-        model.targetProperty().set(new SweepTarget(new Workspace(workspace), workspace.resolve("sweeps"), dataset,
+        model.targetProperty().set(new SweepTarget(Workspace.at(workspace), workspace.resolve("sweeps"), dataset,
                 null));
         return model;
     }

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
-import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.io.Questions;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
@@ -30,6 +30,9 @@ import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.RunEntry;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +70,7 @@ class WorkspaceViewModelTest {
     /** @return a workspace on the sample holding a copy of the run */
     private Path workspaceWithRun(String name) throws IOException {
         Path folder = temp.resolve(name);
-        WorkspaceFolder.create(folder, WorkspaceDocument.create(name, SampleRuns.samplePath()));
+        Workspace.create(folder, WorkspaceDocument.create(name, SampleRuns.samplePath()));
         SampleRuns.copy(run.folder(), folder.resolve("runs").resolve(run.id()));
         return folder;
     }
@@ -122,7 +125,7 @@ class WorkspaceViewModelTest {
         assertEquals(MarginForm.MULTIPLICATIVE, point.settingsProperty().get().marginForm());
         assertTrue(again.backboneLabelProperty().get().startsWith("Small ResNet 16/32/64/128"),
                 again.backboneLabelProperty().get());
-        assertEquals(run.id(), WorkspaceFolder.open(workspace).document().shownRun(), "remembered in the file");
+        assertEquals(run.id(), Workspace.open(workspace).document().shownRun(), "remembered in the file");
     }
 
     @Test
@@ -273,9 +276,9 @@ class WorkspaceViewModelTest {
         Thresholds tuned = nextFrame.thresholds();
         model.keepCurrentThresholds();
 
-        assertEquals(tuned, WorkspaceFolder.open(first).folder().tunedThresholds(run.id(), BranchTrainingMode.BOOSTED)
+        assertEquals(tuned, Workspace.open(first).folder().tunedThresholds(run.id(), BranchTrainingMode.BOOSTED)
                 .orElseThrow());
-        assertEquals(0.005, WorkspaceFolder.open(first).folder().tunedSettings(run.id(), BranchTrainingMode.BOOSTED)
+        assertEquals(0.005, Workspace.open(first).folder().tunedSettings(run.id(), BranchTrainingMode.BOOSTED)
                 .orElseThrow().margin(), 0.0);
         assertFalse(model.dirtyProperty().get());
     }
@@ -293,7 +296,7 @@ class WorkspaceViewModelTest {
         model.startUp(workspace);
         model.updateDocument(d -> d.withName("renamed"));
 
-        assertEquals("renamed", WorkspaceFolder.open(workspace).document().name());
+        assertEquals("renamed", Workspace.open(workspace).document().name());
         assertEquals("renamed", model.nameProperty().get());
         assertArrayEquals(newer, Files.readAllBytes(preferences));
         Notice notice = notices.posted().get(0);
