@@ -1,12 +1,8 @@
-package org.exitbench.app.calibration;
+package org.exitbench.calibrate;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.exitbench.calibrate.CpmCalibrator;
-import org.exitbench.calibrate.CpmSettings;
-import org.exitbench.calibrate.MarginForm;
-import org.exitbench.calibrate.MarginSweep;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.ExitScores;
@@ -18,14 +14,15 @@ import org.exitbench.progress.ProgressListener;
 
 /**
  * The accuracy budget: the CPM margin that saves the most compute while the cascade loses at most a given number of
- * accuracy points on the validation split. It sweeps m over [0, {@value #MAX_MARGIN}] in steps of
- * {@value #STEP} with every other CPM setting kept, and picks the largest compute reduction among the margins within
- * budget (the curve is not monotone in m, so every margin is tried). It also measures the paper's canonical point,
- * m = 0.20 additive, on the same scores, so the pane can say what that would cost.
+ * accuracy points on the validation split, as the Calibration pane's <em>Find margin</em> and the demo choose it. It
+ * sweeps m over [0, {@value #MAX_MARGIN}] in steps of {@value #STEP} with every other CPM setting kept, and picks by
+ * {@link AccuracyBudget}'s rule, the one a sweep's summary uses too (the curve is not monotone in m, so every margin
+ * is tried). It also measures the paper's canonical point, m = 0.20 additive, on the same scores, so the pane can
+ * say what that would cost.
  *
  * @param budgetPoints the most accuracy loss allowed, in percentage points on the validation split
- * @param chosen       the margin chosen, with its thresholds and validation figures; empty when even m = 0 loses
- *                     more than the budget
+ * @param chosen       the margin chosen, with its thresholds and validation figures; empty when no margin saves
+ *                     compute within the budget (the backbone alone is then the best choice)
  * @param tightest     the point at m = 0 (the fewest exits the sweep tries)
  * @param paper        the paper's m = 0.20 additive on the same scores
  */
@@ -55,9 +52,7 @@ public record MarginBudget(double budgetPoints, Optional<OperatingPoint> chosen,
      */
     public static MarginBudget search(CpmSettings settings, ExitScores validation, CostModel costs,
             double budgetPoints, ProgressListener progress, CancellationToken cancel) {
-        if (!(budgetPoints >= 0) || Double.isInfinite(budgetPoints)) {
-            throw new IllegalArgumentException("the accuracy budget must be 0 or more points, was " + budgetPoints);
-        }
+        AccuracyBudget.checkBudget(budgetPoints);
         CascadeEvaluator evaluator = new CascadeEvaluator(validation, costs);
         double[] margins = ThresholdSweep.evenlySpaced(0, MAX_MARGIN, (int) Math.round(MAX_MARGIN / STEP) + 1);
         List<OperatingPoint> points = MarginSweep.overMargin(settings, margins, validation, evaluator, progress,
@@ -65,25 +60,7 @@ public record MarginBudget(double budgetPoints, Optional<OperatingPoint> chosen,
         CpmSettings paperSettings = settings.withMargin(PAPER_MARGIN).withMarginForm(MarginForm.ADDITIVE);
         Thresholds paperThresholds = new CpmCalibrator(paperSettings).calibrate(validation);
         OperatingPoint paper = OperatingPoint.of(PAPER_MARGIN, evaluator.evaluate(paperThresholds), paperThresholds);
-        return new MarginBudget(budgetPoints, largestSavingWithin(points, budgetPoints), points.get(0), paper);
-    }
-
-    /**
-     * @param points       operating points with their accuracy change against the backbone
-     * @param budgetPoints the most accuracy loss allowed, in points
-     * @return the point with the largest compute reduction whose loss is within budget (the smaller margin among
-     *         ties), or empty when none is
-     */
-    static Optional<OperatingPoint> largestSavingWithin(List<OperatingPoint> points, double budgetPoints) {
-        OperatingPoint best = null;
-        for (OperatingPoint p : points) {
-            // A hair of tolerance: a loss of exactly the budget, computed as a difference of two ratios, may come
-            // out a rounding error above it.
-            boolean within = -100 * p.accuracyChange() <= budgetPoints + 1e-9;
-            if (within && (best == null || p.computeReduction() > best.computeReduction())) {
-                best = p;
-            }
-        }
-        return Optional.ofNullable(best);
+        return new MarginBudget(budgetPoints, AccuracyBudget.largestSavingWithin(points, budgetPoints),
+                points.get(0), paper);
     }
 }

@@ -1,4 +1,4 @@
-package org.exitbench.app.analysis;
+package org.exitbench.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,20 +17,18 @@ import org.exitbench.deploy.CascadeParts;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
-import org.exitbench.experiment.CascadeExport;
-import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BranchTrainingMode;
-import org.exitbench.workspace.MeasuredThresholds;
 
 /**
- * One speedup measurement from the workbench, as {@code exitbench export} followed by {@code exitbench speedup
- * --limit n --save-to-run} would make it, but at the thresholds on the sliders: the run's cascade of one mode is
- * exported with those thresholds to a temporary file (deleted once loaded; nothing of the run is replaced), timed at
- * batch 1 on evenly spaced test images, and the result is added to the run folder with the thresholds it was taken
- * at. Runs off the UI thread with its own predictor.
+ * One speedup measurement of a run's cascade at given thresholds, as {@code exitbench export} followed by
+ * {@code exitbench speedup --limit n --save-to-run} makes it: the run's cascade of one mode is exported with those
+ * thresholds to a temporary file (deleted once loaded; nothing of the run is replaced), timed at batch 1 on evenly
+ * spaced test images ({@link SpeedupMeasurement}, which the CLI's command uses too), and the result, which records
+ * the thresholds it was taken at, is added to the run folder. The app's Analysis pane runs it at the thresholds on
+ * the sliders, off the UI thread, with its own predictor.
  *
  * @param runFolder   the run
  * @param mode        the training mode whose cascade is measured
@@ -39,10 +37,10 @@ import org.exitbench.workspace.MeasuredThresholds;
  * @param images      test images to time, evenly spaced over the split
  * @param warmUp      images run before timing
  */
-record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds, Dataset openDataset, int images,
+public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds, Dataset openDataset, int images,
                   int warmUp) {
 
-    SpeedupJob {
+    public SpeedupJob {
         Objects.requireNonNull(runFolder, "runFolder");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(thresholds, "thresholds");
@@ -53,12 +51,10 @@ record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds
      *
      * @return the measurement saved
      */
-    MeasuredSpeedup run(ProgressListener progress, CancellationToken cancel) {
+    public MeasuredSpeedup run(ProgressListener progress, CancellationToken cancel) {
         progress.report("Exporting the cascade", 0, 1);
         ExperimentRun run = ExperimentRun.load(runFolder);
-        CascadeParts saved = CascadeExport.fromRun(run, mode, null);
-        CascadeParts parts = new CascadeParts(saved.backbone(), saved.exitVertices(), saved.branches(),
-                saved.pooling(), thresholds, saved.provenance());
+        CascadeParts parts = CascadeExport.fromRun(run, mode, null).withThresholds(thresholds);
         EarlyExitPredictor predictor;
         Path file = null;
         try {
@@ -84,7 +80,6 @@ record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds
         SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, timed, label,
                 new SpeedupMeasurement.Settings(warmUp, 1), progress, cancel);
         MeasuredSpeedup speedup = report.speedup();
-        MeasuredThresholds.save(runFolder, speedup.measuredAt(), thresholds);
         MeasuredSpeedup.save(runFolder, speedup);
         return speedup;
     }

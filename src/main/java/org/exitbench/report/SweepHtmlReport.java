@@ -1,7 +1,36 @@
 package org.exitbench.report;
 
-import static org.exitbench.report.SvgChart.escape;
+import static j2html.TagCreator.b;
+import static j2html.TagCreator.body;
+import static j2html.TagCreator.code;
+import static j2html.TagCreator.dd;
+import static j2html.TagCreator.details;
+import static j2html.TagCreator.div;
+import static j2html.TagCreator.dl;
+import static j2html.TagCreator.document;
+import static j2html.TagCreator.dt;
+import static j2html.TagCreator.each;
+import static j2html.TagCreator.h1;
+import static j2html.TagCreator.h2;
+import static j2html.TagCreator.head;
+import static j2html.TagCreator.i;
+import static j2html.TagCreator.join;
+import static j2html.TagCreator.meta;
+import static j2html.TagCreator.p;
+import static j2html.TagCreator.pre;
+import static j2html.TagCreator.rawHtml;
+import static j2html.TagCreator.style;
+import static j2html.TagCreator.summary;
+import static j2html.TagCreator.tbody;
+import static j2html.TagCreator.td;
+import static j2html.TagCreator.th;
+import static j2html.TagCreator.text;
+import static j2html.TagCreator.thead;
+import static j2html.TagCreator.title;
+import static j2html.TagCreator.tr;
 
+import j2html.TagCreator;
+import j2html.tags.DomContent;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,7 +48,9 @@ import org.exitbench.train.BranchTrainingMode;
 /**
  * The sweep's report as one self-contained HTML page: facts, how to read it, the summary tables, and inline SVG
  * plots (accuracy against compute with each mode's Pareto front, the paired differences by knob, and the curves of
- * the configurations where the modes differ most). No scripts, no external files.
+ * the configurations where the modes differ most). No scripts, no external files. The page is built with j2html,
+ * which escapes every text it is given; only the SVG charts go in as markup, and {@link SvgChart} escapes their
+ * texts itself.
  */
 final class SweepHtmlReport {
 
@@ -43,48 +74,51 @@ final class SweepHtmlReport {
     }
 
     static String html(SweepReports.Inputs in, List<SweepReports.Table> tables) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sweep ")
-                .append(escape(in.definition().name())).append("</title><style>").append(STYLE)
-                .append("</style></head><body>\n");
-        h.append("<h1>Sweep ").append(escape(in.definition().name())).append("</h1>\n");
+        List<DomContent> sections = new ArrayList<>();
+        sections.add(h1("Sweep " + in.definition().name()));
         if (in.definition().description() != null) {
-            h.append("<p>").append(escape(in.definition().description())).append("</p>\n");
+            sections.add(p(in.definition().description()));
         }
-        h.append("<dl>");
-        for (String[] fact : SweepReports.facts(in)) {
-            h.append("<dt>").append(escape(fact[0])).append("</dt><dd>").append(escape(fact[1])).append("</dd>");
-        }
-        h.append("</dl>\n");
-        h.append(methods(in));
+        sections.add(dl(each(SweepReports.facts(in), fact -> join(dt(fact[0]), dd(fact[1])))));
+        sections.addAll(methods(in));
         int comparisons = in.summary().comparisons().size();
         for (int i = 0; i < tables.size(); i++) {
-            table(h, tables.get(i));
+            sections.addAll(table(tables.get(i)));
             if (i == comparisons - 1) {
-                h.append("<h2>Accuracy against compute</h2>\n<div class=\"plots\">")
-                        .append(accuracyVersusCompute(in)).append("</div>\n");
+                sections.add(h2("Accuracy against compute"));
+                sections.add(plots(accuracyVersusCompute(in)));
             }
             if (i == comparisons) {
                 for (SweepSummary.Comparison c : in.summary().comparisons()) {
-                    h.append("<h2>").append(escape(c.mode() + " − " + in.summary().baseline()))
-                            .append(": paired differences by knob</h2>\n<div class=\"plots\">");
+                    sections.add(h2(c.mode() + " − " + in.summary().baseline() + ": paired differences by knob"));
+                    StringBuilder strips = new StringBuilder();
                     for (SweepSummary.Metric m : c.metrics()) {
                         if (m.id().equals("matched_accuracy") || m.budget() == middleBudget(in.definition())) {
-                            h.append(stripPlot(in, c, m));
+                            strips.append(stripPlot(in, c, m));
                         }
                     }
-                    h.append("</div>\n<h2>").append(escape(c.mode() + " against " + in.summary().baseline()))
-                            .append(": where they differ most</h2>\n<div class=\"plots\">")
-                            .append(extremeCurves(in, c)).append("</div>\n");
+                    sections.add(plots(strips.toString()));
+                    sections.add(h2(c.mode() + " against " + in.summary().baseline() + ": where they differ most"));
+                    sections.add(plots(extremeCurves(in, c)));
                 }
             }
         }
-        h.append("<h2>Definition</h2>\n<details><summary>The sweep definition as run (JSON)</summary><pre>")
-                .append(escape(in.definition().toJson())).append("</pre></details>\n");
-        h.append("<p class=\"note\">Every number here is derived from the trial results in <code>results/</code>; "
-                + "<code>sweep.csv</code> has one row per configuration × mode × seed and <code>paired.csv</code> "
-                + "the paired differences.</p>\n</body></html>\n");
-        return h.toString();
+        sections.add(h2("Definition"));
+        sections.add(details(summary("The sweep definition as run (JSON)"), pre(in.definition().toJson())));
+        sections.add(p(text("Every number here is derived from the trial results in "), code("results/"),
+                text("; "), code("sweep.csv"), text(" has one row per configuration × mode × seed and "),
+                code("paired.csv"), text(" the paired differences.")).withClass("note"));
+        return document(TagCreator.html(
+                head(meta().withCharset("utf-8"), title("Sweep " + in.definition().name()), style(rawHtml(STYLE))),
+                body(sections.toArray(new DomContent[0]))).withLang("en")) + "\n";
+    }
+
+    /**
+     * @param svg SVG elements from {@link SvgChart}, which escapes every text it writes
+     * @return them in a flowing box
+     */
+    private static DomContent plots(String svg) {
+        return div(rawHtml(svg)).withClass("plots");
     }
 
     private static double middleBudget(SweepDefinition d) {
@@ -92,48 +126,47 @@ final class SweepHtmlReport {
         return budgets.contains(2.0) ? 2.0 : budgets.get(budgets.size() / 2);
     }
 
-    private static String methods(SweepReports.Inputs in) {
+    private static List<DomContent> methods(SweepReports.Inputs in) {
         SweepDefinition d = in.definition();
-        return "<h2>How to read this</h2>\n<p class=\"note\">Every configuration is trained once per seed in each "
-                + "mode on the same cached backbone features. Each trained cascade is then re-calibrated with CPM at "
-                + d.margins().size() + " margins (" + SweepSummary.number(d.margins().get(0)) + " to "
-                + SweepSummary.number(d.margins().get(d.margins().size() - 1)) + ") on the validation split and "
-                + "evaluated on validation and test: its accuracy-vs-compute curve. Comparing the modes at one "
-                + "margin alone would compare cascades that spend different compute.</p>\n"
-                + "<p class=\"note\"><b>Compute reduction at ≤ b points loss</b>: per mode, the margin whose "
-                + "<i>validation</i> accuracy is within b points of the backbone's and that saves the most compute "
-                + "on validation (the backbone alone, 0 %, when none does); the test reductions at those margins "
-                + "are compared. <b>Accuracy at matched compute</b>: the mean gap between the two modes' test Pareto "
-                + "fronts over the compute range both reach. <b>At the training margin</b>: the cascades as trained "
-                + "(the paper's setting).</p>\n"
-                + "<p class=\"note\"><b>Statistics</b>: differences are paired on configuration and seed. Seeds of "
-                + "one configuration are averaged first, so a configuration is one unit: the mean difference has a "
-                + "95 % Student t-interval over configurations, and the sign test (exact binomial, two-sided, ties "
-                + "left out) counts configurations. Differences within the tolerance ("
-                + SweepSummary.number(d.tolerance().reductionPoints()) + " points of compute, "
-                + SweepSummary.number(d.tolerance().accuracyPoints()) + " of accuracy) are ties. The "
-                + "seed spread is the typical standard deviation of one configuration's difference across seeds: "
-                + "differences smaller than it are noise. The grid is not a random sample of configurations, so the "
-                + "intervals describe this grid on this data.</p>\n";
+        return List.of(h2("How to read this"),
+                p("Every configuration is trained once per seed in each mode on the same cached backbone features. "
+                        + "Each trained cascade is then re-calibrated with CPM at " + d.margins().size() + " margins ("
+                        + SweepSummary.number(d.margins().get(0)) + " to "
+                        + SweepSummary.number(d.margins().get(d.margins().size() - 1)) + ") on the validation split "
+                        + "and evaluated on validation and test: its accuracy-vs-compute curve. Comparing the modes "
+                        + "at one margin alone would compare cascades that spend different compute.")
+                        .withClass("note"),
+                p(b("Compute reduction at ≤ b points loss"), text(": per mode, the margin whose "), i("validation"),
+                        text(" accuracy is within b points of the backbone's and that saves the most compute on "
+                                + "validation (the backbone alone, 0 %, when none does); the test reductions at "
+                                + "those margins are compared. "), b("Accuracy at matched compute"),
+                        text(": the mean gap between the two modes' test Pareto fronts over the compute range both "
+                                + "reach. "), b("At the training margin"),
+                        text(": the cascades as trained (the paper's setting).")).withClass("note"),
+                p(b("Statistics"), text(": differences are paired on configuration and seed. Seeds of one "
+                        + "configuration are averaged first, so a configuration is one unit: the mean difference has a "
+                        + "95 % Student t-interval over configurations, and the sign test (exact binomial, two-sided, "
+                        + "ties left out) counts configurations. Differences within the tolerance ("
+                        + SweepSummary.number(d.tolerance().reductionPoints()) + " points of compute, "
+                        + SweepSummary.number(d.tolerance().accuracyPoints()) + " of accuracy) are ties. The seed "
+                        + "spread is the typical standard deviation of one configuration's difference across seeds: "
+                        + "differences smaller than it are noise. The grid is not a random sample of configurations, "
+                        + "so the intervals describe this grid on this data.")).withClass("note"));
     }
 
-    private static void table(StringBuilder h, SweepReports.Table t) {
-        h.append("<h2>").append(escape(t.title())).append("</h2>\n");
+    private static List<DomContent> table(SweepReports.Table t) {
+        List<DomContent> parts = new ArrayList<>();
+        parts.add(h2(t.title()));
         if (t.note() != null) {
-            h.append("<p class=\"note\">").append(escape(t.note())).append("</p>\n");
+            parts.add(p(t.note()).withClass("note"));
         }
-        h.append("<table><thead><tr>");
-        t.header().forEach(c -> h.append("<th>").append(escape(c)).append("</th>"));
-        h.append("</tr></thead><tbody>\n");
-        for (List<String> row : t.rows()) {
-            h.append("<tr>");
-            for (String cell : row) {
-                boolean numeric = cell.matches("[-+≤<0-9.,%\\s/\\[\\]()—]+");
-                h.append(numeric ? "<td class=\"num\">" : "<td>").append(escape(cell)).append("</td>");
-            }
-            h.append("</tr>\n");
-        }
-        h.append("</tbody></table>\n");
+        parts.add(j2html.TagCreator.table(
+                thead(tr(each(t.header(), (String name) -> th(name)))),
+                tbody(each(t.rows(), (List<String> row) -> tr(each(row, (String cell) -> {
+                    boolean numeric = cell.matches("[-+≤<0-9.,%\\s/\\[\\]()—]+");
+                    return numeric ? td(cell).withClass("num") : td(cell);
+                }))))));
+        return parts;
     }
 
     /** Per mode: the points chosen on validation at each budget (seed means) and the front of all test points. */
@@ -305,7 +338,7 @@ final class SweepHtmlReport {
     private static String extremeCurves(SweepReports.Inputs in, SweepSummary.Comparison c) {
         Map<String, Double> means = configurationMeans(c, "matched_accuracy");
         if (means.isEmpty()) {
-            return "<p>No configuration finished in both modes.</p>";
+            return p("No configuration finished in both modes.").render();
         }
         String best = means.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         String worst = means.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.exitbench.calibrate.AccuracyBudget;
+import org.exitbench.cascade.CascadeResult;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.train.BranchTrainingMode;
@@ -79,27 +81,21 @@ public record SweepResult(String key, String configuration, Map<String, String> 
         }
 
         /**
-         * The operating point a user would deploy for an accuracy budget: chosen on validation, reported on test.
-         * Of the curve's points whose validation accuracy is at most {@code points} below the backbone's and that
-         * save compute, the one saving the most (ties: the more accurate, then the smaller margin). When there is
-         * none, the backbone alone: no reduction and no loss, since switching the exits off is always possible.
+         * The operating point a user would deploy for an accuracy budget: chosen on validation by
+         * {@link AccuracyBudget}'s rule (the one the Calibration pane uses), reported on test. When no point of the
+         * curve saves compute within the budget, the backbone alone: no reduction and no loss, since switching the
+         * exits off is always possible.
          *
          * @param points the accuracy budget in percentage points
          */
         public Point atBudget(double points, double backboneValidAccuracy, double backboneTestAccuracy) {
-            Point best = null;
+            List<AccuracyBudget.Candidate> candidates = new ArrayList<>(curve.size());
             for (Point p : curve) {
-                boolean withinBudget = 100 * (backboneValidAccuracy - p.validAccuracy()) <= points + 1e-9;
-                if (!withinBudget || !(p.validReduction() > 0)) {
-                    continue;
-                }
-                if (best == null || p.validReduction() > best.validReduction()
-                        || (p.validReduction() == best.validReduction() && p.validAccuracy() > best.validAccuracy())) {
-                    best = p;
-                }
+                candidates.add(new AccuracyBudget.Candidate(100 * (backboneValidAccuracy - p.validAccuracy()),
+                        p.validReduction(), p.validAccuracy()));
             }
-            return best != null ? best : Point.backboneAlone(backboneValidAccuracy, backboneTestAccuracy,
-                    exits.size());
+            return AccuracyBudget.choose(candidates, points).map(curve::get).orElseGet(() ->
+                    Point.backboneAlone(backboneValidAccuracy, backboneTestAccuracy, exits.size()));
         }
     }
 
@@ -118,6 +114,21 @@ public record SweepResult(String key, String configuration, Map<String, String> 
 
         public Point {
             testExitRates = List.copyOf(testExitRates);
+        }
+
+        /**
+         * @param margin the CPM margin the thresholds were calibrated at
+         * @param valid  the cascade under those thresholds on validation
+         * @param test   the same on test
+         * @return the point, with the test split's exit rates
+         */
+        public static Point of(double margin, CascadeResult valid, CascadeResult test) {
+            List<Double> rates = new ArrayList<>(test.exitCount() + 1);
+            for (int e = 0; e <= test.exitCount(); e++) {
+                rates.add(test.exitRate(e));
+            }
+            return new Point(margin, valid.accuracy(), valid.computeReduction(), test.accuracy(),
+                    test.computeReduction(), rates);
         }
 
         /** @return every sample through the whole backbone, no branch evaluated */

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.CascadeEvaluator;
-import org.exitbench.cascade.CascadeResult;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
@@ -115,14 +114,7 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
 
     private static SweepResult.Point point(double margin, Thresholds thresholds, CascadeEvaluator valid,
                                            CascadeEvaluator test) {
-        CascadeResult v = valid.evaluate(thresholds);
-        CascadeResult t = test.evaluate(thresholds);
-        List<Double> rates = new ArrayList<>(t.exitCount() + 1);
-        for (int e = 0; e <= t.exitCount(); e++) {
-            rates.add(t.exitRate(e));
-        }
-        return new SweepResult.Point(margin, v.accuracy(), v.computeReduction(), t.accuracy(), t.computeReduction(),
-                rates);
+        return SweepResult.Point.of(margin, valid.evaluate(thresholds), test.evaluate(thresholds));
     }
 
     private static double secondsSince(long started) {

@@ -70,6 +70,19 @@ public final class Workspace {
         return new Workspace(Objects.requireNonNull(root, "root"));
     }
 
+    /**
+     * @param runFolder a run folder, {@code <workspace>/runs/<run-id>}
+     * @return the workspace it belongs to, when it lies in a {@code runs/} folder
+     */
+    public static Optional<Workspace> ofRunFolder(Path runFolder) {
+        Path runs = runFolder.toAbsolutePath().normalize().getParent();
+        if (runs == null || runs.getFileName() == null || !runs.getFileName().toString().equals(RUNS_FOLDER)
+                || runs.getParent() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Workspace(runs.getParent()));
+    }
+
     /** @return whether {@code folder} holds a workspace file */
     public static boolean isWorkspace(Path folder) {
         return Files.isRegularFile(folder.resolve(FILE));

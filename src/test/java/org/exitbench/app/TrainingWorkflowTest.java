@@ -37,6 +37,7 @@ import org.exitbench.workspace.Workspace;
 import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * compute figures, and the Analysis gallery shows the images that left at exit 1. The feature cache is built once
  * for the class (copied into its workspace), so the run skips the backbone.
  */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class TrainingWorkflowTest {
 

@@ -1,4 +1,4 @@
-package org.exitbench.app.calibration;
+package org.exitbench.calibrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
-import org.exitbench.calibrate.CpmCalibrator;
-import org.exitbench.calibrate.CpmSettings;
-import org.exitbench.calibrate.MarginForm;
-import org.exitbench.calibrate.MarginSweep;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.OperatingPoint;
 import org.exitbench.cascade.ThresholdSweep;
@@ -30,11 +26,11 @@ class MarginBudgetTest {
     void picksTheLargestSavingWithinTheBudgetEvenWhenTheCurveIsNotMonotone() {
         List<OperatingPoint> points = List.of(point(0.00, 0.10, -0.002), point(0.01, 0.30, -0.015),
                 point(0.02, 0.25, -0.012), point(0.03, 0.45, -0.030), point(0.04, 0.35, -0.019));
-        assertEquals(0.04, MarginBudget.largestSavingWithin(points, 2.0).orElseThrow().parameter());
-        assertEquals(0.01, MarginBudget.largestSavingWithin(points, 1.5).orElseThrow().parameter());
-        assertEquals(0.00, MarginBudget.largestSavingWithin(points, 0.2).orElseThrow().parameter(),
+        assertEquals(0.04, AccuracyBudget.largestSavingWithin(points, 2.0).orElseThrow().parameter());
+        assertEquals(0.01, AccuracyBudget.largestSavingWithin(points, 1.5).orElseThrow().parameter());
+        assertEquals(0.00, AccuracyBudget.largestSavingWithin(points, 0.2).orElseThrow().parameter(),
                 "a loss of exactly the budget is within it");
-        assertTrue(MarginBudget.largestSavingWithin(points, 0.1).isEmpty());
+        assertTrue(AccuracyBudget.largestSavingWithin(points, 0.1).isEmpty());
     }
 
     @Test

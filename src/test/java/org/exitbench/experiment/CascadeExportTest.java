@@ -26,6 +26,7 @@ import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A cascade exported from a run on the bundled sample answers every test image as the workbench's evaluation of the
  * same run does: same exit, same class, same confidence, while really stopping at the exit that fires.
  */
+@Tag("slow")
 class CascadeExportTest {
 
     private static ExperimentRun run;

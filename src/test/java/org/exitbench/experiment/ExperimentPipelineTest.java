@@ -28,6 +28,7 @@ import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.workspace.Workspace;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole pipeline on the bundled sample: dataset → backbone → feature cache → boosted and non-boosted branches
  * → CPM → test evaluation → run folder, and the run folder read back.
  */
+@Tag("slow")
 class ExperimentPipelineTest {
 
     /** Shared with the CLI test, so the sample's feature cache is built once per build. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import j2html.utils.EscapeUtil;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,9 @@ import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
-import org.exitbench.report.SvgChart;
 import org.exitbench.store.JsonDocuments;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A small sweep end to end on the bundled sample with its shipped backbone: 4 configurations × 2 modes × 1 seed,
  * one epoch per branch, then an interrupted sweep resumed, and a configuration that fails.
  */
+@Tag("slow")
 class SweepRunnerTest {
 
     /** Shared with the pipeline test: the same exits, so the same feature cache. */
@@ -226,7 +228,7 @@ class SweepRunnerTest {
         assertTrue(csv.stream().anyMatch(row -> row.startsWith(broken.id() + ",") && row.contains(",failed,")),
                 "the failed trial has its row, with its error: " + csv);
         String html = Files.readString(outcome.folder().root().resolve(SweepFolder.REPORT));
-        assertTrue(html.contains(SvgChart.escape(failed.error())), "the report lists the error");
+        assertTrue(html.contains(EscapeUtil.escape(failed.error())), "the report lists the error, escaped");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.exitbench.app.operatingpoint;
+package org.exitbench.app.chart;
 
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
@@ -9,7 +9,10 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.exitbench.app.chart.StackedRateBar;
+import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
+import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
 import org.exitbench.cascade.CascadeResult;
 
 /**

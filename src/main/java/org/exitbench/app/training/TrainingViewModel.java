@@ -30,11 +30,11 @@ import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
+import org.exitbench.experiment.BackboneTrainingJob;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.BackboneFile;
-import org.exitbench.model.TrainedBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BackboneTrainer;
@@ -408,10 +408,9 @@ public final class TrainingViewModel {
         }, cancel);
         BackboneTrainingResult result = trainer.train(settings.spec(dataset), dataset,
                 settings.trainingConfig(dataset.channels()), checkpoints);
-        TrainedBackbone backbone = result.toBackbone(Map.of("trainedIn", "Exitbench workspace " + where.root()));
         Path file = where.backbonesFolder().resolve("backbone-" + id + ".zip");
-        BackboneFile.save(backbone, file);
-        return file;
+        return BackboneTrainingJob.measureAndSave(result, dataset, file,
+                Map.of("trainedIn", "Exitbench workspace " + where.root()), ProgressListener.NONE, cancel).file();
     }
 
     /** The workspace uses the backbone just trained from now on, so the next run does not train another. */

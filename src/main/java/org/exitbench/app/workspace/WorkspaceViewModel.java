@@ -411,6 +411,27 @@ public final class WorkspaceViewModel {
     }
 
     /**
+     * Reads the runs list again when the workspace's run folders differ from those listed: runs written by
+     * {@code exitbench run} into the open workspace appear, deleted ones go. Cheap when nothing changed (one listing
+     * of {@code runs/}), so the window calls it whenever it gains the focus.
+     */
+    public void refreshRunsIfChanged() {
+        Workspace current = folder.get();
+        if (current == null) {
+            return;
+        }
+        List<String> onDisk;
+        try {
+            onDisk = current.runFolders().stream().map(p -> p.getFileName().toString()).toList();
+        } catch (UncheckedIOException e) {
+            return;
+        }
+        if (!onDisk.equals(runs.stream().map(RunEntry::id).toList())) {
+            refreshRuns();
+        }
+    }
+
+    /**
      * Shows a run's cascade in the panes, after asking about unsaved thresholds of the one shown now.
      *
      * @param entry a run of the list

@@ -20,6 +20,7 @@ import org.exitbench.progress.Progress;
 import org.exitbench.sweep.SweepFolder;
 import org.exitbench.workspace.Workspace;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * feature cache and the branches take seconds) with the sample's shipped backbone, 2 configurations × 2 modes ×
  * 1 seed, one epoch per branch.
  */
+@Tag("slow")
 class SweepViewModelTest {
 
     /** Images per class and split copied from the sample. */

@@ -17,6 +17,7 @@ import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.workspace.Workspace;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The sweep window's form, headless: the plan follows the settings, and an invalid choice stops Start. */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class SweepViewTest {
 

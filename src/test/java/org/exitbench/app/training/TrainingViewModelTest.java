@@ -43,6 +43,7 @@ import org.exitbench.workspace.BackboneSource;
 import org.exitbench.workspace.Workspace;
 import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in the workspace, a refused start that says why, a real run trained, saved and shown, a cancelled run that
  * leaves nothing, and the first launch's automatic run.
  */
+@Tag("slow")
 class TrainingViewModelTest {
 
     @TempDir

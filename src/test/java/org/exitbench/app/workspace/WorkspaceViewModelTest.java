@@ -34,6 +34,7 @@ import org.exitbench.workspace.RunEntry;
 import org.exitbench.workspace.Workspace;
 import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the recent workspaces, schema versions, runs shown and deleted, hand-tuned thresholds saved or asked about, and
  * settings written as they change.
  */
+@Tag("slow")
 class WorkspaceViewModelTest {
 
     @TempDir
@@ -168,6 +170,21 @@ class WorkspaceViewModelTest {
         assertEquals("fresh", model.nameProperty().get());
         assertTrue(model.runs().isEmpty(), "a new workspace starts without runs");
         assertNull(point.sourceProperty().get(), "the other workspace's run is no longer shown");
+    }
+
+    @Test
+    void aRunWrittenOutsideTheAppAppearsWhenTheWindowIsFocusedAgain() throws IOException {
+        WorkspaceViewModel model = model(temp.resolve("home"));
+        Path folder = workspaceWithRun("outside");
+        model.open(folder);
+        List<RunEntry> before = List.copyOf(model.runs());
+        model.refreshRunsIfChanged();
+        assertEquals(before, model.runs(), "nothing changed on disk: the list is left as it is");
+
+        // What exitbench run --workspace <folder> leaves: one more committed run folder.
+        SampleRuns.copy(run.folder(), folder.resolve("runs").resolve(run.id() + "-cli"));
+        model.refreshRunsIfChanged();
+        assertEquals(List.of(run.id(), run.id() + "-cli"), model.runs().stream().map(RunEntry::id).toList());
     }
 
     @Test
