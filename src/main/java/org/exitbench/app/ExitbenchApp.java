@@ -78,6 +78,13 @@ public final class ExitbenchApp extends Application {
                 event.consume();
             }
         });
+        // Runs made outside the app (exitbench run, exitbench sweep) in the open workspace appear when the user
+        // comes back to the window.
+        stage.focusedProperty().addListener((obs, was, focused) -> {
+            if (focused) {
+                workbench.workspace().refreshRunsIfChanged();
+            }
+        });
         stage.show();
         workbench.workspace().startUp(startupArgument(getParameters().getRaw()));
     }

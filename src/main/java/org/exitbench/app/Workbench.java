@@ -17,6 +17,7 @@ import org.exitbench.app.analysis.SpeedupView;
 import org.exitbench.app.analysis.SpeedupViewModel;
 import org.exitbench.app.calibration.CalibrationView;
 import org.exitbench.app.calibration.CalibrationViewModel;
+import org.exitbench.app.chart.OperatingPointSummaryView;
 import org.exitbench.app.data.DataView;
 import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.data.DatasetLoader;
@@ -27,7 +28,6 @@ import org.exitbench.app.io.Notices;
 import org.exitbench.app.io.Questions;
 import org.exitbench.app.operatingpoint.DemoSourceBinding;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
-import org.exitbench.app.operatingpoint.OperatingPointSummaryView;
 import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.app.shell.MainWindow;
@@ -40,12 +40,12 @@ import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.TrainingView;
 import org.exitbench.app.training.TrainingViewModel;
-import org.exitbench.app.workspace.RunEntry;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.WorkspaceMenu;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.RunEntry;
 
 /**
  * The app's view-models and main window, wired together. The workspace opens its dataset in the Data pane and shows

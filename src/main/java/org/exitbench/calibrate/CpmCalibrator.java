@@ -56,6 +56,56 @@ public final class CpmCalibrator {
     }
 
     /**
+     * Calibrates every exit in order, as {@link #calibrate} does, but keeps the thresholds of the locked classes:
+     * a class a person fixed by hand stays where it is at every exit, and the other classes are calibrated around
+     * it. The survivors of each exit are those it does not take under the merged thresholds, so the exits after it
+     * see what the locked thresholds really leave them.
+     *
+     * @param validation the calibration scores
+     * @param current    the thresholds whose locked classes are kept, compared with {@link CpmSettings#score()}
+     * @param locked     per class, whether its thresholds are kept
+     * @return the merged thresholds
+     * @throws IllegalArgumentException when {@code current} or {@code locked} does not fit the scores, or compares
+     *                                  another score than the settings'
+     */
+    public Thresholds calibrateAround(ExitScores validation, Thresholds current, boolean[] locked) {
+        int exits = validation.exitCount();
+        int classes = validation.classCount();
+        if (current.exitCount() != exits || current.classCount() != classes || locked.length != classes) {
+            throw new IllegalArgumentException("thresholds of " + current.exitCount() + " exits × "
+                    + current.classCount() + " classes and " + locked.length + " locks do not fit scores of " + exits
+                    + " exits × " + classes + " classes");
+        }
+        if (current.rule() != settings.score()) {
+            throw new IllegalArgumentException("the locked thresholds compare " + current.rule() + ", CPM compares "
+                    + settings.score());
+        }
+        double[][] values = current.toArray();
+        boolean[] survivors = null;
+        for (int k = 0; k < exits; k++) {
+            double[] row = calibrateExit(validation, k, survivors).thresholds();
+            for (int c = 0; c < classes; c++) {
+                if (!locked[c]) {
+                    values[k][c] = row[c];
+                }
+            }
+            survivors = remaining(validation, k, values[k], survivors);
+        }
+        return Thresholds.of(settings.score(), values);
+    }
+
+    /** The survivors of exit {@code k} that it does not take under the thresholds {@code row}. */
+    private boolean[] remaining(ExitScores scores, int k, double[] row, boolean[] survivors) {
+        int n = scores.sampleCount();
+        boolean[] next = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = (survivors == null || survivors[i])
+                    && !(scores.score(settings.score(), k, i) >= row[scores.predicted(k, i)]);
+        }
+        return next;
+    }
+
+    /**
      * @return per class, the backbone's precision against ground truth over {@code subset} (null: every sample):
      *         CPM's anchors; NaN for a class the backbone never predicts there
      */

@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.TrainedBackbone;
-import org.exitbench.store.StoreException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code exitbench backbone info <model.zip>}: what a saved backbone is and how it was made. */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -31,12 +30,7 @@ final class BackboneInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainedBackbone backbone;
-        try {
-            backbone = BackboneFile.load(file, false);
-        } catch (StoreException e) {
-            return CliErrors.report(spec, new ConsoleProgress(spec.commandLine().getErr()), e);
-        }
+        TrainedBackbone backbone = BackboneFile.load(file, false);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("File:          %s%n", file);
         out.printf("Backbone:      %s%n", backbone.spec().describe());

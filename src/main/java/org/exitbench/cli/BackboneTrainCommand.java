@@ -18,13 +18,12 @@ import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
-import org.exitbench.model.BackboneFile;
+import org.exitbench.experiment.BackboneTrainingJob;
 import org.exitbench.model.BackboneSpec;
-import org.exitbench.model.TrainedBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
+import org.exitbench.progress.ExitbenchException;
 import org.exitbench.store.StoreException;
-import org.exitbench.train.AccuracyEvaluator;
 import org.exitbench.train.BackboneTrainer;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BackboneTrainingListener;
@@ -32,9 +31,9 @@ import org.exitbench.train.BackboneTrainingResult;
 import org.exitbench.train.DatasetSlice;
 import org.exitbench.train.TrainingCheckpoint;
 import org.exitbench.train.TrainingCheckpointException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench backbone train}: trains a backbone on a dataset with a progress bar, a checkpoint per epoch,
@@ -262,7 +261,7 @@ final class BackboneTrainCommand implements Callable<Integer> {
 
     private void checkOutputs(Path checkpoints) {
         if (Files.exists(out) && !force) {
-            throw new IllegalArgumentException(out + " already exists; add --force to replace it or choose another"
+            throw new ExitbenchException(out + " already exists; add --force to replace it or choose another"
                     + " --out");
         }
         if (limitPerClass != null && limitPerClass < 1) {
@@ -330,31 +329,21 @@ final class BackboneTrainCommand implements Callable<Integer> {
     }
 
     private void report(BackboneTrainingResult result, Dataset dataset, Path checkpoints, ConsoleProgress progress) {
-        int evalBatch = Math.max(64, result.config().batchSize());
-        double[] accuracy = new double[3];
-        for (Split split : Split.values()) {
-            accuracy[split.ordinal()] = AccuracyEvaluator.accuracy(result.graph(), dataset.split(split),
-                    result.stats(), evalBatch, "Measuring " + split.folderName() + " accuracy", progress, cancel);
-        }
+        BackboneTrainingJob.Saved saved = BackboneTrainingJob.measureAndSave(result, dataset, out, Map.of(),
+                progress, cancel);
         progress.endLine();
-        TrainedBackbone backbone = result.toBackbone(Map.of(
-                "trainAccuracy", format(accuracy[Split.TRAIN.ordinal()]),
-                "testAccuracy", format(accuracy[Split.TEST.ordinal()])));
-        BackboneFile.save(backbone, out);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf(Locale.ROOT, "Best epoch %d of %d%s%n", result.bestEpoch(), result.epochsCompleted(),
                 result.stoppedEarly() ? " (stopped early: " + result.config().patience()
                         + " epochs without a better validation accuracy)" : "");
-        stdout.printf(Locale.ROOT, "Accuracy: train %s  valid %s  test %s%n", format(accuracy[0]),
-                format(accuracy[1]), format(accuracy[2]));
+        stdout.printf(Locale.ROOT, "Accuracy: train %s  valid %s  test %s%n",
+                BackboneTrainingJob.format(saved.accuracy(Split.TRAIN)),
+                BackboneTrainingJob.format(saved.accuracy(Split.VALID)),
+                BackboneTrainingJob.format(saved.accuracy(Split.TEST)));
         stdout.printf(Locale.ROOT, "Saved %s (%s; %,d parameters)%n", out, result.spec().describe(),
                 result.graph().numParams());
         stdout.printf("Checkpoints are in %s (delete them when no longer needed)%n", checkpoints);
         stdout.flush();
-    }
-
-    private static String format(double accuracy) {
-        return String.format(Locale.ROOT, "%.4f", accuracy);
     }
 
     private String cancelledMessage(Path checkpoints) {

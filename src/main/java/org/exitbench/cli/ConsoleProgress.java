@@ -1,7 +1,10 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.exitbench.progress.Progress;
 import org.exitbench.progress.ProgressListener;
 
@@ -11,6 +14,9 @@ import org.exitbench.progress.ProgressListener;
  * changes, and ends the line when a task completes.
  */
 final class ConsoleProgress implements ProgressListener {
+
+    /** The progress lines open on each error stream, for {@link #endOpenLine} to end before an error is printed. */
+    private static final Map<PrintWriter, ConsoleProgress> OPEN = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final PrintWriter err;
     private String message = "";
@@ -45,10 +51,19 @@ final class ConsoleProgress implements ProgressListener {
                 : Long.toString(progress.done());
         err.print("\r" + message + " " + amount);
         lineOpen = true;
+        OPEN.put(err, this);
         if (finished) {
             endLine();
         }
         err.flush();
+    }
+
+    /** Ends the progress line open on {@code err}, if any. */
+    static void endOpenLine(PrintWriter err) {
+        ConsoleProgress open = OPEN.remove(err);
+        if (open != null) {
+            open.endLine();
+        }
     }
 
     /** Ends the progress line, if one is open, so that what follows starts on a line of its own. */

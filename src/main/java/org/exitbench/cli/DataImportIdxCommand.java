@@ -3,14 +3,13 @@ package org.exitbench.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.IdxImportRequest;
 import org.exitbench.data.IdxImporter;
 import org.exitbench.data.IdxReader;
 import org.exitbench.progress.CancellationToken;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench data import-idx}: writes a seeded, stratified selection of IDX images (MNIST, Fashion-MNIST)
@@ -78,18 +77,14 @@ final class DataImportIdxCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
-        try {
-            IdxImportRequest request = request(classNames());
-            int written = IdxImporter.run(request, progress, CancellationToken.NEVER);
-            progress.endLine();
-            spec.commandLine().getOut().printf("Wrote %d images of %d classes (%d train, %d valid, %d test per "
-                            + "class) to %s%n", written, request.classNames().size(), trainPerClass, validPerClass,
-                    testPerClass, out.toAbsolutePath().normalize());
-            spec.commandLine().getOut().flush();
-            return 0;
-        } catch (DatasetException e) {
-            return CliErrors.report(spec, progress, e);
-        }
+        IdxImportRequest request = request(classNames());
+        int written = IdxImporter.run(request, progress, CancellationToken.NEVER);
+        progress.endLine();
+        spec.commandLine().getOut().printf("Wrote %d images of %d classes (%d train, %d valid, %d test per "
+                        + "class) to %s%n", written, request.classNames().size(), trainPerClass, validPerClass,
+                testPerClass, out.toAbsolutePath().normalize());
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 
     private List<String> classNames() {

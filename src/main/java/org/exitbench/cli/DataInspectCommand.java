@@ -4,15 +4,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.exitbench.data.Dataset;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.DatasetSummary;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.progress.CancellationToken;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code exitbench data inspect <path>}: reads a dataset and prints its summary. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -61,14 +60,10 @@ final class DataInspectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
-        try {
-            Dataset dataset = DatasetReaders.read(path, options, progress, CancellationToken.NEVER);
-            spec.commandLine().getOut().print(DatasetSummary.of(dataset).toTable());
-            spec.commandLine().getOut().flush();
-            return 0;
-        } catch (DatasetException e) {
-            return CliErrors.report(spec, progress, e);
-        }
+        Dataset dataset = DatasetReaders.read(path, options, progress, CancellationToken.NEVER);
+        spec.commandLine().getOut().print(DatasetSummary.of(dataset).toTable());
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 
     /** An image size given on the command line as "HxW". */

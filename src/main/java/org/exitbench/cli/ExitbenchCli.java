@@ -1,7 +1,7 @@
 package org.exitbench.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code exitbench} command line: thin picocli commands over the engine, with no logic of their own. */
 @Command(name = "exitbench", mixinStandardHelpOptions = true, versionProvider = ExitbenchVersion.class,
@@ -20,7 +20,7 @@ public final class ExitbenchCli implements Runnable {
 
     /** @return a command line configured with every subcommand, ready to execute */
     public static CommandLine commandLine() {
-        return new CommandLine(new ExitbenchCli());
+        return new CommandLine(new ExitbenchCli()).setExecutionExceptionHandler(CliErrors.HANDLER);
     }
 
     public static void main(String[] args) {

@@ -5,23 +5,27 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.exitbench.cascade.Thresholds;
 import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.CascadeManifest;
 import org.exitbench.experiment.CascadeExport;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentException;
 import org.exitbench.experiment.ExperimentRun;
-import org.exitbench.store.StoreException;
 import org.exitbench.train.BranchTrainingMode;
-import picocli.CommandLine;
+import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code exitbench export}: one training mode's calibrated cascade of a run, as one file for deployment. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a run's calibrated cascade as one file: the backbone split into segments at the "
                 + "exits, the exit branches, the thresholds, class names, preprocessing, MACs and provenance.",
+                "The thresholds are those tuned by hand in the app when the run's workspace has them, else CPM's "
+                        + "(--thresholds chooses).",
                 "'exitbench predict --model <file>' runs it, stopping at the first exit that fires."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the cascade was exported", "1:bad input or files (the message says which), or the output "
@@ -50,30 +54,69 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace the output file if it exists.")
     boolean force;
 
+    /** Which thresholds a cascade is exported with. */
+    enum ThresholdChoice {
+        /** The thresholds tuned by hand and saved in the app (Ctrl+S) for this run and mode. */
+        TUNED,
+        /** The thresholds CPM calibrated when the run was trained. */
+        CPM
+    }
+
+    @Option(names = "--thresholds", paramLabel = "tuned|cpm", converter = ThresholdChoiceConverter.class,
+            description = "Export the thresholds tuned by hand in the app and saved in the run's workspace "
+                    + "(tuned), or those CPM calibrated in the run (cpm). Default: tuned when the workspace has them "
+                    + "for this run and mode, else cpm.")
+    ThresholdChoice thresholds;
+
+    static final class ThresholdChoiceConverter implements CommandLine.ITypeConverter<ThresholdChoice> {
+        @Override
+        public ThresholdChoice convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "tuned" -> ThresholdChoice.TUNED;
+                case "cpm" -> ThresholdChoice.CPM;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not tuned or cpm");
+            };
+        }
+    }
+
     @Override
     public Integer call() {
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
         if (Files.exists(out) && !force) {
-            return CliErrors.report(spec, progress, new IllegalArgumentException(out + " exists; give --force to "
+            return CliErrors.report(spec, progress, new ExperimentException(out + " exists; give --force to "
                     + "replace it"));
         }
         try {
             ExperimentRun loaded = ExperimentRun.load(run);
             BranchTrainingMode chosen = mode == null ? CascadeExport.defaultMode(loaded) : parseMode();
-            CascadeExport.write(loaded, chosen, backbone, out);
+            Optional<Path> tunedFile = Workspace.ofRunFolder(run).map(w -> w.tunedFile(loaded.id(), chosen))
+                    .filter(Files::exists);
+            Optional<Thresholds> tuned = thresholds == ThresholdChoice.CPM ? Optional.empty()
+                    : Workspace.ofRunFolder(run).flatMap(w -> w.tunedThresholds(loaded.id(), chosen));
+            if (thresholds == ThresholdChoice.TUNED && tuned.isEmpty()) {
+                throw new ExperimentException("--thresholds tuned: the workspace of run " + loaded.id() + " has no "
+                        + "thresholds tuned for its " + ExperimentConfig.modeName(chosen) + " cascade (expected "
+                        + Workspace.ofRunFolder(run).map(w -> w.tunedFile(loaded.id(), chosen).toString())
+                        .orElse("the run in a workspace's runs/ folder") + ")");
+            }
+            if (tuned.isPresent()) {
+                CascadeExport.write(loaded, chosen, backbone, tuned.get(), out);
+            } else {
+                CascadeExport.write(loaded, chosen, backbone, out);
+            }
             CascadeManifest manifest = CascadeFile.readManifest(out);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.printf("Exported the %s cascade of run %s to %s (%,d bytes)%n", manifest.provenance().mode(),
                     loaded.id(), out, Files.size(out));
+            stdout.println(tuned.isPresent() ? "Thresholds: tuned by hand, from " + tunedFile.orElseThrow()
+                    : "Thresholds: CPM's, as calibrated in the run");
             stdout.printf(Locale.ROOT, "Exits: %s, then the backbone head; %d classes; input %d×%d×%d%n",
                     String.join(", ", manifest.exitVertices()), manifest.classNames().size(),
                     manifest.inputChannels(), manifest.inputHeight(), manifest.inputWidth());
             stdout.flush();
             return 0;
-        } catch (ExperimentException | StoreException | UncheckedIOException | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
         } catch (java.io.IOException e) {
-            return CliErrors.report(spec, progress, new UncheckedIOException(e));
+            throw new UncheckedIOException("could not read " + out + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,22 +10,17 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.exitbench.data.DatasetException;
-import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
-import org.exitbench.experiment.ExperimentException;
-import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.experiment.RunMetrics;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
-import org.exitbench.store.StoreException;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench run}: trains and calibrates exit branches on a dataset's feature cache in each requested mode
@@ -61,9 +55,8 @@ final class RunCommand implements Callable<Integer> {
             description = "A backbone trained with 'exitbench backbone train' (default: <data>/backbone.zip).")
     Path backbone;
 
-    @Option(names = "--workspace", paramLabel = "<dir>", defaultValue = "exitbench-workspace",
-            description = "Where the feature cache and the runs are kept (default: ${DEFAULT-VALUE}).")
-    Path workspace;
+    @Mixin
+    WorkspaceOption workspace;
 
     @Option(names = "--modes", paramLabel = "<mode>", split = ",",
             description = "Training modes to compare: boosted, non-boosted, soft (default: the config's, "
@@ -83,17 +76,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig experiment;
-        try {
-            experiment = experiment();
-        } catch (ConfigException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        // A bad value in the configuration file is bad input (exit 1, the message names the field), not a misuse of
+        // the command line: CliErrors.HANDLER reports the ConfigException.
+        ExperimentConfig experiment = experiment();
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(err);
         // Cancelling lets the run remove its staging folder before the JVM exits.
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES, "exitbench-cancel-run")) {
-            ExperimentRun run = new ExperimentPipeline(new Workspace(workspace)).run(experiment, progress,
+            ExperimentRun run = workspace.workspace().pipeline().run(experiment, progress,
                     BranchTrainingListener.NONE, cancel);
             progress.endLine();
             PrintWriter out = spec.commandLine().getOut();
@@ -105,9 +95,6 @@ final class RunCommand implements Callable<Integer> {
             err.println("Cancelled; no run was saved.");
             err.flush();
             return CANCELLED;
-        } catch (ExperimentException | DatasetException | StoreException | UncheckedIOException
-                 | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
         }
     }
 

@@ -19,10 +19,11 @@ import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
+import org.exitbench.progress.ExitbenchException;
 import org.exitbench.store.StoreException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench speedup}: times an exported cascade against its whole backbone at batch 1 and sets the measured
@@ -108,7 +109,7 @@ final class SpeedupCommand implements Callable<Integer> {
             Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
             ImageDataset images = dataset.split(which);
             if (images.size() == 0) {
-                throw new IllegalArgumentException(data + " has no " + which.folderName() + " images");
+                throw new ExitbenchException(data + " has no " + which.folderName() + " images");
             }
             int all = images.size();
             if (limit != null && limit < all) {
@@ -159,10 +160,10 @@ final class SpeedupCommand implements Callable<Integer> {
     private void checkRunFolder(EarlyExitPredictor predictor) {
         String runId = predictor.cascade().manifest().provenance().runId();
         if (!Files.isDirectory(runFolder)) {
-            throw new IllegalArgumentException("--save-to-run: " + runFolder + " is not a folder");
+            throw new ExitbenchException("--save-to-run: " + runFolder + " is not a folder");
         }
         if (!runFolder.toAbsolutePath().normalize().getFileName().toString().equals(runId)) {
-            throw new IllegalArgumentException("--save-to-run: " + model + " was exported from run " + runId
+            throw new ExitbenchException("--save-to-run: " + model + " was exported from run " + runId
                     + ", not from " + runFolder);
         }
     }

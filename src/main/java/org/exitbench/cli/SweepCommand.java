@@ -1,26 +1,23 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.exitbench.data.DatasetException;
-import org.exitbench.experiment.ConfigException;
-import org.exitbench.experiment.ExperimentException;
-import org.exitbench.experiment.PairedStatistics;
-import org.exitbench.experiment.SweepDefinition;
-import org.exitbench.experiment.SweepFolder;
-import org.exitbench.experiment.SweepRunner;
-import org.exitbench.experiment.SweepSummary;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
-import org.exitbench.store.StoreException;
-import org.exitbench.store.Workspace;
-import picocli.CommandLine;
+import org.exitbench.report.SweepReports;
+import org.exitbench.sweep.PairedStatistics;
+import org.exitbench.sweep.SweepDefinition;
+import org.exitbench.sweep.SweepFolder;
+import org.exitbench.sweep.SweepRunner;
+import org.exitbench.sweep.SweepSummary;
+import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code exitbench sweep}: trains every configuration of a sweep definition in each mode over several seeds on one
@@ -68,9 +65,8 @@ final class SweepCommand implements Callable<Integer> {
             description = "The backbone (default: <data>/backbone.zip).")
     Path backbone;
 
-    @Option(names = "--workspace", paramLabel = "<dir>", defaultValue = "exitbench-workspace",
-            description = "Where the feature cache is kept (default: ${DEFAULT-VALUE}).")
-    Path workspace;
+    @Mixin
+    WorkspaceOption workspace;
 
     @Option(names = "--report-only",
             description = "Write the reports of the trials already in the sweep folder, without training: for a "
@@ -101,33 +97,28 @@ final class SweepCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        SweepDefinition sweep;
-        try {
-            sweep = definition != null ? SweepDefinition.read(definition) : SweepDefinition.defaults();
-            if (seeds != null) {
-                if (seeds < 1) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be at least 1, was "
-                            + seeds);
-                }
-                sweep = sweep.withSeeds(SweepDefinition.firstSeeds(seeds));
-            }
-        } catch (ConfigException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        if (seeds != null && seeds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be at least 1, was " + seeds);
+        }
+        // A bad definition file is bad input (exit 1, the message names the field): CliErrors.HANDLER reports it.
+        SweepDefinition sweep = definition != null ? SweepDefinition.read(definition) : SweepDefinition.defaults();
+        if (seeds != null) {
+            sweep = sweep.withSeeds(SweepDefinition.firstSeeds(seeds));
         }
         if (threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads: must be at least 1, was "
                     + threads);
         }
-        Path folder = this.out != null ? this.out : workspace.resolve("sweeps").resolve(sweep.name()
+        Path folder = this.out != null ? this.out : workspace.folder.resolve(Workspace.SWEEPS_FOLDER).resolve(sweep.name()
                 .replaceAll("[^A-Za-z0-9._-]", "_"));
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = new ConsoleProgress(err);
         if (reportOnly) {
-            return reportOnly(folder, definition != null ? sweep : null, out, progress);
+            return reportOnly(folder, definition != null ? sweep : null, out);
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
-            SweepRunner.Outcome outcome = new SweepRunner(new Workspace(workspace)).run(sweep,
+            SweepRunner.Outcome outcome = workspace.workspace().sweepRunner().run(sweep,
                     new SweepRunner.Request(data, backbone, folder, threads), progress, cancel);
             progress.endLine();
             out.print(report(outcome));
@@ -139,9 +130,6 @@ final class SweepCommand implements Callable<Integer> {
                     + "; run the same command again to continue.");
             err.flush();
             return RunCommand.CANCELLED;
-        } catch (ExperimentException | DatasetException | StoreException | UncheckedIOException
-                 | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
         }
     }
 
@@ -149,25 +137,21 @@ final class SweepCommand implements Callable<Integer> {
      * @param given the definition given with --definition (--seeds applied), or null for the one last run in
      *              {@code folder}, with --seeds applied when given
      */
-    private int reportOnly(Path folder, SweepDefinition given, PrintWriter out, ConsoleProgress progress) {
-        try {
-            SweepFolder stored = new SweepFolder(folder);
-            SweepDefinition reported = given != null ? given : stored.readDefinition();
-            if (given == null && reported != null && seeds != null) {
-                reported = reported.withSeeds(SweepDefinition.firstSeeds(seeds));
-            }
-            SweepSummary summary = reported == null ? null : stored.writeReports(reported);
-            if (summary == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
-                        + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");
-            }
-            out.print(report(new SweepRunner.Outcome(stored, summary.trials(), summary.finished() + summary.failed(),
-                    0, summary.failed(), summary, 0)));
-            out.flush();
-            return 0;
-        } catch (ConfigException | StoreException | UncheckedIOException e) {
-            return CliErrors.report(spec, progress, e);
+    private int reportOnly(Path folder, SweepDefinition given, PrintWriter out) {
+        SweepFolder stored = new SweepFolder(folder);
+        SweepDefinition reported = given != null ? given : stored.readDefinition();
+        if (given == null && reported != null && seeds != null) {
+            reported = reported.withSeeds(SweepDefinition.firstSeeds(seeds));
         }
+        SweepSummary summary = reported == null ? null : stored.writeReports(reported, SweepReports::write);
+        if (summary == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--report-only: " + folder
+                    + " holds no sweep (no " + SweepFolder.MANIFEST + " and " + SweepFolder.DEFINITION + ")");
+        }
+        out.print(report(new SweepRunner.Outcome(stored, summary.trials(), summary.finished() + summary.failed(),
+                0, summary.failed(), summary, 0)));
+        out.flush();
+        return 0;
     }
 
     /** The outcome as text: trials, the overall comparison of each mode, the best reductions, the files. */

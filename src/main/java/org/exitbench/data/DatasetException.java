@@ -2,13 +2,14 @@ package org.exitbench.data;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.exitbench.progress.ExitbenchException;
 
 /**
  * A problem with a dataset on disk: an unreadable or corrupt image, an empty class folder, a missing split,
  * an unknown layout, a truncated binary file, a label out of range. The message always names the file or
  * folder and says what is wrong, so it can be shown to a user as is.
  */
-public class DatasetException extends RuntimeException {
+public class DatasetException extends ExitbenchException {
 
     private final transient Path file;
 

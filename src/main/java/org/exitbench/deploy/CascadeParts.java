@@ -57,4 +57,13 @@ public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, 
             }
         }
     }
+
+    /**
+     * @param value thresholds of the same shape, e.g. tuned by hand
+     * @return the same cascade at other thresholds
+     * @throws IllegalArgumentException when they do not fit the exits and classes
+     */
+    public CascadeParts withThresholds(Thresholds value) {
+        return new CascadeParts(backbone, exitVertices, branches, pooling, value, provenance);
+    }
 }

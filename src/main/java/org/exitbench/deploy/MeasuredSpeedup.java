@@ -1,9 +1,13 @@
 package org.exitbench.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.exitbench.cascade.Thresholds;
 import org.exitbench.store.JsonDocuments;
 
 /**
@@ -24,7 +28,9 @@ import org.exitbench.store.JsonDocuments;
  * </ul>
  *
  * <p>Saved per run in {@value #FILE_NAME} in the run folder ({@code runs/<id>/speedup.json}), one entry per training
- * mode and thread count; {@link #readAll} gives them to a view, {@link #save} adds or replaces one.
+ * mode and thread count; {@link #readAll} gives them to a view, {@link #save} adds or replaces one. Version 2 of the
+ * file records the thresholds each measurement was taken at; version 1 did not, and the app kept them beside it in
+ * {@value #LEGACY_THRESHOLDS_FILE}, which {@link #readAll} still reads for version-1 entries.
  *
  * @param runId                  the run whose cascade was measured
  * @param mode                   its training mode, e.g. "boosted"
@@ -39,16 +45,50 @@ import org.exitbench.store.JsonDocuments;
  * @param cascade                the cascade's latency
  * @param machine                the CPU and core count, e.g. "AMD EPYC 7B13, 2 cores"
  * @param measuredAt             when, ISO-8601 UTC
+ * @param thresholds             the cascade's thresholds, as {@link Thresholds#toJson()} writes them; null when
+ *                               unknown (a version-1 measurement made outside the app)
  */
 public record MeasuredSpeedup(String runId, String mode, int threads, int batchSize, int samples, double theoretical,
                               double simulated, double measured, double measuredOverTheoretical,
-                              LatencyStats backbone, LatencyStats cascade, String machine, String measuredAt) {
+                              LatencyStats backbone, LatencyStats cascade, String machine, String measuredAt,
+                              JsonNode thresholds) {
+
+    public MeasuredSpeedup {
+        // JSON null reads back as a NullNode; unknown thresholds are null either way.
+        if (thresholds != null && thresholds.isNull()) {
+            thresholds = null;
+        }
+    }
 
     /** The file in a run folder holding that run's measurements. */
     public static final String FILE_NAME = "speedup.json";
     /** Its format and version. */
     public static final JsonDocuments.DocumentType DOCUMENT_TYPE =
-            JsonDocuments.DocumentType.of("exitbench.measured-speedup", 1);
+            new JsonDocuments.DocumentType("exitbench.measured-speedup", 1, 2);
+    /** Where version 1 kept the thresholds of the app's measurements, keyed by {@link #measuredAt()}. */
+    public static final String LEGACY_THRESHOLDS_FILE = "speedup-thresholds.json";
+    private static final JsonDocuments.DocumentType LEGACY_THRESHOLDS_TYPE =
+            JsonDocuments.DocumentType.of("exitbench.measured-thresholds", 1);
+
+    /** The version-1 side file: per measurement time, the thresholds as {@link Thresholds#toJson()} wrote them. */
+    record LegacyThresholds(Map<String, JsonNode> thresholds) {
+    }
+
+    /**
+     * @param source the file to name when the recorded thresholds are invalid
+     * @return the thresholds the measurement was taken at, if recorded
+     * @throws IllegalArgumentException naming {@code source} when they are invalid
+     */
+    public Optional<Thresholds> thresholdsMeasured(Path source) {
+        return thresholds == null ? Optional.empty()
+                : Optional.of(Thresholds.fromJson(thresholds.toString(), source.toString()));
+    }
+
+    /** @return this measurement with the thresholds it was taken at */
+    public MeasuredSpeedup withThresholds(JsonNode value) {
+        return new MeasuredSpeedup(runId, mode, threads, batchSize, samples, theoretical, simulated, measured,
+                measuredOverTheoretical, backbone, cascade, machine, measuredAt, value);
+    }
 
     /** The document: every measurement of one run. */
     record Measurements(List<MeasuredSpeedup> measurements) {
@@ -65,7 +105,19 @@ public record MeasuredSpeedup(String runId, String mode, int threads, int batchS
         if (!Files.exists(file)) {
             return List.of();
         }
-        return List.copyOf(JsonDocuments.read(file, DOCUMENT_TYPE, Measurements.class).measurements());
+        List<MeasuredSpeedup> read = JsonDocuments.read(file, DOCUMENT_TYPE, Measurements.class).measurements();
+        Path legacy = runFolder.resolve(LEGACY_THRESHOLDS_FILE);
+        if (!Files.exists(legacy) || read.stream().allMatch(m -> m.thresholds() != null)) {
+            return List.copyOf(read);
+        }
+        Map<String, JsonNode> recorded = JsonDocuments.read(legacy, LEGACY_THRESHOLDS_TYPE, LegacyThresholds.class)
+                .thresholds();
+        List<MeasuredSpeedup> all = new ArrayList<>(read.size());
+        for (MeasuredSpeedup m : read) {
+            JsonNode kept = recorded == null ? null : recorded.get(m.measuredAt());
+            all.add(m.thresholds() == null && kept != null ? m.withThresholds(kept) : m);
+        }
+        return List.copyOf(all);
     }
 
     /**

@@ -279,7 +279,7 @@ public final class SpeedupMeasurement {
         CascadeProvenance provenance = manifest.provenance();
         MeasuredSpeedup speedup = new MeasuredSpeedup(provenance.runId(), provenance.mode(), threads, 1, total,
                 theoretical, backboneStats.meanMs() / simulatedMs, measured, measured / theoretical, backboneStats,
-                cascadeStats, cpu + ", " + cores + " cores", Instant.now().toString());
+                cascadeStats, cpu + ", " + cores + " cores", Instant.now().toString(), manifest.thresholds());
 
         List<Part> partList = new ArrayList<>();
         long previous = 0;

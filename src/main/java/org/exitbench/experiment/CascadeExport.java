@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.exitbench.cascade.Thresholds;
 import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.CascadeParts;
 import org.exitbench.deploy.CascadeProvenance;
@@ -99,6 +100,28 @@ public final class CascadeExport {
      */
     public static void write(ExperimentRun run, BranchTrainingMode mode, Path backboneFile, Path out) {
         CascadeFile.save(fromRun(run, mode, backboneFile), out);
+    }
+
+    /**
+     * Exports one mode's cascade of a run at other thresholds than CPM's (e.g. tuned by hand in the app), replacing
+     * the file atomically.
+     *
+     * @param thresholds the thresholds to export, of the run's exits × classes
+     * @throws ExperimentException when the thresholds do not fit the cascade, or as {@link #fromRun}
+     * @see #write(ExperimentRun, BranchTrainingMode, Path, Path)
+     */
+    public static void write(ExperimentRun run, BranchTrainingMode mode, Path backboneFile, Thresholds thresholds,
+            Path out) {
+        CascadeParts parts = fromRun(run, mode, backboneFile);
+        Thresholds own = parts.thresholds();
+        if (thresholds.exitCount() != own.exitCount() || thresholds.classCount() != own.classCount()
+                || thresholds.rule() != own.rule()) {
+            throw new ExperimentException("the thresholds to export are " + thresholds.exitCount() + " exits × "
+                    + thresholds.classCount() + " classes compared with " + thresholds.rule() + ", the cascade of run "
+                    + run.id() + " has " + own.exitCount() + " × " + own.classCount() + " compared with "
+                    + own.rule());
+        }
+        CascadeFile.save(parts.withThresholds(thresholds), out);
     }
 
     private static String shortHash(String hash) {

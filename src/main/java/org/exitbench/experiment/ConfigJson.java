@@ -44,13 +44,13 @@ import java.util.stream.Collectors;
  * and with '_' too), unknown fields and nulls for numbers refused, and Jackson's errors turned into one line
  * naming the field.
  */
-final class ConfigJson {
+public final class ConfigJson {
 
     private ConfigJson() {
     }
 
     /** @return a mapper for configurations */
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         SimpleModule enums = new SimpleModule("exitbench-enum-names");
         enums.setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
@@ -79,12 +79,12 @@ final class ConfigJson {
     }
 
     /** @return the JSON name of an enum constant: "NON_BOOSTED" → "non-boosted" */
-    static String name(Enum<?> value) {
+    public static String name(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** @return the JSON names of all constants of an enum, comma-separated */
-    static String names(Class<?> enumType) {
+    public static String names(Class<?> enumType) {
         return Arrays.stream(enumType.getEnumConstants()).map(c -> name((Enum<?>) c))
                 .collect(Collectors.joining(", "));
     }
@@ -131,7 +131,7 @@ final class ConfigJson {
      *
      * @throws ConfigException naming the file when it is missing or unreadable
      */
-    static String readText(Path file) {
+    public static String readText(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -146,7 +146,7 @@ final class ConfigJson {
      *
      * @throws ConfigException when the header names another format or version
      */
-    static void checkHeader(ObjectNode object, String format, int formatVersion, String source) {
+    public static void checkHeader(ObjectNode object, String format, int formatVersion, String source) {
         JsonNode given = object.remove("format");
         JsonNode version = object.remove("formatVersion");
         List<String> problems = new ArrayList<>();
@@ -165,7 +165,7 @@ final class ConfigJson {
      * @param what what the value is, for the message should it not be writable
      * @return {@code value} as JSON with a format header, every field written
      */
-    static String toJson(Object value, String format, int formatVersion, String what) {
+    public static String toJson(Object value, String format, int formatVersion, String what) {
         ObjectMapper mapper = mapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("format", format);
@@ -182,7 +182,7 @@ final class ConfigJson {
      * Overlays {@code values} on {@code defaults}: objects are merged field by field, anything else (numbers,
      * strings, arrays, null) replaces the default. Unknown fields are kept, so binding reports them.
      */
-    static void overlay(ObjectNode defaults, ObjectNode values) {
+    public static void overlay(ObjectNode defaults, ObjectNode values) {
         for (Map.Entry<String, JsonNode> field : values.properties()) {
             JsonNode existing = defaults.get(field.getKey());
             if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
@@ -194,7 +194,7 @@ final class ConfigJson {
     }
 
     /** @return one line naming the field and what is wrong with it */
-    static String describe(JsonProcessingException error) {
+    public static String describe(JsonProcessingException error) {
         if (!(error instanceof JsonMappingException mapping)) {
             return "not valid JSON: " + error.getOriginalMessage();
         }

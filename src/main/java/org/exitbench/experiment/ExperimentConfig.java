@@ -139,7 +139,7 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      *
      * @throws ConfigException naming every unknown or mistyped field
      */
-    static ExperimentConfig bind(String json, String source) {
+    public static ExperimentConfig bind(String json, String source) {
         ObjectMapper mapper = ConfigJson.mapper();
         ExperimentConfig config;
         try {

@@ -37,7 +37,6 @@ import org.exitbench.store.ArrayFile;
 import org.exitbench.store.AtomicFiles;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StagedRun;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainer;
 import org.exitbench.train.BranchTrainingListener;
@@ -48,11 +47,11 @@ import org.exitbench.train.TargetLabels;
 /**
  * Runs one experiment end to end: dataset → backbone → feature cache (reused when it matches) → branches and
  * CPM thresholds for each training mode → evaluation on the test split, and writes it all as a new run folder of
- * the workspace ({@link ExperimentRun} describes and reads it back).
+ * a runs folder ({@link ExperimentRun} describes and reads it back).
  *
  * <p>Every step reports progress and checks the cancellation token; a cancelled or failed run leaves no run
  * folder (it is staged and committed only when complete) and never touches an earlier run. The feature cache is
- * kept in the workspace, per dataset, backbone and pooling, so the next run with the same inputs skips the
+ * kept in a caches folder, per dataset, backbone and pooling, so the next run with the same inputs skips the
  * backbone entirely.
  */
 public final class ExperimentPipeline {
@@ -63,10 +62,16 @@ public final class ExperimentPipeline {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    private final Workspace workspace;
+    private final Path runsFolder;
+    private final Path cachesFolder;
 
-    public ExperimentPipeline(Workspace workspace) {
-        this.workspace = Objects.requireNonNull(workspace, "workspace");
+    /**
+     * @param runsFolder   where runs are written, one folder each ({@code <workspace>/runs})
+     * @param cachesFolder where feature caches are kept, one folder each ({@code <workspace>/cache})
+     */
+    public ExperimentPipeline(Path runsFolder, Path cachesFolder) {
+        this.runsFolder = Objects.requireNonNull(runsFolder, "runsFolder");
+        this.cachesFolder = Objects.requireNonNull(cachesFolder, "cachesFolder");
     }
 
     /**
@@ -143,7 +148,7 @@ public final class ExperimentPipeline {
         }
 
         progress.report("Writing the run", 0, -1);
-        try (StagedRun staged = workspace.stageRun()) {
+        try (StagedRun staged = StagedRun.in(runsFolder)) {
             Path folder = staged.folder();
             List<RunMetrics.ModeMetrics> modes = new ArrayList<>();
             for (ModeOutput output : outputs) {
@@ -356,7 +361,12 @@ public final class ExperimentPipeline {
      * (the exit points enter as a short hash of their names).
      */
     public Path cacheFolder(Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
-        return workspace.cacheFolder(cacheName(dataset, backbone, poolingGrid));
+        return cacheFolder(cachesFolder, dataset, backbone, poolingGrid);
+    }
+
+    /** @see #cacheFolder(Dataset, TrainedBackbone, int) */
+    public static Path cacheFolder(Path cachesFolder, Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
+        return cachesFolder.resolve(StagedRun.checkName(cacheName(dataset, backbone, poolingGrid)));
     }
 
     private static String cacheName(Dataset dataset, TrainedBackbone backbone, int poolingGrid) {

@@ -10,15 +10,22 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.regex.Pattern;
 
 /**
  * A run being written: a hidden folder under {@code runs/} that becomes {@code runs/<id>} in one atomic rename
  * when complete. Closing a run that was not committed deletes the staging folder, so a failed or cancelled run
  * leaves nothing behind. Use it in a try-with-resources block.
+ *
+ * <p>The rename of a folder is atomic on one file system, so a reader never sees half a run, and a crash leaves
+ * only a hidden staging folder that listings of runs ignore.
  */
 public final class StagedRun implements AutoCloseable {
 
-    static final String STAGING_PREFIX = ".staging-";
+    /** The prefix of a staging folder: hidden, so listings of runs ignore it. */
+    public static final String STAGING_PREFIX = ".staging-";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     /** Different ids to try when the wanted one is taken, before giving up. */
     private static final int MAX_ATTEMPTS = 1000;
@@ -26,8 +33,36 @@ public final class StagedRun implements AutoCloseable {
     private final Path folder;
     private Path committed;
 
-    StagedRun(Path folder) {
+    private StagedRun(Path folder) {
         this.folder = folder;
+    }
+
+    /**
+     * Creates an empty staging folder for a new run in {@code runsFolder}, creating that folder if needed.
+     *
+     * @throws UncheckedIOException when the folder cannot be created
+     */
+    public static StagedRun in(Path runsFolder) {
+        try {
+            Files.createDirectories(runsFolder);
+            return new StagedRun(Files.createTempDirectory(runsFolder, STAGING_PREFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a run folder in " + runsFolder + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * @param name a folder name: letters, digits, '.', '_' and '-', not starting with a dot
+     * @return {@code name}
+     * @throws IllegalArgumentException when the name could escape its parent folder or hide itself
+     */
+    public static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid folder name: use letters, digits, '.', "
+                    + "'_' and '-', up to 100 characters, not starting with a dot");
+        }
+        return name;
     }
 
     /** @return the staging folder to write the run's files into */
@@ -49,7 +84,7 @@ public final class StagedRun implements AutoCloseable {
         if (committed != null) {
             throw new IllegalStateException("the run was already committed to " + committed);
         }
-        Workspace.checkName(id);
+        checkName(id);
         Path runs = folder.getParent();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Path target = runs.resolve(attempt == 1 ? id : id + "-" + attempt);
@@ -85,7 +120,7 @@ public final class StagedRun implements AutoCloseable {
      * @param what what the folder is, for the error message ("the unfinished run")
      * @throws UncheckedIOException when something cannot be deleted
      */
-    static void deleteTree(Path folder, String what) {
+    public static void deleteTree(Path folder, String what) {
         try {
             Files.walkFileTree(folder, new SimpleFileVisitor<>() {
                 @Override

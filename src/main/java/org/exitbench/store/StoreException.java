@@ -2,13 +2,14 @@ package org.exitbench.store;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.exitbench.progress.ExitbenchException;
 
 /**
  * A problem with a file Exitbench wrote or reads back: truncated, corrupt (checksum mismatch), of an unknown
  * format, or written by a newer version. The message always names the file and says what is wrong, so it can
  * be shown to a user as is; a file that fails these checks is never used.
  */
-public class StoreException extends RuntimeException {
+public class StoreException extends ExitbenchException {
 
     private final transient Path file;
 

@@ -1,4 +1,5 @@
 /**
- * The workspace on disk: versioned JSON, model zips, caches, atomic writes. Never loses a user's earlier results.
+ * Generic storage primitives: versioned JSON documents, typed array files, atomic file writes and folders that
+ * appear whole or not at all ({@link StagedRun}). Knows no workspace layout; never loses a user's earlier results.
  */
 package org.exitbench.store;

@@ -7,7 +7,8 @@ import org.exitbench.calibrate.ExitCalibration;
 
 /**
  * What happened at one exit: the branch was trained and calibrated, or skipped with a reason. The counts form the
- * funnel: how many training and validation samples reach each exit and how many it takes.
+ * funnel: how many training and validation samples reach each exit and how many it takes. Made by
+ * {@link #trained} or {@link #skipped}, which derive the counts from the masks.
  *
  * @param mode          the training mode
  * @param exit          the exit's index among the feature cache's exits (0-based)
@@ -45,6 +46,71 @@ public record BranchOutcome(BranchTrainingMode mode, int exit, String vertex, St
             throw new IllegalArgumentException("a branch is either trained (with a calibration) or skipped (with a "
                     + "reason)");
         }
+    }
+
+    /**
+     * The samples that reach an exit, before it takes any.
+     *
+     * @param trainSamples training samples the branch learns from (all of them unless the mode is boosted)
+     * @param trainWeight  their total weight (equal to {@code trainSamples} unless the mode is soft)
+     * @param trainMask    per training sample, whether the earlier exits leave it for this one
+     * @param validMask    per validation sample, whether it reaches this exit: the exit's calibration set
+     */
+    public record Reaching(int trainSamples, double trainWeight, boolean[] trainMask, boolean[] validMask) {
+
+        public Reaching {
+            trainMask = trainMask.clone();
+            validMask = validMask.clone();
+        }
+
+        int trainCount() {
+            return count(trainMask);
+        }
+
+        int validCount() {
+            return count(validMask);
+        }
+
+        private static int count(boolean[] mask) {
+            int n = 0;
+            for (boolean b : mask) {
+                n += b ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * A branch left out of the cascade: it costs no MACs and takes no sample.
+     *
+     * @param reason why, as the funnel shows it
+     * @param time   wall time spent on the exit
+     */
+    public static BranchOutcome skipped(BranchTrainingMode mode, int exit, String vertex, String reason,
+            Reaching reaching, Duration time) {
+        Objects.requireNonNull(reason, "reason");
+        return new BranchOutcome(mode, exit, vertex, reason, reaching.trainSamples(), reaching.trainWeight(),
+                reaching.trainCount(), 0, reaching.validCount(), 0, 0L, null, List.of(), 0, time,
+                reaching.trainMask(), reaching.validMask());
+    }
+
+    /**
+     * A branch trained and calibrated, part of the cascade.
+     *
+     * @param trainExited how many of the training samples that reach the exit it takes
+     * @param macs        the branch's MACs per sample
+     * @param calibration its CPM calibration on the validation samples that reach it, which says how many it takes
+     * @param history     the epochs of the branch the cascade uses
+     * @param bestEpoch   the epoch whose parameters were kept (1-based)
+     * @param time        wall time spent on the exit, cross-fitting copies and scoring included
+     */
+    public static BranchOutcome trained(BranchTrainingMode mode, int exit, String vertex, Reaching reaching,
+            int trainExited, long macs, ExitCalibration calibration, List<BranchEpoch> history, int bestEpoch,
+            Duration time) {
+        Objects.requireNonNull(calibration, "calibration");
+        return new BranchOutcome(mode, exit, vertex, null, reaching.trainSamples(), reaching.trainWeight(),
+                reaching.trainCount(), trainExited, reaching.validCount(), calibration.exitedCount(), macs,
+                calibration, history, bestEpoch, time, reaching.trainMask(), reaching.validMask());
     }
 
     @Override

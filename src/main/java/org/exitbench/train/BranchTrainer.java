@@ -169,16 +169,15 @@ public final class BranchTrainer {
             int[] trainRows = mode == BranchTrainingMode.BOOSTED ? indices(trainAlive) : allRows(train.size());
             double[] weights = mode == BranchTrainingMode.SOFT ? softWeights.clone() : null;
             int[] validRows = mode == BranchTrainingMode.NON_BOOSTED ? allRows(valid.size()) : indices(validAlive);
-            int trainReaching = count(trainAlive);
             int validReaching = count(validAlive);
             float[] targets = TargetLabels.of(settings.target(), settings.temperature(), train, trainRows);
             BranchFitter.TrainingRows rows = new BranchFitter.TrainingRows(train.features(exit), trainRows, targets,
                     weights);
+            BranchOutcome.Reaching reaching = new BranchOutcome.Reaching(trainRows.length, rows.totalWeight(),
+                    trainAlive, validAlive);
             String skip = skipReason(rows, validReaching, exit);
             if (skip != null) {
-                finish(new BranchOutcome(mode, exit, vertex, skip, trainRows.length, rows.totalWeight(),
-                        trainReaching, 0, validReaching, 0, 0L, null, List.of(), 0, elapsedSince(started),
-                        trainAlive, validAlive));
+                finish(BranchOutcome.skipped(mode, exit, vertex, skip, reaching, elapsedSince(started)));
                 return;
             }
             BranchFitter.ValidationRows validation = new BranchFitter.ValidationRows(valid.features(exit), validRows,
@@ -190,8 +189,6 @@ public final class BranchTrainer {
             BranchFitter.Fitted fitted = fit(fitter, input, rows, validation, seed(exit, -1),
                     recorder(exit, vertex, -1, rows, validRows.length, what), cancel);
             ExitBranch branch = fitted.branch();
-            boolean[] trainMask = trainAlive.clone();
-            boolean[] validMask = validAlive.clone();
 
             float[] validP = branch.probabilities(valid.features(exit), null);
             ExitScores validScores = ExitScores.fromProbabilities(new float[][] {validP}, backboneValid,
@@ -218,9 +215,8 @@ public final class BranchTrainer {
             validProbabilities.add(validP);
             testProbabilities.add(branch.probabilities(test.features(exit), null));
             thresholdRows.add(calibration.thresholds());
-            finish(new BranchOutcome(mode, exit, vertex, null, trainRows.length, rows.totalWeight(), trainReaching,
-                    trainExited, validReaching, calibration.exitedCount(), branch.macs(), calibration,
-                    fitted.history(), fitted.bestEpoch(), elapsedSince(started), trainMask, validMask));
+            finish(BranchOutcome.trained(mode, exit, vertex, reaching, trainExited, branch.macs(), calibration,
+                    fitted.history(), fitted.bestEpoch(), elapsedSince(started)));
         }
 
         private void finish(BranchOutcome outcome) {

@@ -32,11 +32,12 @@ import org.exitbench.app.training.PipelineStep;
 import org.exitbench.app.workspace.SampleRuns;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.ScriptedQuestions;
-import org.exitbench.app.workspace.WorkspaceDocument;
-import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * compute figures, and the Analysis gallery shows the images that left at exit 1. The feature cache is built once
  * for the class (copied into its workspace), so the run skips the backbone.
  */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class TrainingWorkflowTest {
 
@@ -99,7 +101,7 @@ class TrainingWorkflowTest {
     /** A workspace on the sample with the class's feature cache, opened in the workbench. */
     private void openWorkspace(FxRobot robot) throws IOException, TimeoutException {
         Path folder = temp.resolve("study");
-        WorkspaceFolder.create(folder, WorkspaceDocument.create("study", SampleRuns.samplePath()));
+        Workspace.create(folder, WorkspaceDocument.create("study", SampleRuns.samplePath()));
         SampleRuns.copy(shared.resolve("cache"), folder.resolve("cache"));
         robot.interact(() -> workbench.workspace().open(folder));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> workbench.data().datasetProperty().get() != null);

@@ -34,6 +34,7 @@ import org.exitbench.app.shell.WorkbenchPane;
 import org.exitbench.app.task.FxTaskExecutor;
 import org.exitbench.cascade.Thresholds;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * generated dataset: thresholds shown, a slider moving the totals and the top bar, the gallery, and the
  * confusion matrix filtering it.
  */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchPanesTest {
 

@@ -212,6 +212,27 @@ class CpmCalibratorTest {
     }
 
     @Test
+    void lockedClassesKeepTheirThresholdsAndLaterExitsSeeWhatTheLocksLeave() {
+        // The scores of the test above. Locking class 0 at +∞ on exit 0 keeps samples 0 and 1 alive to exit 1,
+        // whose class 1 then starts with two errors and never reaches the bar.
+        ExitScores twoExits = HandMadeScores.of(2,
+                new int[][] {{0, 0, 0, 0}, {1, 1, 1, 0}},
+                new float[][] {{0.9f, 0.8f, 0.7f, 0.6f}, {0.99f, 0.98f, 0.7f, 0.9f}},
+                new int[] {0, 0, 1, 0},
+                new int[] {0, 0, 1, 0});
+        CpmCalibrator cpm = new CpmCalibrator(settings(0.0, MarginForm.ADDITIVE, 1));
+        Thresholds current = Thresholds.of(ExitRule.MAX_SOFTMAX, new double[][] {{INF, 0.5}, {0.1, 0.5}});
+
+        Thresholds merged = cpm.calibrateAround(twoExits, current, new boolean[] {true, false});
+        assertArrayEquals(new double[] {INF, INF}, merged.row(0), 0.0);
+        assertArrayEquals(new double[] {0.1, INF}, merged.row(1), 0.0);
+
+        assertEquals(cpm.calibrate(twoExits), cpm.calibrateAround(twoExits, current, new boolean[] {false, false}),
+                "with nothing locked it is plain CPM");
+        assertThrows(IllegalArgumentException.class, () -> cpm.calibrateAround(twoExits, current, new boolean[1]));
+    }
+
+    @Test
     void theExitedMaskIsExactlyWhatTheEvaluatorSendsOutAtThatExit() {
         ExitScores scores = SyntheticExitScores.generate(6_000, 3, 10, 21);
         CpmCalibrator cpm = new CpmCalibrator(CpmSettings.defaults().withMargin(0.05));

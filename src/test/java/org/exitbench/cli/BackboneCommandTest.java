@@ -21,11 +21,13 @@ import org.exitbench.train.BackboneTrainingProgress;
 import org.exitbench.train.SampleSlice;
 import org.exitbench.train.TrainingCheckpoint;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code exitbench backbone train|info} on a slice of the bundled sample, through picocli as a user runs them. */
+@Tag("slow")
 class BackboneCommandTest {
 
     @TempDir

@@ -13,10 +13,12 @@ import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.store.JsonDocuments;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code exitbench export} and {@code exitbench predict}, as a user would type them. */
+@Tag("slow")
 class DeployCommandsTest {
 
     private static Path runFolder;

@@ -18,10 +18,12 @@ import org.exitbench.data.Split;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.TrainedBackbone;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Splitting the sample's shipped backbone at its stage outputs, and joining the pieces again. */
+@Tag("slow")
 class BackboneSegmentsTest {
 
     private static TrainedBackbone backbone;

@@ -24,11 +24,13 @@ import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.store.StoreException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The exported cascade file: what it holds, and a clear error for every way a file can be unusable. */
+@Tag("slow")
 class CascadeFileTest {
 
     private static SampleCascade sample;

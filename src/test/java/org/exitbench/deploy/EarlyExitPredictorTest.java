@@ -15,6 +15,7 @@ import org.exitbench.data.ImageDataset;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The predictor on the sample's shipped backbone with three branches: it answers as the workbench's cascade
  * evaluation does, stops where an exit fires, and gives the same answer for an image however it is handed in.
  */
+@Tag("slow")
 class EarlyExitPredictorTest {
 
     private static SampleCascade sample;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.exitbench.model.FeaturePooling;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The predictor pools an exit's map in the layout its segment hands it on (NHWC in folded segments) and must give the
  * very floats the workbench's feature cache holds, which {@link FeaturePooling} computes on NCHW maps.
  */
+@Tag("slow")
 class MapPoolingTest {
 
     @Test

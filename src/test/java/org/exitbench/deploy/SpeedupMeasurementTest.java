@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.CascadeResult;
@@ -17,8 +18,10 @@ import org.exitbench.data.ImageDataset;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StoreException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What a speedup measurement reports and how it is kept for the GUI. Timings themselves are not asserted (they
  * depend on the machine); their bookkeeping is.
  */
+@Tag("slow")
 class SpeedupMeasurementTest {
 
     private static SampleCascade sample;
@@ -102,6 +106,35 @@ class SpeedupMeasurementTest {
     }
 
     @Test
+    void aVersionOneFileStillReadsWithTheThresholdsTheAppKeptBesideIt(@TempDir Path run) throws Exception {
+        String entry = "{\"runId\": \"run\", \"mode\": \"boosted\", \"threads\": 1, \"batchSize\": 1, "
+                + "\"samples\": 10, \"theoretical\": 1.8, \"simulated\": 1.7, \"measured\": 1.5, "
+                + "\"measuredOverTheoretical\": 0.83, \"backbone\": {\"samples\": 10, \"meanMs\": 2.0, \"p50Ms\": 1.9, "
+                + "\"p95Ms\": 2.5}, \"cascade\": {\"samples\": 10, \"meanMs\": 1.3, \"p50Ms\": 1.2, \"p95Ms\": 2.0}, "
+                + "\"machine\": \"cpu, 2 cores\", \"measuredAt\": \"%s\"}";
+        Files.writeString(run.resolve(MeasuredSpeedup.FILE_NAME), "{\"format\": \"exitbench.measured-speedup\", "
+                + "\"formatVersion\": 1, \"measurements\": [" + String.format(entry, "2026-11-01T10:00:00Z") + ", "
+                + String.format(entry.replace("boosted", "non-boosted"), "2026-11-02T10:00:00Z") + "]}");
+        assertTrue(MeasuredSpeedup.readAll(run).stream().allMatch(m -> m.thresholds() == null),
+                "measured outside the app: thresholds unknown");
+
+        Thresholds tuned = Thresholds.of(ExitRule.MAX_SOFTMAX, new double[][] {{0.9, 0.8}});
+        Files.writeString(run.resolve(MeasuredSpeedup.LEGACY_THRESHOLDS_FILE), "{\"format\": "
+                + "\"exitbench.measured-thresholds\", \"formatVersion\": 1, \"thresholds\": {\"2026-11-02T10:00:00Z\": "
+                + tuned.toJson() + "}}");
+        List<MeasuredSpeedup> read = MeasuredSpeedup.readAll(run);
+        assertEquals(Optional.empty(), read.get(0).thresholdsMeasured(run));
+        assertEquals(Optional.of(tuned), read.get(1).thresholdsMeasured(run));
+
+        MeasuredSpeedup.save(run, read.get(0));
+        assertEquals(2, JsonDocuments.peekVersion(run.resolve(MeasuredSpeedup.FILE_NAME),
+                MeasuredSpeedup.DOCUMENT_TYPE), "saving writes version 2");
+        Files.delete(run.resolve(MeasuredSpeedup.LEGACY_THRESHOLDS_FILE));
+        assertEquals(Optional.of(tuned), MeasuredSpeedup.readAll(run).get(0).thresholdsMeasured(run),
+                "with the thresholds in the file itself");
+    }
+
+    @Test
     void measurementsAreKeptPerModeAndThreadsInTheRunFolder(@TempDir Path run) throws Exception {
         assertEquals(List.of(), MeasuredSpeedup.readAll(run));
         MeasuredSpeedup one = speedup("boosted", 1, 1.5);
@@ -123,6 +156,6 @@ class SpeedupMeasurementTest {
     private static MeasuredSpeedup speedup(String mode, int threads, double measured) {
         LatencyStats stats = new LatencyStats(10, 2.0, 1.9, 2.5);
         return new MeasuredSpeedup("run", mode, threads, 1, 10, 1.8, 1.7, measured, measured / 1.8, stats, stats,
-                "cpu, 2 cores", "2026-11-04T12:00:00Z");
+                "cpu, 2 cores", "2026-11-04T12:00:00Z", null);
     }
 }

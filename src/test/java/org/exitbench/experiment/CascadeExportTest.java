@@ -14,8 +14,8 @@ import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
 import org.exitbench.deploy.CascadeFile;
-import org.exitbench.deploy.ClassProbability;
 import org.exitbench.deploy.CascadeManifest;
+import org.exitbench.deploy.ClassProbability;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
 import org.exitbench.model.BackboneFile;
@@ -26,6 +26,7 @@ import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A cascade exported from a run on the bundled sample answers every test image as the workbench's evaluation of the
  * same run does: same exit, same class, same confidence, while really stopping at the exit that fires.
  */
+@Tag("slow")
 class CascadeExportTest {
 
     private static ExperimentRun run;
@@ -45,7 +47,7 @@ class CascadeExportTest {
         ExperimentConfig quick = ExperimentPipelineTest.sampleConfig().withModes(List.of(BranchTrainingMode.BOOSTED));
         ExperimentConfig config = ExperimentConfig.fromJson(quick.toJson().replace("\"epochs\" : 8",
                 "\"epochs\" : 4"), null);
-        run = new ExperimentPipeline(ExperimentPipelineTest.WORKSPACE).run(config, ProgressListener.NONE,
+        run = ExperimentPipelineTest.WORKSPACE.pipeline().run(config, ProgressListener.NONE,
                 BranchTrainingListener.NONE, CancellationToken.NEVER);
         boosted = run.mode(BranchTrainingMode.BOOSTED).orElseThrow();
         test = DatasetReaders.read(SampleBackbone.SAMPLE).split(Split.TEST);

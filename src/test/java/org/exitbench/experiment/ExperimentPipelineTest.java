@@ -23,11 +23,12 @@ import org.exitbench.model.FeatureCache;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchEpoch;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.Workspace;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole pipeline on the bundled sample: dataset → backbone → feature cache → boosted and non-boosted branches
  * → CPM → test evaluation → run folder, and the run folder read back.
  */
+@Tag("slow")
 class ExperimentPipelineTest {
 
     /** Shared with the CLI test, so the sample's feature cache is built once per build. */
@@ -60,7 +62,7 @@ class ExperimentPipelineTest {
 
     @BeforeAll
     static void runOnTheSample() {
-        run = new ExperimentPipeline(WORKSPACE).run(sampleConfig(), ProgressListener.NONE,
+        run = WORKSPACE.pipeline().run(sampleConfig(), ProgressListener.NONE,
                 BranchTrainingListener.NONE, CancellationToken.NEVER);
     }
 
@@ -153,7 +155,7 @@ class ExperimentPipelineTest {
         ExperimentConfig quick = sampleConfig().withModes(List.of(BranchTrainingMode.BOOSTED));
         ExperimentConfig oneEpoch = ExperimentConfig.fromJson(quick.toJson().replace("\"epochs\" : 8",
                 "\"epochs\" : 1"), null);
-        ExperimentRun second = new ExperimentPipeline(WORKSPACE).run(oneEpoch, ProgressListener.NONE,
+        ExperimentRun second = WORKSPACE.pipeline().run(oneEpoch, ProgressListener.NONE,
                 BranchTrainingListener.NONE, CancellationToken.NEVER);
         assertNotEquals(run.folder(), second.folder());
         assertArrayEquals(firstMetrics, Files.readAllBytes(run.folder().resolve("metrics.json")));
@@ -164,16 +166,16 @@ class ExperimentPipelineTest {
 
     @Test
     void cancellingLeavesNoRunFolder() {
-        List<Path> before = WORKSPACE.runs();
+        List<Path> before = WORKSPACE.runFolders();
         CancellationToken cancel = new CancellationToken();
-        assertThrows(CancelledException.class, () -> new ExperimentPipeline(WORKSPACE).run(sampleConfig(),
+        assertThrows(CancelledException.class, () -> WORKSPACE.pipeline().run(sampleConfig(),
                 ProgressListener.NONE, new BranchTrainingListener() {
                     @Override
                     public void onEpoch(BranchEpoch epoch) {
                         cancel.cancel();
                     }
                 }, cancel));
-        assertEquals(before, WORKSPACE.runs());
+        assertEquals(before, WORKSPACE.runFolders());
     }
 
     @Test
@@ -181,8 +183,8 @@ class ExperimentPipelineTest {
         Path other = DatasetFixtures.imageFolder(dir.resolve("shapes"), List.of("circle", "square"),
                 Map.of(Split.TRAIN, 2, Split.VALID, 2, Split.TEST, 2), 28, 28, List.of());
         ExperimentConfig config = sampleConfig().withDataset(other.toString());
-        ExperimentException error = assertThrows(ExperimentException.class, () -> new ExperimentPipeline(
-                new Workspace(dir.resolve("ws"))).run(config, ProgressListener.NONE, BranchTrainingListener.NONE,
+        ExperimentException error = assertThrows(ExperimentException.class, () -> Workspace.at(dir.resolve("ws"))
+                .pipeline().run(config, ProgressListener.NONE, BranchTrainingListener.NONE,
                 CancellationToken.NEVER));
         assertTrue(error.getMessage().contains("the backbone knows 10 classes (ankle-boot, bag, "),
                 error.getMessage());
@@ -196,8 +198,8 @@ class ExperimentPipelineTest {
         Path data = DatasetFixtures.imageFolder(dir.resolve("shapes"), List.of("circle", "square"),
                 Map.of(Split.TRAIN, 2, Split.VALID, 2, Split.TEST, 2), 8, 8, List.of());
         ExperimentConfig config = sampleConfig().withDataset(data.toString()).withBackbone(null);
-        ExperimentException error = assertThrows(ExperimentException.class, () -> new ExperimentPipeline(
-                new Workspace(dir.resolve("ws"))).run(config, ProgressListener.NONE, BranchTrainingListener.NONE,
+        ExperimentException error = assertThrows(ExperimentException.class, () -> Workspace.at(dir.resolve("ws"))
+                .pipeline().run(config, ProgressListener.NONE, BranchTrainingListener.NONE,
                 CancellationToken.NEVER));
         assertEquals("no backbone: " + data.resolve("backbone.zip") + " does not exist. Train one with\n"
                 + "  exitbench backbone train --data " + data + " --out " + data.resolve("backbone.zip")

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.exitbench.store.Workspace;
+import org.exitbench.workspace.Workspace;
 
 /**
  * The bundled sample and its shipped backbone ({@code sample-data/fashion-mnist/backbone.zip}: a small ResNet
@@ -21,7 +21,7 @@ public final class SampleBackbone {
 
     /** @return the workspace end-to-end tests share, under {@code target/test-fixtures} */
     public static Workspace workspace() {
-        return new Workspace(Path.of("target", "test-fixtures", "workspace"));
+        return Workspace.at(Path.of("target", "test-fixtures", "workspace"));
     }
 
     /** @return the shipped backbone of the sample */

@@ -21,12 +21,14 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.store.StoreException;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+@Tag("slow")
 class BackboneFileTest {
 
     @TempDir

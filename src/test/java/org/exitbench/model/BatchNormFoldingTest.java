@@ -26,6 +26,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.data.ChannelStats;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,6 +38,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Folding batch-norm into the convolutions of a frozen network changes its cost, never its function: stage
  * outputs, pooled features and class probabilities agree with the original within float rounding.
  */
+@Tag("slow")
 class BatchNormFoldingTest {
 
     private static final Path SAMPLE_TEST = Path.of("sample-data", "fashion-mnist", "test");

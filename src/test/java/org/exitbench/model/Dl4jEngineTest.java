@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.data.ChannelStats;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -24,6 +25,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * networks Exitbench actually runs: backbones built with the default settings, the feature extractor's graph and
  * batch-norm-folded graphs.
  */
+@Tag("slow")
 class Dl4jEngineTest {
 
     /** The small ResNet the app offers, built as the app builds it (default NetworkSettings, i.e. NHWC). */

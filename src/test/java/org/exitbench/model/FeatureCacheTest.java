@@ -26,9 +26,11 @@ import org.exitbench.progress.Progress;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.store.StoreException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class FeatureCacheTest {
 
     private static Dataset dataset;

@@ -22,10 +22,12 @@ import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Backbone training on a generated stripe dataset with a tiny conv/batch-norm graph: real DL4J training. */
+@Tag("slow")
 class BackboneTrainerTest {
 
     private static final BackboneTrainingConfig ADAM = new BackboneTrainingConfig(

@@ -16,9 +16,11 @@ import org.exitbench.model.FeatureCache;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Sharing identical branch fits between trainers changes nothing but the work done. */
+@Tag("slow")
 class BranchFitMemoTest {
 
     private static final CpmSettings CPM = CpmSettings.defaults().withMargin(0.05).withMinimumSupport(20);

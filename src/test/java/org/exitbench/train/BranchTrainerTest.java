@@ -23,9 +23,11 @@ import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Branch training on a generated feature cache: which samples each mode learns from, skipping, seeding. */
+@Tag("slow")
 class BranchTrainerTest {
 
     private static final CpmSettings CPM = CpmSettings.defaults().withMargin(0.05).withMinimumSupport(20);

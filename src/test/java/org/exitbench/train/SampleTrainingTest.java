@@ -13,10 +13,12 @@ import org.exitbench.model.BackboneFile;
 import org.exitbench.model.BackboneSpec;
 import org.exitbench.model.TrainedBackbone;
 import org.exitbench.progress.CancellationToken;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A short real training run of a small ResNet on a slice of the bundled Fashion-MNIST sample. */
+@Tag("slow")
 class SampleTrainingTest {
 
     @TempDir

@@ -17,6 +17,7 @@ import org.exitbench.data.ChannelStats;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.ImageDataSetIterator;
 import org.exitbench.data.Split;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -29,6 +30,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 /** How the trainer configures a graph it is given: update rule, weight decay, schedule, accuracy probe. */
+@Tag("slow")
 class TrainingSettingsTest {
 
     private static final Dataset DATA = StripeImages.dataset(4, new int[] {40, 10, 10}, 21L);

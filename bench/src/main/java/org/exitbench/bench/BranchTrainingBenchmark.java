@@ -19,12 +19,12 @@ import org.exitbench.model.FeatureCacheOptions;
 import org.exitbench.model.TrainedBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainer;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingResult;
 import org.exitbench.train.BranchTrainingSettings;
+import org.exitbench.workspace.Workspace;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -72,7 +72,7 @@ public final class BranchTrainingBenchmark {
                     + " early exits; the benchmark times three");
         }
         System.out.println("Backbone: " + backbone.spec().describe() + ", exits " + backbone.exitPoints());
-        Workspace workspace = new Workspace(WORKSPACE);
+        Workspace workspace = Workspace.at(WORKSPACE);
         long started = System.nanoTime();
         FeatureCache.Result cached = FeatureCache.loadOrBuild(workspace.cacheFolder("sample-"
                 + backbone.fingerprint().substring(0, 12)), backbone, dataset, FeatureCacheOptions.defaults(),

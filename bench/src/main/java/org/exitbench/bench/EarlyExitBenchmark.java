@@ -14,15 +14,14 @@ import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.experiment.CascadeExport;
 import org.exitbench.experiment.ExperimentConfig;
-import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.store.JsonDocuments;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.Workspace;
 
 /**
  * Measured against theoretical speedup of real early exits: exports a run's cascade, then classifies the sample's
@@ -94,7 +93,7 @@ public final class EarlyExitBenchmark {
         if (prepare || runFolder == null) {
             ExperimentConfig config = (configFile != null ? ExperimentConfig.read(configFile)
                     : ExperimentConfig.fromJson(DEFAULT_CONFIG, null)).withDataset(sample.toString());
-            ExperimentRun run = new ExperimentPipeline(new Workspace(workspace)).run(config, ProgressListener.NONE,
+            ExperimentRun run = Workspace.at(workspace).pipeline().run(config, ProgressListener.NONE,
                     BranchTrainingListener.NONE, CancellationToken.NEVER);
             runFolder = run.folder();
             if (prepare) {

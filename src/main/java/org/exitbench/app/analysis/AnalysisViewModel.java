@@ -16,7 +16,6 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.exitbench.app.data.ClassChoice;
-import org.exitbench.app.io.CsvText;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
@@ -25,6 +24,7 @@ import org.exitbench.cascade.CascadeResult;
 import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.ScoreRanking;
+import org.exitbench.report.CsvTable;
 
 /**
  * The Analysis pane's state, all on the test split and all read from the shared operating point's result: the
@@ -187,7 +187,7 @@ public final class AnalysisViewModel {
                 rows.add(row);
             }
         }
-        return CsvText.of(header, rows);
+        return CsvTable.of(header, rows);
     }
 
     /** @return the confusion matrix of the test images leaving at {@code exit}, as CSV: rows true, columns answer */
@@ -208,7 +208,7 @@ public final class AnalysisViewModel {
                 rows.add(row);
             }
         }
-        return CsvText.of(header, rows);
+        return CsvTable.of(header, rows);
     }
 
     private void sourceChanged(OperatingPointResult result) {

@@ -34,6 +34,7 @@ import org.exitbench.data.Dataset;
 import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.SpeedupJob;
 import org.exitbench.store.StoreException;
 import org.exitbench.train.BranchTrainingMode;
 
@@ -194,7 +195,7 @@ public final class SpeedupViewModel {
             try {
                 latest = latest(MeasuredSpeedup.readAll(t.runFolder()), t.runId(), t.modeName()).orElse(null);
                 if (latest != null) {
-                    at = MeasuredThresholds.read(t.runFolder(), latest.measuredAt()).orElse(null);
+                    at = latest.thresholdsMeasured(t.runFolder().resolve(MeasuredSpeedup.FILE_NAME)).orElse(null);
                 }
             } catch (StoreException | IllegalArgumentException e) {
                 problem = "The saved measurements could not be read: " + ErrorText.of(e);

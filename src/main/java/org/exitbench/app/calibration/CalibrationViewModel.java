@@ -21,10 +21,9 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.exitbench.app.io.CsvText;
 import org.exitbench.app.operatingpoint.CascadeSource;
-import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.task.BackgroundWork;
 import org.exitbench.app.task.TaskCallbacks;
@@ -33,13 +32,14 @@ import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.ClassReport;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
-import org.exitbench.calibrate.ExitCalibration;
+import org.exitbench.calibrate.MarginBudget;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.OperatingPoint;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.report.CsvTable;
 import org.exitbench.store.AtomicFiles;
 
 /**
@@ -190,10 +190,14 @@ public final class CalibrationViewModel {
                 + DisplayText.percent(paper.computeReduction()) + " saved.";
         if (found.chosen().isEmpty()) {
             OperatingPoint tightest = found.tightest();
-            report("No margin keeps the validation drop within " + budgetText(found.budgetPoints()) + ": even m = 0"
-                    + " loses " + String.format(Locale.ROOT, "%.1f", -100 * tightest.accuracyChange()) + " points ("
-                    + DisplayText.percent(tightest.computeReduction()) + " saved). Allow a larger budget, or raise"
-                    + " the thresholds by hand." + paperText, true);
+            double tightestLoss = -100 * tightest.accuracyChange();
+            String why = tightestLoss > found.budgetPoints()
+                    ? ": even m = 0 loses " + String.format(Locale.ROOT, "%.1f", tightestLoss) + " points ("
+                            + DisplayText.percent(tightest.computeReduction()) + " saved). Allow a larger budget,"
+                            + " or raise the thresholds by hand."
+                    : ": the margins within it save nothing, so the backbone alone is the better choice.";
+            report("No margin saves compute within " + budgetText(found.budgetPoints()) + " on the validation split"
+                    + why + paperText, true);
             return;
         }
         OperatingPoint chosen = found.chosen().get();
@@ -373,7 +377,7 @@ public final class CalibrationViewModel {
                         String.valueOf(cell.exitedCount()), String.valueOf(cell.survivorCount())));
             }
         }
-        return CsvText.of(List.of("exit", "class", "threshold", "anchor_precision", "bar", "exit_precision",
+        return CsvTable.of(List.of("exit", "class", "threshold", "anchor_precision", "bar", "exit_precision",
                 "meets_bar", "exited", "reached"), rows);
     }
 
@@ -396,34 +400,11 @@ public final class CalibrationViewModel {
     }
 
     private Thresholds cpmAroundLocks(ExitScores validation, CpmSettings settings, Thresholds current) {
-        CpmCalibrator calibrator = new CpmCalibrator(settings);
-        int exits = validation.exitCount();
-        int classes = validation.classCount();
-        double[][] values = current.toArray();
-        boolean[] survivors = null;
-        for (int k = 0; k < exits; k++) {
-            ExitCalibration calibration = calibrator.calibrateExit(validation, k, survivors);
-            double[] row = calibration.thresholds();
-            for (int c = 0; c < classes; c++) {
-                if (!locks.get(c).get()) {
-                    values[k][c] = row[c];
-                }
-            }
-            survivors = remaining(validation, settings, k, values[k], survivors);
+        boolean[] locked = new boolean[locks.size()];
+        for (int c = 0; c < locked.length; c++) {
+            locked[c] = locks.get(c).get();
         }
-        return Thresholds.of(settings.score(), values);
-    }
-
-    /** The survivors of exit {@code k} that it does not take under the merged thresholds {@code row}. */
-    private static boolean[] remaining(ExitScores scores, CpmSettings settings, int k, double[] row,
-            boolean[] survivors) {
-        int n = scores.sampleCount();
-        boolean[] next = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            next[i] = (survivors == null || survivors[i])
-                    && !(scores.score(settings.score(), k, i) >= row[scores.predicted(k, i)]);
-        }
-        return next;
+        return new CpmCalibrator(settings).calibrateAround(validation, current, locked);
     }
 
     private boolean anyLocked() {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import org.exitbench.app.io.CsvText;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginSweep;
 import org.exitbench.cascade.CascadeEvaluator;
@@ -16,6 +15,7 @@ import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.report.CsvTable;
 
 /**
  * The curves the accuracy-versus-compute charts draw behind the current operating point, for the primary score
@@ -114,7 +114,7 @@ public record ReferenceCurves(CpmSettings settings, List<CurveSet> validation, L
                 }
             }
         }
-        return CsvText.of(List.of("split", "scores", "curve", "parameter", "compute_reduction", "accuracy",
+        return CsvTable.of(List.of("split", "scores", "curve", "parameter", "compute_reduction", "accuracy",
                 "accuracy_change"), rows);
     }
 

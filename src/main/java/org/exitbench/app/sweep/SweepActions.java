@@ -8,15 +8,15 @@ import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.task.TaskExecutor;
-import org.exitbench.app.workspace.WorkspaceDocument;
-import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.app.workspace.WorkspaceViewModel;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 
 /** The Analysis pane's "Sweeps…" button, which opens the sweep window on the open workspace. */
 public final class SweepActions {
 
     /** The folder of a workspace that holds its sweeps, one folder per definition. */
-    public static final String SWEEPS = "sweeps";
+    public static final String SWEEPS = Workspace.SWEEPS_FOLDER;
 
     private SweepActions() {
     }
@@ -50,12 +50,12 @@ public final class SweepActions {
     }
 
     /** @return where a sweep of the open workspace runs, or null without one */
-    static SweepTarget target(WorkspaceFolder folder, WorkspaceDocument document) {
+    static SweepTarget target(Workspace folder, WorkspaceDocument document) {
         if (folder == null || document == null) {
             return null;
         }
         // A backbone to be trained has no file yet: the sweep then uses the dataset's own (null).
-        return new SweepTarget(folder.store(), folder.root().resolve(SWEEPS), document.datasetPath(),
+        return new SweepTarget(folder, folder.root().resolve(SWEEPS), document.datasetPath(),
                 document.backbone().fileFor(document.datasetPath()));
     }
 }

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.exitbench.experiment.PairedStatistics;
-import org.exitbench.experiment.SweepResult;
-import org.exitbench.experiment.SweepSummary;
+import org.exitbench.sweep.PairedStatistics;
+import org.exitbench.sweep.SweepResult;
+import org.exitbench.sweep.SweepSummary;
 
 /** The rows of the sweep view's tables, derived from a {@link SweepSummary} and the stored results. */
 public final class SweepRows {

@@ -2,13 +2,13 @@ package org.exitbench.app.sweep;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import org.exitbench.store.Workspace;
+import org.exitbench.workspace.Workspace;
 
 /**
  * What a sweep runs on: the open workspace (its feature cache and its {@code sweeps/} folder), the dataset and the
  * backbone.
  *
- * @param workspace     the workspace's store, where the feature cache is kept
+ * @param workspace     the workspace, where the feature cache is kept
  * @param sweepsFolder  the folder that holds one sweep folder per definition ({@code <workspace>/sweeps})
  * @param dataset       the dataset folder
  * @param backbone      the backbone file, or null for the dataset's {@code backbone.zip}

@@ -36,13 +36,13 @@ import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
-import org.exitbench.experiment.SweepDefinition;
-import org.exitbench.experiment.SweepFolder;
-import org.exitbench.experiment.SweepResult;
-import org.exitbench.experiment.SweepRunner;
-import org.exitbench.experiment.SweepSummary;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.Progress;
+import org.exitbench.sweep.SweepDefinition;
+import org.exitbench.sweep.SweepFolder;
+import org.exitbench.sweep.SweepResult;
+import org.exitbench.sweep.SweepRunner;
+import org.exitbench.sweep.SweepSummary;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
@@ -510,7 +510,7 @@ public final class SweepViewModel {
         var ui = executor.uiThread();
         task = executor.submit("Sweep " + current.name(), (reports, cancel) -> {
             token.set(cancel);
-            return new SweepRunner(on.workspace()).run(current, new SweepRunner.Request(on.dataset(),
+            return on.workspace().sweepRunner().run(current, new SweepRunner.Request(on.dataset(),
                     on.backbone(), where, workers), report -> {
                         reports.onProgress(report);
                         ui.execute(() -> progressArrived(report));

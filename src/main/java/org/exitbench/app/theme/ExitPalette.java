@@ -1,45 +1,27 @@
 package org.exitbench.app.theme;
 
-import java.util.List;
 import javafx.scene.paint.Color;
 
 /**
- * The one place where exit colours are defined. Every view draws exit {@code k} in {@link #exitColor(int)}
- * (curves, stacked bars, gallery borders, confusion headers) and the backbone's final head in
- * {@link #backboneColor()}, so a colour means the same exit everywhere.
- *
- * <p>The exit colours are the first four of Okabe and Ito's palette, chosen to stay distinguishable for
- * colour-blind viewers and on washed-out projectors. Stylesheets see the same colours as the looked-up
- * colours {@code -exit-1} … {@code -exit-4}, {@code -backbone} and {@code -wrong-mark}
- * (see {@link #lookedUpColors()}).
+ * The exit colours of {@link org.exitbench.report.ExitPalette} as JavaFX colours. Every view draws exit {@code k}
+ * in {@link #exitColor(int)} (curves, stacked bars, gallery borders, confusion headers) and the backbone's final
+ * head in {@link #backboneColor()}; the HTML reports use the same colours, so a colour means the same exit
+ * everywhere. Stylesheets see them as the looked-up colours {@code -exit-1} … {@code -exit-4}, {@code -backbone}
+ * and {@code -wrong-mark} (see {@link #lookedUpColors()}).
  */
 public final class ExitPalette {
-
-    /** Exit 1 (earliest) to exit 4: blue, orange, bluish green, reddish purple. */
-    private static final List<String> EXIT_HEX = List.of("#0072B2", "#E69F00", "#009E73", "#CC79A7");
-    /** The backbone's own final classifier: neutral grey. */
-    private static final String BACKBONE_HEX = "#8A8A8A";
-    /** The corner mark on a wrongly classified image. */
-    private static final String WRONG_HEX = "#D62728";
 
     private ExitPalette() {
     }
 
     /** @return how many exits have a colour of their own */
     public static int exitCount() {
-        return EXIT_HEX.size();
+        return org.exitbench.report.ExitPalette.exitCount();
     }
 
-    /**
-     * @param exit the exit number, 1 for the earliest
-     * @return its colour as {@code #RRGGBB}
-     * @throws IllegalArgumentException when {@code exit} is outside 1..{@link #exitCount()}
-     */
+    /** @see org.exitbench.report.ExitPalette#exitHex(int) */
     public static String exitHex(int exit) {
-        if (exit < 1 || exit > EXIT_HEX.size()) {
-            throw new IllegalArgumentException("exit must be in 1.." + EXIT_HEX.size() + ", was " + exit);
-        }
-        return EXIT_HEX.get(exit - 1);
+        return org.exitbench.report.ExitPalette.exitHex(exit);
     }
 
     /** @see #exitHex(int) */
@@ -47,20 +29,9 @@ public final class ExitPalette {
         return Color.web(exitHex(exit));
     }
 
-    /**
-     * The colour of an exit counted from 0, as the cascade engine counts them, in a cascade of {@code exitCount}
-     * branches; index {@code exitCount} is the backbone head. Beyond {@link #exitCount()} branches the colours
-     * repeat, so tooltips and labels must name the exit as well.
-     *
-     * @param exitIndex 0..exitCount, the last being the backbone head
-     * @param exitCount K, the number of branches
-     * @return the colour as {@code #RRGGBB}
-     */
+    /** @see org.exitbench.report.ExitPalette#hexOfIndex(int, int) */
     public static String hexOfIndex(int exitIndex, int exitCount) {
-        if (exitIndex < 0 || exitIndex > exitCount) {
-            throw new IllegalArgumentException("exit index must be in 0.." + exitCount + ", was " + exitIndex);
-        }
-        return exitIndex == exitCount ? BACKBONE_HEX : EXIT_HEX.get(exitIndex % EXIT_HEX.size());
+        return org.exitbench.report.ExitPalette.hexOfIndex(exitIndex, exitCount);
     }
 
     /** @see #hexOfIndex(int, int) */
@@ -69,19 +40,19 @@ public final class ExitPalette {
     }
 
     public static String backboneHex() {
-        return BACKBONE_HEX;
+        return org.exitbench.report.ExitPalette.backboneHex();
     }
 
     public static Color backboneColor() {
-        return Color.web(BACKBONE_HEX);
+        return Color.web(backboneHex());
     }
 
     public static String wrongHex() {
-        return WRONG_HEX;
+        return org.exitbench.report.ExitPalette.wrongHex();
     }
 
     public static Color wrongColor() {
-        return Color.web(WRONG_HEX);
+        return Color.web(wrongHex());
     }
 
     /**
@@ -91,11 +62,11 @@ public final class ExitPalette {
      */
     public static String lookedUpColors() {
         StringBuilder css = new StringBuilder();
-        for (int exit = 1; exit <= EXIT_HEX.size(); exit++) {
+        for (int exit = 1; exit <= exitCount(); exit++) {
             css.append("-exit-").append(exit).append(": ").append(exitHex(exit)).append("; ");
         }
-        css.append("-backbone: ").append(BACKBONE_HEX).append("; ");
-        css.append("-wrong-mark: ").append(WRONG_HEX).append(";");
+        css.append("-backbone: ").append(backboneHex()).append("; ");
+        css.append("-wrong-mark: ").append(wrongHex()).append(";");
         return css.toString();
     }
 }

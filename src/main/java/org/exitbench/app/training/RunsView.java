@@ -15,10 +15,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.exitbench.app.operatingpoint.DisplayText;
-import org.exitbench.app.workspace.RunEntry;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.RunEntry;
 
 /**
  * The runs of the workspace, newest first, each with its modes' test accuracy and compute saved; the one the

@@ -22,9 +22,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.exitbench.app.workspace.BackboneSettings;
-import org.exitbench.app.workspace.BackboneSource;
-import org.exitbench.app.workspace.NewBackboneSettings;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.experiment.ConfigException;
@@ -35,6 +32,9 @@ import org.exitbench.model.BranchType;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BranchTarget;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.BackboneSettings;
+import org.exitbench.workspace.BackboneSource;
+import org.exitbench.workspace.NewBackboneSettings;
 
 /**
  * The Training pane's settings form: every setting of the next run as an editable property, loaded from and turned

@@ -42,7 +42,6 @@ import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.theme.DividerPositions;
 import org.exitbench.app.theme.Theme;
-import org.exitbench.app.workspace.BackboneSource;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.MarginForm;
@@ -50,6 +49,7 @@ import org.exitbench.model.Architecture;
 import org.exitbench.model.BranchType;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BranchTarget;
+import org.exitbench.workspace.BackboneSource;
 
 /**
  * The Training pane. Left: the settings of the next run as a form, every field with a tooltip saying whether its

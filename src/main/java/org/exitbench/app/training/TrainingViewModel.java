@@ -27,20 +27,14 @@ import org.exitbench.app.io.Notices;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
-import org.exitbench.app.workspace.BackboneSettings;
-import org.exitbench.app.workspace.BackboneSource;
-import org.exitbench.app.workspace.NewBackboneSettings;
-import org.exitbench.app.workspace.RunEntry;
-import org.exitbench.app.workspace.WorkspaceDocument;
-import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
+import org.exitbench.experiment.BackboneTrainingJob;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.BackboneFile;
-import org.exitbench.model.TrainedBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BackboneTrainer;
@@ -49,6 +43,12 @@ import org.exitbench.train.BranchEpoch;
 import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.BackboneSettings;
+import org.exitbench.workspace.BackboneSource;
+import org.exitbench.workspace.NewBackboneSettings;
+import org.exitbench.workspace.RunEntry;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 
 /**
  * The Training pane's state: the settings form, and runs of the whole pipeline (a new backbone first if asked, then
@@ -316,7 +316,7 @@ public final class TrainingViewModel {
     private boolean launch(ExperimentConfig config, List<String> vertices, NewBackboneSettings newBackbone,
             RunKind kind) {
         Dataset dataset = data.datasetProperty().get();
-        WorkspaceFolder where = workspace.folderProperty().get();
+        Workspace where = workspace.folderProperty().get();
         if (vertices.isEmpty()) {
             notices.post(Notice.error("Cannot start training", "The backbone offers no exit points."));
             return false;
@@ -355,7 +355,7 @@ public final class TrainingViewModel {
                 effective = config.withBackbone(file.toString());
                 ui.execute(() -> adoptBackbone(file));
             }
-            return new ExperimentPipeline(where.store()).run(effective, dataset, reports, events, cancel);
+            return where.pipeline().run(effective, dataset, reports, events, cancel);
         }, TaskCallbacks.of(run -> {
             finished();
             monitor.finished(run);
@@ -398,7 +398,7 @@ public final class TrainingViewModel {
     }
 
     /** Trains and saves a new backbone in the workspace's {@code backbones/} folder. Runs on the task's thread. */
-    private Path trainBackbone(Dataset dataset, NewBackboneSettings settings, WorkspaceFolder where,
+    private Path trainBackbone(Dataset dataset, NewBackboneSettings settings, Workspace where,
             RunProgress overall, Executor ui, CancellationToken cancel) {
         String id = BACKBONE_ID.format(Instant.now());
         Path checkpoints = where.backbonesFolder().resolve("backbone-" + id + "-checkpoints");
@@ -408,10 +408,9 @@ public final class TrainingViewModel {
         }, cancel);
         BackboneTrainingResult result = trainer.train(settings.spec(dataset), dataset,
                 settings.trainingConfig(dataset.channels()), checkpoints);
-        TrainedBackbone backbone = result.toBackbone(Map.of("trainedIn", "Exitbench workspace " + where.root()));
         Path file = where.backbonesFolder().resolve("backbone-" + id + ".zip");
-        BackboneFile.save(backbone, file);
-        return file;
+        return BackboneTrainingJob.measureAndSave(result, dataset, file,
+                Map.of("trainedIn", "Exitbench workspace " + where.root()), ProgressListener.NONE, cancel).file();
     }
 
     /** The workspace uses the backbone just trained from now on, so the next run does not train another. */

@@ -15,6 +15,7 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.Region;
 import javafx.stage.Window;
 import org.exitbench.app.data.FolderChooser;
+import org.exitbench.workspace.Workspace;
 
 /**
  * The top bar's workspace menu: the workspace's name (with a dot while thresholds are unsaved), and New…, Open…,
@@ -90,7 +91,7 @@ public final class WorkspaceMenu {
     }
 
     private Path startFolder() {
-        WorkspaceFolder current = model.folderProperty().get();
+        Workspace current = model.folderProperty().get();
         return current == null ? null : current.root().getParent();
     }
 

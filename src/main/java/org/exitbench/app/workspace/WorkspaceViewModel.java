@@ -34,6 +34,10 @@ import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.store.StoreException;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.BackboneSettings;
+import org.exitbench.workspace.RunEntry;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 
 /**
  * The open workspace: its folder and {@code workspace.json}, the runs in it and the one the panes show, the recent
@@ -63,7 +67,7 @@ public final class WorkspaceViewModel {
     private final Path home;
     private final Path sample;
 
-    private final ReadOnlyObjectWrapper<WorkspaceFolder> folder = new ReadOnlyObjectWrapper<>(this, "folder");
+    private final ReadOnlyObjectWrapper<Workspace> folder = new ReadOnlyObjectWrapper<>(this, "folder");
     private final ReadOnlyObjectWrapper<WorkspaceDocument> document = new ReadOnlyObjectWrapper<>(this, "document");
     private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name", "No workspace");
     private final ObservableList<RunEntry> runs = FXCollections.observableArrayList();
@@ -132,7 +136,7 @@ public final class WorkspaceViewModel {
     // ---- state -------------------------------------------------------------------------------------------------
 
     /** @return the open workspace, or {@code null} when none could be opened */
-    public ReadOnlyObjectProperty<WorkspaceFolder> folderProperty() {
+    public ReadOnlyObjectProperty<Workspace> folderProperty() {
         return folder.getReadOnlyProperty();
     }
 
@@ -239,7 +243,7 @@ public final class WorkspaceViewModel {
         readPreferences();
         boolean opened = false;
         Path given = argument == null ? null : argument.toAbsolutePath().normalize();
-        if (given != null && !WorkspaceFolder.isWorkspace(given)) {
+        if (given != null && !Workspace.isWorkspace(given)) {
             // A dataset: its own default workspace, or the dataset alone when none can be made.
             opened = openDefaultFor(given);
         } else {
@@ -247,7 +251,7 @@ public final class WorkspaceViewModel {
                 opened = openFolder(given);
             } else if (!preferences.recentWorkspaces().isEmpty()) {
                 Path last = Path.of(preferences.recentWorkspaces().get(0));
-                opened = WorkspaceFolder.isWorkspace(last) && openFolder(last);
+                opened = Workspace.isWorkspace(last) && openFolder(last);
             }
             if (!opened) {
                 opened = openDefaultFor(sample);
@@ -268,7 +272,7 @@ public final class WorkspaceViewModel {
      * @return whether it was opened; when not, the current workspace stays and the user was told why
      */
     public boolean open(Path location) {
-        Path target = location.getFileName() != null && location.getFileName().toString().equals(WorkspaceFolder.FILE)
+        Path target = location.getFileName() != null && location.getFileName().toString().equals(Workspace.FILE)
                 ? location.toAbsolutePath().getParent() : location;
         if (!resolveUnsaved("open another workspace")) {
             return false;
@@ -284,7 +288,7 @@ public final class WorkspaceViewModel {
      */
     public boolean newWorkspace(Path location) {
         Path target = location.toAbsolutePath().normalize();
-        if (WorkspaceFolder.isWorkspace(target)) {
+        if (Workspace.isWorkspace(target)) {
             questions.error("Could not make a new workspace", target + " already holds a workspace. Open it, or"
                     + " choose an empty folder for the new one.");
             return false;
@@ -298,7 +302,7 @@ public final class WorkspaceViewModel {
                 : current.withName(newName).withShownRun(null, null);
         try {
             writeNow();
-            WorkspaceFolder.create(target, fresh);
+            Workspace.create(target, fresh);
         } catch (StoreException | UncheckedIOException e) {
             questions.error("Could not make a new workspace", ErrorText.of(e));
             return false;
@@ -317,7 +321,7 @@ public final class WorkspaceViewModel {
                 : datasetFolder.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
         for (int n = 1; ; n++) {
             Path candidate = workspaces.resolve(n == 1 ? base : base + "-" + n);
-            if (!WorkspaceFolder.isWorkspace(candidate) || datasetOf(candidate).equals(datasetFolder)) {
+            if (!Workspace.isWorkspace(candidate) || datasetOf(candidate).equals(datasetFolder)) {
                 return candidate;
             }
         }
@@ -325,7 +329,7 @@ public final class WorkspaceViewModel {
 
     private static Path datasetOf(Path workspace) {
         try {
-            return WorkspaceFolder.open(workspace).document().datasetPath();
+            return Workspace.open(workspace).document().datasetPath();
         } catch (StoreException e) {
             // An unreadable workspace belongs to no dataset we could open: take the next name.
             return workspace;
@@ -334,10 +338,10 @@ public final class WorkspaceViewModel {
 
     private boolean openDefaultFor(Path dataset) {
         Path target = defaultWorkspaceFor(dataset);
-        if (!WorkspaceFolder.isWorkspace(target)) {
+        if (!Workspace.isWorkspace(target)) {
             String workspaceName = target.getFileName().toString();
             try {
-                WorkspaceFolder.create(target, WorkspaceDocument.create(workspaceName, dataset));
+                Workspace.create(target, WorkspaceDocument.create(workspaceName, dataset));
             } catch (StoreException | UncheckedIOException e) {
                 questions.error("Could not make a workspace for " + dataset.getFileName(), ErrorText.of(e)
                         + " The dataset is opened without a workspace: nothing can be trained or saved.");
@@ -349,9 +353,9 @@ public final class WorkspaceViewModel {
     }
 
     private boolean openFolder(Path target) {
-        WorkspaceFolder.Opened opened;
+        Workspace.Opened opened;
         try {
-            opened = WorkspaceFolder.open(target);
+            opened = Workspace.open(target);
         } catch (StoreException | UncheckedIOException e) {
             questions.error("Could not open the workspace", ErrorText.of(e) + " Nothing was changed.");
             return false;
@@ -389,7 +393,7 @@ public final class WorkspaceViewModel {
 
     /** Reads the runs list of the workspace again. */
     public void refreshRuns() {
-        WorkspaceFolder current = folder.get();
+        Workspace current = folder.get();
         if (current == null) {
             runs.clear();
             return;
@@ -403,6 +407,27 @@ public final class WorkspaceViewModel {
         RunEntry shown = shownRun.get();
         if (shown != null) {
             shownRun.set(runs.stream().filter(r -> r.id().equals(shown.id())).findFirst().orElse(shown));
+        }
+    }
+
+    /**
+     * Reads the runs list again when the workspace's run folders differ from those listed: runs written by
+     * {@code exitbench run} into the open workspace appear, deleted ones go. Cheap when nothing changed (one listing
+     * of {@code runs/}), so the window calls it whenever it gains the focus.
+     */
+    public void refreshRunsIfChanged() {
+        Workspace current = folder.get();
+        if (current == null) {
+            return;
+        }
+        List<String> onDisk;
+        try {
+            onDisk = current.runFolders().stream().map(p -> p.getFileName().toString()).toList();
+        } catch (UncheckedIOException e) {
+            return;
+        }
+        if (!onDisk.equals(runs.stream().map(RunEntry::id).toList())) {
+            refreshRuns();
         }
     }
 
@@ -450,7 +475,7 @@ public final class WorkspaceViewModel {
      * @return whether it was deleted
      */
     public boolean deleteRun(RunEntry entry) {
-        WorkspaceFolder current = folder.get();
+        Workspace current = folder.get();
         if (current == null) {
             return false;
         }
@@ -500,7 +525,7 @@ public final class WorkspaceViewModel {
     }
 
     private boolean save(boolean tell) {
-        WorkspaceFolder current = folder.get();
+        Workspace current = folder.get();
         if (current == null) {
             notices.post(Notice.error("Nothing to save", "No workspace is open."));
             return false;
@@ -564,7 +589,7 @@ public final class WorkspaceViewModel {
         document.set(next);
         name.set(next.name());
         unwritten = true;
-        WorkspaceFolder target = folder.get();
+        Workspace target = folder.get();
         saves.schedule(() -> {
             if (folder.get() == target) {
                 writeNow();
@@ -575,14 +600,14 @@ public final class WorkspaceViewModel {
     /** @return the experiment settings of the workspace (its dataset filled in), or the defaults without one */
     public ExperimentConfig experimentConfig() {
         WorkspaceDocument current = document.get();
-        WorkspaceFolder where = folder.get();
+        Workspace where = folder.get();
         return current == null || where == null ? ExperimentConfig.defaults()
                 : current.experimentConfig(where.file());
     }
 
     /** Writes the document if it changed since it was last written; reports a failure as a notice. */
     private boolean writeNow() {
-        WorkspaceFolder current = folder.get();
+        Workspace current = folder.get();
         if (!unwritten || current == null) {
             return true;
         }
@@ -620,7 +645,7 @@ public final class WorkspaceViewModel {
      */
     private void show(String runId, BranchTrainingMode mode, Thresholds start, CpmSettings startSettings,
             Runnable then) {
-        WorkspaceFolder where = folder.get();
+        Workspace where = folder.get();
         if (where == null) {
             return;
         }

@@ -16,9 +16,11 @@ import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.Thresholds;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Analysis pane's state, without the toolkit: the exit gallery, its filters and the paths of images. */
+@Tag("slow")
 class AnalysisViewModelTest {
 
     private final CascadeSource source = TestSources.withImages(4, 100);

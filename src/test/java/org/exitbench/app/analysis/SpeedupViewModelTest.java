@@ -25,6 +25,7 @@ import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The speedup slot under the Analysis chart, without the toolkit: which stored measurement it shows and how, the note
  * on its thresholds, and a real measurement of a run on the bundled sample.
  */
+@Tag("slow")
 class SpeedupViewModelTest {
 
     private final OperatingPointModel point = new OperatingPointModel(UpdateScheduler.IMMEDIATE);
@@ -41,7 +43,7 @@ class SpeedupViewModelTest {
     private static MeasuredSpeedup speedup(String runId, String mode, int threads, String at) {
         return new MeasuredSpeedup(runId, mode, threads, 1, 300, 1.8, 1.5, 1.44, 0.8,
                 new LatencyStats(300, 2.0, 1.9, 2.75), new LatencyStats(300, 1.3889, 1.2, 2.5), "Test CPU, 2 cores",
-                at);
+                at, null);
     }
 
     @Test
@@ -135,7 +137,8 @@ class SpeedupViewModelTest {
         assertTrue(model.contextProperty().get().startsWith("20 test images · "));
         assertEquals("", model.statusProperty().get());
         assertTrue(model.thresholdNoteProperty().get().startsWith("Measured at the current thresholds"));
-        assertEquals(Optional.of(measured), MeasuredThresholds.read(run.folder(), shown.measuredAt()));
+        assertEquals(Optional.of(measured), MeasuredSpeedup.readAll(run.folder()).get(0).thresholdsMeasured(
+                run.folder()), "the measurement records its thresholds");
         assertTrue(executor.reports().stream().anyMatch(r -> r.message().equals("Measuring latency")));
         assertTrue(notices.posted().get(notices.posted().size() - 1).text().contains("on 20 test images"));
         assertFalse(model.measuringProperty().get());

@@ -21,6 +21,7 @@ import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The speedup slot, headless: pressing "Measure speedup" on a real sample run fills in the three figures. */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class SpeedupViewTest {
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.exitbench.app.operatingpoint.CascadeSource;
@@ -18,8 +19,13 @@ import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.calibrate.MarginBudget;
 import org.exitbench.calibrate.MarginForm;
+import org.exitbench.cascade.CascadeEvaluator;
+import org.exitbench.cascade.CascadeResult;
+import org.exitbench.cascade.ThresholdSweep;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.sweep.SweepResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -232,7 +238,43 @@ class CalibrationViewModelTest {
         assertTrue(model.messageIsErrorProperty().get());
         assertFalse(applied[0]);
         assertEquals(before, point.thresholds());
-        assertTrue(model.messageProperty().get().startsWith("No margin keeps the validation drop within 0.0"
-                + " points: even m = 0 loses"), model.messageProperty().get());
+        assertTrue(model.messageProperty().get().startsWith("No margin saves compute within 0.0 points on the"
+                + " validation split: even m = 0 loses"), model.messageProperty().get());
+    }
+
+    /**
+     * Issue 13's acceptance: the pane's <em>Find margin</em> and a sweep's summary (through
+     * {@link SweepResult.ModeResult#atBudget}, which the summary and the report call) choose the same operating point
+     * for the same scores and budget, because both apply {@link org.exitbench.calibrate.AccuracyBudget}'s rule.
+     */
+    @Test
+    void theBudgetRuleChoosesTheSameMarginHereAsInTheSweepSummary() {
+        CpmSettings settings = point.settingsProperty().get().withMarginForm(MarginForm.MULTIPLICATIVE);
+        point.settingsProperty().set(settings);
+        CascadeEvaluator valid = new CascadeEvaluator(source.primary().validation(), source.costModel());
+        CascadeEvaluator test = new CascadeEvaluator(source.primary().test(), source.costModel());
+        List<SweepResult.Point> curve = new ArrayList<>();
+        for (double m : ThresholdSweep.evenlySpaced(0, MarginBudget.MAX_MARGIN,
+                (int) Math.round(MarginBudget.MAX_MARGIN / MarginBudget.STEP) + 1)) {
+            Thresholds t = new CpmCalibrator(settings.withMargin(m)).calibrate(source.primary().validation());
+            curve.add(SweepResult.Point.of(m, valid.evaluate(t), test.evaluate(t)));
+        }
+        CascadeResult anyValid = valid.evaluate(Thresholds.never(3, 4));
+        CascadeResult anyTest = test.evaluate(Thresholds.never(3, 4));
+        SweepResult.ModeResult sweep = new SweepResult.ModeResult("boosted", List.of("a", "b", "c"), List.of(),
+                List.of(1L, 1L, 1L), 0, curve.get(0), curve);
+        for (double budget : new double[] {0.5, 1.0, 3.0, 8.0}) {
+            model.budgetPointsProperty().set(budget);
+            model.findMarginWithinBudget(null);
+            SweepResult.Point chosen = sweep.atBudget(budget, anyValid.accuracy() - anyValid.accuracyChange(),
+                    anyTest.accuracy() - anyTest.accuracyChange());
+            if (chosen.isBackboneAlone()) {
+                assertTrue(model.messageIsErrorProperty().get(), "budget " + budget + ": " + model.messageProperty()
+                        .get());
+            } else {
+                assertFalse(model.messageIsErrorProperty().get(), model.messageProperty().get());
+                assertEquals(chosen.margin(), model.marginProperty().get(), 1e-12, "budget " + budget);
+            }
+        }
     }
 }

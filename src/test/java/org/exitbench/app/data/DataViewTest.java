@@ -28,6 +28,7 @@ import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Data pane on the bundled Fashion-MNIST sample, headless. */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class DataViewTest {
 

@@ -12,9 +12,11 @@ import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Synthetic demo scores follow the open dataset until a trained run's scores take over. */
+@Tag("slow")
 class DemoSourceBindingTest {
 
     private final SynchronousTaskExecutor executor = new SynchronousTaskExecutor();

@@ -25,6 +25,7 @@ import org.exitbench.app.task.FxTaskExecutor;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.progress.CancelledException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -33,6 +34,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The main window, headless: navigation, shortcuts, the top bar, the status dots and the task strip. */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class MainWindowTest {
 

@@ -16,10 +16,11 @@ import org.exitbench.app.io.Notices;
 import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.SampleBackbone;
-import org.exitbench.experiment.SweepFolder;
 import org.exitbench.progress.Progress;
-import org.exitbench.store.Workspace;
+import org.exitbench.sweep.SweepFolder;
+import org.exitbench.workspace.Workspace;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * feature cache and the branches take seconds) with the sample's shipped backbone, 2 configurations × 2 modes ×
  * 1 seed, one epoch per branch.
  */
+@Tag("slow")
 class SweepViewModelTest {
 
     /** Images per class and split copied from the sample. */
@@ -70,7 +72,7 @@ class SweepViewModelTest {
 
     private static SweepViewModel model(SynchronousTaskExecutor executor, Path workspace) {
         SweepViewModel model = new SweepViewModel(executor, new Notices());
-        model.targetProperty().set(new SweepTarget(new Workspace(workspace), workspace.resolve("sweeps"), dataset,
+        model.targetProperty().set(new SweepTarget(Workspace.at(workspace), workspace.resolve("sweeps"), dataset,
                 null));
         return model;
     }

@@ -16,7 +16,8 @@ import javafx.stage.Stage;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.task.SynchronousTaskExecutor;
-import org.exitbench.store.Workspace;
+import org.exitbench.workspace.Workspace;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The sweep window's form, headless: the plan follows the settings, and an invalid choice stops Start. */
+@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class SweepViewTest {
 
@@ -37,7 +39,7 @@ class SweepViewTest {
     @Start
     void start(Stage stage) {
         model = new SweepViewModel(new SynchronousTaskExecutor(), new Notices());
-        model.targetProperty().set(new SweepTarget(new Workspace(temp), temp.resolve("sweeps"),
+        model.targetProperty().set(new SweepTarget(Workspace.at(temp), temp.resolve("sweeps"),
                 Path.of("sample-data", "fashion-mnist"), null));
         SweepView view = new SweepView(model, FileDialogs.answering(Optional::empty),
                 (owner, from) -> Optional.empty());

@@ -26,12 +26,9 @@ import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
-import org.exitbench.app.workspace.BackboneSource;
 import org.exitbench.app.workspace.SampleRuns;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.ScriptedQuestions;
-import org.exitbench.app.workspace.WorkspaceDocument;
-import org.exitbench.app.workspace.WorkspaceFolder;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
@@ -42,7 +39,11 @@ import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.Progress;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.train.DatasetSlice;
+import org.exitbench.workspace.BackboneSource;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in the workspace, a refused start that says why, a real run trained, saved and shown, a cancelled run that
  * leaves nothing, and the first launch's automatic run.
  */
+@Tag("slow")
 class TrainingViewModelTest {
 
     @TempDir
@@ -75,7 +77,7 @@ class TrainingViewModelTest {
     /** A workspace on the sample whose feature cache is already built, opened. */
     private Path open() throws IOException {
         Path folder = temp.resolve("study");
-        WorkspaceFolder.create(folder, WorkspaceDocument.create("study", SampleRuns.samplePath()));
+        Workspace.create(folder, WorkspaceDocument.create("study", SampleRuns.samplePath()));
         SampleRuns.copy(cached.resolve("cache"), folder.resolve("cache"));
         workspace = new WorkspaceViewModel(executor, data, point, questions, notices, SaveScheduler.IMMEDIATE,
                 temp.resolve("home"), SampleRuns.samplePath());
@@ -107,7 +109,7 @@ class TrainingViewModelTest {
         form.marginFormProperty().set(MarginForm.MULTIPLICATIVE);
         form.exits().get(2).selected().set(false);
 
-        ExperimentConfig saved = WorkspaceFolder.open(folder).document().experimentConfig(folder);
+        ExperimentConfig saved = Workspace.open(folder).document().experimentConfig(folder);
         assertEquals(3, saved.training().epochs());
         assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED, BranchTrainingMode.SOFT),
                 saved.training().modes());
@@ -164,7 +166,7 @@ class TrainingViewModelTest {
         CascadeSource source = point.sourceProperty().get();
         assertEquals("run " + id + " · boosted", source.name());
         assertEquals(2, source.exitCount());
-        assertEquals(id, WorkspaceFolder.open(folder).document().shownRun());
+        assertEquals(id, Workspace.open(folder).document().shownRun());
 
         RunMonitor monitor = model.monitor();
         assertTrue(monitor.steps().stream().allMatch(s -> s.state() == PipelineStep.State.DONE));
@@ -247,7 +249,7 @@ class TrainingViewModelTest {
         Dataset slice = DatasetSlice.firstPerClass(SampleRuns.sample(), 60);
         DataViewModel sliceData = new DataViewModel(executor, (folder, progress, cancel) -> slice);
         Path folder = temp.resolve("new-backbone");
-        WorkspaceFolder.create(folder, WorkspaceDocument.create("new-backbone", SampleRuns.samplePath()));
+        Workspace.create(folder, WorkspaceDocument.create("new-backbone", SampleRuns.samplePath()));
         WorkspaceViewModel own = new WorkspaceViewModel(executor, sliceData, point, questions, notices,
                 SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
         TrainingViewModel training = new TrainingViewModel(executor, own, sliceData, notices);
@@ -270,7 +272,7 @@ class TrainingViewModelTest {
         assertEquals(folder.resolve("backbones"), saved.getParent());
         assertTrue(Files.isRegularFile(saved));
         assertEquals(BackboneSource.FILE, form.backboneSourceProperty().get(), "the next run uses it");
-        assertEquals(BackboneSource.FILE, WorkspaceFolder.open(folder).document().backbone().source());
+        assertEquals(BackboneSource.FILE, Workspace.open(folder).document().backbone().source());
         assertEquals("Backbone", training.monitor().steps().get(0).title());
         TrainingCurve backbone = training.monitor().curves().get(0);
         assertTrue(backbone.isBackbone());

@@ -13,13 +13,12 @@ import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.experiment.ExperimentConfig;
-import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
-import org.exitbench.store.Workspace;
 import org.exitbench.train.BranchTrainingListener;
+import org.exitbench.workspace.Workspace;
 
 /**
  * The bundled sample for the app's workspace and training tests: read once per test JVM, its feature cache for
@@ -80,13 +79,13 @@ public final class SampleRuns {
      */
     public static synchronized ExperimentRun makeRun(Path workspace, int epochs) {
         Workspace shared = SampleBackbone.workspace();
-        ExperimentRun run = new ExperimentPipeline(shared).run(config(epochs), sample(), ProgressListener.NONE,
+        ExperimentRun run = shared.pipeline().run(config(epochs), sample(), ProgressListener.NONE,
                 BranchTrainingListener.NONE, CancellationToken.NEVER);
-        Path target = new Workspace(workspace).runsFolder().resolve(run.id());
+        Path target = Workspace.at(workspace).runsFolder().resolve(run.id());
         try {
             Files.createDirectories(target.getParent());
             copy(run.folder(), target);
-            new Workspace(run.folder().getParent().getParent()).deleteRun(run.id());
+            Workspace.at(run.folder().getParent().getParent()).deleteRun(run.id());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,7 +97,7 @@ public final class SampleRuns {
         Path cache = SampleBackbone.workspace().root().resolve(Workspace.CACHE_FOLDER);
         if (!Files.isDirectory(cache) || isEmpty(cache)) {
             makeRun(workspace, 1);
-            new Workspace(workspace).deleteRun(new Workspace(workspace).runs().get(0).getFileName().toString());
+            Workspace.at(workspace).deleteRun(Workspace.at(workspace).runFolders().get(0).getFileName().toString());
         }
         try {
             copy(cache, workspace.resolve(Workspace.CACHE_FOLDER));

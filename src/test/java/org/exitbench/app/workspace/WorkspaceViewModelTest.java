@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.data.DataViewModel;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
-import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.io.Questions;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
@@ -30,7 +30,11 @@ import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.RunEntry;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the recent workspaces, schema versions, runs shown and deleted, hand-tuned thresholds saved or asked about, and
  * settings written as they change.
  */
+@Tag("slow")
 class WorkspaceViewModelTest {
 
     @TempDir
@@ -67,7 +72,7 @@ class WorkspaceViewModelTest {
     /** @return a workspace on the sample holding a copy of the run */
     private Path workspaceWithRun(String name) throws IOException {
         Path folder = temp.resolve(name);
-        WorkspaceFolder.create(folder, WorkspaceDocument.create(name, SampleRuns.samplePath()));
+        Workspace.create(folder, WorkspaceDocument.create(name, SampleRuns.samplePath()));
         SampleRuns.copy(run.folder(), folder.resolve("runs").resolve(run.id()));
         return folder;
     }
@@ -122,7 +127,7 @@ class WorkspaceViewModelTest {
         assertEquals(MarginForm.MULTIPLICATIVE, point.settingsProperty().get().marginForm());
         assertTrue(again.backboneLabelProperty().get().startsWith("Small ResNet 16/32/64/128"),
                 again.backboneLabelProperty().get());
-        assertEquals(run.id(), WorkspaceFolder.open(workspace).document().shownRun(), "remembered in the file");
+        assertEquals(run.id(), Workspace.open(workspace).document().shownRun(), "remembered in the file");
     }
 
     @Test
@@ -165,6 +170,21 @@ class WorkspaceViewModelTest {
         assertEquals("fresh", model.nameProperty().get());
         assertTrue(model.runs().isEmpty(), "a new workspace starts without runs");
         assertNull(point.sourceProperty().get(), "the other workspace's run is no longer shown");
+    }
+
+    @Test
+    void aRunWrittenOutsideTheAppAppearsWhenTheWindowIsFocusedAgain() throws IOException {
+        WorkspaceViewModel model = model(temp.resolve("home"));
+        Path folder = workspaceWithRun("outside");
+        model.open(folder);
+        List<RunEntry> before = List.copyOf(model.runs());
+        model.refreshRunsIfChanged();
+        assertEquals(before, model.runs(), "nothing changed on disk: the list is left as it is");
+
+        // What exitbench run --workspace <folder> leaves: one more committed run folder.
+        SampleRuns.copy(run.folder(), folder.resolve("runs").resolve(run.id() + "-cli"));
+        model.refreshRunsIfChanged();
+        assertEquals(List.of(run.id(), run.id() + "-cli"), model.runs().stream().map(RunEntry::id).toList());
     }
 
     @Test
@@ -273,9 +293,9 @@ class WorkspaceViewModelTest {
         Thresholds tuned = nextFrame.thresholds();
         model.keepCurrentThresholds();
 
-        assertEquals(tuned, WorkspaceFolder.open(first).folder().tunedThresholds(run.id(), BranchTrainingMode.BOOSTED)
+        assertEquals(tuned, Workspace.open(first).folder().tunedThresholds(run.id(), BranchTrainingMode.BOOSTED)
                 .orElseThrow());
-        assertEquals(0.005, WorkspaceFolder.open(first).folder().tunedSettings(run.id(), BranchTrainingMode.BOOSTED)
+        assertEquals(0.005, Workspace.open(first).folder().tunedSettings(run.id(), BranchTrainingMode.BOOSTED)
                 .orElseThrow().margin(), 0.0);
         assertFalse(model.dirtyProperty().get());
     }
@@ -293,7 +313,7 @@ class WorkspaceViewModelTest {
         model.startUp(workspace);
         model.updateDocument(d -> d.withName("renamed"));
 
-        assertEquals("renamed", WorkspaceFolder.open(workspace).document().name());
+        assertEquals("renamed", Workspace.open(workspace).document().name());
         assertEquals("renamed", model.nameProperty().get());
         assertArrayEquals(newer, Files.readAllBytes(preferences));
         Notice notice = notices.posted().get(0);

@@ -1,0 +1,112 @@
+package org.exitbench.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.data.Dataset;
+import org.exitbench.data.DatasetReaders;
+import org.exitbench.data.ImageDataset;
+import org.exitbench.data.ReadOptions;
+import org.exitbench.data.Split;
+import org.exitbench.deploy.CascadeFile;
+import org.exitbench.deploy.CascadeParts;
+import org.exitbench.deploy.EarlyExitPredictor;
+import org.exitbench.deploy.MeasuredSpeedup;
+import org.exitbench.deploy.SpeedupMeasurement;
+import org.exitbench.model.DatasetFingerprint;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
+import org.exitbench.train.BranchTrainingMode;
+
+/**
+ * One speedup measurement of a run's cascade at given thresholds, as {@code exitbench export} followed by
+ * {@code exitbench speedup --limit n --save-to-run} makes it: the run's cascade of one mode is exported with those
+ * thresholds to a temporary file (deleted once loaded; nothing of the run is replaced), timed at batch 1 on evenly
+ * spaced test images ({@link SpeedupMeasurement}, which the CLI's command uses too), and the result, which records
+ * the thresholds it was taken at, is added to the run folder. The app's Analysis pane runs it at the thresholds on
+ * the sliders, off the UI thread, with its own predictor.
+ *
+ * @param runFolder   the run
+ * @param mode        the training mode whose cascade is measured
+ * @param thresholds  the thresholds to export
+ * @param openDataset the dataset open in the app, used when it is the one the run scored; or {@code null}
+ * @param images      test images to time, evenly spaced over the split
+ * @param warmUp      images run before timing
+ */
+public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds, Dataset openDataset, int images,
+                  int warmUp) {
+
+    public SpeedupJob {
+        Objects.requireNonNull(runFolder, "runFolder");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(thresholds, "thresholds");
+    }
+
+    /**
+     * Exports, measures and saves.
+     *
+     * @return the measurement saved
+     */
+    public MeasuredSpeedup run(ProgressListener progress, CancellationToken cancel) {
+        progress.report("Exporting the cascade", 0, 1);
+        ExperimentRun run = ExperimentRun.load(runFolder);
+        CascadeParts parts = CascadeExport.fromRun(run, mode, null).withThresholds(thresholds);
+        EarlyExitPredictor predictor;
+        Path file = null;
+        try {
+            file = Files.createTempFile("exitbench-speedup-", ".zip");
+            CascadeFile.save(parts, file);
+            predictor = new EarlyExitPredictor(CascadeFile.load(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temporary cascade file: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+        cancel.throwIfCancelled();
+
+        Dataset dataset = datasetOf(run, progress, cancel);
+        ImageDataset test = dataset.split(Split.TEST);
+        if (test.size() == 0) {
+            throw new IllegalArgumentException(dataset.name() + " has no test images to time");
+        }
+        int all = test.size();
+        ImageDataset timed = images < all ? test.subset(SpeedupMeasurement.evenlySpaced(all, images)) : test;
+        String label = String.format(Locale.ROOT, "%s, test split, %d of %d images", dataset.name(), timed.size(),
+                all);
+        SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, timed, label,
+                new SpeedupMeasurement.Settings(warmUp, 1), progress, cancel);
+        MeasuredSpeedup speedup = report.speedup();
+        MeasuredSpeedup.save(runFolder, speedup);
+        return speedup;
+    }
+
+    /** The open dataset when the run scored it (same fingerprint), otherwise the run's, read from where it was. */
+    private Dataset datasetOf(ExperimentRun run, ProgressListener progress, CancellationToken cancel) {
+        String fingerprint = run.metrics().provenance().datasetFingerprint();
+        if (openDataset != null && DatasetFingerprint.of(openDataset).equals(fingerprint)) {
+            return openDataset;
+        }
+        Path path = Path.of(run.config().dataset());
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("the dataset of run " + run.id() + ", " + path + ", does not exist and"
+                    + " the open dataset is another one; open the run's dataset to measure on it");
+        }
+        return DatasetReaders.read(path, ReadOptions.DEFAULTS, progress, cancel);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A temporary file left behind costs disk space only; the measurement does not depend on it.
+            file.toFile().deleteOnExit();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.exitbench.sweep;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.exitbench.experiment.ExperimentConfig;
+
+/**
+ * One configuration of a sweep's grid.
+ *
+ * @param index  its position in the grid, 0-based, first axis slowest
+ * @param id     its name in reports: "c01" … "c64" (as many digits as the grid needs)
+ * @param labels per axis name, the label of this configuration's value, in axis order
+ * @param config the experiment configuration (every mode of the sweep; the seed is set per trial)
+ * @param key    a digest of everything that decides its results (the configuration without dataset, backbone and
+ *               seed, and the CPM margins its curves are measured at): results are stored under it, so a sweep
+ *               that is resumed, or whose definition changed, reuses exactly the results that still apply
+ */
+public record SweepConfiguration(int index, String id, Map<String, String> labels, ExperimentConfig config,
+                                 String key) {
+
+    public SweepConfiguration {
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** @return the id of configuration {@code index} of {@code total}: "c" and the 1-based number, zero-padded */
+    static String id(int index, int total) {
+        int digits = Math.max(2, String.valueOf(total).length());
+        return String.format(Locale.ROOT, "c%0" + digits + "d", index + 1);
+    }
+
+    /** @return the digest under which the results of {@code config} measured at {@code margins} are stored */
+    static String key(ExperimentConfig config, List<Double> margins) {
+        String identity = config.withDataset("-").withBackbone(null).withSeed(0).toJson().replace("\r\n", "\n")
+                + "margins=" + margins;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    /** @return "exits = stage1+stage2, filters = 16, …" */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        labels.forEach((axis, label) -> text.append(text.length() == 0 ? "" : ", ").append(axis).append(" = ")
+                .append(label));
+        return text.toString();
+    }
+}

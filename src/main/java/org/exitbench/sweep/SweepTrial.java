@@ -1,0 +1,123 @@
+package org.exitbench.sweep;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.exitbench.calibrate.CpmCalibrator;
+import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.cascade.CascadeEvaluator;
+import org.exitbench.cascade.CostModel;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.data.Split;
+import org.exitbench.experiment.ConfigJson;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentPipeline;
+import org.exitbench.model.FeatureCache;
+import org.exitbench.model.MacTable;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
+import org.exitbench.train.BranchFitMemo;
+import org.exitbench.train.BranchOutcome;
+import org.exitbench.train.BranchTrainer;
+import org.exitbench.train.BranchTrainingListener;
+import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.train.BranchTrainingResult;
+
+/**
+ * One trial of a sweep: a configuration trained with one seed in each mode on the shared feature cache, and each
+ * cascade evaluated at its own margin and re-calibrated along the sweep's margins (CPM on validation, evaluated
+ * on validation and test).
+ *
+ * @param caches      the feature cache per pooling grid, each with the exits of every configuration
+ * @param exitCache   the backbone vertices of the caches' exits, shallow to deep
+ * @param defaultExits the exits of a configuration that names none: the backbone's own
+ * @param macs        the backbone's MAC table for those exits
+ * @param memo        branch fits shared between trials
+ * @param margins     the margins of the curves
+ */
+record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, List<String> defaultExits, MacTable macs,
+                  BranchFitMemo memo, List<Double> margins) {
+
+    /**
+     * Trains and evaluates one configuration with one seed.
+     *
+     * @throws org.exitbench.progress.CancelledException when cancelled
+     */
+    SweepResult run(SweepConfiguration configuration, long seed, CancellationToken cancel) {
+        long started = System.nanoTime();
+        ExperimentConfig config = configuration.config().withSeed(seed);
+        FeatureCache cache = caches.get(config.poolingGrid());
+        int[] exits = exitIndices(config);
+        List<SweepResult.ModeResult> modes = new ArrayList<>();
+        for (BranchTrainingMode mode : config.training().modes()) {
+            cancel.throwIfCancelled();
+            BranchTrainingResult result = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
+                    config.cpmSettings(), memo).train(cache, exits, ProgressListener.NONE, BranchTrainingListener.NONE,
+                    cancel);
+            modes.add(evaluate(result, config.cpmSettings(), cache));
+        }
+        return new SweepResult(configuration.key(), configuration.id(), configuration.labels(), seed, null,
+                ConfigJson.mapper().valueToTree(config), cache.split(Split.VALID).backboneAccuracy(),
+                cache.split(Split.TEST).backboneAccuracy(), modes, secondsSince(started), Instant.now().toString());
+    }
+
+    /** @return the record of a trial that failed with {@code error} */
+    SweepResult failed(SweepConfiguration configuration, long seed, Throwable error, long startedNanos) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName()
+                : error.getClass().getSimpleName() + ": " + error.getMessage();
+        return new SweepResult(configuration.key(), configuration.id(), configuration.labels(), seed, message,
+                ConfigJson.mapper().valueToTree(configuration.config().withSeed(seed)), Double.NaN, Double.NaN,
+                List.of(), secondsSince(startedNanos), Instant.now().toString());
+    }
+
+    private int[] exitIndices(ExperimentConfig config) {
+        List<String> wanted = config.exitPoints() != null ? config.exitPoints() : defaultExits;
+        int[] exits = new int[wanted.size()];
+        for (int i = 0; i < exits.length; i++) {
+            exits[i] = exitCache.indexOf(wanted.get(i));
+            if (exits[i] < 0) {
+                throw new IllegalStateException("exit " + wanted.get(i) + " is not in the sweep's feature cache "
+                        + exitCache);
+            }
+        }
+        return exits;
+    }
+
+    private SweepResult.ModeResult evaluate(BranchTrainingResult result, CpmSettings cpm, FeatureCache cache) {
+        String mode = ExperimentConfig.modeName(result.mode());
+        List<String> skipped = result.outcomes().stream().filter(o -> !o.trained())
+                .map(o -> o.vertex() + ": " + o.skipReason()).toList();
+        List<String> trained = result.outcomes().stream().filter(BranchOutcome::trained).map(BranchOutcome::vertex)
+                .toList();
+        double seconds = result.elapsed().toNanos() / 1e9;
+        if (!result.hasCascade()) {
+            SweepResult.Point alone = SweepResult.Point.backboneAlone(cache.split(Split.VALID).backboneAccuracy(),
+                    cache.split(Split.TEST).backboneAccuracy(), 0);
+            return new SweepResult.ModeResult(mode, trained, skipped, List.of(), seconds, alone, List.of());
+        }
+        CostModel costs = ExperimentPipeline.costModel(result.cacheExits(), result.branchMacs(), macs);
+        CascadeEvaluator valid = new CascadeEvaluator(result.validScores(), costs);
+        CascadeEvaluator test = new CascadeEvaluator(result.testScores(), costs);
+        SweepResult.Point trainedAt = point(cpm.margin(), result.thresholds(), valid, test);
+        List<SweepResult.Point> curve = new ArrayList<>(margins.size());
+        for (double m : margins) {
+            Thresholds t = new CpmCalibrator(cpm.withMargin(m)).calibrate(result.validScores());
+            curve.add(point(m, t, valid, test));
+        }
+        List<Long> branchMacs = new ArrayList<>();
+        for (long m : result.branchMacs()) {
+            branchMacs.add(m);
+        }
+        return new SweepResult.ModeResult(mode, trained, skipped, branchMacs, seconds, trainedAt, curve);
+    }
+
+    private static SweepResult.Point point(double margin, Thresholds thresholds, CascadeEvaluator valid,
+                                           CascadeEvaluator test) {
+        return SweepResult.Point.of(margin, valid.evaluate(thresholds), test.evaluate(thresholds));
+    }
+
+    private static double secondsSince(long started) {
+        return (System.nanoTime() - started) / 1e9;
+    }
+}

@@ -1,0 +1,143 @@
+package org.exitbench.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.exitbench.calibrate.MarginForm;
+import org.exitbench.experiment.ConfigException;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.train.BranchTarget;
+import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.train.SurvivorFiltering;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sweep definitions: the default grid, how axes combine, and errors that name their field. */
+class SweepDefinitionTest {
+
+    @Test
+    void theDefaultIsSixtyFourConfigurationsInTwoModesOverThreeSeeds() {
+        SweepDefinition d = SweepDefinition.defaults();
+        List<SweepConfiguration> configurations = d.configurations("data", null);
+        assertEquals(64, configurations.size());
+        assertEquals(64, d.configurationCount());
+        assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), d.modes());
+        assertEquals(BranchTrainingMode.NON_BOOSTED, d.baseline());
+        assertEquals(List.of(1L, 2L, 3L), d.seeds());
+        assertEquals(List.of(1.0, 2.0, 5.0), d.budgets());
+        assertEquals("c01", configurations.get(0).id());
+        assertEquals("c64", configurations.get(63).id());
+        assertEquals(64, new HashSet<>(configurations.stream().map(SweepConfiguration::key).toList()).size(),
+                "every configuration is a different experiment");
+
+        // The first axis varies slowest, the last fastest.
+        assertEquals(Map.of("exits", "stage1+stage2", "filters", "4", "recipe", "argmax, m 0.20"),
+                configurations.get(0).labels());
+        assertEquals("argmax, m 0", configurations.get(1).labels().get("recipe"));
+        assertEquals("16", configurations.get(4).labels().get("filters"));
+        assertEquals("stage1+stage3", configurations.get(16).labels().get("exits"));
+
+        ExperimentConfig last = configurations.get(63).config();
+        assertEquals(List.of("stage1", "stage2", "stage3"), last.exitPoints());
+        assertEquals(64, last.branch().filters());
+        assertEquals(SurvivorFiltering.CROSS_FITTED, last.training().survivorFiltering());
+        assertEquals(0.2, last.cpm().margin());
+        assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), last.training().modes());
+        ExperimentConfig distilled = configurations.get(2).config();
+        assertEquals(BranchTarget.DISTILLATION, distilled.training().target());
+        assertEquals(4.0, distilled.training().temperature());
+        assertEquals("data", distilled.dataset());
+    }
+
+    @Test
+    void aFileOverridesOnlyWhatItGivesAndRoundTrips(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sweep.json");
+        Files.writeString(file, """
+                {"name": "margins",
+                 "base": {"exitPoints": ["stage1", "stage2"], "training": {"epochs": 3}},
+                 "axes": [{"name": "margin", "field": "cpm.margin", "values": [0.05, 0.2]},
+                          {"name": "form", "variants": [
+                              {"label": "add", "set": {"cpm": {"marginForm": "additive"}}},
+                              {"label": "mult", "set": {"cpm": {"marginForm": "multiplicative"}}}]}],
+                 "modes": ["boosted", "non-boosted", "soft"],
+                 "seeds": [7]}""");
+        SweepDefinition d = SweepDefinition.read(file);
+        assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.SOFT), d.comparedModes());
+        assertEquals(SweepDefinition.defaults().margins(), d.margins(), "left out: the default's");
+        List<SweepConfiguration> c = d.configurations("data", "bb.zip");
+        assertEquals(4, c.size());
+        assertEquals(MarginForm.MULTIPLICATIVE, c.get(3).config().cpm().marginForm());
+        assertEquals(0.2, c.get(3).config().cpm().margin());
+        assertEquals(3, c.get(3).config().training().epochs());
+        assertEquals("bb.zip", c.get(3).config().backbone());
+        assertEquals("margin = 0.2, form = mult", c.get(3).describe());
+
+        SweepDefinition again = SweepDefinition.fromJson(d.toJson(), "written");
+        assertEquals(d, again);
+        assertEquals(c.get(3).key(), again.configurations("elsewhere", null).get(3).key(),
+                "results are keyed by what decides them, not by where the data lies");
+    }
+
+    @Test
+    void theKeyChangesWithAnythingThatChangesTheResults() {
+        SweepDefinition d = SweepDefinition.defaults();
+        SweepConfiguration first = d.configurations("data", null).get(0);
+        ExperimentConfig other = ExperimentConfig.fromJson(first.config().toJson().replace("\"epochs\" : 15",
+                "\"epochs\" : 14"), null);
+        assertNotEquals(first.key(), SweepConfiguration.key(other, d.margins()));
+        assertNotEquals(first.key(), SweepConfiguration.key(first.config(), List.of(0.0, 0.1)));
+        assertEquals(first.key(), SweepConfiguration.key(first.config().withSeed(99), d.margins()),
+                "the seed is stored next to the key");
+    }
+
+    @Test
+    void badValuesAreNamedByAxisAndField() {
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"axes": [{"name": "filters", "field": "branch.filters", "values": [8]},
+                          {"name": "t", "variants": [{"label": "x", "set": {"training": {"target": "guess"}}}]}],
+                 "baseline": "soft", "margins": [0.1, 0.05], "budgets": [0]}""", "s.json"));
+        List<String> problems = List.of(e.getMessage().substring("s.json: ".length()).split("; "));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("axes[1].variants[0] (x): training.target: "
+                + "\"guess\" is not one of backbone-argmax")), problems.toString());
+        assertTrue(problems.contains("baseline: must be one of the modes (boosted, non-boosted), was soft"),
+                problems.toString());
+        assertTrue(problems.contains("margins[1]: margins must be strictly increasing, 0.05 follows 0.1"),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("budgets: must list accuracy losses")),
+                problems.toString());
+    }
+
+    @Test
+    void anOutOfRangeValueNamesTheFirstConfigurationWithItOnce() {
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"axes": [{"name": "filters", "field": "branch.filters", "values": [8, 0]},
+                          {"name": "kernel", "field": "branch.kernel", "values": [3, 5]}]}""", "s.json"));
+        assertEquals("s.json: configuration c03 (filters = 0, kernel = 3) and 1 more: branch.filters: must be 1 to "
+                + "1024, was 0", e.getMessage());
+    }
+
+    @Test
+    void unknownFieldsAndInvalidCombinationsAreRefused() {
+        ConfigException unknown = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson(
+                "{\"axes\": [{\"name\": \"a\", \"feld\": \"seed\", \"values\": [1]}]}", null));
+        assertTrue(unknown.getMessage().startsWith("axes[0].feld: unknown field"), unknown.getMessage());
+
+        // Each value is fine on its own; together a conv2d branch lacks the k×k map it needs.
+        ConfigException combination = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"axes": [{"name": "type", "field": "branch.type", "values": ["conv1d-channels", "conv2d"]},
+                          {"name": "grid", "field": "poolingGrid", "values": [2, 1]}]}""", "s.json"));
+        assertTrue(combination.getMessage().contains("configuration c04 (type = conv2d, grid = 1): branch.type: "
+                + "a conv2d branch needs a k×k map"), combination.getMessage());
+
+        ConfigException oneMode = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson(
+                "{\"modes\": [\"boosted\"], \"baseline\": \"boosted\"}", null));
+        assertTrue(oneMode.getMessage().startsWith("modes: must list at least two"), oneMode.getMessage());
+    }
+}
