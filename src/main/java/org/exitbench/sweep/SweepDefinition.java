@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ConfigJson;
 import org.exitbench.experiment.ExperimentConfig;
@@ -445,8 +446,8 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         }
         for (int i = 0; i < margins.size(); i++) {
             double m = margins.get(i);
-            if (!(m >= 0 && m <= 1)) {
-                problems.add("margins[" + i + "]: must be in [0, 1], was " + m);
+            if (!(m >= CpmSettings.MIN_MARGIN && m <= CpmSettings.MAX_MARGIN)) {
+                problems.add("margins[" + i + "]: must be in [-1, 1], was " + m);
             } else if (i > 0 && !(m > margins.get(i - 1))) {
                 problems.add("margins[" + i + "]: margins must be strictly increasing, " + m + " follows "
                         + margins.get(i - 1));

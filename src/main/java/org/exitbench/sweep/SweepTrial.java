@@ -53,7 +53,7 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         for (BranchTrainingMode mode : config.training().modes()) {
             cancel.throwIfCancelled();
             BranchTrainingResult result = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
-                    config.cpmSettings(), memo).train(cache, exits, ProgressListener.NONE, BranchTrainingListener.NONE,
+                    config.cpmSettings(), memo, config.epochLength(), config.calibration()).train(cache, exits, ProgressListener.NONE, BranchTrainingListener.NONE,
                     cancel);
             modes.add(evaluate(result, config.cpmSettings(), cache));
         }

@@ -287,10 +287,21 @@ class CpmCalibratorTest {
     }
 
     @Test
+    void aNegativeMarginRaisesTheBarAboveTheAnchorInBothForms() {
+        CpmSettings additive = CpmSettings.defaults().withMargin(-0.05);
+        assertEquals(0.95, additive.bar(0.90), 1e-12);
+        CpmSettings multiplicative = additive.withMarginForm(MarginForm.MULTIPLICATIVE);
+        assertEquals(0.945, multiplicative.bar(0.90), 1e-12);
+        // A bar above 1 cannot be met: no threshold qualifies, so the class never exits.
+        assertEquals(1.05, additive.bar(1.0), 1e-12);
+    }
+
+    @Test
     void settingsAreValidatedNamingTheField() {
-        assertMessage("margin must be in [0, 1], was 1.5", () -> CpmSettings.defaults().withMargin(1.5));
-        assertMessage("margin must be in [0, 1], was NaN", () -> CpmSettings.defaults().withMargin(Double.NaN));
-        assertMessage("margin must be in [0, 1], was -0.1", () -> CpmSettings.defaults().withMargin(-0.1));
+        assertMessage("margin must be in [-1.0, 1.0], was 1.5", () -> CpmSettings.defaults().withMargin(1.5));
+        assertMessage("margin must be in [-1.0, 1.0], was NaN",
+                () -> CpmSettings.defaults().withMargin(Double.NaN));
+        assertMessage("margin must be in [-1.0, 1.0], was -1.1", () -> CpmSettings.defaults().withMargin(-1.1));
         assertMessage("minimumSupport must be at least 1, was 0",
                 () -> CpmSettings.defaults().withMinimumSupport(0));
         assertMessage("marginForm is missing", () -> CpmSettings.defaults().withMarginForm(null));

@@ -59,7 +59,7 @@ class RunCommandTest {
         CommandLineRun run = exitbench("run", "--config", config.toString(), "--workspace",
                 dir.resolve("ws").toString());
         assertEquals(1, run.exitCode(), "bad input in a file, not a misuse of the command line");
-        assertTrue(run.err().contains("error: " + config + ": cpm.margin: must be in [0, 1], was 1.5"), run.err());
+        assertTrue(run.err().contains("error: " + config + ": cpm.margin: must be in [-1, 1], was 1.5"), run.err());
         assertFalse(run.err().contains("Usage:"), "no usage text for a bad value in a file: " + run.err());
         assertFalse(Files.exists(dir.resolve("ws")));
     }

@@ -84,6 +84,8 @@ public final class TrainingForm {
     private final ObjectProperty<MarginForm> marginForm = new SimpleObjectProperty<>(this, "marginForm");
     private final ObjectProperty<AnchorSource> anchor = new SimpleObjectProperty<>(this, "anchor");
     private final IntegerProperty minimumSupport = new SimpleIntegerProperty(this, "minimumSupport");
+    private final DoubleProperty calibrationFraction = new SimpleDoubleProperty(this, "calibrationFraction");
+    private final IntegerProperty updatesPerEpoch = new SimpleIntegerProperty(this, "updatesPerEpoch");
 
     private final List<Runnable> changeListeners = new ArrayList<>();
     private ExperimentConfig base = ExperimentConfig.defaults();
@@ -96,7 +98,7 @@ public final class TrainingForm {
         Observable[] all = {backboneSource, backboneFile, newArchitecture, newWidths, newBlocks, newEpochs,
             newOptimizer, newLearningRate, newBatchSize, poolingGrid, branchType, filters, kernel, boosted,
             nonBoosted, soft, target, temperature, epochs, learningRate, batchSize, patience, seed, margin,
-            marginForm, anchor, minimumSupport};
+            marginForm, anchor, minimumSupport, calibrationFraction, updatesPerEpoch};
         for (Observable property : all) {
             property.addListener(o -> changed());
         }
@@ -160,6 +162,8 @@ public final class TrainingForm {
             marginForm.set(experiment.cpm().marginForm());
             anchor.set(experiment.cpm().anchor());
             minimumSupport.set(experiment.cpm().minimumSupport());
+            calibrationFraction.set(experiment.calibrationSplit().fraction());
+            updatesPerEpoch.set(experiment.training().updatesPerEpoch());
         } finally {
             loading = false;
         }
@@ -225,10 +229,11 @@ public final class TrainingForm {
                         branchType.get() == base.branch().type() ? base.branch().pooling() : null),
                 new ExperimentConfig.Training(modes, target.get(), temperature.get(), t.softness(), epochs.get(),
                         learningRate.get(), batchSize.get(), t.weightDecay(), patience.get(), t.minimumSurvivors(),
-                        t.survivorFiltering(), t.crossFitFolds()),
+                        t.survivorFiltering(), t.crossFitFolds(), updatesPerEpoch.get()),
                 new ExperimentConfig.Cpm(margin.get(), marginForm.get(), anchor.get(), minimumSupport.get(),
                         c.precisionReference(), c.score()),
-                seed.get());
+                seed.get(), new ExperimentConfig.CalibrationSplitSection(calibrationFraction.get(),
+                        base.calibrationSplit().seed()));
         config.validate();
         return config;
     }
@@ -449,5 +454,15 @@ public final class TrainingForm {
 
     public IntegerProperty minimumSupportProperty() {
         return minimumSupport;
+    }
+
+    /** @return the share of validation CPM calibrates on; 0: one split stops training and calibrates */
+    public DoubleProperty calibrationFractionProperty() {
+        return calibrationFraction;
+    }
+
+    /** @return mini-batches per epoch for every branch; 0: one pass over its rows */
+    public IntegerProperty updatesPerEpochProperty() {
+        return updatesPerEpoch;
     }
 }
