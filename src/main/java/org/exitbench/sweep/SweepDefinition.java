@@ -36,8 +36,12 @@ import org.exitbench.train.BranchTrainingMode;
  * configuration, e.g. {@code "branch.filters"}) to each of its {@code values}, or lists {@code variants}, each a
  * label and a partial configuration ({@code set}), for knobs that only make sense together.
  *
- * <p>The default is our reconstruction of the paper's unstated 64-configuration grid (PAPER §2.8): 4 exit sets ×
- * 4 branch widths × 4 training recipes, boosted against non-boosted, 3 seeds (CalexNet's n = 3).
+ * <p>The default ({@code fair-v2}, format version 2) is the fair test of issue 17: three exits, a calibration split,
+ * an equal update budget per branch, and a grid of branch capacity × margin form × training margin, boosted, soft
+ * and non-boosted, 3 seeds (CalexNet's n = 3). Its {@code marginAxis} names the axis of training margins, so
+ * reports can compare the modes at the margin each cascade was trained for (protocol a) and along curves built
+ * from those retrained points (protocol b). Version 1 documents (the first reconstruction of the paper's
+ * 64-configuration grid, {@code bts-ee-64}) are still read, over the version-1 defaults they were written for.
  *
  * @param name        a short name for reports
  * @param description what the sweep asks, for reports
@@ -51,17 +55,22 @@ import org.exitbench.train.BranchTrainingMode;
  * @param budgets     accuracy losses (points, against the backbone) at which the modes' compute reductions are
  *                    compared
  * @param tolerance   differences this small count as ties
+ * @param marginAxis  the name of the axis whose levels are training margins (the configurations that differ only
+ *                    there form one curve of retrained points), or null when there is none (version 1)
  */
 public record SweepDefinition(String name, String description, ObjectNode base, List<Axis> axes,
                               List<BranchTrainingMode> modes, BranchTrainingMode baseline, List<Long> seeds,
-                              List<Double> margins, List<Double> budgets, Tolerance tolerance) {
+                              List<Double> margins, List<Double> budgets, Tolerance tolerance, String marginAxis) {
 
     /** The value of the {@code format} field. */
     public static final String FORMAT = "exitbench.sweep-definition";
     /** The version of this document. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The first version, still read. */
+    public static final int FIRST_VERSION = 1;
 
     private static final String DEFAULT_RESOURCE = "default-sweep.json";
+    private static final String V1_RESOURCE = "default-sweep-v1.json";
 
     /**
      * One dimension of the grid: either {@code field} with {@code values}, or {@code variants}.
@@ -132,13 +141,22 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
 
     /** @return the default definition as JSON, as shipped */
     public static String defaultJson() {
-        try (InputStream in = SweepDefinition.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return resource(DEFAULT_RESOURCE);
+    }
+
+    /** @return the version-1 default ({@code bts-ee-64}, the grid of report v1), as JSON */
+    public static String versionOneJson() {
+        return resource(V1_RESOURCE);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = SweepDefinition.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("the resource " + DEFAULT_RESOURCE + " is missing from the build");
+                throw new IllegalStateException("the resource " + name + " is missing from the build");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
@@ -165,14 +183,20 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             if (!(given instanceof ObjectNode object)) {
                 throw new ConfigException(source, List.of("(document): expected a JSON object"));
             }
-            checkHeader(object, source);
+            int version = checkHeader(object, source);
             ObjectNode merged;
-            if (DEFAULT_RESOURCE.equals(source)) {
+            if (DEFAULT_RESOURCE.equals(source) || V1_RESOURCE.equals(source)) {
                 merged = object;
             } else {
-                merged = (ObjectNode) mapper.readTree(defaultJson());
-                checkHeader(merged, DEFAULT_RESOURCE);
+                // A version-1 document left out fields that then meant the version-1 defaults.
+                String defaults = version == FIRST_VERSION ? V1_RESOURCE : DEFAULT_RESOURCE;
+                merged = (ObjectNode) mapper.readTree(resource(defaults));
+                checkHeader(merged, defaults);
                 ConfigJson.overlay(merged, object);
+            }
+            if (version == FIRST_VERSION && merged.has("marginAxis")) {
+                throw new ConfigException(source, List.of("marginAxis: is a version-2 field; set \"formatVersion\": "
+                        + FORMAT_VERSION));
             }
             definition = mapper.treeToValue(merged, SweepDefinition.class);
         } catch (JsonProcessingException e) {
@@ -182,8 +206,13 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         return definition;
     }
 
-    private static void checkHeader(ObjectNode object, String source) {
-        ConfigJson.checkHeader(object, FORMAT, FORMAT_VERSION, source);
+    /** Checks and removes the header; returns the version (the current one when the document gives none). */
+    private static int checkHeader(ObjectNode object, String source) {
+        JsonNode version = object.get("formatVersion");
+        int read = version != null && version.isInt() && version.intValue() == FIRST_VERSION ? FIRST_VERSION
+                : FORMAT_VERSION;
+        ConfigJson.checkHeader(object, FORMAT, read, source);
+        return read;
     }
 
     /** @return the definition as JSON with its format header, every field written */
@@ -194,7 +223,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
     /** @return a copy with other seeds */
     public SweepDefinition withSeeds(List<Long> value) {
         SweepDefinition copy = new SweepDefinition(name, description, base, axes, modes, baseline, value, margins,
-                budgets, tolerance);
+                budgets, tolerance, marginAxis);
         copy.validate(null);
         return copy;
     }
@@ -205,7 +234,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
      */
     public SweepDefinition withModes(List<BranchTrainingMode> value) {
         SweepDefinition copy = new SweepDefinition(name, description, base, axes, value, baseline, seeds, margins,
-                budgets, tolerance);
+                budgets, tolerance, marginAxis);
         copy.validate(null);
         return copy;
     }
@@ -316,6 +345,10 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             }
         }
         validateAxes(problems);
+        if (marginAxis != null && (axes == null || axes.stream().noneMatch(a -> a != null
+                && marginAxis.equals(a.name())))) {
+            problems.add("marginAxis: \"" + marginAxis + "\" names no axis");
+        }
         validateModes(problems);
         if (seeds == null || seeds.isEmpty() || seeds.contains(null)) {
             problems.add("seeds: must list at least one seed");
