@@ -24,16 +24,17 @@ if [ -n "${BACKBONE:-}" ]; then
   backbone=(--backbone "$BACKBONE")
 fi
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-mkdir -p "$out"
-echo "$(date -u +%FT%TZ) $stage start, load average $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/timing.log"
+# The sweep folder must be new or a sweep folder, so the timing logs go beside it.
+mkdir -p "$(dirname "$out")"
+echo "$(date -u +%FT%TZ) $stage start, load average $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out-timing.log"
 if [ -n "${EXITBENCH_JAR:-}" ]; then
   run=(java ${EXITBENCH_JAVA_OPTS:--Xmx2g} -jar "$EXITBENCH_JAR")
 else
   run=(scripts/exitbench)
 fi
 status=0
-/usr/bin/time -v -o "$out/time-$stage.txt" "${run[@]}" sweep --data sample-data/fashion-mnist \
+/usr/bin/time -v -o "$out-time-$stage.txt" "${run[@]}" sweep --data sample-data/fashion-mnist \
     --workspace "${WORKSPACE:-target/bench-workspace}" --out "$out" "${definition[@]}" "${backbone[@]}" "$@" \
     || status=$?
-echo "$(date -u +%FT%TZ) $stage end (exit $status), load average $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/timing.log"
+echo "$(date -u +%FT%TZ) $stage end (exit $status), load average $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out-timing.log"
 exit "$status"

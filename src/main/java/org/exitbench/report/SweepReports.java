@@ -186,6 +186,7 @@ public final class SweepReports {
                             "mean difference [95 % CI]", "sign test p", "seed spread (SD)"), rows));
         }
         tables.add(bestTable(in));
+        tables.addAll(FairTables.tables(in));
         for (SweepSummary.Comparison c : s.comparisons()) {
             for (SweepDefinition.Axis axis : in.definition().axes()) {
                 tables.add(axisTable(in, c, axis));
