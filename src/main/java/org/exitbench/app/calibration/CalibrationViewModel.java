@@ -441,8 +441,8 @@ public final class CalibrationViewModel {
         }
         CpmSettings current = point.settingsProperty().get();
         try {
-            point.settingsProperty().set(current.withMargin(margin.get()).withMarginForm(marginForm.get())
-                    .withAnchorSource(anchorSource.get()).withMinimumSupport(minimumSupport.get()));
+            point.settingsProperty().set(current.toBuilder().margin(margin.get()).marginForm(marginForm.get())
+                    .anchorSource(anchorSource.get()).minimumSupport(minimumSupport.get()).build());
         } catch (IllegalArgumentException e) {
             report(e.getMessage(), true);
             showSettings(current);
