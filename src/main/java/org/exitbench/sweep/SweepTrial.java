@@ -119,7 +119,7 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         SweepResult.Point trainedAt = point(cpm.margin(), result.thresholds(), valid, test, held);
         List<SweepResult.Point> curve = new ArrayList<>(margins.size());
         for (double m : margins) {
-            Thresholds t = new CpmCalibrator(cpm.withMargin(m)).calibrate(calibration);
+            Thresholds t = new CpmCalibrator(cpm.toBuilder().margin(m).build()).calibrate(calibration);
             curve.add(point(m, t, valid, test, held));
         }
         Thresholds global = new GlobalThresholdCalibrator(cpm).calibrate(calibration);

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class FairProtocolTest {
 
-    private static final CpmSettings CPM = CpmSettings.defaults().withMargin(-0.02).withMinimumSupport(10);
-    private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.defaults()
-            .withEpochs(3).withBatchSize(64).withMinimumSurvivors(20);
+    private static final CpmSettings CPM = CpmSettings.builder().margin(-0.02).minimumSupport(10).build();
+    private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.builder()
+            .epochs(3).batchSize(64).minimumSurvivors(20).build();
     private static final CalibrationSplit SPLIT = CalibrationSplit.of(0.5);
 
     private static FeatureCache cache;
@@ -46,7 +46,7 @@ class FairProtocolTest {
     @Test
     void cpmCalibratesOnTheCalibrationPartAloneAndEarlyStoppingUsesTheRest() {
         List<BranchEpoch> epochs = new ArrayList<>();
-        BranchTrainingResult result = train(SETTINGS.withMode(BranchTrainingMode.NON_BOOSTED), EpochLength.onePass(),
+        BranchTrainingResult result = train(SETTINGS.toBuilder().mode(BranchTrainingMode.NON_BOOSTED).build(), EpochLength.onePass(),
                 SPLIT, new BranchTrainingListener() {
                     @Override
                     public void onEpoch(BranchEpoch epoch) {
@@ -67,7 +67,7 @@ class FairProtocolTest {
 
     @Test
     void aFixedEpochLengthGivesEveryBranchTheSameUpdatesWhateverItsRows() {
-        BranchTrainingSettings boosted = SETTINGS.withMode(BranchTrainingMode.BOOSTED);
+        BranchTrainingSettings boosted = SETTINGS.toBuilder().mode(BranchTrainingMode.BOOSTED).build();
         BranchTrainingResult result = train(boosted, new EpochLength(7), CalibrationSplit.off(),
                 BranchTrainingListener.NONE);
         assertTrue(result.outcomes().get(1).trainSamples() < 1200, "the second branch learns from survivors");

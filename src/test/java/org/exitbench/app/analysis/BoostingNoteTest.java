@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class BoostingNoteTest {
 
-    private static final CpmSettings CPM = CpmSettings.defaults().withMargin(0.02).withMinimumSupport(5);
+    private static final CpmSettings CPM = CpmSettings.builder().margin(0.02).minimumSupport(5).build();
 
     /** Two "trained" modes: the synthetic scores of two seeds, marked as real so the note applies. */
     private static CascadeSource twoModes() {
@@ -66,7 +66,7 @@ class BoostingNoteTest {
         assertEquals("", model.boostingNoteProperty().get());
         point.setSource(twoModes());
         assertTrue(model.boostingNoteProperty().get().contains("m = 0.020"), model.boostingNoteProperty().get());
-        point.settingsProperty().set(CPM.withMargin(-0.01));
+        point.settingsProperty().set(CPM.toBuilder().margin(-0.01).build());
         assertTrue(model.boostingNoteProperty().get().contains("m = -0.010"), model.boostingNoteProperty().get());
     }
 }
