@@ -3,7 +3,7 @@ package org.exitbench.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.exitbench.sweep.ClusterBootstrap;
+import org.exitbench.sweep.ClusterInterval;
 import org.exitbench.sweep.FairComparison;
 import org.exitbench.sweep.SweepDefinition;
 import org.exitbench.sweep.SweepSummary;
@@ -25,9 +25,9 @@ final class FairTables {
         FairComparison fair = FairComparison.of(in.definition(), in.configurations(), in.results());
         List<SweepReports.Table> tables = new ArrayList<>();
         tables.add(claims(in, fair));
-        String intervalNote = " Mean over cascade pairs with a 95 % cluster-bootstrap interval: pairs that share the "
-                + "baseline's branches (same seed, same everything but CPM) are resampled together; W / L / T over "
-                + "pairs.";
+        String intervalNote = " Pairs that share the baseline's branches (same seed, same everything but CPM) form one "
+                + "cluster: the mean is over cluster means, with a 95 % Student t-interval over them (clusters − 1 "
+                + "degrees of freedom); W / L / T over pairs.";
         for (FairComparison.ModeComparison m : fair.modes()) {
             List<List<String>> rows = new ArrayList<>();
             rows.add(row("all", m.trainedAccuracy(), m.trainedReduction()));
@@ -46,7 +46,7 @@ final class FairTables {
                 b.add(List.of("accuracy at matched compute (retrained curves)", units(m.matchedAccuracy()),
                         m.matchedAccuracy().wlt(), m.matchedAccuracy().interval()));
                 for (int i = 0; i < in.definition().budgets().size(); i++) {
-                    ClusterBootstrap r = m.budgetReductions().get(i);
+                    ClusterInterval r = m.budgetReductions().get(i);
                     b.add(List.of("compute reduction at ≤ " + SweepSummary.number(in.definition().budgets().get(i))
                             + " points (retrained point chosen on validation)", units(r), r.wlt(), r.interval()));
                 }
@@ -79,12 +79,12 @@ final class FairTables {
         return tables;
     }
 
-    private static List<String> row(String label, ClusterBootstrap accuracy, ClusterBootstrap reduction) {
+    private static List<String> row(String label, ClusterInterval accuracy, ClusterInterval reduction) {
         return List.of(label, units(accuracy), accuracy.wlt(), accuracy.interval(), reduction.wlt(),
                 reduction.interval());
     }
 
-    private static String units(ClusterBootstrap b) {
+    private static String units(ClusterInterval b) {
         return b.units() + " (" + b.clusters() + ")";
     }
 
@@ -144,7 +144,7 @@ final class FairTables {
                 "Holds: the interval excludes 0 in the claim's favour. Does not hold: it excludes 0 against it, or "
                         + "includes 0 (no difference: no evidence for the claim). Mixed: better on one of accuracy "
                         + "and compute, worse on the other, or within 5 points of the headline.",
-                List.of("claim", "protocol", "verdict", "evidence (points, 95 % cluster-bootstrap interval)"), rows);
+                List.of("claim", "protocol", "verdict", "evidence (points, 95 % cluster t-interval)"), rows);
     }
 
     private static String pct(double fraction) {

@@ -25,7 +25,7 @@ import org.exitbench.train.BranchTrainingMode;
  *   <li><b>re-calibrated</b> (the protocol of report v1, for comparison): one trained cascade re-calibrated along
  *       the sweep's margins.</li>
  * </ul>
- * Intervals are {@link ClusterBootstrap cluster bootstraps}: differences that share the baseline's branches (same
+ * Intervals are {@link ClusterInterval cluster t-intervals}: differences that share the baseline's branches (same
  * seed and everything but CPM alike, since CPM does not change what a non-boosted branch learns) are resampled
  * together.
  *
@@ -53,9 +53,9 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
      * @param recalibratedMatched the v1 protocol's accuracy at matched compute, with the cluster interval
      * @param byAxis              protocols (a) and (b) per level of every other axis
      */
-    public record ModeComparison(String mode, ClusterBootstrap trainedAccuracy, ClusterBootstrap trainedReduction,
-                                 List<Level> byTrainingMargin, ClusterBootstrap matchedAccuracy,
-                                 List<ClusterBootstrap> budgetReductions, ClusterBootstrap recalibratedMatched,
+    public record ModeComparison(String mode, ClusterInterval trainedAccuracy, ClusterInterval trainedReduction,
+                                 List<Level> byTrainingMargin, ClusterInterval matchedAccuracy,
+                                 List<ClusterInterval> budgetReductions, ClusterInterval recalibratedMatched,
                                  List<Level> byAxis) {
     }
 
@@ -68,8 +68,8 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
      * @param trainedReduction protocol (a), compute reduction
      * @param matchedAccuracy  protocol (b), or an empty interval for the margin axis itself
      */
-    public record Level(String axis, String label, ClusterBootstrap trainedAccuracy,
-                        ClusterBootstrap trainedReduction, ClusterBootstrap matchedAccuracy) {
+    public record Level(String axis, String label, ClusterInterval trainedAccuracy,
+                        ClusterInterval trainedReduction, ClusterInterval matchedAccuracy) {
     }
 
     /**
@@ -142,7 +142,7 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
     }
 
     /** The verdict on "the mode beats the baseline" from a difference at matched compute or budget. */
-    public static String verdict(ClusterBootstrap difference) {
+    public static String verdict(ClusterInterval difference) {
         if (difference.units() == 0) {
             return "not measured";
         }
@@ -176,11 +176,11 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
                 trained.add(new Unit(c, seed, r, a, b, cluster(c, seed)));
             }
         }
-        ClusterBootstrap acc = bootstrap(trained, u -> 100 * (u.a.atTrainingMargin().testAccuracy()
+        ClusterInterval acc = interval(trained, u -> 100 * (u.a.atTrainingMargin().testAccuracy()
                 - u.b.atTrainingMargin().testAccuracy()), accTol);
-        ClusterBootstrap red = bootstrap(trained, u -> 100 * (u.a.atTrainingMargin().testReduction()
+        ClusterInterval red = interval(trained, u -> 100 * (u.a.atTrainingMargin().testReduction()
                 - u.b.atTrainingMargin().testReduction()), redTol);
-        ClusterBootstrap recalibrated = bootstrap(trained, u -> 100 * SweepSummary.matchedAccuracyDifference(
+        ClusterInterval recalibrated = interval(trained, u -> 100 * SweepSummary.matchedAccuracyDifference(
                 u.a.curve(), u.b.curve()), accTol);
         String axisName = definition.marginAxis();
         List<Level> byMargin = new ArrayList<>();
@@ -190,12 +190,12 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
             for (SweepDefinition.Variant level : axis.levels()) {
                 List<Unit> subset = trained.stream()
                         .filter(u -> level.label().equals(u.configuration.labels().get(axis.name()))).toList();
-                ClusterBootstrap la = bootstrap(subset, u -> 100 * (u.a.atTrainingMargin().testAccuracy()
+                ClusterInterval la = interval(subset, u -> 100 * (u.a.atTrainingMargin().testAccuracy()
                         - u.b.atTrainingMargin().testAccuracy()), accTol);
-                ClusterBootstrap lr = bootstrap(subset, u -> 100 * (u.a.atTrainingMargin().testReduction()
+                ClusterInterval lr = interval(subset, u -> 100 * (u.a.atTrainingMargin().testReduction()
                         - u.b.atTrainingMargin().testReduction()), redTol);
                 if (axis.name().equals(axisName)) {
-                    byMargin.add(new Level(axis.name(), level.label(), la, lr, ClusterBootstrap.of(Map.of(), 0)));
+                    byMargin.add(new Level(axis.name(), level.label(), la, lr, ClusterInterval.of(Map.of(), 0)));
                 } else {
                     List<Curve> curveSubset = curves.stream()
                             .filter(cv -> level.label().equals(cv.labels.get(axis.name()))).toList();
@@ -203,9 +203,9 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
                 }
             }
         }
-        List<ClusterBootstrap> budgets = new ArrayList<>();
+        List<ClusterInterval> budgets = new ArrayList<>();
         for (double budget : definition.budgets()) {
-            ClusterBootstrap.Builder builder = new ClusterBootstrap.Builder();
+            ClusterInterval.Builder builder = new ClusterInterval.Builder();
             for (Curve cv : curves) {
                 SweepResult.Point pa = cv.a.atBudget(budget, cv.backboneValid, cv.backboneTest);
                 SweepResult.Point pb = cv.b.atBudget(budget, cv.backboneValid, cv.backboneTest);
@@ -262,8 +262,8 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
                 points.get(0), points, null, null);
     }
 
-    private static ClusterBootstrap matched(List<Curve> curves, double tolerance) {
-        ClusterBootstrap.Builder builder = new ClusterBootstrap.Builder();
+    private static ClusterInterval matched(List<Curve> curves, double tolerance) {
+        ClusterInterval.Builder builder = new ClusterInterval.Builder();
         for (Curve cv : curves) {
             builder.add(cv.cluster, 100 * SweepSummary.matchedAccuracyDifference(cv.a.curve(), cv.b.curve()));
         }
@@ -274,8 +274,8 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
         double of(Unit unit);
     }
 
-    private static ClusterBootstrap bootstrap(List<Unit> units, Difference difference, double tolerance) {
-        ClusterBootstrap.Builder builder = new ClusterBootstrap.Builder();
+    private static ClusterInterval interval(List<Unit> units, Difference difference, double tolerance) {
+        ClusterInterval.Builder builder = new ClusterInterval.Builder();
         for (Unit u : units) {
             builder.add(u.cluster, difference.of(u));
         }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The cluster bootstrap: shared baselines widen the interval; one cluster gives none. */
-class ClusterBootstrapTest {
+/** The cluster interval: shared baselines widen it; one cluster gives none. */
+class ClusterIntervalTest {
 
     @Test
     void differencesThatShareABaselineCountOnceTowardsTheInterval() {
@@ -27,9 +27,9 @@ class ClusterBootstrapTest {
                 independent.put("u" + unit++, List.of(v));
             }
         }
-        ClusterBootstrap c = ClusterBootstrap.of(clustered, 0.1);
-        ClusterBootstrap i = ClusterBootstrap.of(independent, 0.1);
-        assertEquals(i.mean(), c.mean(), 1e-12);
+        ClusterInterval c = ClusterInterval.of(clustered, 0.1);
+        ClusterInterval i = ClusterInterval.of(independent, 0.1);
+        assertEquals(i.mean(), c.mean(), 1e-12, "equal cluster sizes: the mean of cluster means is the mean");
         assertEquals(32, c.units());
         assertEquals(4, c.clusters());
         assertTrue(c.high() - c.low() > 1.5 * (i.high() - i.low()),
@@ -43,13 +43,13 @@ class ClusterBootstrapTest {
         for (int b = 0; b < 6; b++) {
             byCluster.put("b" + b, List.of(1.0 + 0.1 * b, 1.2, Double.NaN));
         }
-        ClusterBootstrap up = ClusterBootstrap.of(byCluster, 0.1);
+        ClusterInterval up = ClusterInterval.of(byCluster, 0.1);
         assertTrue(up.above(), up.interval());
         assertEquals(12, up.units(), "NaN differences are dropped");
         assertEquals("12 / 0 / 0", up.wlt());
-        ClusterBootstrap one = ClusterBootstrap.of(Map.of("only", List.of(0.5, 0.7)), 0.1);
+        ClusterInterval one = ClusterInterval.of(Map.of("only", List.of(0.5, 0.7)), 0.1);
         assertFalse(one.hasInterval());
         assertTrue(one.interval().contains("one cluster"), one.interval());
-        assertEquals("—", ClusterBootstrap.of(Map.of(), 0.1).interval());
+        assertEquals("—", ClusterInterval.of(Map.of(), 0.1).interval());
     }
 }
