@@ -151,7 +151,8 @@ public final class AnalysisView {
     private Node boostingNote() {
         Label note = new Label();
         note.setId("analysisBoostingNote");
-        note.getStyleClass().add("pane-message");
+        // An explanation, not the outcome of an action: plain ink, not the pane message's "done" colour.
+        note.getStyleClass().add("muted");
         note.setWrapText(true);
         note.textProperty().bind(model.boostingNoteProperty());
         note.visibleProperty().bind(note.textProperty().isNotEmpty());

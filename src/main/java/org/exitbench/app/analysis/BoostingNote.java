@@ -37,9 +37,10 @@ final class BoostingNote {
         Numbers a = numbers(source, source.primary(), settings);
         Numbers b = numbers(source, source.comparison(), settings);
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "%s against %s, both calibrated with CPM at m = %.3f, on test: "
-                + "%.2f %% accuracy with %.1f %% less compute against %.2f %% with %.1f %%. ", a.name, b.name,
-                settings.margin(), 100 * a.accuracy, 100 * a.reduction, 100 * b.accuracy, 100 * b.reduction));
+        text.append(String.format(Locale.ROOT, "What boosting changed here: both modes re-calibrated with CPM at "
+                + "m = %.3f on the validation split give, on test, %.2f %% accuracy with %.1f %% less compute (%s) "
+                + "and %.2f %% with %.1f %% (%s). ", settings.margin(), 100 * a.accuracy, 100 * a.reduction, a.name,
+                100 * b.accuracy, 100 * b.reduction, b.name));
         text.append(String.format(Locale.ROOT, "Exiting wherever a branch agrees with the backbone would save "
                 + "%.1f %% with the %s branches and %.1f %% with the %s ones at no loss; CPM reaches %.0f %% and %.0f "
                 + "%% of that. ", 100 * a.ceiling, a.name, 100 * b.ceiling, b.name, share(a), share(b)));

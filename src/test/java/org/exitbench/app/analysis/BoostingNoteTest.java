@@ -42,8 +42,9 @@ class BoostingNoteTest {
                 .evaluate(new CpmCalibrator(CPM).calibrate(source.comparison().validation())).computeReduction();
         double ceiling = OracleExitPolicy.evaluate(source.primary().test(), source.costModel(),
                 OracleExitPolicy.Criterion.BACKBONE, null).computeReduction();
-        assertTrue(note.startsWith("boosted against non-boosted, both calibrated with CPM at m = 0.020"), note);
-        assertTrue(note.contains(String.format(Locale.ROOT, "with %.1f %%.", 100 * reduction)), note);
+        assertTrue(note.startsWith("What boosting changed here: both modes re-calibrated with CPM at m = 0.020"),
+                note);
+        assertTrue(note.contains(String.format(Locale.ROOT, "with %.1f %% (non-boosted).", 100 * reduction)), note);
         assertTrue(note.contains(String.format(Locale.ROOT, "would save %.1f %% with the boosted",
                 100 * ceiling)), note);
         assertTrue(note.contains("one seed at one margin"), note);
