@@ -253,8 +253,8 @@ public final class BranchTrainer {
             validProbabilities.add(validP);
             testProbabilities.add(branch.probabilities(test.features(exit), null));
             thresholdRows.add(calibration.thresholds());
-            finish(BranchOutcome.trained(mode, exit, vertex, reaching, trainExited, branch.macs(), calibration,
-                    fitted.history(), fitted.bestEpoch(), elapsedSince(started)));
+            finish(BranchOutcome.trained(mode, exit, vertex, reaching, trainExited, count(validTaken), branch.macs(),
+                    calibration, fitted.history(), fitted.bestEpoch(), elapsedSince(started)));
         }
 
         private void finish(BranchOutcome outcome) {

@@ -63,6 +63,9 @@ class FairProtocolTest {
                 "the thresholds are sequential CPM on the calibration rows");
         assertNotEquals(new CpmCalibrator(CPM).calibrate(result.validScores()), result.thresholds(),
                 "and not on the whole validation split");
+        // The funnel counts what each exit takes among all validation samples reaching it, so it adds up.
+        BranchOutcome first = result.outcomes().get(0);
+        assertEquals(first.validReaching() - first.validExited(), result.outcomes().get(1).validReaching());
     }
 
     @Test
