@@ -40,7 +40,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * could run code through a gadget chain on the class path. This reader opens only:
  * <ul>
  *   <li>{@value #CONFIGURATION_JSON}: DL4J's JSON configuration, after checking that every {@code "@class"} it
- *       names is one of DL4J's, ND4J's or Exitbench's own network classes (Jackson instantiates those classes);</li>
+ *       names is one of DL4J's, ND4J's or Exitbench's own classes (Jackson instantiates those classes);</li>
  *   <li>{@value #COEFFICIENTS_BIN} and {@value #UPDATER_BIN}: arrays in ND4J's binary format ({@code Nd4j.write}:
  *       a shape buffer and a data buffer, each a small header and big-endian numbers, no Java serialization),
  *       whose headers are checked against the parameter count the configuration implies before ND4J allocates
@@ -66,7 +66,7 @@ public final class SafeModelZip {
 
     /** Packages whose classes a configuration may name; Jackson instantiates what {@code "@class"} says. */
     private static final List<String> ALLOWED_CLASS_PREFIXES = List.of("org.deeplearning4j.nn.", "org.nd4j.linalg.",
-            "org.exitbench.model.");
+            "org.exitbench.");
     /** ND4J shape buffers hold rank, shape, strides and three more numbers; ND4J supports up to rank 32. */
     private static final int MAX_RANK = 32;
 
