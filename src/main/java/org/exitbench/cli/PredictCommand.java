@@ -55,6 +55,10 @@ final class PredictCommand implements Callable<Integer> {
             description = "How many of the most probable classes --json lists (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--strict", description = "Stop at the first image that cannot be read (default: report it, "
+            + "predict the others, and exit with 1 at the end).")
+    boolean strict;
+
     @Override
     public Integer call() {
         if (top < 1) {
@@ -66,8 +70,21 @@ final class PredictCommand implements Callable<Integer> {
             CascadeManifest manifest = predictor.cascade().manifest();
             List<Path> files = ImageFiles.list(inputs);
             ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
-                    progress, CancellationToken.NEVER);
+                    !strict, progress, CancellationToken.NEVER);
             progress.endLine();
+            // One unreadable image among many is reported, and the others still get their answer.
+            PrintWriter err = spec.commandLine().getErr();
+            java.util.Set<String> skipped = new java.util.HashSet<>();
+            for (var file : decoded.skipped()) {
+                err.println("skipped " + file.file() + ": " + file.reason());
+                skipped.add(file.file());
+            }
+            if (!skipped.isEmpty()) {
+                err.println(skipped.size() + " of " + files.size() + " images could not be read and were skipped "
+                        + "(--strict stops at the first)");
+                err.flush();
+                files = files.stream().filter(f -> !skipped.contains(f.toString())).toList();
+            }
             var images = decoded.images();
             // One image per call, as a deployed classifier meets them, so each time is that image's own.
             List<Prediction> predictions = new ArrayList<>();
@@ -78,7 +95,7 @@ final class PredictCommand implements Callable<Integer> {
             out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
                     decoded.resized()));
             out.flush();
-            return 0;
+            return skipped.isEmpty() ? 0 : CliErrors.BAD_INPUT;
         } catch (StoreException | DatasetException | UncheckedIOException | IllegalArgumentException e) {
             return CliErrors.report(spec, progress, e);
         }

@@ -123,8 +123,9 @@ public final class SweepRunner {
      */
     public Outcome run(SweepDefinition definition, Request request, ProgressListener progress,
                        CancellationToken cancel) {
-        // Two sweeps on one folder would each train every trial and record only one session.
-        try (ExclusiveLock lock = ExclusiveLock.onFolder(request.folder(), "running the sweep '" + definition.name()
+        // Two sweeps on one folder would each train every trial and record only one session. The lock file sits
+        // beside the folder, which must stay empty or a sweep folder.
+        try (ExclusiveLock lock = ExclusiveLock.onFile(request.folder(), "running the sweep '" + definition.name()
                 + "'", false)) {
             return runLocked(definition, request, progress, cancel);
         }

@@ -104,8 +104,8 @@ public final class BackboneTrainer {
      */
     public BackboneTrainingResult train(ComputationGraph graph, BackboneSpec spec, Dataset data,
                                         BackboneTrainingConfig config, Path checkpointDir) {
-        // One trainer per checkpoint folder: a second process would train into the same files.
-        try (ExclusiveLock lock = ExclusiveLock.onFolder(checkpointDir, "training a backbone", false)) {
+        // One trainer per checkpoint folder (lock file beside it): a second process would train into the same files.
+        try (ExclusiveLock lock = ExclusiveLock.onFile(checkpointDir, "training a backbone", false)) {
             return trainLocked(graph, spec, data, config, checkpointDir);
         }
     }
@@ -171,7 +171,7 @@ public final class BackboneTrainer {
      * @throws UncheckedIOException        when a checkpoint cannot be read or written
      */
     public BackboneTrainingResult resume(Dataset data, Path checkpointDir) {
-        try (ExclusiveLock lock = ExclusiveLock.onFolder(checkpointDir, "training a backbone", false)) {
+        try (ExclusiveLock lock = ExclusiveLock.onFile(checkpointDir, "training a backbone", false)) {
             return resumeLocked(data, checkpointDir);
         }
     }

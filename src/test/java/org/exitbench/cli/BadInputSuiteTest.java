@@ -131,6 +131,7 @@ class BadInputSuiteTest {
     Stream<DynamicTest> everyBadInputEndsWithAClearMessageAndChangesNothing() {
         List<Case> cases = new ArrayList<>();
         images(cases);
+        batches(cases);
         layouts(cases);
         cifarAndIdx(cases);
         configs(cases);
@@ -256,6 +257,24 @@ class BadInputSuiteTest {
             Path text = DatasetFixtures.writeBytes(dir.resolve("notes.png"), "hello".getBytes(StandardCharsets.UTF_8));
             return cli("predict", "--model", cascade.toString(), text.toString());
         }, List.of("{dir}/notes.png")));
+    }
+
+    private static void batches(List<Case> cases) {
+        cases.add(new Case("image batch", "one unreadable image among good ones (predict goes on)",
+                Outcome.CLEAR_ERROR, dir -> {
+                    Path batch = dir.resolve("batch");
+                    DatasetFixtures.writeBytes(batch.resolve("a.png"), read(image));
+                    DatasetFixtures.writeBytes(batch.resolve("b.png"), "not an image".getBytes(StandardCharsets.UTF_8));
+                    CommandLineRun run = CommandLineRun.of("predict", "--model", cascade.toString(), batch.toString());
+                    assertTrue(run.out().contains("a.png"), "the readable image is still predicted: " + run.out());
+                    return new Result(run.exitCode(), run.err());
+                }, List.of("skipped {dir}/batch/b.png: ", "1 of 2 images could not be read")));
+        cases.add(new Case("image batch", "one unreadable image with --strict", Outcome.CLEAR_ERROR, dir -> {
+            Path batch = dir.resolve("batch");
+            DatasetFixtures.writeBytes(batch.resolve("a.png"), read(image));
+            DatasetFixtures.pngBomb(batch.resolve("b.png"), 25000, 25000);
+            return cli("predict", "--strict", "--model", cascade.toString(), batch.toString());
+        }, List.of("error: {dir}/batch/b.png: declares 25000x25000 pixels")));
     }
 
     private static void layouts(List<Case> cases) {
