@@ -380,6 +380,20 @@ public final class OnnxGraph {
         return producers.containsKey(tensor) && !tensor.equals(output) && !reachableWithout(tensor);
     }
 
+    /**
+     * Whether a convolution remains between the tensor and the output: a map after the last one (the globally
+     * pooled map, say) is the head's input, and an exit there would save nothing.
+     */
+    private boolean convolutionFollows(String tensor) {
+        Set<Onnx.NodeProto> before = ancestors(List.of(tensor), Set.of());
+        for (Onnx.NodeProto node : ancestors(List.of(output), Set.of())) {
+            if (!before.contains(node) && node.getOpType().startsWith("Conv")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private List<Candidate> findCandidates() {
         List<String> names = new ArrayList<>();
         for (Onnx.NodeProto node : model.getGraph().getNodeList()) {
@@ -395,6 +409,9 @@ public final class OnnxGraph {
             String name = names.get(i);
             long[] s = shapes.get(name);
             boolean stageEnd = i + 1 < names.size() && !java.util.Arrays.equals(s, shapes.get(names.get(i + 1)));
+            if (!convolutionFollows(name)) {
+                continue;
+            }
             long macs = macsOf(ancestors(List.of(name), Set.of()));
             found.add(new Candidate(name, producers.get(name).getOpType(), (int) s[1], (int) s[2], (int) s[3], macs,
                     totalMacs == 0 ? 0 : (double) macs / totalMacs, stageEnd));
