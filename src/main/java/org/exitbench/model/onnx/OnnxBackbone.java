@@ -302,7 +302,8 @@ public final class OnnxBackbone implements Backbone {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "ONNX %s (%s, %d classes, %,d MACs)", file.getFileName(),
+        // The file name comes first and alone before a comma: the app's top bar shows that part.
+        return String.format(Locale.ROOT, "ONNX %s, input %s, %d classes, %,d MACs", file.getFileName(),
                 graph.input().describe(), classNames.size(), graph.totalMacs());
     }
 
