@@ -305,9 +305,11 @@ public final class TrainingView {
         note.managedProperty().bind(note.visibleProperty());
         VBox exitBox = new VBox(4, exits, note);
         GridPane grid = grid();
-        row(grid, 0, "Exits", exitBox, "Where branches attach: after the backbone's stages. BTS-EE does not say"
-                + " where its branches sit; CalexNet uses three (README). After every stage but the last is our"
-                + " reading (PAPER \u00a72.3); the backbone's own head is always the last exit.");
+        Label exitsKey = row(grid, 0, "Exits", exitBox, "Where branches attach: after the backbone's stages. BTS-EE"
+                + " does not say where its branches sit; CalexNet uses three (README). After every stage but the last"
+                + " is our reading (PAPER \u00a72.3); the backbone's own head is always the last exit.");
+        // With the picker table shown above, the row of check boxes is empty: hide it with its label.
+        showWhen(picker.visibleProperty().not(), exitsKey, exitBox);
         row(grid, 1, "Branch", choice("branchType", BranchType.values(), form.branchTypeProperty(),
                 TrainingView::branchName), "\"Based on 1D convolutions\" is all the BTS-EE abstract says. Our two"
                 + " readings: " + BranchType.CONV1D_CHANNELS.title() + " (1-D conv · channels) and "
@@ -506,15 +508,15 @@ public final class TrainingView {
         });
         TableColumn<TrainingForm.ExitChoice, String> shape = new TableColumn<>("shape");
         shape.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().shape()));
-        shape.setMinWidth(76);
-        shape.setMaxWidth(76);
+        shape.setMinWidth(88);
+        shape.setMaxWidth(88);
         TableColumn<TrainingForm.ExitChoice, String> share = new TableColumn<>("MACs before");
         share.setId("macsBefore");
         share.setCellValueFactory(c -> new ReadOnlyStringWrapper(String.format(Locale.ROOT, "%.1f %%",
                 100 * c.getValue().macShare())));
         share.setStyle("-fx-alignment: CENTER-RIGHT;");
-        share.setMinWidth(92);
-        share.setMaxWidth(92);
+        share.setMinWidth(104);
+        share.setMaxWidth(104);
         table.getColumns().setAll(List.of(use, name, shape, share));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setFixedCellSize(24);
