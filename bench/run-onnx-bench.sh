@@ -35,7 +35,9 @@ OMP_NUM_THREADS="$threads" LD_LIBRARY_PATH="${blas_dir}${LD_LIBRARY_PATH:+:$LD_L
     "$python" bench/pytorch/extraction_bench.py --seconds "$seconds" --threads "$threads" | tee -a "$out"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "== throughput relative to ONNX Runtime (wall clock; > 1 = faster than ONNX Runtime)"
-awk '{ key = $3; v[$1 " " key] = $4; keys[key] = 1; engines[$1] = 1 }
+echo "== throughput relative to ONNX Runtime (> 1 = faster than ONNX Runtime): wall clock, and per CPU second"
+echo "   (the CPU figure ignores time spent waiting for a core on a shared machine)"
+awk '{ key = $3; v[$1 " " key] = $4; c[$1 " " key] = substr($6, 2); keys[key] = 1; engines[$1] = 1 }
      END { for (k in keys) for (e in engines) if (e != "onnxruntime" && (e " " k) in v)
-             printf "%-15s %-12s %6.2f\n", e, k, v[e " " k] / v["onnxruntime " k] }' "$out" | sort
+             printf "%-15s %-13s wall %6.2f   cpu %6.2f\n", e, k, v[e " " k] / v["onnxruntime " k],
+                    c[e " " k] / c["onnxruntime " k] }' "$out" | sort
