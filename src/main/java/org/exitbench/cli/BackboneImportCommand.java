@@ -40,9 +40,9 @@ final class BackboneImportCommand implements Callable<Integer> {
             + "one logits output (e.g. from torch.onnx.export).")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "<dir>",
-            description = "The dataset the backbone will run on; its classes and image size must fit the model.")
-    Path data;
+    /** The dataset the backbone will run on; its classes and image size must fit the model. */
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Option(names = "--exits", split = ",", paramLabel = "<tensor>",
             description = "Exit tensors, shallow to deep (default: the 3 stage ends that split the MACs most evenly).")
@@ -75,6 +75,7 @@ final class BackboneImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter text = spec.commandLine().getOut();
+        Path data = dataOption.folder;
         int[] size = inputSize == null ? null : OnnxBackbone.parseSize(model, inputSize);
         OnnxBackbone backbone = OnnxBackbone.load(model, new OnnxBackbone.Settings(size, classes, mean, std, layout,
                 exits));
