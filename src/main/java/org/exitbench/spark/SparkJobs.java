@@ -49,8 +49,28 @@ final class SparkJobs {
         // Branch networks are small: one OpenMP thread per task, one task per core, as in process.
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
         conf.setIfMissing("spark.executor.extraJavaOptions", "-Dorg.eclipse.deeplearning4j.helpers.disable=false");
+        // Started without spark-submit (scripts/exitbench-spark on a standalone master), the executors still need
+        // this jar; spark-submit sets spark.jars itself.
+        String jar = ownJar();
+        if (jar != null) {
+            conf.setIfMissing("spark.jars", jar);
+        }
         settings.forEach(conf::set);
         return new JavaSparkContext(conf);
+    }
+
+    /** @return the jar holding these classes, or null when they come from a folder (the tests) */
+    private static String ownJar() {
+        try {
+            java.security.CodeSource source = SparkJobs.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return null;
+            }
+            java.nio.file.Path path = java.nio.file.Path.of(source.getLocation().toURI());
+            return java.nio.file.Files.isRegularFile(path) ? path.toUri().toString() : null;
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

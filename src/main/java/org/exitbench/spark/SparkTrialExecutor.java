@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
+import org.apache.spark.TaskFailedReason;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -83,6 +84,14 @@ final class SparkTrialExecutor implements TrialExecutor {
                         double seconds = (System.nanoTime() - started) / 1e9;
                         progress.report(String.format(Locale.ROOT, "Sweep on Spark: %d of %d trained, %.0f s",
                                 n, tasks.size(), seconds), trials.reused() + n, trials.trials());
+                    } else {
+                        RemoteTrials.Pending lost = trials.pending().get(end.taskInfo().index());
+                        String reason = end.reason() instanceof TaskFailedReason failed ? failed.toErrorString()
+                                : String.valueOf(end.reason());
+                        progress.report(String.format(Locale.ROOT, "Sweep on Spark: the task of %s seed %d stopped on"
+                                + " executor %s (%s); Spark runs it again", lost.id(), lost.seed(),
+                                end.taskInfo().executorId(), reason.lines().findFirst().orElse(reason)),
+                                trials.reused() + done.get(), trials.trials());
                     }
                 }
             });
