@@ -41,9 +41,8 @@ final class SweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "<dir>", defaultValue = "sample-data/fashion-mnist",
-            description = "The dataset (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ExperimentInputOptions inputs;
 
     @Option(names = "--definition", paramLabel = "<sweep.json>",
             description = "A sweep definition; fields it leaves out keep the default's (see --print-definition).")
@@ -61,10 +60,6 @@ final class SweepCommand implements Callable<Integer> {
             description = "Trials trained at once (default: ${DEFAULT-VALUE}; on a machine with idle cores, one per "
                     + "core).")
     int threads;
-
-    @Option(names = "--backbone", paramLabel = "<model.zip>",
-            description = "The backbone (default: <data>/backbone.zip).")
-    Path backbone;
 
     @Mixin
     WorkspaceOption workspace;
@@ -86,6 +81,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--print-definition",
             description = "Print the default sweep definition (JSON, a starting point for --definition) and exit.")
     boolean printDefinition;
+
+    @Mixin
+    ProgressOption progressOption;
 
     private final CancellationToken cancel;
 
@@ -121,7 +119,7 @@ final class SweepCommand implements Callable<Integer> {
         Path folder = this.out != null ? this.out : workspace.folder.resolve(Workspace.SWEEPS_FOLDER).resolve(sweep.name()
                 .replaceAll("[^A-Za-z0-9._-]", "_"));
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ConsoleProgress progress = progressOption.on(err);
         if (reportOnly) {
             return reportOnly(folder, definition != null ? sweep : null, out);
         }
@@ -132,7 +130,8 @@ final class SweepCommand implements Callable<Integer> {
                 runner = runner.on(TrialExecutor.forCluster("spark", spark));
             }
             SweepRunner.Outcome outcome = runner.run(sweep,
-                    new SweepRunner.Request(data, backbone, folder, threads), progress, cancel);
+                    new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
+                            threads), progress, cancel);
             progress.endLine();
             out.print(report(outcome));
             out.flush();

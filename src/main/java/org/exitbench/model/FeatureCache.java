@@ -132,16 +132,23 @@ public final class FeatureCache {
      * @param cancel   polled before every batch
      * @throws org.exitbench.progress.CancelledException when cancelled; nothing is written
      */
-    public static FeatureCache build(TrainedBackbone backbone, Dataset dataset, FeatureCacheOptions options,
+    public static FeatureCache build(Backbone backbone, Dataset dataset, FeatureCacheOptions options,
                                      ProgressListener progress, CancellationToken cancel) {
         return build(FeatureCacheKey.of(backbone, dataset, options.pooling()), backbone, dataset, options, progress,
                 cancel);
     }
 
-    private static FeatureCache build(FeatureCacheKey key, TrainedBackbone backbone, Dataset dataset,
+    private static FeatureCache build(FeatureCacheKey key, Backbone backbone, Dataset dataset,
                                       FeatureCacheOptions options, ProgressListener progress,
                                       CancellationToken cancel) {
-        FeatureExtractor extractor = new FeatureExtractor(backbone, options.pooling(), options.batchSize());
+        try (BackboneFeatures extractor = backbone.features(options.pooling(), options.batchSize(),
+                options.threads())) {
+            return build(key, extractor, backbone, dataset, progress, cancel);
+        }
+    }
+
+    private static FeatureCache build(FeatureCacheKey key, BackboneFeatures extractor, Backbone backbone,
+                                      Dataset dataset, ProgressListener progress, CancellationToken cancel) {
         long total = 0;
         for (Split split : Split.values()) {
             total += dataset.split(split).size();
@@ -172,7 +179,7 @@ public final class FeatureCache {
      *                        {@link #save} to replace it), or the manifest itself is unreadable
      * @throws org.exitbench.progress.CancelledException when cancelled; the folder is then as it was
      */
-    public static Result loadOrBuild(Path folder, TrainedBackbone backbone, Dataset dataset,
+    public static Result loadOrBuild(Path folder, Backbone backbone, Dataset dataset,
                                      FeatureCacheOptions options, ProgressListener progress,
                                      CancellationToken cancel) {
         FeatureCacheKey key = FeatureCacheKey.of(backbone, dataset, options.pooling());

@@ -30,7 +30,7 @@ import org.exitbench.model.ExitPoints;
 import org.exitbench.model.FeatureCache;
 import org.exitbench.model.FeatureCacheOptions;
 import org.exitbench.model.FeatureExtractor;
-import org.exitbench.model.TrainedBackbone;
+import org.exitbench.model.Backbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
@@ -148,9 +148,9 @@ public final class SweepRunner {
         Dataset dataset = DatasetReaders.read(request.dataset(), ReadOptions.DEFAULTS, progress, cancel);
         cancel.throwIfCancelled();
         progress.report("Loading the backbone " + backboneFile, 0, -1);
-        TrainedBackbone backbone = ExperimentPipeline.loadBackbone(first, dataset);
+        Backbone backbone = ExperimentPipeline.loadBackbone(first, dataset);
         List<String> defaultExits = backbone.exitPoints().vertices();
-        TrainedBackbone withAllExits = withAllExits(backbone, configurations);
+        Backbone withAllExits = withAllExits(backbone, configurations);
         List<String> exitVertices = withAllExits.exitPoints().vertices();
 
         Map<Integer, FeatureCache> caches = new LinkedHashMap<>();
@@ -311,7 +311,7 @@ public final class SweepRunner {
      * The backbone with the exits of every configuration, shallow to deep (ordered by the backbone MACs before
      * each, which grow along the path through the network).
      */
-    private static TrainedBackbone withAllExits(TrainedBackbone backbone, List<SweepConfiguration> configurations) {
+    private static Backbone withAllExits(Backbone backbone, List<SweepConfiguration> configurations) {
         Set<String> vertices = new LinkedHashSet<>();
         for (SweepConfiguration c : configurations) {
             vertices.addAll(c.config().exitPoints() != null ? c.config().exitPoints()
@@ -337,7 +337,7 @@ public final class SweepRunner {
 
     /** Checks an existing folder is about the same dataset and backbone, or starts a new one. */
     private static SweepFolder.Manifest openFolder(SweepFolder folder, Request request, Path backboneFile,
-                                                   TrainedBackbone backbone, Map<Integer, FeatureCache> caches,
+                                                   Backbone backbone, Map<Integer, FeatureCache> caches,
                                                    List<String> exitVertices) {
         FeatureCache cache = caches.values().iterator().next();
         String datasetFingerprint = cache.key().datasetFingerprint();
@@ -368,7 +368,7 @@ public final class SweepRunner {
         }
         folder.create();
         SweepFolder.Manifest manifest = new SweepFolder.Manifest(request.dataset().toString(), datasetFingerprint,
-                backboneFile.toString(), backboneFingerprint, backbone.spec().describe(), backbone.macTable().total(),
+                backboneFile.toString(), backboneFingerprint, backbone.describe(), backbone.macTable().total(),
                 exitVertices, List.of());
         folder.writeManifest(manifest);
         return manifest;

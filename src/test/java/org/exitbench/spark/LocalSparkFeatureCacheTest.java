@@ -61,7 +61,11 @@ class LocalSparkFeatureCacheTest {
         SparkFeatureCache.Outcome second = SparkFeatureCache.build("local[2]", LocalSparkSweepTest.LOOPBACK, request,
                 ProgressListener.NONE, CancellationToken.NEVER);
         assertEquals(6, second.shards(), "train 4 shards, valid 1, test 1");
-        assertEquals(finished, second.reused(), "the finished shards are not computed again");
+        // A shard that was running when the job stopped may still have been completed (Spark's cancel does not stop
+        // a task that ignores interrupts): it is then reused as well.
+        assertTrue(second.reused() >= finished && second.reused() < 6, "the finished shards are not computed again: "
+                + second.reused() + " reused, " + finished + " finished at the stop");
+        assertEquals(6, second.reused() + second.computed());
         assertFalse(Files.exists(shards), "the shards go once the cache holds them");
 
         var dataset = DatasetReaders.read(SampleBackbone.SAMPLE, ReadOptions.DEFAULTS, ProgressListener.NONE,
