@@ -58,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
                     + "boosted,non-boosted).")
     List<String> modes;
 
+    @Mixin
+    ProgressOption progressOption;
+
     @Option(names = "--margin", paramLabel = "<m>",
             description = "CPM's margin m in [-1, 1] (overrides the config's cpm.margin; default 0.20). Negative "
                     + "margins set the bar above the backbone's own precision, for low-loss operating points.")
@@ -73,9 +76,6 @@ final class RunCommand implements Callable<Integer> {
                     + "survivors get as many updates as non-boosted ones; 0 (default) is one pass over the "
                     + "branch's own images.")
     Integer epochLength;
-
-    @Mixin
-    ProgressOption progressOption;
 
     private final CancellationToken cancel;
 
