@@ -1,6 +1,7 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -13,6 +14,7 @@ import org.exitbench.sweep.SweepDefinition;
 import org.exitbench.sweep.SweepFolder;
 import org.exitbench.sweep.SweepRunner;
 import org.exitbench.sweep.SweepSummary;
+import org.exitbench.sweep.TrialExecutor;
 import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +46,8 @@ final class SweepCommand implements Callable<Integer> {
     ExperimentInputOptions inputs;
 
     @Option(names = "--definition", paramLabel = "<sweep.json>",
-            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition).")
+            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition). "
+                    + "The name fair-v2 runs the built-in fair test of issue 17.")
     Path definition;
 
     @Option(names = "--out", paramLabel = "<dir>",
@@ -62,6 +65,14 @@ final class SweepCommand implements Callable<Integer> {
 
     @Mixin
     WorkspaceOption workspace;
+
+    @Option(names = "--spark", paramLabel = "<master>",
+            description = {"Run the trials as tasks on Apache Spark: a master URL (local[4], spark://host:7077, yarn,"
+                    + " k8s://https://host:6443), or 'submit' for the one spark-submit gives. Needs Spark on the class"
+                    + " path (scripts/exitbench-spark, or spark-submit with target/exitbench-spark.jar); the sweep "
+                    + "folder and the workspace's feature cache must be where every executor sees them "
+                    + "(docs/scale.md)."})
+    String spark;
 
     @Option(names = "--report-only",
             description = "Write the reports of the trials already in the sweep folder, without training: for a "
@@ -99,7 +110,9 @@ final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be at least 1, was " + seeds);
         }
         // A bad definition file is bad input (exit 1, the message names the field): CliErrors.HANDLER reports it.
-        SweepDefinition sweep = definition != null ? SweepDefinition.read(definition) : SweepDefinition.defaults();
+        SweepDefinition sweep = definition == null ? SweepDefinition.defaults()
+                : Files.exists(definition) ? SweepDefinition.read(definition)
+                : SweepDefinition.builtIn(definition.toString()).orElseGet(() -> SweepDefinition.read(definition));
         if (seeds != null) {
             sweep = sweep.withSeeds(SweepDefinition.firstSeeds(seeds));
         }
@@ -116,7 +129,11 @@ final class SweepCommand implements Callable<Integer> {
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
-            SweepRunner.Outcome outcome = workspace.workspace().sweepRunner().run(sweep,
+            SweepRunner runner = workspace.workspace().sweepRunner();
+            if (spark != null) {
+                runner = runner.on(TrialExecutor.forCluster("spark", spark));
+            }
+            SweepRunner.Outcome outcome = runner.run(sweep,
                     new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
                             threads), progress, cancel);
             progress.endLine();
