@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.report.SweepReports;
+import org.exitbench.store.SerialFilter;
 import org.exitbench.sweep.PairedStatistics;
 import org.exitbench.sweep.SweepDefinition;
 import org.exitbench.sweep.SweepFolder;
@@ -131,6 +132,8 @@ final class SweepCommand implements Callable<Integer> {
                 "exitbench-cancel-sweep")) {
             SweepRunner runner = workspace.workspace().sweepRunner();
             if (spark != null) {
+                // Spark's driver reads its executors' results with Java serialization (cluster traffic, not files).
+                SerialFilter.allowClusterTraffic();
                 runner = runner.on(TrialExecutor.forCluster("spark", spark));
             }
             SweepRunner.Outcome outcome = runner.run(sweep,
