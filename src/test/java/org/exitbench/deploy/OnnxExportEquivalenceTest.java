@@ -1,0 +1,129 @@
+package org.exitbench.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.exitbench.cascade.CascadeEvaluator;
+import org.exitbench.cascade.ExitRule;
+import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxCascadeExport;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxExportException;
+import org.exitbench.deploy.onnx.OnnxManifest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ONNX export of the sample's cascade (shipped backbone, three branches) in both shapes, on every image of the
+ * sample's test split: each image leaves at the same exit with the same class as in the workbench's evaluation
+ * (cached features, CascadeEvaluator) and in the DL4J predictor, with confidences within 1e-4; for both exit rules.
+ */
+@Tag("slow")
+class OnnxExportEquivalenceTest {
+
+    private static SampleCascade sample;
+    private static Path dir;
+
+    @BeforeAll
+    static void scoreTheWholeTestSplit(@TempDir Path temp) {
+        dir = temp;
+        sample = SampleCascade.loadWholeTestSplit();
+    }
+
+    @Test
+    void bothShapesAnswerAsTheWorkbenchAndTheDl4jPredictorOnEveryTestImage() {
+        int n = sample.images.size();
+        assertEquals(2500, n, "the sample's whole test split");
+        for (ExitRule rule : ExitRule.values()) {
+            Thresholds thresholds = sample.medianThresholds(rule);
+            CascadeParts parts = sample.parts(thresholds);
+            Path zip = dir.resolve(rule + ".zip");
+            CascadeFile.save(parts, zip);
+            EarlyExitPredictor dl4j = EarlyExitPredictor.load(zip);
+            List<Prediction> reference = dl4j.predict(sample.images, 0, n);
+            ExitScores scores = sample.scores;
+            CascadeEvaluator evaluator = new CascadeEvaluator(scores, dl4j.cascade().costModel());
+            evaluator.evaluate(thresholds);
+            int exits = scores.exitCount();
+            for (OnnxCascadeExport.Shape shape : OnnxCascadeExport.Shape.values()) {
+                Path folder = dir.resolve(rule + "-" + shape.label());
+                OnnxCascadeExport.Result result = OnnxCascadeExport.export(parts, sample.images, shape, folder);
+                assertEquals(OnnxCascadeExport.CHECK_IMAGES, result.manifest().check().cascadeAgrees());
+                try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 3)) {
+                    List<Prediction> predictions = onnx.predict(sample.images, 0, n);
+                    int[] leaving = new int[exits + 1];
+                    for (int i = 0; i < n; i++) {
+                        Prediction p = predictions.get(i);
+                        String what = rule + ", " + shape + ", image " + i;
+                        assertEquals(evaluator.exitOf(i), p.exit(), what + ": exit as the workbench's evaluation");
+                        assertEquals(evaluator.predictionOf(i), p.classIndex(), what + ": class as the workbench's");
+                        assertEquals(reference.get(i).exit(), p.exit(), what + ": exit as the DL4J predictor");
+                        assertEquals(reference.get(i).classIndex(), p.classIndex(), what + ": class as DL4J's");
+                        float workbench = p.exit() < exits ? scores.confidence(p.exit(), i)
+                                : scores.backboneTopProbability(i, 0);
+                        assertEquals(workbench, p.confidence(), 1e-4f, what + ": confidence as the workbench's");
+                        assertEquals(reference.get(i).confidence(), p.confidence(), 1e-4f,
+                                what + ": confidence as DL4J's");
+                        leaving[p.exit()]++;
+                    }
+                    for (int e = 0; e <= exits; e++) {
+                        assertTrue(leaving[e] > 0, rule + ", " + shape + ": every exit takes images: "
+                                + java.util.Arrays.toString(leaving));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSegmentsRunOnlyUpToTheExitThatFires() {
+        Path folder = dir.resolve("always");
+        OnnxCascadeExport.export(sample.parts(Thresholds.always(3, 10)), sample.images,
+                OnnxCascadeExport.Shape.SEGMENTS, folder);
+        try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 3)) {
+            for (Prediction p : onnx.predict(sample.images, 0, 40)) {
+                assertEquals(0, p.exit());
+                assertEquals(1, p.segmentNanos().length, "only the first segment ran");
+                assertEquals(1, p.branchNanos().length, "only the first exit ran");
+            }
+        }
+    }
+
+    @Test
+    void theManifestDescribesTheExportAndAModifiedModelIsRefused() throws IOException {
+        Path folder = dir.resolve("tamper");
+        OnnxCascadeExport.Result result = OnnxCascadeExport.export(sample.parts(sample.medianThresholds(
+                ExitRule.MAX_SOFTMAX)), sample.images, OnnxCascadeExport.Shape.SINGLE, folder);
+        OnnxManifest manifest = OnnxCascade.load(folder).manifest();
+        assertEquals(OnnxManifest.SINGLE, manifest.shape());
+        assertEquals(sample.images.classNames(), manifest.classNames());
+        assertEquals(List.of(1, sample.images.height(), sample.images.width()), List.of(manifest.inputChannels(), manifest.inputHeight(),
+                manifest.inputWidth()));
+        assertEquals(sample.backbone.stats(), manifest.stats());
+        assertEquals(sample.backbone.exitPoints().vertices(), manifest.exits().stream()
+                .map(OnnxManifest.Exit::vertex).toList());
+        assertEquals(sample.backbone.macTable().total(), manifest.fullBackboneMacs());
+        assertNotNull(manifest.provenance());
+        assertEquals(Files.size(folder.resolve(OnnxCascadeExport.CASCADE)),
+                result.sizes().get(OnnxCascadeExport.CASCADE));
+        for (double difference : manifest.check().worstDifference().values()) {
+            assertTrue(difference <= OnnxCascadeExport.TOLERANCE, "checked within tolerance: " + difference);
+        }
+
+        byte[] model = Files.readAllBytes(folder.resolve(OnnxCascadeExport.CASCADE));
+        model[model.length / 2] ^= 1;
+        Files.write(folder.resolve(OnnxCascadeExport.CASCADE), model);
+        OnnxExportException refused = assertThrows(OnnxExportException.class, () -> OnnxCascade.load(folder));
+        assertTrue(refused.getMessage().contains(OnnxCascadeExport.CASCADE), refused.getMessage());
+    }
+}
