@@ -10,13 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.exitbench.data.DatasetException;
+import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ImageFiles;
 import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.CascadeManifest;
 import org.exitbench.deploy.ClassProbability;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxExportException;
+import org.exitbench.deploy.onnx.OnnxManifest;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StoreException;
@@ -39,9 +46,15 @@ final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "<cascade.zip>",
-            description = "A cascade written by 'exitbench export'.")
+    @Option(names = "--model", required = true, paramLabel = "<cascade.zip | onnx folder>",
+            description = "A cascade written by 'exitbench export': a zip (run with DL4J) or an ONNX export folder "
+                    + "(run with ONNX Runtime).")
     Path model;
+
+    @Option(names = "--threads", paramLabel = "<n>", defaultValue = "1",
+            description = "ONNX Runtime's threads for an ONNX export (default: ${DEFAULT-VALUE}); DL4J reads "
+                    + "OMP_NUM_THREADS instead.")
+    int threads;
 
     @Parameters(arity = "1..*", paramLabel = "<image or folder>",
             description = "Image files (PNG, JPEG, BMP, GIF) or folders searched for them; images of another size "
@@ -62,35 +75,77 @@ final class PredictCommand implements Callable<Integer> {
         }
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
         try {
-            EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
-            CascadeManifest manifest = predictor.cascade().manifest();
+            Described described;
+            Function<ImageDataset, List<Prediction>> classify;
+            OnnxEarlyExitPredictor onnx = null;
+            if (OnnxCascade.isExport(model)) {
+                if (threads < 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
+                            + threads);
+                }
+                onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, top);
+                OnnxManifest m = onnx.cascade().manifest();
+                described = new Described(m.classNames(), m.exits().stream().map(OnnxManifest.Exit::vertex).toList(),
+                        m.inputHeight(), m.inputWidth(), m.provenance().runId(), m.provenance().mode(),
+                        "ONNX Runtime, " + m.shape());
+                OnnxEarlyExitPredictor predictor = onnx;
+                classify = images -> oneByOne(images, predictor::predict);
+            } else {
+                EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
+                CascadeManifest m = predictor.cascade().manifest();
+                described = new Described(m.classNames(), m.exitVertices(), m.inputHeight(), m.inputWidth(),
+                        m.provenance().runId(), m.provenance().mode(), "DL4J");
+                classify = images -> oneByOne(images, predictor::predict);
+            }
             List<Path> files = ImageFiles.list(inputs);
-            ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
-                    progress, CancellationToken.NEVER);
-            progress.endLine();
-            var images = decoded.images();
-            // One image per call, as a deployed classifier meets them, so each time is that image's own.
-            List<Prediction> predictions = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                predictions.add(predictor.predict(images, i));
+            ImageFiles.Decoded decoded;
+            List<Prediction> predictions;
+            try {
+                decoded = ImageFiles.decode(files, described.height(), described.width(), progress,
+                        CancellationToken.NEVER);
+                progress.endLine();
+                predictions = classify.apply(decoded.images());
+            } finally {
+                if (onnx != null) {
+                    onnx.close();
+                }
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
+            out.print(json ? json(described, files, predictions) : table(described, files, predictions,
                     decoded.resized()));
             out.flush();
             return 0;
-        } catch (StoreException | DatasetException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (StoreException | DatasetException | OnnxExportException | UncheckedIOException
+                 | IllegalArgumentException e) {
             return CliErrors.report(spec, progress, e);
         }
     }
 
-    static String table(CascadeManifest manifest, List<Path> files, List<Prediction> predictions, boolean resized) {
+    /**
+     * What the output needs to know of a cascade, whichever engine runs it.
+     *
+     * @param engine "DL4J" or "ONNX Runtime, &lt;shape&gt;"
+     */
+    record Described(List<String> classNames, List<String> exitVertices, int height, int width, String runId,
+                     String mode, String engine) {
+    }
+
+    /** One image per call, as a deployed classifier meets them, so each time is that image's own. */
+    private static List<Prediction> oneByOne(ImageDataset images, BiFunction<ImageDataset, Integer, Prediction> one) {
+        List<Prediction> predictions = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            predictions.add(one.apply(images, i));
+        }
+        return predictions;
+    }
+
+    static String table(Described manifest, List<Path> files, List<Prediction> predictions, boolean resized) {
         int width = Math.max(5, files.stream().mapToInt(f -> f.toString().length()).max().orElse(5));
         int classWidth = Math.max(5, manifest.classNames().stream().mapToInt(String::length).max().orElse(5));
         StringBuilder text = new StringBuilder();
         String format = "%-" + width + "s  %-" + classWidth + "s  %11s  %-10s  %9s%n";
         text.append(String.format(Locale.ROOT, format, "image", "class", "probability", "exit", "time (ms)"));
-        int exits = manifest.exits().size();
+        int exits = manifest.exitVertices().size();
         int[] leaving = new int[exits + 1];
         long nanos = 0;
         for (int i = 0; i < predictions.size(); i++) {
@@ -105,21 +160,22 @@ final class PredictCommand implements Callable<Integer> {
                 nanos / 1e6 / predictions.size()));
         List<String> rates = new ArrayList<>();
         for (int e = 0; e <= exits; e++) {
-            rates.add((e < exits ? manifest.exits().get(e).vertex() : "the backbone head") + " " + leaving[e]);
+            rates.add((e < exits ? manifest.exitVertices().get(e) : "the backbone head") + " " + leaving[e]);
         }
         text.append(String.join(", ", rates)).append(System.lineSeparator());
         if (resized) {
-            text.append(String.format("Images not of %d×%d were resized to it.%n", manifest.inputHeight(),
-                    manifest.inputWidth()));
+            text.append(String.format("Images not of %d×%d were resized to it.%n", manifest.height(),
+                    manifest.width()));
         }
         return text.toString();
     }
 
-    static String json(CascadeManifest manifest, List<Path> files, List<Prediction> predictions) {
+    static String json(Described manifest, List<Path> files, List<Prediction> predictions) {
         var mapper = JsonDocuments.newMapper();
         ObjectNode root = mapper.createObjectNode();
-        root.put("runId", manifest.provenance().runId());
-        root.put("mode", manifest.provenance().mode());
+        root.put("runId", manifest.runId());
+        root.put("mode", manifest.mode());
+        root.put("engine", manifest.engine());
         ArrayNode list = root.putArray("predictions");
         for (int i = 0; i < predictions.size(); i++) {
             Prediction p = predictions.get(i);

@@ -17,6 +17,10 @@ import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxExportException;
+import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
@@ -48,9 +52,14 @@ final class SpeedupCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "<cascade.zip>",
-            description = "A cascade written by 'exitbench export'.")
+    @Option(names = "--model", required = true, paramLabel = "<cascade.zip | onnx folder>",
+            description = "A cascade written by 'exitbench export': a zip (timed with DL4J) or an ONNX export folder "
+                    + "(timed with ONNX Runtime against its backbone.onnx).")
     Path model;
+
+    @Option(names = "--threads", paramLabel = "<n>", defaultValue = "1",
+            description = "ONNX Runtime's threads for an ONNX export (default: ${DEFAULT-VALUE}).")
+    int threads;
 
     @Option(names = "--data", required = true, paramLabel = "<dataset>",
             description = "The dataset whose images are timed (ImageFolder, CIFAR-10 binary or IDX), of the "
@@ -102,21 +111,14 @@ final class SpeedupCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress(err);
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 10, TimeUnit.SECONDS,
                 "exitbench-cancel-speedup")) {
+            if (OnnxCascade.isExport(model)) {
+                return measureOnnx(which, settings, progress);
+            }
             EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model));
             if (runFolder != null) {
                 checkRunFolder(predictor);
             }
-            Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
-            ImageDataset images = dataset.split(which);
-            if (images.size() == 0) {
-                throw new ExitbenchException(data + " has no " + which.folderName() + " images");
-            }
-            int all = images.size();
-            if (limit != null && limit < all) {
-                images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
-            }
-            String label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data, which.folderName(),
-                    images.size(), all);
+            ImageDataset images = images(which, progress);
             SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, images, label, settings,
                     progress, cancel);
             progress.endLine();
@@ -141,9 +143,50 @@ final class SpeedupCommand implements Callable<Integer> {
             err.println("Cancelled; nothing was written.");
             err.flush();
             return CANCELLED;
-        } catch (StoreException | DatasetException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (StoreException | DatasetException | OnnxExportException | UncheckedIOException
+                 | IllegalArgumentException e) {
             return CliErrors.report(spec, progress, e);
         }
+    }
+
+    /** Times an ONNX export with ONNX Runtime; --json and --save-to-run are for DL4J cascades. */
+    private int measureOnnx(Split which, SpeedupMeasurement.Settings settings, ConsoleProgress progress) {
+        if (json != null || runFolder != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --save-to-run take a cascade "
+                    + "zip; an ONNX export prints its report only");
+        }
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
+                    + threads);
+        }
+        ImageDataset images = images(which, progress);
+        try (OnnxEarlyExitPredictor predictor = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, 1)) {
+            OnnxSpeedup.Report report = OnnxSpeedup.measure(predictor, images, label, settings.warmUp(),
+                    settings.repeats(), progress, cancel);
+            progress.endLine();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(report.describe());
+            out.flush();
+            return 0;
+        }
+    }
+
+    private String label;
+
+    /** Reads the split to time, evenly thinned to --limit images. */
+    private ImageDataset images(Split which, ConsoleProgress progress) {
+        Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
+        ImageDataset images = dataset.split(which);
+        if (images.size() == 0) {
+            throw new ExitbenchException(data + " has no " + which.folderName() + " images");
+        }
+        int all = images.size();
+        if (limit != null && limit < all) {
+            images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
+        }
+        label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data, which.folderName(),
+                images.size(), all);
+        return images;
     }
 
     private Split split() {
