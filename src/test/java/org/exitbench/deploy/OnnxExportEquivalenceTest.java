@@ -85,6 +85,36 @@ class OnnxExportEquivalenceTest {
         }
     }
 
+    /**
+     * The path an imported ONNX backbone takes (segments given as ModelProtos, not written from DL4J here): with the
+     * sample's backbone handed over as ONNX segments, both shapes answer as the workbench on every test image.
+     */
+    @Test
+    void aBackboneGivenAsOnnxSegmentsExportsAndAnswersAsTheWorkbench() {
+        Thresholds thresholds = sample.medianThresholds(ExitRule.MAX_SOFTMAX);
+        OnnxCascadeExport.OnnxBackbone backbone = OnnxCascadeExport.segmentsOf(sample.backbone,
+                sample.backbone.exitPoints().vertices());
+        ExitScores scores = sample.scores;
+        int n = sample.images.size();
+        for (OnnxCascadeExport.Shape shape : OnnxCascadeExport.Shape.values()) {
+            Path folder = dir.resolve("imported-" + shape.label());
+            OnnxCascadeExport.Result result = OnnxCascadeExport.export(backbone, sample.branches,
+                    org.exitbench.model.FeaturePooling.GLOBAL_AVERAGE, thresholds, SampleCascade.provenance(),
+                    sample.images, shape, folder);
+            assertEquals("onnx", result.manifest().backboneSource());
+            try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 3)) {
+                CascadeEvaluator evaluator = new CascadeEvaluator(scores, onnx.cascade().costModel());
+                evaluator.evaluate(thresholds);
+                List<Prediction> predictions = onnx.predict(sample.images, 0, n);
+                for (int i = 0; i < n; i++) {
+                    Prediction p = predictions.get(i);
+                    assertEquals(evaluator.exitOf(i), p.exit(), shape + ": exit of image " + i);
+                    assertEquals(evaluator.predictionOf(i), p.classIndex(), shape + ": class of image " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void theSegmentsRunOnlyUpToTheExitThatFires() {
         Path folder = dir.resolve("always");

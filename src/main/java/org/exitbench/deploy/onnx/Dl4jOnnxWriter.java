@@ -27,13 +27,15 @@ import org.exitbench.model.NchwToNhwcPreProcessor;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Writes a DL4J network of the kinds Exitbench builds (its ResNets, folded or not, and their segments) as ONNX
- * nodes: 2-D convolution with bias and ReLU, batch-norm (as the per-channel affine map it is at inference), ReLU,
+ * nodes: 2-D convolution with bias and ReLU (or sigmoid, tanh), batch-norm (as the per-channel affine map it is at inference), ReLU,
  * softmax, element-wise add, 2-D max/average pooling without padding, global pooling, dense and softmax output
  * layers. Anything else is refused, naming the vertex, rather than written approximately.
  *
@@ -294,6 +296,12 @@ final class Dl4jOnnxWriter {
                 throw unsupported("a ReLU with a cap, threshold or slope");
             }
             return g.node("Relu", name, List.of(in));
+        }
+        if (fn instanceof ActivationSigmoid) {
+            return g.node("Sigmoid", name, List.of(in));
+        }
+        if (fn instanceof ActivationTanH) {
+            return g.node("Tanh", name, List.of(in));
         }
         if (fn instanceof ActivationSoftmax) {
             return g.node("Softmax", name, List.of(in), OnnxGraph.integer("axis", 1));

@@ -269,6 +269,40 @@ public final class OnnxCascadeExport {
                 started);
     }
 
+    /**
+     * A DL4J backbone as ONNX segments, the form an imported backbone takes: folded, split at the exits and written
+     * layer by layer (not checked here; {@link #export(CascadeParts, ImageDataset, Shape, Path)} checks).
+     *
+     * @param exitVertices the vertices to cut at, shallow to deep
+     * @throws OnnxExportException when a layer has no ONNX translation
+     */
+    public static OnnxBackbone segmentsOf(TrainedBackbone backbone, List<String> exitVertices) {
+        Dl4jEngine.initialize();
+        TrainedBackbone cut = backbone.withExitPoints(new ExitPoints(exitVertices));
+        InputType input = cut.inputType();
+        ComputationGraph folded = BatchNormFolding.fold(cut);
+        List<ComputationGraph> dlSegments = BackboneSegments.split(folded, input, exitVertices);
+        Map<String, InputType> types = folded.getConfiguration().clone().getLayerActivationTypes(true, input);
+        List<Onnx.ModelProto> segments = new ArrayList<>();
+        for (int s = 0; s < dlSegments.size(); s++) {
+            InputType segmentInput = s == 0 ? input : types.get(exitVertices.get(s - 1));
+            try {
+                segments.add(Dl4jOnnxWriter.model(dlSegments.get(s), segmentInput, "segment_in", "segment_out",
+                        "Exitbench segment " + (s + 1)).getKey());
+            } catch (UnsupportedOperationException e) {
+                throw new OnnxExportException("cannot export segment " + (s + 1) + " to ONNX: " + e.getMessage(), e);
+            }
+        }
+        InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) input;
+        MacTable macs = cut.macTable();
+        long[] toExit = new long[exitVertices.size()];
+        for (int k = 0; k < toExit.length; k++) {
+            toExit[k] = macs.cumulativeMacs(k);
+        }
+        return new OnnxBackbone(segments, exitVertices, cut.classNames(), cut.stats(), (int) in.getChannels(),
+                (int) in.getHeight(), (int) in.getWidth(), toExit, macs.total(), false);
+    }
+
     /** What both kinds of backbone share once their segments exist. */
     private record Common(List<ExitBranch> branches, List<String> exitNames, FeaturePooling pooling,
                           Thresholds thresholds, CascadeProvenance provenance, List<String> classNames,
@@ -477,12 +511,22 @@ public final class OnnxCascadeExport {
     }
 
     /** Runs a DL4J segment and its ONNX translation side by side and names the first vertex that differs. */
-    private static String firstDifferingLayer(ComputationGraph segment, INDArray dlInput, Onnx.ModelProto model,
+    static String firstDifferingLayer(ComputationGraph segment, INDArray dlInput, Onnx.ModelProto model,
                                               Dl4jOnnxWriter.Written written, float[] input, long[] shape) {
         Map<String, INDArray> activations = segment.feedForward(dlInput, false);
+        // At inference DL4J's activation layers work in place, so the activation recorded for a vertex that feeds
+        // one is already activated; such vertices are left out (the activation layer after them is compared).
+        Set<String> overwritten = new java.util.HashSet<>();
+        segment.getConfiguration().getVertices().forEach((name, vertex) -> {
+            if (vertex instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer) {
+                overwritten.addAll(segment.getConfiguration().getVertexInputs().get(name));
+            }
+        });
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, String> e : written.vertexTensors().entrySet()) {
-            if (activations.containsKey(e.getKey()) && !e.getValue().equals("segment_in")) {
+            if (activations.containsKey(e.getKey()) && !e.getValue().equals("segment_in")
+                    && !overwritten.contains(e.getKey())) {
                 names.add(e.getKey());
             }
         }
