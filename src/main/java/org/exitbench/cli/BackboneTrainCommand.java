@@ -233,15 +233,22 @@ final class BackboneTrainCommand implements Callable<Integer> {
         double rate = learningRate != null ? learningRate : optimizer == OptimizerChoice.adam ? 1e-3 : 0.05;
         try {
             // Augmentation depends on the image kind, known once the data is read; a placeholder until then.
-            return new BackboneTrainingConfig(
-                    optimizer == OptimizerChoice.adam ? BackboneTrainingConfig.Optimizer.ADAM
-                            : BackboneTrainingConfig.Optimizer.SGD_NESTEROV,
-                    rate, momentum,
-                    schedule == ScheduleChoice.step ? BackboneTrainingConfig.Schedule.STEP
-                            : BackboneTrainingConfig.Schedule.COSINE,
-                    stepSize, gamma, weightDecay, epochs, batch,
-                    new Augmentation(cropPadding == null ? 0 : cropPadding, Boolean.TRUE.equals(flip)), seed,
-                    patience);
+            return BackboneTrainingConfig.builder(1)
+                    .optimizer(optimizer == OptimizerChoice.adam ? BackboneTrainingConfig.Optimizer.ADAM
+                            : BackboneTrainingConfig.Optimizer.SGD_NESTEROV)
+                    .learningRate(rate)
+                    .momentum(momentum)
+                    .schedule(schedule == ScheduleChoice.step ? BackboneTrainingConfig.Schedule.STEP
+                            : BackboneTrainingConfig.Schedule.COSINE)
+                    .stepSize(stepSize)
+                    .gamma(gamma)
+                    .weightDecay(weightDecay)
+                    .epochs(epochs)
+                    .batchSize(batch)
+                    .augmentation(new Augmentation(cropPadding == null ? 0 : cropPadding, Boolean.TRUE.equals(flip)))
+                    .seed(seed)
+                    .patience(patience)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), withOptionNames(e.getMessage()), e);
         }
@@ -303,9 +310,9 @@ final class BackboneTrainCommand implements Callable<Integer> {
     /** The settings are fixed once the data is read: augmentation defaults follow the image kind. */
     private BackboneTrainingConfig withAugmentationFor(BackboneTrainingConfig config, int channels) {
         Augmentation defaults = BackboneTrainingConfig.defaults(channels).augmentation();
-        return config.withAugmentation(new Augmentation(
+        return config.toBuilder().augmentation(new Augmentation(
                 cropPadding != null ? cropPadding : defaults.cropPadding(),
-                flip != null ? flip : defaults.horizontalFlip()));
+                flip != null ? flip : defaults.horizontalFlip())).build();
     }
 
     private boolean matched(String option) {
