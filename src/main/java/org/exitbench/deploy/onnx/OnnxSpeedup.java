@@ -1,7 +1,5 @@
 package org.exitbench.deploy.onnx;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -98,26 +96,23 @@ public final class OnnxSpeedup {
         for (int i = 0; i < n; i++) {
             pixels[i] = OnnxEarlyExitPredictor.pixels(images, i, 1, c, h, w);
         }
-        long[] shape = {1, c, h, w};
         int exits = cascade.exitCount();
         int total = n * repeats;
         long[] backboneNanos = new long[total];
         long[] cascadeNanos = new long[total];
         int[] exitOf = new int[n];
-        try (OrtSession backbone = OrtCalls.open(cascade.model(manifest.backbone()), predictor.threads(),
-                manifest.backbone())) {
+        try (OnnxBackbone backbone = new OnnxBackbone(cascade, predictor.threads())) {
             for (int i = 0; i < warmUp; i++) {
                 cancel.throwIfCancelled();
                 float[] x = pixels[i % n];
-                OrtCalls.runSingle(backbone, x, shape);
+                backbone.classify(x);
                 predictor.predictPixels(x, 1);
             }
             for (int r = 0, at = 0; r < repeats; r++) {
                 for (int i = 0; i < n; i++, at++) {
                     cancel.throwIfCancelled();
                     long started = System.nanoTime();
-                    float[] p = OrtCalls.runSingle(backbone, pixels[i], shape).values();
-                    ExitDecision.argmax(p, 0, p.length);
+                    backbone.classify(pixels[i]);
                     backboneNanos[at] = System.nanoTime() - started;
                     started = System.nanoTime();
                     Prediction answer = predictor.predictPixels(pixels[i], 1).get(0);
@@ -126,8 +121,6 @@ public final class OnnxSpeedup {
                     progress.report("Measuring latency", at + 1, total);
                 }
             }
-        } catch (OrtException e) {
-            throw new OnnxExportException(manifest.backbone() + ": " + e.getMessage(), e);
         }
         CostModel costs = cascade.costModel();
         int[] leaving = new int[exits + 1];
