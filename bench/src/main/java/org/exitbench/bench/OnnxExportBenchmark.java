@@ -146,6 +146,10 @@ public final class OnnxExportBenchmark {
             "ORT cascade.onnx (If exits)"};
         int total = n * repeats;
         long[][] nanos = new long[names.length][total];
+        // With one thread all the work of either engine runs on the calling thread, so its CPU time is the latency
+        // with the time other processes took from it left out (the development machine is shared).
+        long[][] cpuNanos = new long[names.length][total];
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         int[] dl4jExit = new int[n];
         int[] dl4jClass = new int[n];
         int[][] exitOf = new int[2][n];
@@ -163,22 +167,33 @@ public final class OnnxExportBenchmark {
             }
             for (int r = 0, at = 0; r < repeats; r++) {
                 for (int i = 0; i < n; i++, at++) {
+                    long c0 = cpu.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     dl4jBackbone.outputSingle(false, normalised.get(i)).argMax(1).getInt(0);
                     long t1 = System.nanoTime();
+                    long c1 = cpu.getCurrentThreadCpuTime();
                     var p = dl4j.predict(normalised.get(i)).get(0);
                     long t2 = System.nanoTime();
+                    long c2 = cpu.getCurrentThreadCpuTime();
                     backbone.classify(pixels[i]);
                     long t3 = System.nanoTime();
+                    long c3 = cpu.getCurrentThreadCpuTime();
                     var s = segments.predictPixels(pixels[i], 1).get(0);
                     long t4 = System.nanoTime();
+                    long c4 = cpu.getCurrentThreadCpuTime();
                     var o = single.predictPixels(pixels[i], 1).get(0);
                     long t5 = System.nanoTime();
+                    long c5 = cpu.getCurrentThreadCpuTime();
                     nanos[0][at] = t1 - t0;
                     nanos[1][at] = t2 - t1;
                     nanos[2][at] = t3 - t2;
                     nanos[3][at] = t4 - t3;
                     nanos[4][at] = t5 - t4;
+                    cpuNanos[0][at] = c1 - c0;
+                    cpuNanos[1][at] = c2 - c1;
+                    cpuNanos[2][at] = c3 - c2;
+                    cpuNanos[3][at] = c4 - c3;
+                    cpuNanos[4][at] = c5 - c4;
                     dl4jExit[i] = p.exit();
                     dl4jClass[i] = p.classIndex();
                     exitOf[0][i] = s.exit();
@@ -192,6 +207,11 @@ public final class OnnxExportBenchmark {
         for (int j = 0; j < names.length; j++) {
             rows.add(new Row(names[j], LatencyStats.of(nanos[j])));
         }
+        if (threads == 1) {
+            for (int j = 0; j < names.length; j++) {
+                rows.add(new Row(names[j] + ", CPU", LatencyStats.of(cpuNanos[j])));
+            }
+        }
         CostModel costs = segmentsExport.costModel();
         double macs = 0;
         for (int i = 0; i < n; i++) {
@@ -202,6 +222,8 @@ public final class OnnxExportBenchmark {
         double dl4jPredictor = rows.get(1).latency().meanMs();
         ratios.put("DL4J predictor / ORT segments (mean)", dl4jPredictor / rows.get(3).latency().meanMs());
         ratios.put("DL4J predictor / ORT cascade.onnx (mean)", dl4jPredictor / rows.get(4).latency().meanMs());
+        ratios.put("DL4J predictor / ORT segments (p50)", rows.get(1).latency().p50Ms()
+                / rows.get(3).latency().p50Ms());
         ratios.put("DL4J predictor / ORT cascade.onnx (p50)", rows.get(1).latency().p50Ms()
                 / rows.get(4).latency().p50Ms());
         ratios.put("DL4J measured / theoretical", rows.get(0).latency().meanMs() / dl4jPredictor / theoretical);
@@ -209,6 +231,18 @@ public final class OnnxExportBenchmark {
                 / rows.get(3).latency().meanMs() / theoretical);
         ratios.put("ORT cascade.onnx measured / theoretical", rows.get(2).latency().meanMs()
                 / rows.get(4).latency().meanMs() / theoretical);
+        if (threads == 1) {
+            int k = names.length;
+            double dl4jCpu = rows.get(k + 1).latency().meanMs();
+            ratios.put("CPU time: DL4J predictor / ORT segments", dl4jCpu / rows.get(k + 3).latency().meanMs());
+            ratios.put("CPU time: DL4J predictor / ORT cascade.onnx", dl4jCpu / rows.get(k + 4).latency().meanMs());
+            ratios.put("CPU time: DL4J measured / theoretical", rows.get(k).latency().meanMs() / dl4jCpu
+                    / theoretical);
+            ratios.put("CPU time: ORT segments measured / theoretical", rows.get(k + 2).latency().meanMs()
+                    / rows.get(k + 3).latency().meanMs() / theoretical);
+            ratios.put("CPU time: ORT cascade.onnx measured / theoretical", rows.get(k + 2).latency().meanMs()
+                    / rows.get(k + 4).latency().meanMs() / theoretical);
+        }
         Map<String, Integer> agreement = new LinkedHashMap<>();
         String[] onnxPaths = {"ORT segments", "ORT cascade.onnx"};
         for (int e = 0; e < 2; e++) {
@@ -264,7 +298,7 @@ public final class OnnxExportBenchmark {
         }
         text.append(String.format(Locale.ROOT, "theoretical speedup (MACs of the exits taken): %.3f%n",
                 r.theoretical()));
-        r.ratios().forEach((name, value) -> text.append(String.format(Locale.ROOT, "%-42s %7.3f%n", name, value)));
+        r.ratios().forEach((name, value) -> text.append(String.format(Locale.ROOT, "%-52s %7.3f%n", name, value)));
         r.agreement().forEach((name, same) -> text.append(String.format(Locale.ROOT,
                 "%s: same exit and class as the DL4J predictor on %d of %d images%n", name, same, r.imageCount())));
         r.exportSeconds().forEach((format, seconds) -> {
