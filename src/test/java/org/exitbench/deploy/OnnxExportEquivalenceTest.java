@@ -92,7 +92,7 @@ class OnnxExportEquivalenceTest {
     @Test
     void aBackboneGivenAsOnnxSegmentsExportsAndAnswersAsTheWorkbench() {
         Thresholds thresholds = sample.medianThresholds(ExitRule.MAX_SOFTMAX);
-        OnnxCascadeExport.OnnxBackbone backbone = OnnxCascadeExport.segmentsOf(sample.backbone,
+        OnnxCascadeExport.SegmentedBackbone backbone = OnnxCascadeExport.segmentsOf(sample.backbone,
                 sample.backbone.exitPoints().vertices());
         ExitScores scores = sample.scores;
         int n = sample.images.size();
@@ -111,6 +111,53 @@ class OnnxExportEquivalenceTest {
                     assertEquals(evaluator.exitOf(i), p.exit(), shape + ": exit of image " + i);
                     assertEquals(evaluator.predictionOf(i), p.classIndex(), shape + ": class of image " + i);
                 }
+            }
+        }
+    }
+
+    /**
+     * An imported backbone as PyTorch or TensorFlow export it: the head gives logits (a softmax is appended), and the
+     * first segment reads the image channels-last (a transpose is put before it).
+     */
+    @Test
+    void anImportedHeadGivingLogitsAndAChannelsLastInputAreAdapted() {
+        Thresholds thresholds = sample.medianThresholds(ExitRule.MAX_SOFTMAX);
+        OnnxCascadeExport.SegmentedBackbone dl4j = OnnxCascadeExport.segmentsOf(sample.backbone,
+                sample.backbone.exitPoints().vertices());
+        List<onnx.Onnx.ModelProto> segments = new java.util.ArrayList<>(dl4j.segments());
+        onnx.Onnx.GraphProto first = segments.get(0).getGraph();
+        String image = first.getInput(0).getName();
+        onnx.Onnx.GraphProto.Builder nhwc = first.toBuilder().clearNode()
+                .addNode(onnx.Onnx.NodeProto.newBuilder().setOpType("Transpose").addInput(image + "_nhwc")
+                        .addOutput(image).addAttribute(onnx.Onnx.AttributeProto.newBuilder().setName("perm")
+                                .setType(onnx.Onnx.AttributeProto.AttributeType.INTS).addInts(0).addInts(3)
+                                .addInts(1).addInts(2)))
+                .addAllNode(first.getNodeList());
+        nhwc.setInput(0, first.getInput(0).toBuilder().setName(image + "_nhwc").setType(onnx.Onnx.TypeProto
+                .newBuilder().setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
+                        .setElemType(onnx.Onnx.TensorProto.DataType.FLOAT.getNumber()))));
+        segments.set(0, segments.get(0).toBuilder().setGraph(nhwc).build());
+        onnx.Onnx.GraphProto head = segments.get(segments.size() - 1).getGraph();
+        onnx.Onnx.NodeProto softmax = head.getNode(head.getNodeCount() - 2);
+        assertEquals("Softmax", softmax.getOpType(), "the head ends in softmax, then the output's identity");
+        onnx.Onnx.GraphProto.Builder logits = head.toBuilder().removeNode(head.getNodeCount() - 1)
+                .removeNode(head.getNodeCount() - 2);
+        logits.setOutput(0, head.getOutput(0).toBuilder().setName(softmax.getInput(0)));
+        segments.set(segments.size() - 1, segments.get(segments.size() - 1).toBuilder().setGraph(logits).build());
+        OnnxCascadeExport.SegmentedBackbone imported = new OnnxCascadeExport.SegmentedBackbone(segments,
+                dl4j.exitNames(), dl4j.classNames(), dl4j.stats(), dl4j.channels(), dl4j.height(), dl4j.width(),
+                dl4j.macsToExit(), dl4j.fullMacs(), true, true);
+        Path folder = dir.resolve("imported-logits-nhwc");
+        OnnxCascadeExport.export(imported, sample.branches, org.exitbench.model.FeaturePooling.GLOBAL_AVERAGE,
+                thresholds, SampleCascade.provenance(), sample.images, OnnxCascadeExport.Shape.SINGLE, folder);
+        try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 3)) {
+            CascadeEvaluator evaluator = new CascadeEvaluator(sample.scores, onnx.cascade().costModel());
+            evaluator.evaluate(thresholds);
+            int n = 500;
+            List<Prediction> predictions = onnx.predict(sample.images, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(evaluator.exitOf(i), predictions.get(i).exit(), "exit of image " + i);
+                assertEquals(evaluator.predictionOf(i), predictions.get(i).classIndex(), "class of image " + i);
             }
         }
     }

@@ -18,7 +18,7 @@ import org.exitbench.deploy.CascadeParts;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.SpeedupMeasurement;
-import org.exitbench.deploy.onnx.OnnxBackbone;
+import org.exitbench.deploy.onnx.ExportedBackbone;
 import org.exitbench.deploy.onnx.OnnxCascade;
 import org.exitbench.deploy.onnx.OnnxCascadeExport;
 import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
@@ -156,7 +156,7 @@ public final class OnnxExportBenchmark {
         int[][] classOf = new int[2][n];
         try (OnnxEarlyExitPredictor segments = new OnnxEarlyExitPredictor(segmentsExport, threads, 1);
              OnnxEarlyExitPredictor single = new OnnxEarlyExitPredictor(singleExport, threads, 1);
-             OnnxBackbone backbone = new OnnxBackbone(singleExport, threads)) {
+             ExportedBackbone backbone = new ExportedBackbone(singleExport, threads)) {
             for (int i = 0; i < warmUp; i++) {
                 int image = i % n;
                 dl4jBackbone.outputSingle(false, normalised.get(image));

@@ -43,13 +43,17 @@ final class CascadeOnnxAssembler {
     private final int classes;
     private final Thresholds thresholds;
     private final int opset;
+    private final boolean imageChannelsLast;
 
     /**
-     * @param segments K + 1 backbone segments
-     * @param branches K exits
+     * @param segments          K + 1 backbone segments
+     * @param branches          K exits
+     * @param imageChannelsLast whether the first segment reads the normalised image as [N, H, W, C]
      */
     CascadeOnnxAssembler(List<Onnx.ModelProto> segments, List<Onnx.ModelProto> branches, ChannelStats stats,
-                         int channels, int height, int width, int classes, Thresholds thresholds) {
+                         int channels, int height, int width, int classes, Thresholds thresholds,
+                         boolean imageChannelsLast) {
+        this.imageChannelsLast = imageChannelsLast;
         if (segments.size() != branches.size() + 1) {
             throw new IllegalArgumentException(segments.size() + " segments for " + branches.size() + " exits");
         }
@@ -221,7 +225,9 @@ final class CascadeOnnxAssembler {
         }
         String scaled = g.node("Div", "unit_pixels", List.of(pixels, g.floats("pixel_range", new float[] {255f}, 1)));
         String centred = g.node("Sub", "centred", List.of(scaled, g.floats("mean", mean, 1, channels, 1, 1)));
-        return g.node("Div", "normalised", List.of(centred, g.floats("std", std, 1, channels, 1, 1)));
+        String normalised = g.node("Div", "normalised", List.of(centred, g.floats("std", std, 1, channels, 1, 1)));
+        return imageChannelsLast ? g.node("Transpose", "normalised_nhwc", List.of(normalised),
+                OnnxGraph.ints("perm", 0, 2, 3, 1)) : normalised;
     }
 
     /**

@@ -60,7 +60,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The backbone comes from DL4J ({@link #export(CascadeParts, ImageDataset, Shape, Path)}: folded as the workbench
  * runs it, split at the exits, written layer by layer) or from an imported ONNX model already cut into segments
- * ({@link #export(OnnxBackbone, List, FeaturePooling, Thresholds, CascadeProvenance, ImageDataset, Shape, Path)}).
+ * ({@link #export(SegmentedBackbone, List, FeaturePooling, Thresholds, CascadeProvenance, ImageDataset, Shape, Path)}).
  */
 public final class OnnxCascadeExport {
 
@@ -117,12 +117,14 @@ public final class OnnxCascadeExport {
      * @param macsToExit      the backbone's MACs from the input to each exit
      * @param fullMacs        the whole backbone's MACs
      * @param headGivesLogits whether the last segment outputs logits (a softmax is then appended)
+     * @param imageChannelsLast whether the first segment reads the normalised image as [N, H, W, C] (a model from a
+     *                          channels-last framework); the exit maps must be NCHW either way
      */
-    public record OnnxBackbone(List<Onnx.ModelProto> segments, List<String> exitNames, List<String> classNames,
-                               ChannelStats stats, int channels, int height, int width, long[] macsToExit,
-                               long fullMacs, boolean headGivesLogits) {
+    public record SegmentedBackbone(List<Onnx.ModelProto> segments, List<String> exitNames, List<String> classNames,
+                                    ChannelStats stats, int channels, int height, int width, long[] macsToExit,
+                                    long fullMacs, boolean headGivesLogits, boolean imageChannelsLast) {
 
-        public OnnxBackbone {
+        public SegmentedBackbone {
             segments = List.copyOf(segments);
             exitNames = List.copyOf(exitNames);
             classNames = List.copyOf(classNames);
@@ -219,7 +221,7 @@ public final class OnnxCascadeExport {
             toExit[k] = macs.cumulativeMacs(k);
         }
         Common common = new Common(parts.branches(), parts.exitVertices(), parts.pooling(), parts.thresholds(),
-                parts.provenance(), backbone.classNames(), backbone.stats(), toExit, macs.total(), "dl4j");
+                parts.provenance(), backbone.classNames(), backbone.stats(), toExit, macs.total(), "dl4j", false);
         return finish(common, segments, maps, mapShapes, current, probe, worst, shape, folder, started);
     }
 
@@ -231,7 +233,7 @@ public final class OnnxCascadeExport {
      * @param folder      the folder to write; replaced as a whole if it exists
      * @throws OnnxExportException when a part is refused by ONNX Runtime or a branch disagrees with DL4J
      */
-    public static Result export(OnnxBackbone backbone, List<ExitBranch> branches, FeaturePooling pooling,
+    public static Result export(SegmentedBackbone backbone, List<ExitBranch> branches, FeaturePooling pooling,
                                 Thresholds thresholds, CascadeProvenance provenance, ImageDataset checkImages,
                                 Shape shape, Path folder) {
         long started = System.nanoTime();
@@ -244,8 +246,9 @@ public final class OnnxCascadeExport {
         }
         List<float[]> maps = new ArrayList<>();
         List<long[]> mapShapes = new ArrayList<>();
-        float[] current = probe.normalised();
-        long[] currentShape = probe.shape();
+        float[] current = backbone.imageChannelsLast() ? probe.normalisedChannelsLast() : probe.normalised();
+        long[] currentShape = backbone.imageChannelsLast() ? new long[] {probe.count(), probe.height(), probe.width(),
+            probe.channels()} : probe.shape();
         for (int s = 0; s < segments.size(); s++) {
             try (OrtSession session = OrtCalls.open(segments.get(s), 1, "imported segment " + (s + 1))) {
                 OrtCalls.Output out = OrtCalls.runSingle(session, current, currentShape);
@@ -264,7 +267,8 @@ public final class OnnxCascadeExport {
             }
         }
         Common common = new Common(branches, backbone.exitNames(), pooling, thresholds, provenance,
-                backbone.classNames(), backbone.stats(), backbone.macsToExit(), backbone.fullMacs(), "onnx");
+                backbone.classNames(), backbone.stats(), backbone.macsToExit(), backbone.fullMacs(), "onnx",
+                backbone.imageChannelsLast());
         return finish(common, segments, maps, mapShapes, current, probe, new LinkedHashMap<>(), shape, folder,
                 started);
     }
@@ -276,7 +280,7 @@ public final class OnnxCascadeExport {
      * @param exitVertices the vertices to cut at, shallow to deep
      * @throws OnnxExportException when a layer has no ONNX translation
      */
-    public static OnnxBackbone segmentsOf(TrainedBackbone backbone, List<String> exitVertices) {
+    public static SegmentedBackbone segmentsOf(TrainedBackbone backbone, List<String> exitVertices) {
         Dl4jEngine.initialize();
         TrainedBackbone cut = backbone.withExitPoints(new ExitPoints(exitVertices));
         InputType input = cut.inputType();
@@ -299,14 +303,15 @@ public final class OnnxCascadeExport {
         for (int k = 0; k < toExit.length; k++) {
             toExit[k] = macs.cumulativeMacs(k);
         }
-        return new OnnxBackbone(segments, exitVertices, cut.classNames(), cut.stats(), (int) in.getChannels(),
-                (int) in.getHeight(), (int) in.getWidth(), toExit, macs.total(), false);
+        return new SegmentedBackbone(segments, exitVertices, cut.classNames(), cut.stats(), (int) in.getChannels(),
+                (int) in.getHeight(), (int) in.getWidth(), toExit, macs.total(), false, false);
     }
 
     /** What both kinds of backbone share once their segments exist. */
     private record Common(List<ExitBranch> branches, List<String> exitNames, FeaturePooling pooling,
                           Thresholds thresholds, CascadeProvenance provenance, List<String> classNames,
-                          ChannelStats stats, long[] macsToExit, long fullMacs, String source) {
+                          ChannelStats stats, long[] macsToExit, long fullMacs, String source,
+                          boolean imageChannelsLast) {
     }
 
     /**
@@ -353,7 +358,7 @@ public final class OnnxCascadeExport {
             branchProbabilities.add(expected);
         }
         CascadeOnnxAssembler assembler = new CascadeOnnxAssembler(segments, branches, c.stats(), probe.channels(),
-                probe.height(), probe.width(), classes, c.thresholds());
+                probe.height(), probe.width(), classes, c.thresholds(), c.imageChannelsLast());
         Map<String, Onnx.ModelProto> files = new LinkedHashMap<>();
         List<OnnxManifest.Exit> exitList = new ArrayList<>();
         for (int k = 0; k < exits; k++) {
@@ -671,6 +676,20 @@ public final class OnnxCascadeExport {
 
         long[] shape() {
             return new long[] {count, channels, height, width};
+        }
+
+        /** @return the normalised images as [N, H, W, C] */
+        float[] normalisedChannelsLast() {
+            int plane = height * width;
+            float[] out = new float[normalised.length];
+            for (int i = 0; i < count; i++) {
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int p = 0; p < plane; p++) {
+                        out[(i * plane + p) * channels + ch] = normalised[(i * channels + ch) * plane + p];
+                    }
+                }
+            }
+            return out;
         }
 
         String source(int i) {

@@ -101,7 +101,7 @@ public final class OnnxSpeedup {
         long[] backboneNanos = new long[total];
         long[] cascadeNanos = new long[total];
         int[] exitOf = new int[n];
-        try (OnnxBackbone backbone = new OnnxBackbone(cascade, predictor.threads())) {
+        try (ExportedBackbone backbone = new ExportedBackbone(cascade, predictor.threads())) {
             for (int i = 0; i < warmUp; i++) {
                 cancel.throwIfCancelled();
                 float[] x = pixels[i % n];

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtSession;
  * The whole backbone of an ONNX export ({@value OnnxCascadeExport#BACKBONE}) on ONNX Runtime: what a deployment
  * without early exits runs, and so the baseline an ONNX cascade's measured speedup is taken against.
  */
-public final class OnnxBackbone implements AutoCloseable {
+public final class ExportedBackbone implements AutoCloseable {
 
     private final OrtSession session;
     private final long[] shape;
@@ -17,7 +17,7 @@ public final class OnnxBackbone implements AutoCloseable {
      * @param threads ONNX Runtime's intra-op threads
      * @throws OnnxExportException when ONNX Runtime refuses the model
      */
-    public OnnxBackbone(OnnxCascade cascade, int threads) {
+    public ExportedBackbone(OnnxCascade cascade, int threads) {
         OnnxManifest m = cascade.manifest();
         this.session = OrtCalls.open(cascade.model(m.backbone()), threads, cascade.folder().resolve(m.backbone())
                 .toString());
