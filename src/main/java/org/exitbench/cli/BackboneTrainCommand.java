@@ -1,7 +1,6 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +11,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.exitbench.data.Augmentation;
 import org.exitbench.data.Dataset;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
@@ -23,7 +22,7 @@ import org.exitbench.model.BackboneSpec;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
-import org.exitbench.store.StoreException;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.train.BackboneTrainer;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BackboneTrainingListener;
@@ -32,6 +31,7 @@ import org.exitbench.train.DatasetSlice;
 import org.exitbench.train.TrainingCheckpoint;
 import org.exitbench.train.TrainingCheckpointException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -43,7 +43,8 @@ import picocli.CommandLine;
         description = {"Train a backbone CNN on the train split of a dataset, validating after every epoch.",
                 "The saved model holds the parameters of the epoch with the best validation accuracy. A "
                         + "checkpoint is written after every epoch; Ctrl-C stops between two batches and keeps the "
-                        + "last one, and --resume continues from it with the settings stored there."},
+                        + "last one, and --resume continues from it with the settings stored there. --seed draws the "
+                        + "initial weights, the data order and the augmentation."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:trained and saved", "1:bad input or files (the message names which)",
                 "2:wrong command-line options", "130:cancelled (the last checkpoint is kept)"})
@@ -61,15 +62,18 @@ final class BackboneTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "<dir>",
-            description = "The dataset (ImageFolder, CIFAR-10 binary or IDX folder).")
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--out", required = true, paramLabel = "<model.zip>", description = "Where to save the backbone.")
     Path out;
 
     @Option(names = "--force", description = "Replace --out if it exists.")
     boolean force;
+
+    @Option(names = "--wait", description = "When another Exitbench process is writing --out, wait for it to "
+            + "finish instead of stopping.")
+    boolean waitForLock;
 
     @Option(names = "--arch", paramLabel = "small|resnet18", defaultValue = "small",
             description = "Architecture (default: ${DEFAULT-VALUE}).")
@@ -132,9 +136,8 @@ final class BackboneTrainCommand implements Callable<Integer> {
             description = "Random horizontal flips (default: on for RGB, off for grayscale).")
     Boolean flip;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
-            description = "Seed of the initial weights, data order and augmentation (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--checkpoint-dir", paramLabel = "<dir>",
             description = "Where to keep the per-epoch checkpoint (default: <out>-checkpoints beside --out).")
@@ -147,6 +150,9 @@ final class BackboneTrainCommand implements Callable<Integer> {
     @Option(names = "--limit-per-class", paramLabel = "N",
             description = "Use only the first N images of each class in every split, for a quick trial.")
     Integer limitPerClass;
+
+    @Mixin
+    ProgressOption progressOption;
 
     private final CancellationToken cancel;
     private final BackboneTrainingListener observer;
@@ -168,8 +174,8 @@ final class BackboneTrainCommand implements Callable<Integer> {
     public Integer call() {
         Path checkpoints = checkpointDir != null ? checkpointDir : defaultCheckpointDir(out);
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress reading = new ConsoleProgress(err);
-        TrainingProgressLine bar = new TrainingProgressLine(err);
+        ConsoleProgress reading = progressOption.on(err);
+        TrainingProgressLine bar = new TrainingProgressLine(err, !progressOption.quiet);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             cancel.cancel();
@@ -181,7 +187,9 @@ final class BackboneTrainCommand implements Callable<Integer> {
             }
         }, "exitbench-cancel-training");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try {
+        // The lock on --out is taken before checking it: a second command started while the first trains would
+        // otherwise pass the check and replace the first one's model at the end.
+        try (ExclusiveLock outLock = ExclusiveLock.onFile(out, "training a backbone into " + out, waitForLock)) {
             BackboneTrainingConfig config = resume ? null : config();
             checkOutputs(checkpoints);
             Dataset dataset = readData(reading);
@@ -207,10 +215,11 @@ final class BackboneTrainCommand implements Callable<Integer> {
             err.println(cancelledMessage(checkpoints));
             err.flush();
             return CANCELLED;
-        } catch (DatasetException | TrainingCheckpointException | StoreException | UncheckedIOException
-                 | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // CliErrors.HANDLER reports bad input and lets programming errors through; either way the training
+            // bar's line ends first.
             bar.endLine();
-            return CliErrors.report(spec, reading, e);
+            throw e;
         } finally {
             finished.countDown();
             try {
@@ -246,7 +255,7 @@ final class BackboneTrainCommand implements Callable<Integer> {
                     .epochs(epochs)
                     .batchSize(batch)
                     .augmentation(new Augmentation(cropPadding == null ? 0 : cropPadding, Boolean.TRUE.equals(flip)))
-                    .seed(seed)
+                    .seed(seed.value)
                     .patience(patience)
                     .build();
         } catch (IllegalArgumentException e) {
@@ -279,6 +288,11 @@ final class BackboneTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--widths and --blocks apply to --arch small only; ResNet-18 has 64/128/256/512 x 2/2/2/2");
         }
+        if (arch == Arch.small && (widths.size() != blocks.size()
+                || Stream.concat(widths.stream(), blocks.stream()).anyMatch(n -> n < 1))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--widths and --blocks need one positive "
+                    + "number per stage each, were " + widths + " and " + blocks);
+        }
         Optional<TrainingCheckpoint> existing = TrainingCheckpoint.read(checkpoints);
         if (!resume && existing.isPresent()) {
             throw new TrainingCheckpointException(checkpoints + " holds the checkpoint of an earlier run ("
@@ -293,12 +307,16 @@ final class BackboneTrainCommand implements Callable<Integer> {
     }
 
     private Dataset readData(ConsoleProgress progress) {
-        Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
+        Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
         progress.endLine();
         return limitPerClass == null ? dataset : DatasetSlice.firstPerClass(dataset, limitPerClass);
     }
 
     private BackboneSpec spec(Dataset dataset) {
+        if (dataset.numClasses() < 2) {
+            throw new ExitbenchException(data.folder + ": a backbone needs at least 2 classes to tell apart, the "
+                    + "dataset has " + dataset.numClasses());
+        }
         return switch (arch) {
             case small -> BackboneSpec.smallResNet(widths, blocks, dataset.channels(), dataset.height(),
                     dataset.width(), dataset.numClasses());

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
-import java.util.function.Function;
-import org.exitbench.data.DatasetException;
-import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ImageFiles;
 import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.CascadeManifest;
@@ -22,11 +19,10 @@ import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
 import org.exitbench.deploy.onnx.OnnxCascade;
 import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
-import org.exitbench.deploy.onnx.OnnxExportException;
 import org.exitbench.deploy.onnx.OnnxManifest;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.JsonDocuments;
-import org.exitbench.store.StoreException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,56 +64,44 @@ final class PredictCommand implements Callable<Integer> {
             description = "How many of the most probable classes --json lists (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--strict", description = "Stop at the first image that cannot be read (default: report it, "
+            + "predict the others, and exit with 1 at the end).")
+    boolean strict;
+
+    @Mixin
+    ProgressOption progressOption;
+
     @Override
     public Integer call() {
         if (top < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
         }
-        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
+        ConsoleProgress progress = progressOption.on(spec.commandLine().getErr());
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
+                    + threads);
+        }
+        Described manifest;
+        EarlyExitPredictor predictor = null;
+        OnnxEarlyExitPredictor onnx = null;
+        if (OnnxCascade.isExport(model)) {
+            onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, top);
+            OnnxManifest m = onnx.cascade().manifest();
+            manifest = new Described(m.classNames(), m.exits().stream().map(OnnxManifest.Exit::vertex).toList(),
+                    m.inputChannels(), m.inputHeight(), m.inputWidth(), m.provenance().runId(),
+                    m.provenance().mode(), "ONNX Runtime, " + m.shape());
+        } else {
+            predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
+            CascadeManifest m = predictor.cascade().manifest();
+            manifest = new Described(m.classNames(), m.exitVertices(), m.inputChannels(), m.inputHeight(),
+                    m.inputWidth(), m.provenance().runId(), m.provenance().mode(), "DL4J");
+        }
         try {
-            Described described;
-            Function<ImageDataset, List<Prediction>> classify;
-            OnnxEarlyExitPredictor onnx = null;
-            if (OnnxCascade.isExport(model)) {
-                if (threads < 1) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
-                            + threads);
-                }
-                onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, top);
-                OnnxManifest m = onnx.cascade().manifest();
-                described = new Described(m.classNames(), m.exits().stream().map(OnnxManifest.Exit::vertex).toList(),
-                        m.inputHeight(), m.inputWidth(), m.provenance().runId(), m.provenance().mode(),
-                        "ONNX Runtime, " + m.shape());
-                OnnxEarlyExitPredictor predictor = onnx;
-                classify = images -> oneByOne(images, predictor::predict);
-            } else {
-                EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
-                CascadeManifest m = predictor.cascade().manifest();
-                described = new Described(m.classNames(), m.exitVertices(), m.inputHeight(), m.inputWidth(),
-                        m.provenance().runId(), m.provenance().mode(), "DL4J");
-                classify = images -> oneByOne(images, predictor::predict);
+            return classify(manifest, predictor, onnx, progress);
+        } finally {
+            if (onnx != null) {
+                onnx.close();
             }
-            List<Path> files = ImageFiles.list(inputs);
-            ImageFiles.Decoded decoded;
-            List<Prediction> predictions;
-            try {
-                decoded = ImageFiles.decode(files, described.height(), described.width(), progress,
-                        CancellationToken.NEVER);
-                progress.endLine();
-                predictions = classify.apply(decoded.images());
-            } finally {
-                if (onnx != null) {
-                    onnx.close();
-                }
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? json(described, files, predictions) : table(described, files, predictions,
-                    decoded.resized()));
-            out.flush();
-            return 0;
-        } catch (StoreException | DatasetException | OnnxExportException | UncheckedIOException
-                 | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
         }
     }
 
@@ -126,17 +110,43 @@ final class PredictCommand implements Callable<Integer> {
      *
      * @param engine "DL4J" or "ONNX Runtime, &lt;shape&gt;"
      */
-    record Described(List<String> classNames, List<String> exitVertices, int height, int width, String runId,
-                     String mode, String engine) {
+    record Described(List<String> classNames, List<String> exitVertices, int inputChannels, int inputHeight,
+                     int inputWidth, String runId, String mode, String engine) {
     }
 
-    /** One image per call, as a deployed classifier meets them, so each time is that image's own. */
-    private static List<Prediction> oneByOne(ImageDataset images, BiFunction<ImageDataset, Integer, Prediction> one) {
+    /** Decodes, classifies (with whichever predictor is given) and prints. */
+    private int classify(Described manifest, EarlyExitPredictor predictor, OnnxEarlyExitPredictor onnx,
+                         ConsoleProgress progress) {
+        List<Path> files = ImageFiles.list(inputs);
+        ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
+                !strict, progress, CancellationToken.NEVER);
+        progress.endLine();
+        // One unreadable image among many is reported, and the others still get their answer.
+        PrintWriter err = spec.commandLine().getErr();
+        Set<String> skipped = new HashSet<>();
+        for (var file : decoded.skipped()) {
+            err.println("skipped " + file.file() + ": " + file.reason());
+            skipped.add(file.file());
+        }
+        if (!skipped.isEmpty()) {
+            err.println(skipped.size() + " of " + files.size() + " images could not be read and were skipped "
+                    + "(--strict stops at the first)");
+            err.flush();
+            files = files.stream().filter(f -> !skipped.contains(f.toString())).toList();
+        }
+        var images = decoded.images();
+        CascadeFit.check(manifest.inputChannels(), manifest.inputHeight(), manifest.inputWidth(), images,
+                "the images given");
+        // One image per call, as a deployed classifier meets them, so each time is that image's own.
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            predictions.add(one.apply(images, i));
+            predictions.add(onnx != null ? onnx.predict(images, i) : predictor.predict(images, i));
         }
-        return predictions;
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
+                decoded.resized()));
+        out.flush();
+        return skipped.isEmpty() ? 0 : CliErrors.BAD_INPUT;
     }
 
     static String table(Described manifest, List<Path> files, List<Prediction> predictions, boolean resized) {
@@ -164,8 +174,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         text.append(String.join(", ", rates)).append(System.lineSeparator());
         if (resized) {
-            text.append(String.format("Images not of %d×%d were resized to it.%n", manifest.height(),
-                    manifest.width()));
+            text.append(String.format("Images not of %d×%d were resized to it.%n", manifest.inputHeight(),
+                    manifest.inputWidth()));
         }
         return text.toString();
     }

@@ -1,31 +1,30 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.exitbench.data.Dataset;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
 import org.exitbench.deploy.CascadeFile;
+import org.exitbench.deploy.CascadeManifest;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.deploy.onnx.OnnxCascade;
 import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
-import org.exitbench.deploy.onnx.OnnxExportException;
+import org.exitbench.deploy.onnx.OnnxManifest;
 import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
-import org.exitbench.store.StoreException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -35,8 +34,8 @@ import picocli.CommandLine;
  */
 @Command(name = "speedup", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure how much faster an exported cascade classifies images than its whole backbone: each "
-                + "image of a dataset split is classified one at a time (batch 1) by the whole backbone and by the "
-                + "cascade, which stops at the first exit that fires.",
+                + "image of a dataset split (--data, of the cascade's image size) is classified one at a time "
+                + "(batch 1) by the whole backbone and by the cascade, which stops at the first exit that fires.",
                 "Prints mean / p50 / p95 latency of both, the theoretical speedup (from MACs), the simulated one (from "
                         + "the time of each part) and the measured one, their ratio, and each branch's time against "
                         + "its MACs. Threads: ND4J reads OMP_NUM_THREADS when it starts (set it to 1 for a "
@@ -61,10 +60,8 @@ final class SpeedupCommand implements Callable<Integer> {
             description = "ONNX Runtime's threads for an ONNX export (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--data", required = true, paramLabel = "<dataset>",
-            description = "The dataset whose images are timed (ImageFolder, CIFAR-10 binary or IDX), of the "
-                    + "cascade's image size.")
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--split", paramLabel = "<split>", defaultValue = "test",
             description = "train, valid or test (default: ${DEFAULT-VALUE}).")
@@ -93,6 +90,9 @@ final class SpeedupCommand implements Callable<Integer> {
                     + "workbench shows it; the folder must be the run the cascade was exported from.")
     Path runFolder;
 
+    @Mixin
+    ProgressOption progressOption;
+
     private final CancellationToken cancel = new CancellationToken();
 
     @Override
@@ -108,7 +108,7 @@ final class SpeedupCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup / --repeats: " + e.getMessage(), e);
         }
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ConsoleProgress progress = progressOption.on(err);
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 10, TimeUnit.SECONDS,
                 "exitbench-cancel-speedup")) {
             if (OnnxCascade.isExport(model)) {
@@ -118,7 +118,9 @@ final class SpeedupCommand implements Callable<Integer> {
             if (runFolder != null) {
                 checkRunFolder(predictor);
             }
-            ImageDataset images = images(which, progress);
+            CascadeManifest manifest = predictor.cascade().manifest();
+            ImageDataset images = images(which, manifest.inputChannels(), manifest.inputHeight(),
+                    manifest.inputWidth(), progress);
             SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, images, label, settings,
                     progress, cancel);
             progress.endLine();
@@ -143,9 +145,6 @@ final class SpeedupCommand implements Callable<Integer> {
             err.println("Cancelled; nothing was written.");
             err.flush();
             return CANCELLED;
-        } catch (StoreException | DatasetException | OnnxExportException | UncheckedIOException
-                 | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
         }
     }
 
@@ -159,8 +158,10 @@ final class SpeedupCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
                     + threads);
         }
-        ImageDataset images = images(which, progress);
         try (OnnxEarlyExitPredictor predictor = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, 1)) {
+            OnnxManifest manifest = predictor.cascade().manifest();
+            ImageDataset images = images(which, manifest.inputChannels(), manifest.inputHeight(),
+                    manifest.inputWidth(), progress);
             OnnxSpeedup.Report report = OnnxSpeedup.measure(predictor, images, label, settings.warmUp(),
                     settings.repeats(), progress, cancel);
             progress.endLine();
@@ -171,20 +172,22 @@ final class SpeedupCommand implements Callable<Integer> {
         }
     }
 
+    /** What the images timed are, for the report; set by {@link #images}. */
     private String label;
 
-    /** Reads the split to time, evenly thinned to --limit images. */
-    private ImageDataset images(Split which, ConsoleProgress progress) {
-        Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
+    /** Reads the split to time, checks it fits the cascade, and thins it evenly to --limit images. */
+    private ImageDataset images(Split which, int channels, int height, int width, ConsoleProgress progress) {
+        Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
         ImageDataset images = dataset.split(which);
+        CascadeFit.check(channels, height, width, images, data.folder.toString());
         if (images.size() == 0) {
-            throw new ExitbenchException(data + " has no " + which.folderName() + " images");
+            throw new ExitbenchException(data.folder + " has no " + which.folderName() + " images");
         }
         int all = images.size();
         if (limit != null && limit < all) {
             images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
         }
-        label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data, which.folderName(),
+        label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data.folder, which.folderName(),
                 images.size(), all);
         return images;
     }

@@ -1,6 +1,7 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -13,6 +14,7 @@ import org.exitbench.sweep.SweepDefinition;
 import org.exitbench.sweep.SweepFolder;
 import org.exitbench.sweep.SweepRunner;
 import org.exitbench.sweep.SweepSummary;
+import org.exitbench.sweep.TrialExecutor;
 import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,12 +42,12 @@ final class SweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "<dir>", defaultValue = "sample-data/fashion-mnist",
-            description = "The dataset (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ExperimentInputOptions inputs;
 
     @Option(names = "--definition", paramLabel = "<sweep.json>",
-            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition).")
+            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition). "
+                    + "The name fair-v2 runs the built-in fair test of issue 17.")
     Path definition;
 
     @Option(names = "--out", paramLabel = "<dir>",
@@ -61,12 +63,16 @@ final class SweepCommand implements Callable<Integer> {
                     + "core).")
     int threads;
 
-    @Option(names = "--backbone", paramLabel = "<model.zip>",
-            description = "The backbone (default: <data>/backbone.zip).")
-    Path backbone;
-
     @Mixin
     WorkspaceOption workspace;
+
+    @Option(names = "--spark", paramLabel = "<master>",
+            description = {"Run the trials as tasks on Apache Spark: a master URL (local[4], spark://host:7077, yarn,"
+                    + " k8s://https://host:6443), or 'submit' for the one spark-submit gives. Needs Spark on the class"
+                    + " path (scripts/exitbench-spark, or spark-submit with target/exitbench-spark.jar); the sweep "
+                    + "folder and the workspace's feature cache must be where every executor sees them "
+                    + "(docs/scale.md)."})
+    String spark;
 
     @Option(names = "--report-only",
             description = "Write the reports of the trials already in the sweep folder, without training: for a "
@@ -77,6 +83,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--print-definition",
             description = "Print the default sweep definition (JSON, a starting point for --definition) and exit.")
     boolean printDefinition;
+
+    @Mixin
+    ProgressOption progressOption;
 
     private final CancellationToken cancel;
 
@@ -101,7 +110,9 @@ final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be at least 1, was " + seeds);
         }
         // A bad definition file is bad input (exit 1, the message names the field): CliErrors.HANDLER reports it.
-        SweepDefinition sweep = definition != null ? SweepDefinition.read(definition) : SweepDefinition.defaults();
+        SweepDefinition sweep = definition == null ? SweepDefinition.defaults()
+                : Files.exists(definition) ? SweepDefinition.read(definition)
+                : SweepDefinition.builtIn(definition.toString()).orElseGet(() -> SweepDefinition.read(definition));
         if (seeds != null) {
             sweep = sweep.withSeeds(SweepDefinition.firstSeeds(seeds));
         }
@@ -112,14 +123,19 @@ final class SweepCommand implements Callable<Integer> {
         Path folder = this.out != null ? this.out : workspace.folder.resolve(Workspace.SWEEPS_FOLDER).resolve(sweep.name()
                 .replaceAll("[^A-Za-z0-9._-]", "_"));
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ConsoleProgress progress = progressOption.on(err);
         if (reportOnly) {
             return reportOnly(folder, definition != null ? sweep : null, out);
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
-            SweepRunner.Outcome outcome = workspace.workspace().sweepRunner().run(sweep,
-                    new SweepRunner.Request(data, backbone, folder, threads), progress, cancel);
+            SweepRunner runner = workspace.workspace().sweepRunner();
+            if (spark != null) {
+                runner = runner.on(TrialExecutor.forCluster("spark", spark));
+            }
+            SweepRunner.Outcome outcome = runner.run(sweep,
+                    new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
+                            threads), progress, cancel);
             progress.endLine();
             out.print(report(outcome));
             out.flush();

@@ -23,10 +23,12 @@ import org.exitbench.data.Dataset;
 import org.exitbench.data.ImageDataSetIterator;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
+import org.exitbench.model.SafeModelZip;
 import org.exitbench.model.BackboneSpec;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.ExclusiveLock;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -102,6 +104,14 @@ public final class BackboneTrainer {
      */
     public BackboneTrainingResult train(ComputationGraph graph, BackboneSpec spec, Dataset data,
                                         BackboneTrainingConfig config, Path checkpointDir) {
+        // One trainer per checkpoint folder (lock file beside it): a second process would train into the same files.
+        try (ExclusiveLock lock = ExclusiveLock.onFile(checkpointDir, "training a backbone", false)) {
+            return trainLocked(graph, spec, data, config, checkpointDir);
+        }
+    }
+
+    private BackboneTrainingResult trainLocked(ComputationGraph graph, BackboneSpec spec, Dataset data,
+                                               BackboneTrainingConfig config, Path checkpointDir) {
         Dl4jEngine.initialize();
         Objects.requireNonNull(config, "config");
         checkSpecFits(spec, data);
@@ -161,6 +171,12 @@ public final class BackboneTrainer {
      * @throws UncheckedIOException        when a checkpoint cannot be read or written
      */
     public BackboneTrainingResult resume(Dataset data, Path checkpointDir) {
+        try (ExclusiveLock lock = ExclusiveLock.onFile(checkpointDir, "training a backbone", false)) {
+            return resumeLocked(data, checkpointDir);
+        }
+    }
+
+    private BackboneTrainingResult resumeLocked(Dataset data, Path checkpointDir) {
         Dl4jEngine.initialize();
         TrainingCheckpoint state = TrainingCheckpoint.read(checkpointDir).orElseThrow(() ->
                 new TrainingCheckpointException("there is no training checkpoint in " + checkpointDir
@@ -170,8 +186,7 @@ public final class BackboneTrainer {
             if (state.finished()) {
                 return result(state, checkpointDir);
             }
-            ComputationGraph graph = ModelSerializer.restoreComputationGraph(
-                    checkpointDir.resolve(state.lastModelFile()).toFile(), true);
+            ComputationGraph graph = SafeModelZip.read(checkpointFile(checkpointDir, state.lastModelFile()), true);
             return run(graph, data, state, checkpointDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the training checkpoint in " + checkpointDir, e);
@@ -300,9 +315,18 @@ public final class BackboneTrainer {
         }
     }
 
+    /** A model file named in the checkpoint's state, which must be a plain name inside the checkpoint folder. */
+    private static Path checkpointFile(Path checkpointDir, String name) {
+        Path file = name == null ? null : checkpointDir.resolve(name).normalize();
+        if (file == null || !checkpointDir.normalize().equals(file.getParent())) {
+            throw new TrainingCheckpointException("the training checkpoint in " + checkpointDir + " names a model "
+                    + "file '" + name + "' outside its folder");
+        }
+        return file;
+    }
+
     private static BackboneTrainingResult result(TrainingCheckpoint state, Path checkpointDir) throws IOException {
-        ComputationGraph best = ModelSerializer.restoreComputationGraph(
-                checkpointDir.resolve(state.bestModelFile()).toFile(), false);
+        ComputationGraph best = SafeModelZip.read(checkpointFile(checkpointDir, state.bestModelFile()), false);
         return new BackboneTrainingResult(best, state.spec(), state.data().classNames(), state.stats(),
                 state.config(), state.history(), state.bestEpoch(), state.stoppedEarly(), state.provenance());
     }
