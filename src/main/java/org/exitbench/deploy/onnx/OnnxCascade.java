@@ -1,6 +1,7 @@
 package org.exitbench.deploy.onnx;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.model.onnx.OnnxModelFile;
+import org.exitbench.store.BoundedRead;
 import org.exitbench.store.JsonDocuments;
 
 /**
@@ -73,7 +76,10 @@ public final class OnnxCascade {
             }
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(file);
+                // Bounded like an imported model: a listed file must not decide how much memory is used.
+                try (InputStream in = Files.newInputStream(file)) {
+                    bytes = BoundedRead.readAll(in, OnnxModelFile.MAX_BYTES, file, null);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
             }
