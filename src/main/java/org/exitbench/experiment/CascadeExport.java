@@ -71,6 +71,12 @@ public final class CascadeExport {
             throw new ExperimentException("the backbone of run " + run.id() + ", " + backbonePath + ", does not exist; "
                     + "name it with --backbone <model.zip>");
         }
+        if (ExperimentPipeline.isOnnx(backbonePath)) {
+            // The ONNX writer takes such a backbone as segments (OnnxCascadeExport.SegmentedBackbone); the run
+            // folder's glue for it is not written yet, so say so instead of failing to read the model as a zip.
+            throw new ExperimentException("run " + run.id() + " used the imported ONNX backbone " + backbonePath
+                    + "; exporting the cascade of a run on an imported backbone is not supported yet");
+        }
         TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
         RunMetrics.Provenance runProvenance = run.metrics().provenance();
         String fingerprint = backbone.fingerprint();
