@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.CascadeManifest;
+import org.exitbench.deploy.onnx.OnnxCascadeExport;
+import org.exitbench.deploy.onnx.OnnxManifest;
 import org.exitbench.experiment.CascadeExport;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentException;
@@ -39,8 +41,17 @@ final class ExportCommand implements Callable<Integer> {
             description = "A run folder written by 'exitbench run' (<workspace>/runs/<id>).")
     Path run;
 
-    @Option(names = "--out", required = true, paramLabel = "<cascade.zip>", description = "The file to write.")
+    @Option(names = "--out", required = true, paramLabel = "<cascade.zip | folder>",
+            description = "The file (zip) or folder (onnx, onnx-single) to write.")
     Path out;
+
+    @Option(names = "--format", paramLabel = "zip|onnx|onnx-single", defaultValue = "zip",
+            description = "zip: Exitbench's cascade file (DL4J); onnx: a folder of standard ONNX models, one per "
+                    + "backbone segment and per exit, for batched serving; onnx-single: a folder with one "
+                    + "cascade.onnx whose exits are If nodes, for batch 1 in any ONNX runtime. Both ONNX formats "
+                    + "hold a manifest and backbone.onnx, and are checked against DL4J on the run's test images "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String format;
 
     @Option(names = "--mode", paramLabel = "<mode>",
             description = "The training mode to export: boosted, non-boosted or soft (default: boosted when the run "
@@ -97,6 +108,14 @@ final class ExportCommand implements Callable<Integer> {
                         + Workspace.ofRunFolder(run).map(w -> w.tunedFile(loaded.id(), chosen).toString())
                         .orElse("the run in a workspace's runs/ folder") + ")");
             }
+            OnnxCascadeExport.Shape shape = shape();
+            if (shape != null) {
+                OnnxCascadeExport.Result result = CascadeExport.writeOnnx(loaded, chosen, backbone,
+                        tuned.orElse(null), shape, out);
+                printOnnx(result, loaded.id(), tuned.isPresent() ? "tuned by hand, from " + tunedFile.orElseThrow()
+                        : "CPM's, as calibrated in the run");
+                return 0;
+            }
             if (tuned.isPresent()) {
                 CascadeExport.write(loaded, chosen, backbone, tuned.get(), out);
             } else {
@@ -116,6 +135,36 @@ final class ExportCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("could not read " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** @return the ONNX shape asked for, or null for the zip */
+    private OnnxCascadeExport.Shape shape() {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "zip" -> null;
+            case "onnx" -> OnnxCascadeExport.Shape.SEGMENTS;
+            case "onnx-single" -> OnnxCascadeExport.Shape.SINGLE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--format must be zip, onnx or "
+                    + "onnx-single, was '" + format + "'");
+        };
+    }
+
+    private void printOnnx(OnnxCascadeExport.Result result, String runId, String thresholdsFrom) {
+        OnnxManifest manifest = result.manifest();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf(Locale.ROOT, "Exported the %s cascade of run %s as ONNX (%s) to %s in %.1f s (%,d bytes)%n",
+                manifest.provenance().mode(), runId, manifest.shape(), out, result.seconds(), result.totalBytes());
+        result.sizes().forEach((file, size) -> stdout.printf(Locale.ROOT, "  %-32s %,12d bytes%n", file, size));
+        stdout.println("Thresholds: " + thresholdsFrom);
+        stdout.printf(Locale.ROOT, "Exits: %s, then the backbone head; %d classes; input pixels 0..255, %d×%d×%d "
+                + "(NCHW)%n", String.join(", ", manifest.exits().stream().map(OnnxManifest.Exit::vertex).toList()),
+                manifest.classNames().size(), manifest.inputChannels(), manifest.inputHeight(),
+                manifest.inputWidth());
+        stdout.printf(Locale.ROOT, "Checked with ONNX Runtime %s on %d test images: largest difference from DL4J "
+                + "%.2g (allowed %.0e); %d of %d images take the same exit and class%n", manifest.check().onnxRuntime(),
+                manifest.check().images(), manifest.check().worstDifference().values().stream()
+                        .mapToDouble(Double::doubleValue).max().orElse(0), manifest.check().tolerance(),
+                manifest.check().cascadeAgrees(), manifest.check().images());
+        stdout.flush();
     }
 
     private BranchTrainingMode parseMode() {

@@ -17,6 +17,9 @@ import org.exitbench.deploy.CascadeManifest;
 import org.exitbench.deploy.ClassProbability;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxManifest;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.JsonDocuments;
 import picocli.CommandLine.Mixin;
@@ -39,9 +42,15 @@ final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "<cascade.zip>",
-            description = "A cascade written by 'exitbench export'.")
+    @Option(names = "--model", required = true, paramLabel = "<cascade.zip | onnx folder>",
+            description = "A cascade written by 'exitbench export': a zip (run with DL4J) or an ONNX export folder "
+                    + "(run with ONNX Runtime).")
     Path model;
+
+    @Option(names = "--threads", paramLabel = "<n>", defaultValue = "1",
+            description = "ONNX Runtime's threads for an ONNX export (default: ${DEFAULT-VALUE}); DL4J reads "
+                    + "OMP_NUM_THREADS instead.")
+    int threads;
 
     @Parameters(arity = "1..*", paramLabel = "<image or folder>",
             description = "Image files (PNG, JPEG, BMP, GIF) or folders searched for them; images of another size "
@@ -68,8 +77,46 @@ final class PredictCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
         }
         ConsoleProgress progress = progressOption.on(spec.commandLine().getErr());
-        EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
-        CascadeManifest manifest = predictor.cascade().manifest();
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
+                    + threads);
+        }
+        Described manifest;
+        EarlyExitPredictor predictor = null;
+        OnnxEarlyExitPredictor onnx = null;
+        if (OnnxCascade.isExport(model)) {
+            onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, top);
+            OnnxManifest m = onnx.cascade().manifest();
+            manifest = new Described(m.classNames(), m.exits().stream().map(OnnxManifest.Exit::vertex).toList(),
+                    m.inputChannels(), m.inputHeight(), m.inputWidth(), m.provenance().runId(),
+                    m.provenance().mode(), "ONNX Runtime, " + m.shape());
+        } else {
+            predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
+            CascadeManifest m = predictor.cascade().manifest();
+            manifest = new Described(m.classNames(), m.exitVertices(), m.inputChannels(), m.inputHeight(),
+                    m.inputWidth(), m.provenance().runId(), m.provenance().mode(), "DL4J");
+        }
+        try {
+            return classify(manifest, predictor, onnx, progress);
+        } finally {
+            if (onnx != null) {
+                onnx.close();
+            }
+        }
+    }
+
+    /**
+     * What the output needs to know of a cascade, whichever engine runs it.
+     *
+     * @param engine "DL4J" or "ONNX Runtime, &lt;shape&gt;"
+     */
+    record Described(List<String> classNames, List<String> exitVertices, int inputChannels, int inputHeight,
+                     int inputWidth, String runId, String mode, String engine) {
+    }
+
+    /** Decodes, classifies (with whichever predictor is given) and prints. */
+    private int classify(Described manifest, EarlyExitPredictor predictor, OnnxEarlyExitPredictor onnx,
+                         ConsoleProgress progress) {
         List<Path> files = ImageFiles.list(inputs);
         ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
                 !strict, progress, CancellationToken.NEVER);
@@ -88,11 +135,12 @@ final class PredictCommand implements Callable<Integer> {
             files = files.stream().filter(f -> !skipped.contains(f.toString())).toList();
         }
         var images = decoded.images();
-        CascadeFit.check(manifest, images, "the images given");
+        CascadeFit.check(manifest.inputChannels(), manifest.inputHeight(), manifest.inputWidth(), images,
+                "the images given");
         // One image per call, as a deployed classifier meets them, so each time is that image's own.
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            predictions.add(predictor.predict(images, i));
+            predictions.add(onnx != null ? onnx.predict(images, i) : predictor.predict(images, i));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
@@ -101,13 +149,13 @@ final class PredictCommand implements Callable<Integer> {
         return skipped.isEmpty() ? 0 : CliErrors.BAD_INPUT;
     }
 
-    static String table(CascadeManifest manifest, List<Path> files, List<Prediction> predictions, boolean resized) {
+    static String table(Described manifest, List<Path> files, List<Prediction> predictions, boolean resized) {
         int width = Math.max(5, files.stream().mapToInt(f -> f.toString().length()).max().orElse(5));
         int classWidth = Math.max(5, manifest.classNames().stream().mapToInt(String::length).max().orElse(5));
         StringBuilder text = new StringBuilder();
         String format = "%-" + width + "s  %-" + classWidth + "s  %11s  %-10s  %9s%n";
         text.append(String.format(Locale.ROOT, format, "image", "class", "probability", "exit", "time (ms)"));
-        int exits = manifest.exits().size();
+        int exits = manifest.exitVertices().size();
         int[] leaving = new int[exits + 1];
         long nanos = 0;
         for (int i = 0; i < predictions.size(); i++) {
@@ -122,7 +170,7 @@ final class PredictCommand implements Callable<Integer> {
                 nanos / 1e6 / predictions.size()));
         List<String> rates = new ArrayList<>();
         for (int e = 0; e <= exits; e++) {
-            rates.add((e < exits ? manifest.exits().get(e).vertex() : "the backbone head") + " " + leaving[e]);
+            rates.add((e < exits ? manifest.exitVertices().get(e) : "the backbone head") + " " + leaving[e]);
         }
         text.append(String.join(", ", rates)).append(System.lineSeparator());
         if (resized) {
@@ -132,11 +180,12 @@ final class PredictCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    static String json(CascadeManifest manifest, List<Path> files, List<Prediction> predictions) {
+    static String json(Described manifest, List<Path> files, List<Prediction> predictions) {
         var mapper = JsonDocuments.newMapper();
         ObjectNode root = mapper.createObjectNode();
-        root.put("runId", manifest.provenance().runId());
-        root.put("mode", manifest.provenance().mode());
+        root.put("runId", manifest.runId());
+        root.put("mode", manifest.mode());
+        root.put("engine", manifest.engine());
         ArrayNode list = root.putArray("predictions");
         for (int i = 0; i < predictions.size(); i++) {
             Prediction p = predictions.get(i);

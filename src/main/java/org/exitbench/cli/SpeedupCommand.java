@@ -12,9 +12,14 @@ import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
 import org.exitbench.deploy.CascadeFile;
+import org.exitbench.deploy.CascadeManifest;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxManifest;
+import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
@@ -46,9 +51,14 @@ final class SpeedupCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "<cascade.zip>",
-            description = "A cascade written by 'exitbench export'.")
+    @Option(names = "--model", required = true, paramLabel = "<cascade.zip | onnx folder>",
+            description = "A cascade written by 'exitbench export': a zip (timed with DL4J) or an ONNX export folder "
+                    + "(timed with ONNX Runtime against its backbone.onnx).")
     Path model;
+
+    @Option(names = "--threads", paramLabel = "<n>", defaultValue = "1",
+            description = "ONNX Runtime's threads for an ONNX export (default: ${DEFAULT-VALUE}).")
+    int threads;
 
     @Mixin
     DataOption data;
@@ -101,22 +111,16 @@ final class SpeedupCommand implements Callable<Integer> {
         ConsoleProgress progress = progressOption.on(err);
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 10, TimeUnit.SECONDS,
                 "exitbench-cancel-speedup")) {
+            if (OnnxCascade.isExport(model)) {
+                return measureOnnx(which, settings, progress);
+            }
             EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model));
             if (runFolder != null) {
                 checkRunFolder(predictor);
             }
-            Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
-            ImageDataset images = dataset.split(which);
-            CascadeFit.check(predictor.cascade().manifest(), images, data.folder.toString());
-            if (images.size() == 0) {
-                throw new ExitbenchException(data.folder + " has no " + which.folderName() + " images");
-            }
-            int all = images.size();
-            if (limit != null && limit < all) {
-                images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
-            }
-            String label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data.folder, which.folderName(),
-                    images.size(), all);
+            CascadeManifest manifest = predictor.cascade().manifest();
+            ImageDataset images = images(which, manifest.inputChannels(), manifest.inputHeight(),
+                    manifest.inputWidth(), progress);
             SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, images, label, settings,
                     progress, cancel);
             progress.endLine();
@@ -142,6 +146,50 @@ final class SpeedupCommand implements Callable<Integer> {
             err.flush();
             return CANCELLED;
         }
+    }
+
+    /** Times an ONNX export with ONNX Runtime; --json and --save-to-run are for DL4J cascades. */
+    private int measureOnnx(Split which, SpeedupMeasurement.Settings settings, ConsoleProgress progress) {
+        if (json != null || runFolder != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --save-to-run take a cascade "
+                    + "zip; an ONNX export prints its report only");
+        }
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
+                    + threads);
+        }
+        try (OnnxEarlyExitPredictor predictor = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, 1)) {
+            OnnxManifest manifest = predictor.cascade().manifest();
+            ImageDataset images = images(which, manifest.inputChannels(), manifest.inputHeight(),
+                    manifest.inputWidth(), progress);
+            OnnxSpeedup.Report report = OnnxSpeedup.measure(predictor, images, label, settings.warmUp(),
+                    settings.repeats(), progress, cancel);
+            progress.endLine();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(report.describe());
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** What the images timed are, for the report; set by {@link #images}. */
+    private String label;
+
+    /** Reads the split to time, checks it fits the cascade, and thins it evenly to --limit images. */
+    private ImageDataset images(Split which, int channels, int height, int width, ConsoleProgress progress) {
+        Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
+        ImageDataset images = dataset.split(which);
+        CascadeFit.check(channels, height, width, images, data.folder.toString());
+        if (images.size() == 0) {
+            throw new ExitbenchException(data.folder + " has no " + which.folderName() + " images");
+        }
+        int all = images.size();
+        if (limit != null && limit < all) {
+            images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
+        }
+        label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data.folder, which.folderName(),
+                images.size(), all);
+        return images;
     }
 
     private Split split() {

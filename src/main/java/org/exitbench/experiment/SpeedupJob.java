@@ -17,6 +17,10 @@ import org.exitbench.deploy.CascadeParts;
 import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.MeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxCascadeExport;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
@@ -52,6 +56,29 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
      * @return the measurement saved
      */
     public MeasuredSpeedup run(ProgressListener progress, CancellationToken cancel) {
+        return measure(false, progress, cancel).dl4j();
+    }
+
+    /**
+     * Both engines on the same images at the same thresholds, side by side.
+     *
+     * @param dl4j the DL4J cascade's measurement, saved to the run folder as {@link #run} saves it
+     * @param onnx ONNX Runtime's, of the one-file {@code cascade.onnx} against {@code backbone.onnx} (one thread, as
+     *             DL4J's default); not saved
+     */
+    public record BothEngines(MeasuredSpeedup dl4j, OnnxSpeedup.Report onnx) {
+    }
+
+    /**
+     * Exports the cascade as a zip and as ONNX, measures both and saves the DL4J one.
+     *
+     * @return both measurements
+     */
+    public BothEngines runBothEngines(ProgressListener progress, CancellationToken cancel) {
+        return measure(true, progress, cancel);
+    }
+
+    private BothEngines measure(boolean onnxToo, ProgressListener progress, CancellationToken cancel) {
         progress.report("Exporting the cascade", 0, 1);
         ExperimentRun run = ExperimentRun.load(runFolder);
         CascadeParts parts = CascadeExport.fromRun(run, mode, null).withThresholds(thresholds);
@@ -81,7 +108,35 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
                 new SpeedupMeasurement.Settings(warmUp, 1), progress, cancel);
         MeasuredSpeedup speedup = report.speedup();
         MeasuredSpeedup.save(runFolder, speedup);
-        return speedup;
+        if (!onnxToo) {
+            return new BothEngines(speedup, null);
+        }
+        progress.report("Exporting the cascade as ONNX", 0, 1);
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("exitbench-speedup-onnx-").resolve("cascade");
+            OnnxCascadeExport.export(parts, timed, OnnxCascadeExport.Shape.SINGLE, folder);
+            try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 1)) {
+                return new BothEngines(speedup, OnnxSpeedup.measure(onnx, timed, label, warmUp, 1, progress,
+                        cancel));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temporary ONNX export: " + e.getMessage(), e);
+        } finally {
+            deleteTree(folder == null ? null : folder.getParent());
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (var walk = Files.walk(folder)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(SpeedupJob::deleteQuietly);
+        } catch (IOException e) {
+            // Temporary files left behind cost disk space only.
+            folder.toFile().deleteOnExit();
+        }
     }
 
     /** The open dataset when the run scored it (same fingerprint), otherwise the run's, read from where it was. */

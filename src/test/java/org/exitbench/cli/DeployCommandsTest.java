@@ -116,6 +116,47 @@ class DeployCommandsTest {
     }
 
     @Test
+    void exportsOnnxInBothShapesThatPredictAsTheZipAndTimeAgainstTheirBackbone(@TempDir Path dir) throws IOException {
+        CommandLineRun zip = CommandLineRun.of("predict", "--model", cascade.toString(), "--json", SHIRTS.toString());
+        assertEquals(0, zip.exitCode(), zip.err());
+        JsonNode expected = JsonDocuments.newMapper().readTree(zip.out()).get("predictions");
+        for (String format : List.of("onnx", "onnx-single")) {
+            Path folder = dir.resolve(format);
+            CommandLineRun export = CommandLineRun.of("export", "--run", runFolder.toString(), "--out",
+                    folder.toString(), "--format", format);
+            assertEquals(0, export.exitCode(), export.err());
+            assertTrue(export.out().startsWith("Exported the boosted cascade of run " + runFolder.getFileName()
+                    + " as ONNX (" + (format.equals("onnx") ? "segments" : "single") + ") to " + folder),
+                    export.out());
+            assertTrue(export.out().contains("32 of 32 images take the same exit and class"), export.out());
+            assertTrue(Files.isRegularFile(folder.resolve(format.equals("onnx") ? "head.onnx" : "cascade.onnx")));
+
+            CommandLineRun predict = CommandLineRun.of("predict", "--model", folder.toString(), "--json",
+                    SHIRTS.toString());
+            assertEquals(0, predict.exitCode(), predict.err());
+            JsonNode actual = JsonDocuments.newMapper().readTree(predict.out()).get("predictions");
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < actual.size(); i++) {
+                assertEquals(expected.get(i).get("class").asText(), actual.get(i).get("class").asText(), format);
+                assertEquals(expected.get(i).get("exit").asInt(), actual.get(i).get("exit").asInt(), format);
+                assertEquals(expected.get(i).get("probability").asDouble(), actual.get(i).get("probability")
+                        .asDouble(), 1e-4, format);
+            }
+
+            CommandLineRun speedup = CommandLineRun.of("speedup", "--model", folder.toString(), "--data",
+                    SampleBackbone.SAMPLE.toString(), "--limit", "20", "--warmup", "2", "--threads", "1");
+            assertEquals(0, speedup.exitCode(), speedup.err());
+            assertTrue(speedup.out().lines().anyMatch(l -> l.matches("Speedup: theoretical \\d+\\.\\d{3}, measured "
+                    + "\\d+\\.\\d{3}; measured / theoretical \\d+\\.\\d{3}.*")), speedup.out());
+        }
+        CommandLineRun wrongFormat = CommandLineRun.of("export", "--run", runFolder.toString(), "--out",
+                dir.resolve("x").toString(), "--format", "tflite");
+        assertEquals(2, wrongFormat.exitCode());
+        assertTrue(wrongFormat.err().contains("--format must be zip, onnx or onnx-single, was 'tflite'"),
+                wrongFormat.err());
+    }
+
+    @Test
     void speedupRefusesAForeignRunFolderBeforeTiming(@TempDir Path dir) {
         CommandLineRun wrongRun = CommandLineRun.of("speedup", "--model", cascade.toString(), "--data",
                 SampleBackbone.SAMPLE.toString(), "--save-to-run", dir.toString());

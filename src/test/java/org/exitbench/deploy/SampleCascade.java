@@ -52,12 +52,22 @@ final class SampleCascade {
     }
 
     static SampleCascade load() {
+        // Every eighth image, so all classes appear (the split is in class-folder order).
+        return load(IntStream.range(0, IMAGES).map(i -> i * 8).toArray());
+    }
+
+    /** The cascade scored on every image of the sample's test split. */
+    static SampleCascade loadWholeTestSplit() {
+        return load(null);
+    }
+
+    /** @param rows the test images to score, or null for all */
+    private static SampleCascade load(int[] rows) {
         Path file = SAMPLE.resolve("backbone.zip");
         assertTrue(Files.isRegularFile(file), file + " is missing; see sample-data/fashion-mnist/README.md");
         TrainedBackbone backbone = BackboneFile.load(file, false);
         ImageDataset test = DatasetReaders.read(SAMPLE).split(Split.TEST);
-        // Every eighth image, so all classes appear (the split is in class-folder order).
-        ImageDataset images = test.subset(IntStream.range(0, IMAGES).map(i -> i * 8).toArray());
+        ImageDataset images = rows == null ? test : test.subset(rows);
         FeatureExtractor extractor = new FeatureExtractor(backbone, FeaturePooling.GLOBAL_AVERAGE,
                 FeatureExtractor.DEFAULT_BATCH_SIZE);
         SplitFeatures features = extractor.extract(images, ProgressListener.NONE, CancellationToken.NEVER);

@@ -4,6 +4,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
@@ -34,14 +35,22 @@ public final class SpeedupView {
                 + "backbone, one test image at a time; the result is kept in the run folder"));
         measure.disableProperty().bind(model.canMeasureProperty().not());
         measure.setOnAction(event -> model.measure());
+        CheckBox alsoOnnx = new CheckBox("+ ONNX Runtime");
+        alsoOnnx.setId("speedupAlsoOnnx");
+        alsoOnnx.setMinWidth(Region.USE_PREF_SIZE);
+        alsoOnnx.setTooltip(new Tooltip("Also export the cascade as one cascade.onnx (exits as If nodes) and time it "
+                + "with ONNX Runtime on the same images, beside DL4J"));
+        alsoOnnx.selectedProperty().bindBidirectional(model.alsoOnnxProperty());
+        alsoOnnx.disableProperty().bind(model.measuringProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox top = new HBox(6, title, spacer, measure);
+        HBox top = new HBox(6, title, spacer, alsoOnnx, measure);
         top.setAlignment(Pos.CENTER_LEFT);
         root.getChildren().addAll(top,
                 line("speedupTheoretical", model.theoreticalProperty(), null),
                 line("speedupFigures", model.figuresProperty(), "speedup-figures"),
                 line("speedupLatency", model.latencyProperty(), "muted"),
+                line("speedupOnnx", model.onnxFiguresProperty(), "speedup-figures"),
                 line("speedupContext", model.contextProperty(), "muted"),
                 line("speedupThresholdNote", model.thresholdNoteProperty(), "muted"),
                 line("speedupStatus", model.statusProperty(), "muted"));

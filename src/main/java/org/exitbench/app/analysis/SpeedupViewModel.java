@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -18,6 +19,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
@@ -33,6 +35,7 @@ import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Dataset;
 import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.MeasuredSpeedup;
+import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.SpeedupJob;
 import org.exitbench.store.StoreException;
@@ -94,6 +97,8 @@ public final class SpeedupViewModel {
     private final ReadOnlyStringWrapper thresholdNote = new ReadOnlyStringWrapper(this, "thresholdNote", "");
     private final ReadOnlyBooleanWrapper canMeasure = new ReadOnlyBooleanWrapper(this, "canMeasure");
     private final ReadOnlyBooleanWrapper measuring = new ReadOnlyBooleanWrapper(this, "measuring");
+    private final BooleanProperty alsoOnnx = new SimpleBooleanProperty(this, "alsoOnnx", false);
+    private final ReadOnlyStringWrapper onnxFigures = new ReadOnlyStringWrapper(this, "onnxFigures", "");
     private int images = DEFAULT_IMAGES;
     private int warmUp = DEFAULT_WARM_UP;
     private Thresholds shownThresholds;
@@ -178,6 +183,22 @@ public final class SpeedupViewModel {
         return canMeasure.getReadOnlyProperty();
     }
 
+    /**
+     * @return whether {@link #measure()} also exports the cascade as ONNX and times it on ONNX Runtime, beside DL4J,
+     *         on the same images
+     */
+    public BooleanProperty alsoOnnxProperty() {
+        return alsoOnnx;
+    }
+
+    /**
+     * @return the last ONNX Runtime measurement of this session, e.g. "ONNX Runtime, cascade.onnx: measured 1.52× ·
+     *         measured / theoretical 0.95 · backbone 0.31 / … ms · cascade …", or empty (not kept in the run folder)
+     */
+    public ReadOnlyStringProperty onnxFiguresProperty() {
+        return onnxFigures.getReadOnlyProperty();
+    }
+
     /** @return whether a measurement is running */
     public ReadOnlyBooleanProperty measuringProperty() {
         return measuring.getReadOnlyProperty();
@@ -223,11 +244,17 @@ public final class SpeedupViewModel {
         SpeedupJob job = new SpeedupJob(t.runFolder(), t.mode(), result.thresholds(), openDataset.get(), images,
                 warmUp);
         measuring.set(true);
+        onnxFigures.set("");
         refreshLive();
-        executor.submit("Measuring the speedup of " + RunCascadeSource.displayName(t.runId(), t.mode()), job::run,
-                TaskCallbacks.of(measured -> {
+        boolean both = alsoOnnx.get();
+        executor.submit("Measuring the speedup of " + RunCascadeSource.displayName(t.runId(), t.mode()),
+                (progress, cancel) -> both ? job.runBothEngines(progress, cancel)
+                        : new SpeedupJob.BothEngines(job.run(progress, cancel), null),
+                TaskCallbacks.of(engines -> {
+                    MeasuredSpeedup measured = engines.dl4j();
                     measuring.set(false);
                     reload();
+                    onnxFigures.set(engines.onnx() == null ? "" : onnxFigures(engines.onnx()));
                     notices.post(Notice.info("Speedup measured", String.format(Locale.ROOT, "Run %s · %s: measured "
                             + "%.2f× against %.2f× in theory, on %d test images.", t.runId(), t.modeName(),
                             measured.measured(), measured.theoretical(), measured.samples())));
@@ -253,6 +280,12 @@ public final class SpeedupViewModel {
     static String figures(MeasuredSpeedup m) {
         return String.format(Locale.ROOT, "theoretical %.2f× · simulated %.2f× · measured %.2f× · measured / "
                 + "theoretical %.2f", m.theoretical(), m.simulated(), m.measured(), m.measuredOverTheoretical());
+    }
+
+    static String onnxFigures(OnnxSpeedup.Report r) {
+        return String.format(Locale.ROOT, "ONNX Runtime, cascade.onnx: measured %.2f× · measured / theoretical %.2f"
+                + " · backbone %s · cascade %s", r.measured(), r.measuredOverTheoretical(), milliseconds(r.backbone()),
+                milliseconds(r.cascade()));
     }
 
     static String latency(MeasuredSpeedup m) {

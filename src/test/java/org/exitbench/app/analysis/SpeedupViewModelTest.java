@@ -154,4 +154,26 @@ class SpeedupViewModelTest {
         assertTrue(model.theoreticalProperty().get().contains(": 1.00×"), "no image leaves early: "
                 + model.theoreticalProperty().get());
     }
+
+    @Test
+    void withOnnxRuntimeTickedBothEnginesAreTimedSideBySide(@TempDir Path workspace) throws Exception {
+        ExperimentRun run = SampleRuns.makeRun(workspace, 1);
+        point.setSource(RunCascadeSource.of(run, BranchTrainingMode.BOOSTED, SampleRuns.sample(), null).source());
+        SpeedupViewModel model = new SpeedupViewModel(point, executor, notices, SampleRuns::sample);
+        model.setAmount(20, 2);
+        model.targetProperty().set(new SpeedupViewModel.Target(run.folder(), BranchTrainingMode.BOOSTED));
+        model.alsoOnnxProperty().set(true);
+
+        model.measure();
+
+        assertEquals(List.of(), notices.posted().stream().filter(Notice::error).toList());
+        assertNotNull(model.shownProperty().get(), "DL4J's measurement is shown and saved as before");
+        assertEquals(1, MeasuredSpeedup.readAll(run.folder()).size());
+        String onnx = model.onnxFiguresProperty().get();
+        assertTrue(onnx.matches("ONNX Runtime, cascade\\.onnx: measured \\d+\\.\\d\\d× · measured / theoretical "
+                + "\\d+\\.\\d\\d · backbone .* ms · cascade .* ms"), onnx);
+        model.alsoOnnxProperty().set(false);
+        model.measure();
+        assertEquals("", model.onnxFiguresProperty().get(), "a DL4J-only measurement shows no ONNX line");
+    }
 }
