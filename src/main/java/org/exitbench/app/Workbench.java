@@ -216,6 +216,13 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
                 pickDemoPoint(run, kind, shell, calibration, workspace, training);
             }
         });
+        // The demo's first mode is shown while the baseline trains: at the demo's operating point right away.
+        training.setOnPartialShown(kind -> {
+            if (kind != TrainingViewModel.RunKind.RUN) {
+                calibration.budgetPointsProperty().set(DemoSettings.ACCURACY_BUDGET_POINTS);
+                calibration.findMarginWithinBudget(() -> { });
+            }
+        });
         return new Workbench(data, shell, point, curves, calibration, analysis, workspace, training, notices, window);
     }
 

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -35,6 +37,7 @@ import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.BackboneFile;
+import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BackboneTrainer;
@@ -44,7 +47,9 @@ import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.workspace.BackboneSettings;
+import org.exitbench.store.StoreException;
 import org.exitbench.workspace.BackboneSource;
+import org.exitbench.workspace.BundledRun;
 import org.exitbench.workspace.NewBackboneSettings;
 import org.exitbench.workspace.RunEntry;
 import org.exitbench.workspace.Workspace;
@@ -87,6 +92,8 @@ public final class TrainingViewModel {
     private final ObjectProperty<BranchTrainingMode> chartMode = new SimpleObjectProperty<>(this, "chartMode",
             BranchTrainingMode.BOOSTED);
     private BiConsumer<ExperimentRun, RunKind> onRunShown = (run, kind) -> { };
+    private Consumer<RunKind> onPartialShown = kind -> { };
+    private boolean installing;
     private boolean loadingForm;
     private boolean chartFollowsRun = true;
 
@@ -192,6 +199,14 @@ public final class TrainingViewModel {
      */
     public void setOnRunShown(BiConsumer<ExperimentRun, RunKind> listener) {
         onRunShown = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * @param listener told when the first finished mode of a run under way is shown in the panes (the boosted
+     *                 cascade while the non-boosted baseline still trains), with what started the run
+     */
+    public void setOnPartialShown(Consumer<RunKind> listener) {
+        onPartialShown = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -355,7 +370,9 @@ public final class TrainingViewModel {
                 effective = config.withBackbone(file.toString());
                 ui.execute(() -> adoptBackbone(file));
             }
-            return where.pipeline().run(effective, dataset, reports, events, cancel);
+            ExperimentPipeline.ModeListener modes = (partial, mode) -> ui.execute(() -> modeReady(partial, mode,
+                    kind));
+            return where.pipeline().run(effective, dataset, reports, events, modes, cancel);
         }, TaskCallbacks.of(run -> {
             finished();
             monitor.finished(run);
@@ -375,6 +392,17 @@ public final class TrainingViewModel {
         // A synchronous executor has finished the run already; only a running one can be cancelled.
         task.set(executor.runningTasks().contains(started) ? started : null);
         return true;
+    }
+
+    /** A mode is complete while the next trains: the panes show its cascade at once. */
+    private void modeReady(ExperimentRun partial, BranchTrainingMode mode, RunKind kind) {
+        if (!running.get()) {
+            return;
+        }
+        String name = ExperimentConfig.modeName(mode);
+        monitor.log("The " + name + " cascade is complete: the Calibration and Analysis panes show it while the"
+                + " other modes train.");
+        workspace.showPartial(partial, mode, "the run under way \u00b7 " + name, () -> onPartialShown.accept(kind));
     }
 
     private static String taskName(RunKind kind, Dataset dataset) {
@@ -423,12 +451,78 @@ public final class TrainingViewModel {
     private void maybeStartFirstRun() {
         WorkspaceDocument document = workspace.documentProperty().get();
         Dataset dataset = data.datasetProperty().get();
-        if (!workspace.firstRunPendingProperty().get() || running.get() || document == null || dataset == null
-                || !dataset.root().toAbsolutePath().normalize().equals(document.datasetPath())) {
+        if (!workspace.firstRunPendingProperty().get() || running.get() || installing || document == null
+                || dataset == null || !dataset.root().toAbsolutePath().normalize().equals(document.datasetPath())) {
             return;
         }
+        Optional<BundledRun> bundled = Optional.empty();
+        try {
+            bundled = BundledRun.besides(dataset.root());
+        } catch (StoreException e) {
+            notices.post(Notice.error("The demo run shipped with the dataset is unreadable", ErrorText.of(e)
+                    + " A first cascade is trained instead."));
+        }
+        Path backbone = dataset.root().resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
+        if (bundled.isPresent() && document.backbone().source() == BackboneSource.DATASET
+                && Files.isRegularFile(backbone)) {
+            installBundled(bundled.get(), dataset, backbone, workspace.folderProperty().get());
+            return;
+        }
+        trainFirstRun();
+    }
+
+    private void trainFirstRun() {
         startDemo(RunKind.FIRST_LAUNCH);
         workspace.firstRunStarted();
+    }
+
+    /** What checking and copying a shipped demo run gave: the run, or why it does not apply. */
+    private record Installed(ExperimentRun run, String mismatch) {
+    }
+
+    /**
+     * The first launch on a sample that ships a finished demo run: when it belongs to the sample's images and
+     * backbone (fingerprints), it is copied into the workspace and shown at once; otherwise a first cascade is
+     * trained as without one.
+     */
+    private void installBundled(BundledRun bundled, Dataset dataset, Path backbone, Workspace where) {
+        installing = true;
+        status.set("Opening the demo run shipped with the sample \u2026");
+        executor.submit("Opening the sample's demo run", (progress, cancel) -> {
+            progress.report("Checking that the demo run belongs to these images and this backbone", 0, 2);
+            Optional<String> mismatch = bundled.mismatch(DatasetFingerprint.of(dataset),
+                    BackboneFile.readMetadata(backbone).fingerprint());
+            if (mismatch.isPresent()) {
+                return new Installed(null, mismatch.get());
+            }
+            cancel.throwIfCancelled();
+            progress.report("Copying the demo run into the workspace", 1, 2);
+            return new Installed(bundled.install(where, dataset.root(), backbone), null);
+        }, TaskCallbacks.of(installed -> {
+            installing = false;
+            status.set("");
+            if (installed.run() == null) {
+                notices.post(Notice.info("Training a first cascade", installed.mismatch()
+                        + " A new one is trained now."));
+                trainFirstRun();
+                return;
+            }
+            ExperimentRun run = installed.run();
+            monitor.log("Showing run " + run.id() + ", shipped with the sample (trained in advance on these images"
+                    + " with this backbone). Run demo (F5) walks through it step by step; Start trains a new one.");
+            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
+            workspace.firstRunStarted();
+        }, failure -> {
+            installing = false;
+            status.set("");
+            notices.post(Notice.error("Could not open the demo run shipped with the sample", ErrorText.of(failure)
+                    + " A first cascade is trained instead."));
+            trainFirstRun();
+        }, () -> {
+            installing = false;
+            status.set("");
+            workspace.firstRunStarted();
+        }));
     }
 
     private void updateStatus() {

@@ -470,6 +470,43 @@ public final class WorkspaceViewModel {
     }
 
     /**
+     * Shows the cascade of a run that is still training (a mode is complete, later ones still train) until the
+     * finished run replaces it: the thresholds act on it, but it is no run of the list, so nothing of it is saved.
+     * Skipped while thresholds tuned by hand are unsaved (they are asked about when the finished run arrives).
+     *
+     * @param partial the run so far ({@link org.exitbench.experiment.ExperimentPipeline.ModeListener})
+     * @param mode    the completed mode to show
+     * @param label   what the top bar and the panes call it
+     * @param then    runs once the panes show it, or {@code null}
+     */
+    public void showPartial(ExperimentRun partial, BranchTrainingMode mode, String label, Runnable then) {
+        if (dirty.get() || folder.get() == null) {
+            return;
+        }
+        pendingShow = null;
+        long mine = ++showTicket;
+        Dataset dataset = data.datasetProperty().get();
+        executor.submit("Showing the " + ExperimentConfig.modeName(mode) + " cascade", (progress, cancel) ->
+                RunCascadeSource.of(partial, mode, dataset, null), TaskCallbacks.of(loaded -> {
+                    if (mine != showTicket || dirty.get()) {
+                        return;
+                    }
+                    openingRun.set(false);
+                    shownRun.set(null);
+                    shownMode.set(null);
+                    saved = null;
+                    savedSettings = null;
+                    point.settingsProperty().set(partial.config().cpmSettings());
+                    point.setSource(loaded.source().withName(label));
+                    updateDirty();
+                    if (then != null) {
+                        then.run();
+                    }
+                }, failure -> notices.post(Notice.error("Could not show the " + ExperimentConfig.modeName(mode)
+                        + " cascade before the run ends", ErrorText.of(failure))), () -> { }));
+    }
+
+    /**
      * Deletes a run after asking; if it was shown, the latest other run is shown instead.
      *
      * @return whether it was deleted
