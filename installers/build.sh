@@ -53,6 +53,7 @@ args=(
   --add-modules "$modules"
   --java-options "-Xmx2g"
   --java-options "-Dorg.eclipse.deeplearning4j.helpers.disable=false"
+  --java-options '-Djdk.serialFilter=!*'
   --java-options "-Dexitbench.sample=\$APPDIR/sample-data/fashion-mnist"
   --dest target/installers
 )

@@ -43,34 +43,68 @@ public record CpmSettings(double margin, MarginForm marginForm, AnchorSource anc
                 DEFAULT_MINIMUM_SUPPORT, PrecisionReference.GROUND_TRUTH, ExitRule.MAX_SOFTMAX);
     }
 
-    /** @return a copy with margin {@code value} */
-    public CpmSettings withMargin(double value) {
-        return new CpmSettings(value, marginForm, anchorSource, minimumSupport, precisionReference, score);
+    /** @return a builder holding the {@link #defaults()}, to change the settings by name */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    /** @return a copy with margin form {@code value} */
-    public CpmSettings withMarginForm(MarginForm value) {
-        return new CpmSettings(margin, value, anchorSource, minimumSupport, precisionReference, score);
+    /** @return a builder holding these settings, to make a changed copy */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** @return a copy with anchor source {@code value} */
-    public CpmSettings withAnchorSource(AnchorSource value) {
-        return new CpmSettings(margin, marginForm, value, minimumSupport, precisionReference, score);
-    }
+    /** Named setters over the six settings; {@link #build()} validates them together. */
+    public static final class Builder {
+        private double margin;
+        private MarginForm marginForm;
+        private AnchorSource anchorSource;
+        private int minimumSupport;
+        private PrecisionReference precisionReference;
+        private ExitRule score;
 
-    /** @return a copy with minimum support {@code value} */
-    public CpmSettings withMinimumSupport(int value) {
-        return new CpmSettings(margin, marginForm, anchorSource, value, precisionReference, score);
-    }
+        private Builder(CpmSettings from) {
+            margin = from.margin;
+            marginForm = from.marginForm;
+            anchorSource = from.anchorSource;
+            minimumSupport = from.minimumSupport;
+            precisionReference = from.precisionReference;
+            score = from.score;
+        }
 
-    /** @return a copy with precision reference {@code value} */
-    public CpmSettings withPrecisionReference(PrecisionReference value) {
-        return new CpmSettings(margin, marginForm, anchorSource, minimumSupport, value, score);
-    }
+        public Builder margin(double value) {
+            margin = value;
+            return this;
+        }
 
-    /** @return a copy thresholding score {@code value} */
-    public CpmSettings withScore(ExitRule value) {
-        return new CpmSettings(margin, marginForm, anchorSource, minimumSupport, precisionReference, value);
+        public Builder marginForm(MarginForm value) {
+            marginForm = value;
+            return this;
+        }
+
+        public Builder anchorSource(AnchorSource value) {
+            anchorSource = value;
+            return this;
+        }
+
+        public Builder minimumSupport(int value) {
+            minimumSupport = value;
+            return this;
+        }
+
+        public Builder precisionReference(PrecisionReference value) {
+            precisionReference = value;
+            return this;
+        }
+
+        public Builder score(ExitRule value) {
+            score = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the field when a value is out of range or missing */
+        public CpmSettings build() {
+            return new CpmSettings(margin, marginForm, anchorSource, minimumSupport, precisionReference, score);
+        }
     }
 
     /** @return the precision bar for {@code anchor} under this margin and form */

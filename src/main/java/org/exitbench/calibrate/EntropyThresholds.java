@@ -55,6 +55,7 @@ public final class EntropyThresholds {
      * @param settings margin, form, anchor source, support and reference; its score is replaced by entropy
      */
     public static Thresholds calibrate(ExitScores validation, CpmSettings settings) {
-        return new GlobalThresholdCalibrator(settings.withScore(ExitRule.ENTROPY)).calibrate(validation);
+        CpmSettings entropy = settings.toBuilder().score(ExitRule.ENTROPY).build();
+        return new GlobalThresholdCalibrator(entropy).calibrate(validation);
     }
 }

@@ -57,7 +57,8 @@ public record MarginBudget(double budgetPoints, Optional<OperatingPoint> chosen,
         double[] margins = ThresholdSweep.evenlySpaced(0, MAX_MARGIN, (int) Math.round(MAX_MARGIN / STEP) + 1);
         List<OperatingPoint> points = MarginSweep.overMargin(settings, margins, validation, evaluator, progress,
                 cancel);
-        CpmSettings paperSettings = settings.withMargin(PAPER_MARGIN).withMarginForm(MarginForm.ADDITIVE);
+        CpmSettings paperSettings = settings.toBuilder().margin(PAPER_MARGIN)
+                .marginForm(MarginForm.ADDITIVE).build();
         Thresholds paperThresholds = new CpmCalibrator(paperSettings).calibrate(validation);
         OperatingPoint paper = OperatingPoint.of(PAPER_MARGIN, evaluator.evaluate(paperThresholds), paperThresholds);
         return new MarginBudget(budgetPoints, AccuracyBudget.largestSavingWithin(points, budgetPoints),

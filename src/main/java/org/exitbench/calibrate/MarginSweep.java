@@ -34,7 +34,7 @@ public final class MarginSweep {
         List<OperatingPoint> points = new ArrayList<>(margins.length);
         for (int i = 0; i < margins.length; i++) {
             cancel.throwIfCancelled();
-            Thresholds t = new CpmCalibrator(settings.withMargin(margins[i])).calibrate(calibration);
+            Thresholds t = new CpmCalibrator(settings.toBuilder().margin(margins[i]).build()).calibrate(calibration);
             points.add(OperatingPoint.of(margins[i], evaluator.evaluate(t), t));
             progress.report("CPM margin " + margins[i], i + 1, margins.length);
         }

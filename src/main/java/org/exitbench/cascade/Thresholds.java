@@ -2,7 +2,9 @@ package org.exitbench.cascade;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -273,12 +275,20 @@ public final class Thresholds {
 
     /** A fresh mapper per document: JSON is read and written rarely, and the evaluator never loads Jackson. */
     private static ObjectMapper jsonMapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     private static double readValue(JsonNode node, String source, String field) {
         if (node.isNumber()) {
-            return node.doubleValue();
+            double value = node.doubleValue();
+            // Both rules' scores lie in [0, 1]: a negative threshold makes the exit take every sample, which a
+            // file should say openly ("-Infinity") rather than by a sign slip that silently costs accuracy.
+            if (value < 0) {
+                throw new IllegalArgumentException(source + ": field '" + field + "' is " + node + "; thresholds "
+                        + "are scores between 0 and 1 (write \"-Infinity\" for an exit that takes every sample)");
+            }
+            return value;
         }
         if (node.isTextual()) {
             switch (node.textValue()) {

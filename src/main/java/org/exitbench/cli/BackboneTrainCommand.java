@@ -1,7 +1,6 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +11,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.exitbench.data.Augmentation;
 import org.exitbench.data.Dataset;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
@@ -23,7 +22,6 @@ import org.exitbench.model.BackboneSpec;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
-import org.exitbench.store.StoreException;
 import org.exitbench.train.BackboneTrainer;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BackboneTrainingListener;
@@ -32,6 +30,7 @@ import org.exitbench.train.DatasetSlice;
 import org.exitbench.train.TrainingCheckpoint;
 import org.exitbench.train.TrainingCheckpointException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -43,7 +42,8 @@ import picocli.CommandLine;
         description = {"Train a backbone CNN on the train split of a dataset, validating after every epoch.",
                 "The saved model holds the parameters of the epoch with the best validation accuracy. A "
                         + "checkpoint is written after every epoch; Ctrl-C stops between two batches and keeps the "
-                        + "last one, and --resume continues from it with the settings stored there."},
+                        + "last one, and --resume continues from it with the settings stored there. --seed draws the "
+                        + "initial weights, the data order and the augmentation."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:trained and saved", "1:bad input or files (the message names which)",
                 "2:wrong command-line options", "130:cancelled (the last checkpoint is kept)"})
@@ -61,9 +61,8 @@ final class BackboneTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "<dir>",
-            description = "The dataset (ImageFolder, CIFAR-10 binary or IDX folder).")
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--out", required = true, paramLabel = "<model.zip>", description = "Where to save the backbone.")
     Path out;
@@ -132,9 +131,8 @@ final class BackboneTrainCommand implements Callable<Integer> {
             description = "Random horizontal flips (default: on for RGB, off for grayscale).")
     Boolean flip;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
-            description = "Seed of the initial weights, data order and augmentation (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--checkpoint-dir", paramLabel = "<dir>",
             description = "Where to keep the per-epoch checkpoint (default: <out>-checkpoints beside --out).")
@@ -147,6 +145,9 @@ final class BackboneTrainCommand implements Callable<Integer> {
     @Option(names = "--limit-per-class", paramLabel = "N",
             description = "Use only the first N images of each class in every split, for a quick trial.")
     Integer limitPerClass;
+
+    @Mixin
+    ProgressOption progressOption;
 
     private final CancellationToken cancel;
     private final BackboneTrainingListener observer;
@@ -168,8 +169,8 @@ final class BackboneTrainCommand implements Callable<Integer> {
     public Integer call() {
         Path checkpoints = checkpointDir != null ? checkpointDir : defaultCheckpointDir(out);
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress reading = new ConsoleProgress(err);
-        TrainingProgressLine bar = new TrainingProgressLine(err);
+        ConsoleProgress reading = progressOption.on(err);
+        TrainingProgressLine bar = new TrainingProgressLine(err, !progressOption.quiet);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             cancel.cancel();
@@ -207,10 +208,11 @@ final class BackboneTrainCommand implements Callable<Integer> {
             err.println(cancelledMessage(checkpoints));
             err.flush();
             return CANCELLED;
-        } catch (DatasetException | TrainingCheckpointException | StoreException | UncheckedIOException
-                 | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // CliErrors.HANDLER reports bad input and lets programming errors through; either way the training
+            // bar's line ends first.
             bar.endLine();
-            return CliErrors.report(spec, reading, e);
+            throw e;
         } finally {
             finished.countDown();
             try {
@@ -233,15 +235,22 @@ final class BackboneTrainCommand implements Callable<Integer> {
         double rate = learningRate != null ? learningRate : optimizer == OptimizerChoice.adam ? 1e-3 : 0.05;
         try {
             // Augmentation depends on the image kind, known once the data is read; a placeholder until then.
-            return new BackboneTrainingConfig(
-                    optimizer == OptimizerChoice.adam ? BackboneTrainingConfig.Optimizer.ADAM
-                            : BackboneTrainingConfig.Optimizer.SGD_NESTEROV,
-                    rate, momentum,
-                    schedule == ScheduleChoice.step ? BackboneTrainingConfig.Schedule.STEP
-                            : BackboneTrainingConfig.Schedule.COSINE,
-                    stepSize, gamma, weightDecay, epochs, batch,
-                    new Augmentation(cropPadding == null ? 0 : cropPadding, Boolean.TRUE.equals(flip)), seed,
-                    patience);
+            return BackboneTrainingConfig.builder(1)
+                    .optimizer(optimizer == OptimizerChoice.adam ? BackboneTrainingConfig.Optimizer.ADAM
+                            : BackboneTrainingConfig.Optimizer.SGD_NESTEROV)
+                    .learningRate(rate)
+                    .momentum(momentum)
+                    .schedule(schedule == ScheduleChoice.step ? BackboneTrainingConfig.Schedule.STEP
+                            : BackboneTrainingConfig.Schedule.COSINE)
+                    .stepSize(stepSize)
+                    .gamma(gamma)
+                    .weightDecay(weightDecay)
+                    .epochs(epochs)
+                    .batchSize(batch)
+                    .augmentation(new Augmentation(cropPadding == null ? 0 : cropPadding, Boolean.TRUE.equals(flip)))
+                    .seed(seed.value)
+                    .patience(patience)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), withOptionNames(e.getMessage()), e);
         }
@@ -272,6 +281,11 @@ final class BackboneTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--widths and --blocks apply to --arch small only; ResNet-18 has 64/128/256/512 x 2/2/2/2");
         }
+        if (arch == Arch.small && (widths.size() != blocks.size()
+                || Stream.concat(widths.stream(), blocks.stream()).anyMatch(n -> n < 1))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--widths and --blocks need one positive "
+                    + "number per stage each, were " + widths + " and " + blocks);
+        }
         Optional<TrainingCheckpoint> existing = TrainingCheckpoint.read(checkpoints);
         if (!resume && existing.isPresent()) {
             throw new TrainingCheckpointException(checkpoints + " holds the checkpoint of an earlier run ("
@@ -286,12 +300,16 @@ final class BackboneTrainCommand implements Callable<Integer> {
     }
 
     private Dataset readData(ConsoleProgress progress) {
-        Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
+        Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
         progress.endLine();
         return limitPerClass == null ? dataset : DatasetSlice.firstPerClass(dataset, limitPerClass);
     }
 
     private BackboneSpec spec(Dataset dataset) {
+        if (dataset.numClasses() < 2) {
+            throw new ExitbenchException(data.folder + ": a backbone needs at least 2 classes to tell apart, the "
+                    + "dataset has " + dataset.numClasses());
+        }
         return switch (arch) {
             case small -> BackboneSpec.smallResNet(widths, blocks, dataset.channels(), dataset.height(),
                     dataset.width(), dataset.numClasses());
@@ -303,9 +321,9 @@ final class BackboneTrainCommand implements Callable<Integer> {
     /** The settings are fixed once the data is read: augmentation defaults follow the image kind. */
     private BackboneTrainingConfig withAugmentationFor(BackboneTrainingConfig config, int channels) {
         Augmentation defaults = BackboneTrainingConfig.defaults(channels).augmentation();
-        return config.withAugmentation(new Augmentation(
+        return config.toBuilder().augmentation(new Augmentation(
                 cropPadding != null ? cropPadding : defaults.cropPadding(),
-                flip != null ? flip : defaults.horizontalFlip()));
+                flip != null ? flip : defaults.horizontalFlip())).build();
     }
 
     private boolean matched(String option) {

@@ -35,17 +35,4 @@ final class CliErrors {
 
     private CliErrors() {
     }
-
-    /**
-     * Ends any progress line and prints {@code "error: <message>"} on the command's error stream.
-     *
-     * @return {@link #BAD_INPUT}, for the command to return
-     */
-    static int report(CommandLine.Model.CommandSpec spec, ConsoleProgress progress, RuntimeException problem) {
-        progress.endLine();
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(spec.commandLine().getColorScheme().errorText("error: " + problem.getMessage()));
-        err.flush();
-        return BAD_INPUT;
-    }
 }

@@ -19,17 +19,26 @@ final class ConsoleProgress implements ProgressListener {
     private static final Map<PrintWriter, ConsoleProgress> OPEN = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final PrintWriter err;
+    private final boolean shown;
     private String message = "";
     private long percent = -1;
     private long done = -1;
     private boolean lineOpen;
 
-    ConsoleProgress(PrintWriter err) {
+    /**
+     * @param err   where the line is written
+     * @param shown false to print nothing ({@code --quiet})
+     */
+    ConsoleProgress(PrintWriter err, boolean shown) {
         this.err = err;
+        this.shown = shown;
     }
 
     @Override
     public synchronized void onProgress(Progress progress) {
+        if (!shown) {
+            return;
+        }
         boolean sameTask = progress.message().equals(message);
         if (sameTask && progress.done() <= done) {
             // Worker threads may report out of order; the line only moves forward.

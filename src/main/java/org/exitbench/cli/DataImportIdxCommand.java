@@ -8,6 +8,7 @@ import org.exitbench.data.IdxImporter;
 import org.exitbench.data.IdxReader;
 import org.exitbench.progress.CancellationToken;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine;
  */
 @Command(name = "import-idx", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Convert MNIST-style IDX files into the ImageFolder layout train/ valid/ test/ <class>/ "
-                + "<index>.png: a seeded selection of N images per class and split, padded with zeros (centred).",
+                + "<index>.png: a selection drawn with --seed of N images per class and split, padded with zeros (centred).",
                 "Train and valid are drawn from --images without overlap; test from --test-images (or, without "
                         + "it, from --images as well, disjoint from train and valid).",
                 "Refuses to write into a folder that is not empty."},
@@ -64,9 +65,8 @@ final class DataImportIdxCommand implements Callable<Integer> {
             description = "Pad every image with zeros, centred, to NxN (default: keep the size).")
     int padTo;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
-            description = "Seed of the selection (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--classes", paramLabel = "fashion|digits|file",
             description = "Class names: Fashion-MNIST's, the digits 0-9, or the classes.txt beside --images "
@@ -74,9 +74,12 @@ final class DataImportIdxCommand implements Callable<Integer> {
                     + "else digits).")
     ClassNaming classes;
 
+    @Mixin
+    ProgressOption progressOption;
+
     @Override
     public Integer call() {
-        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
+        ConsoleProgress progress = progressOption.on(spec.commandLine().getErr());
         IdxImportRequest request = request(classNames());
         int written = IdxImporter.run(request, progress, CancellationToken.NEVER);
         progress.endLine();
@@ -102,7 +105,7 @@ final class DataImportIdxCommand implements Callable<Integer> {
     private IdxImportRequest request(List<String> classNames) {
         try {
             return new IdxImportRequest(images, labels, testImages, testLabels, out, classNames, trainPerClass,
-                    validPerClass, testPerClass, padTo, seed);
+                    validPerClass, testPerClass, padTo, seed.value);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

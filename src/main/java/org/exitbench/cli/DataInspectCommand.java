@@ -9,6 +9,7 @@ import org.exitbench.data.DatasetSummary;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.progress.CancellationToken;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -31,12 +32,11 @@ final class DataInspectCommand implements Callable<Integer> {
 
     @Option(names = "--valid-fraction", paramLabel = "F", defaultValue = "0.1",
             description = "Share of each training class carved off as validation when the dataset has no "
-                    + "validation split (default: ${DEFAULT-VALUE}).")
+                    + "validation split, drawn with --seed (default: ${DEFAULT-VALUE}).")
     double validFraction;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
-            description = "Seed of that carve (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--skip-corrupt", description = "Skip images that cannot be decoded and list them, instead of "
             + "stopping at the first.")
@@ -50,16 +50,19 @@ final class DataInspectCommand implements Callable<Integer> {
             description = "Decoding threads; 0 uses every core (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin
+    ProgressOption progressOption;
+
     @Override
     public Integer call() {
         ReadOptions options;
         try {
-            options = new ReadOptions(validFraction, seed, skipCorrupt, resize == null ? 0 : resize.height(),
+            options = new ReadOptions(validFraction, seed.value, skipCorrupt, resize == null ? 0 : resize.height(),
                     resize == null ? 0 : resize.width(), threads);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
+        ConsoleProgress progress = progressOption.on(spec.commandLine().getErr());
         Dataset dataset = DatasetReaders.read(path, options, progress, CancellationToken.NEVER);
         spec.commandLine().getOut().print(DatasetSummary.of(dataset).toTable());
         spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package org.exitbench.cli;
 
+import org.exitbench.store.SerialFilter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -24,6 +25,8 @@ public final class ExitbenchCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before anything reads a file: no Java object is ever deserialized in this process.
+        SerialFilter.install();
         System.exit(commandLine().execute(args));
     }
 }

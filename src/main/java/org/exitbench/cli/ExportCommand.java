@@ -81,10 +81,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
         if (Files.exists(out) && !force) {
-            return CliErrors.report(spec, progress, new ExperimentException(out + " exists; give --force to "
-                    + "replace it"));
+            throw new ExperimentException(out + " exists; give --force to replace it");
         }
         try {
             ExperimentRun loaded = ExperimentRun.load(run);

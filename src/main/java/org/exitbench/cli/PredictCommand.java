@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.ImageFiles;
 import org.exitbench.deploy.CascadeFile;
 import org.exitbench.deploy.CascadeManifest;
@@ -19,7 +17,7 @@ import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.JsonDocuments;
-import org.exitbench.store.StoreException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,33 +53,33 @@ final class PredictCommand implements Callable<Integer> {
             description = "How many of the most probable classes --json lists (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Mixin
+    ProgressOption progressOption;
+
     @Override
     public Integer call() {
         if (top < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
         }
-        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
-        try {
-            EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
-            CascadeManifest manifest = predictor.cascade().manifest();
-            List<Path> files = ImageFiles.list(inputs);
-            ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
-                    progress, CancellationToken.NEVER);
-            progress.endLine();
-            var images = decoded.images();
-            // One image per call, as a deployed classifier meets them, so each time is that image's own.
-            List<Prediction> predictions = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                predictions.add(predictor.predict(images, i));
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
-                    decoded.resized()));
-            out.flush();
-            return 0;
-        } catch (StoreException | DatasetException | UncheckedIOException | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
+        ConsoleProgress progress = progressOption.on(spec.commandLine().getErr());
+        EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model), top);
+        CascadeManifest manifest = predictor.cascade().manifest();
+        List<Path> files = ImageFiles.list(inputs);
+        ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
+                progress, CancellationToken.NEVER);
+        progress.endLine();
+        var images = decoded.images();
+        CascadeFit.check(manifest, images, "the images given");
+        // One image per call, as a deployed classifier meets them, so each time is that image's own.
+        List<Prediction> predictions = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            predictions.add(predictor.predict(images, i));
         }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
+                decoded.resized()));
+        out.flush();
+        return 0;
     }
 
     static String table(CascadeManifest manifest, List<Path> files, List<Prediction> predictions, boolean resized) {

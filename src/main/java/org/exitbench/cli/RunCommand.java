@@ -43,17 +43,12 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "<dir>",
-            description = "The dataset (overrides the config's \"dataset\"; default: sample-data/fashion-mnist).")
-    Path data;
-
     @Option(names = "--config", paramLabel = "<file.json>",
             description = "An experiment configuration; fields it leaves out keep their defaults.")
     Path config;
 
-    @Option(names = "--backbone", paramLabel = "<model.zip>",
-            description = "A backbone trained with 'exitbench backbone train' (default: <data>/backbone.zip).")
-    Path backbone;
+    @Mixin
+    ExperimentInputOptions inputs;
 
     @Mixin
     WorkspaceOption workspace;
@@ -62,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Training modes to compare: boosted, non-boosted, soft (default: the config's, "
                     + "boosted,non-boosted).")
     List<String> modes;
+
+    @Mixin
+    ProgressOption progressOption;
 
     private final CancellationToken cancel;
 
@@ -80,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
         // the command line: CliErrors.HANDLER reports the ConfigException.
         ExperimentConfig experiment = experiment();
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ConsoleProgress progress = progressOption.on(err);
         // Cancelling lets the run remove its staging folder before the JVM exits.
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES, "exitbench-cancel-run")) {
             ExperimentRun run = workspace.workspace().pipeline().run(experiment, progress,
@@ -101,11 +99,11 @@ final class RunCommand implements Callable<Integer> {
     /** The configuration file (or the defaults) with the command line's options applied. */
     private ExperimentConfig experiment() {
         ExperimentConfig experiment = config != null ? ExperimentConfig.read(config) : ExperimentConfig.defaults();
-        if (data != null) {
-            experiment = experiment.withDataset(data.toString());
+        if (inputs.data != null) {
+            experiment = experiment.withDataset(inputs.data.toString());
         }
-        if (backbone != null) {
-            experiment = experiment.withBackbone(backbone.toString());
+        if (inputs.backbone != null) {
+            experiment = experiment.withBackbone(inputs.backbone.toString());
         }
         if (modes != null) {
             List<BranchTrainingMode> parsed = new ArrayList<>();

@@ -1,14 +1,12 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.exitbench.data.Dataset;
-import org.exitbench.data.DatasetException;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ReadOptions;
@@ -20,8 +18,8 @@ import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
-import org.exitbench.store.StoreException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -31,8 +29,8 @@ import picocli.CommandLine;
  */
 @Command(name = "speedup", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure how much faster an exported cascade classifies images than its whole backbone: each "
-                + "image of a dataset split is classified one at a time (batch 1) by the whole backbone and by the "
-                + "cascade, which stops at the first exit that fires.",
+                + "image of a dataset split (--data, of the cascade's image size) is classified one at a time "
+                + "(batch 1) by the whole backbone and by the cascade, which stops at the first exit that fires.",
                 "Prints mean / p50 / p95 latency of both, the theoretical speedup (from MACs), the simulated one (from "
                         + "the time of each part) and the measured one, their ratio, and each branch's time against "
                         + "its MACs. Threads: ND4J reads OMP_NUM_THREADS when it starts (set it to 1 for a "
@@ -52,10 +50,8 @@ final class SpeedupCommand implements Callable<Integer> {
             description = "A cascade written by 'exitbench export'.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "<dataset>",
-            description = "The dataset whose images are timed (ImageFolder, CIFAR-10 binary or IDX), of the "
-                    + "cascade's image size.")
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--split", paramLabel = "<split>", defaultValue = "test",
             description = "train, valid or test (default: ${DEFAULT-VALUE}).")
@@ -84,6 +80,9 @@ final class SpeedupCommand implements Callable<Integer> {
                     + "workbench shows it; the folder must be the run the cascade was exported from.")
     Path runFolder;
 
+    @Mixin
+    ProgressOption progressOption;
+
     private final CancellationToken cancel = new CancellationToken();
 
     @Override
@@ -99,23 +98,24 @@ final class SpeedupCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup / --repeats: " + e.getMessage(), e);
         }
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ConsoleProgress progress = progressOption.on(err);
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 10, TimeUnit.SECONDS,
                 "exitbench-cancel-speedup")) {
             EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model));
             if (runFolder != null) {
                 checkRunFolder(predictor);
             }
-            Dataset dataset = DatasetReaders.read(data, ReadOptions.DEFAULTS, progress, cancel);
+            Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
             ImageDataset images = dataset.split(which);
+            CascadeFit.check(predictor.cascade().manifest(), images, data.folder.toString());
             if (images.size() == 0) {
-                throw new ExitbenchException(data + " has no " + which.folderName() + " images");
+                throw new ExitbenchException(data.folder + " has no " + which.folderName() + " images");
             }
             int all = images.size();
             if (limit != null && limit < all) {
                 images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
             }
-            String label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data, which.folderName(),
+            String label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data.folder, which.folderName(),
                     images.size(), all);
             SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, images, label, settings,
                     progress, cancel);
@@ -141,8 +141,6 @@ final class SpeedupCommand implements Callable<Integer> {
             err.println("Cancelled; nothing was written.");
             err.flush();
             return CANCELLED;
-        } catch (StoreException | DatasetException | UncheckedIOException | IllegalArgumentException e) {
-            return CliErrors.report(spec, progress, e);
         }
     }
 

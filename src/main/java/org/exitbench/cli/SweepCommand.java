@@ -40,9 +40,8 @@ final class SweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "<dir>", defaultValue = "sample-data/fashion-mnist",
-            description = "The dataset (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ExperimentInputOptions inputs;
 
     @Option(names = "--definition", paramLabel = "<sweep.json>",
             description = "A sweep definition; fields it leaves out keep the default's (see --print-definition).")
@@ -61,10 +60,6 @@ final class SweepCommand implements Callable<Integer> {
                     + "core).")
     int threads;
 
-    @Option(names = "--backbone", paramLabel = "<model.zip>",
-            description = "The backbone (default: <data>/backbone.zip).")
-    Path backbone;
-
     @Mixin
     WorkspaceOption workspace;
 
@@ -77,6 +72,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--print-definition",
             description = "Print the default sweep definition (JSON, a starting point for --definition) and exit.")
     boolean printDefinition;
+
+    @Mixin
+    ProgressOption progressOption;
 
     private final CancellationToken cancel;
 
@@ -112,14 +110,15 @@ final class SweepCommand implements Callable<Integer> {
         Path folder = this.out != null ? this.out : workspace.folder.resolve(Workspace.SWEEPS_FOLDER).resolve(sweep.name()
                 .replaceAll("[^A-Za-z0-9._-]", "_"));
         PrintWriter err = spec.commandLine().getErr();
-        ConsoleProgress progress = new ConsoleProgress(err);
+        ConsoleProgress progress = progressOption.on(err);
         if (reportOnly) {
             return reportOnly(folder, definition != null ? sweep : null, out);
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
             SweepRunner.Outcome outcome = workspace.workspace().sweepRunner().run(sweep,
-                    new SweepRunner.Request(data, backbone, folder, threads), progress, cancel);
+                    new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
+                            threads), progress, cancel);
             progress.endLine();
             out.print(report(outcome));
             out.flush();

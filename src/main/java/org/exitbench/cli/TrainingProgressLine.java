@@ -21,13 +21,19 @@ final class TrainingProgressLine implements BackboneTrainingListener {
     private static final long MIN_REDRAW_NANOS = 200_000_000L;
 
     private final PrintWriter err;
+    private final boolean live;
     private long lastDraw;
     private int lastLength;
     private double bestValidation = Double.NEGATIVE_INFINITY;
     private long epochStart = System.nanoTime();
 
-    TrainingProgressLine(PrintWriter err) {
+    /**
+     * @param err  where the lines are written
+     * @param live false for the epoch summaries alone, without the bar redrawn after each batch
+     */
+    TrainingProgressLine(PrintWriter err, boolean live) {
         this.err = err;
+        this.live = live;
     }
 
     @Override
@@ -43,7 +49,7 @@ final class TrainingProgressLine implements BackboneTrainingListener {
             epochStart = now;
             return;
         }
-        if (now - lastDraw < MIN_REDRAW_NANOS && event.batch() < event.batchesPerEpoch()) {
+        if (!live || now - lastDraw < MIN_REDRAW_NANOS && event.batch() < event.batchesPerEpoch()) {
             return;
         }
         lastDraw = now;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.exitbench.data.DatasetMetadata.SkippedFile;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
@@ -331,16 +334,7 @@ final class ImageFileDecoder {
         if (!Files.isReadable(file)) {
             throw new DatasetException(file, "cannot be read (missing or no read permission)");
         }
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new DatasetException(file, "is corrupt or not a supported image (" + detail + ")", e);
-        }
-        if (image == null) {
-            throw new DatasetException(file, "is not a PNG, JPEG or BMP image that can be decoded");
-        }
+        BufferedImage image = decodeWithinBudget(file, ImagePixelBudget.current());
         int h = image.getHeight();
         int w = image.getWidth();
         ColorModel model = image.getColorModel();
@@ -371,6 +365,42 @@ final class ImageFileDecoder {
             rgb[2 * plane + p] = (byte) v;
         }
         return new Pixels(rgb, 3, h, w);
+    }
+
+    /**
+     * Decodes an image after reading its size from the header, so an image that would not fit the pixel budget is
+     * refused before a single pixel is allocated (a small compressed file can declare billions of them).
+     */
+    static BufferedImage decodeWithinBudget(Path file, long maxPixels) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new DatasetException(file, "is not a PNG, JPEG or BMP image that can be decoded");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > maxPixels) {
+                    throw new DatasetException(file, "declares " + width + "x" + height + " pixels ("
+                            + width * height + "), more than the " + maxPixels + " Exitbench decodes (set "
+                            + ImagePixelBudget.PROPERTY + " to allow bigger images)");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new DatasetException(file, "is not a PNG, JPEG or BMP image that can be decoded");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (DatasetException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new DatasetException(file, "is corrupt or not a supported image (" + detail + ")", e);
+        }
     }
 
     /**

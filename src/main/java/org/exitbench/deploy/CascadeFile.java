@@ -1,10 +1,8 @@
 package org.exitbench.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +31,11 @@ import org.exitbench.model.Dl4jEngine;
 import org.exitbench.model.ExitBranch;
 import org.exitbench.model.ExitPoints;
 import org.exitbench.model.MacTable;
+import org.exitbench.model.SafeModelZip;
 import org.exitbench.model.TrainedBackbone;
 import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.BoundedRead;
+import org.exitbench.store.InputLimits;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StoreException;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,7 +118,11 @@ public final class CascadeFile {
         String head = "segments/head.zip";
         entries.put(head, modelBytes(segments.get(segments.size() - 1)));
         Map<String, String> hashes = new LinkedHashMap<>();
-        entries.forEach((name, bytes) -> hashes.put(name, sha256(bytes)));
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        entries.forEach((name, bytes) -> {
+            hashes.put(name, sha256(bytes));
+            sizes.put(name, (long) bytes.length);
+        });
         JsonNode thresholds;
         try {
             thresholds = JsonDocuments.newMapper().readTree(parts.thresholds().toJson());
@@ -128,7 +132,7 @@ public final class CascadeFile {
         InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) input;
         CascadeManifest manifest = new CascadeManifest(backbone.classNames(), (int) in.getChannels(),
                 (int) in.getHeight(), (int) in.getWidth(), in.getFormat(), backbone.stats(), backbone.spec(),
-                parts.pooling(), true, exits, head, macs.total(), thresholds, macs, parts.provenance(), hashes);
+                parts.pooling(), true, exits, head, macs.total(), thresholds, macs, parts.provenance(), hashes, sizes);
         byte[] json = JsonDocuments.toBytes(DOCUMENT_TYPE, manifest);
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -152,7 +156,7 @@ public final class CascadeFile {
      * @throws StoreException       when the manifest is of an unsupported version or invalid
      */
     public static CascadeManifest readManifest(Path file) {
-        return manifest(file, readEntries(file, true));
+        return readChecked(file, false).manifest();
     }
 
     /**
@@ -163,18 +167,9 @@ public final class CascadeFile {
      * @throws StoreException       when the manifest is of an unsupported version or invalid
      */
     public static ExportedCascade load(Path file) {
-        Map<String, byte[]> entries = readEntries(file, false);
-        CascadeManifest manifest = manifest(file, entries);
-        for (Map.Entry<String, String> listed : manifest.entries().entrySet()) {
-            byte[] bytes = entries.get(listed.getKey());
-            if (bytes == null) {
-                throw new CascadeFileException(file, "is incomplete: the entry " + listed.getKey() + " is missing");
-            }
-            if (!sha256(bytes).equals(listed.getValue())) {
-                throw new CascadeFileException(file, "is corrupt or was modified: the entry " + listed.getKey()
-                        + " does not match its SHA-256 in " + MANIFEST_ENTRY);
-            }
-        }
+        Contents contents = readChecked(file, true);
+        CascadeManifest manifest = contents.manifest();
+        Map<String, byte[]> entries = contents.entries();
         Thresholds thresholds;
         try {
             thresholds = Thresholds.fromJson(manifest.thresholds() == null ? "" : manifest.thresholds().toString(),
@@ -237,65 +232,83 @@ public final class CascadeFile {
             throw new CascadeFileException(file, "is incomplete: the entry " + entry + " is missing");
         }
         try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
-        } catch (IOException | RuntimeException e) {
-            throw new CascadeFileException(file, "holds no readable DL4J network in " + entry + ": " + e.getMessage(),
-                    e);
+            return SafeModelZip.read(bytes, file, entry, InputLimits.current());
+        } catch (StoreException e) {
+            throw new CascadeFileException(file, e.problem(), e);
         }
     }
 
-    private static CascadeManifest manifest(Path file, Map<String, byte[]> entries) {
-        byte[] json = entries.get(MANIFEST_ENTRY);
-        if (json == null) {
-            if (entries.containsKey(BackboneFile.METADATA_ENTRY)) {
-                throw new CascadeFileException(file, "is an Exitbench backbone, not an exported cascade; export a "
-                        + "cascade with 'exitbench export --run <run folder>'");
-            }
-            if (entries.containsKey(ModelSerializer.CONFIGURATION_JSON)) {
-                throw new CascadeFileException(file, "is a plain DL4J model, not an exported cascade");
-            }
-            throw new CascadeFileException(file, "is a zip file but not an exported cascade (no " + MANIFEST_ENTRY
-                    + " entry)");
-        }
-        CascadeManifest manifest = JsonDocuments.fromBytes(json, file, DOCUMENT_TYPE, CascadeManifest.class);
-        if (manifest.classNames().isEmpty() || manifest.exits() == null || manifest.headSegment() == null
-                || manifest.stats() == null || manifest.pooling() == null || manifest.inputFormat() == null) {
-            throw new CascadeFileException(file, "has an incomplete " + MANIFEST_ENTRY + " (class names, exits, head "
-                    + "segment, normalisation, pooling and input layout are required)");
-        }
-        return manifest;
+    /** A cascade file's manifest and, when asked for, the bytes of every entry it lists. */
+    private record Contents(CascadeManifest manifest, Map<String, byte[]> entries) {
     }
 
     /**
-     * Reads the zip's entries, checking each one's CRC-32 against the zip directory.
-     *
-     * @param manifestOnly read only the manifest's bytes (other entries map to empty arrays)
+     * Opens a cascade file, reads and checks its manifest, and (with {@code withEntries}) reads exactly the entries
+     * the manifest lists, each capped by its recorded size (or {@link InputLimits} for older files) and checked
+     * against its CRC-32 and SHA-256. An entry the manifest does not list is refused unread: Exitbench never writes
+     * one, and nothing should be inflated that no check covers.
      */
-    private static Map<String, byte[]> readEntries(Path file, boolean manifestOnly) {
+    private static Contents readChecked(Path file, boolean withEntries) {
         if (!Files.exists(file)) {
             throw new CascadeFileException(file, "does not exist");
         }
-        Map<String, byte[]> entries = new LinkedHashMap<>();
+        InputLimits limits = InputLimits.current();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            Enumeration<? extends ZipEntry> all = zip.entries();
-            while (all.hasMoreElements()) {
-                ZipEntry entry = all.nextElement();
-                if (manifestOnly && !entry.getName().equals(MANIFEST_ENTRY)) {
-                    entries.put(entry.getName(), new byte[0]);
-                    continue;
+            List<ZipEntry> all = BoundedRead.checkedEntries(zip, file);
+            ZipEntry manifestEntry = zip.getEntry(MANIFEST_ENTRY);
+            if (manifestEntry == null) {
+                List<String> names = all.stream().map(ZipEntry::getName).toList();
+                if (names.contains(BackboneFile.METADATA_ENTRY)) {
+                    throw new CascadeFileException(file, "is an Exitbench backbone, not an exported cascade; export "
+                            + "a cascade with 'exitbench export --run <run folder>'");
                 }
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(entry)) {
-                    bytes = in.readAllBytes();
+                if (names.contains(SafeModelZip.CONFIGURATION_JSON)) {
+                    throw new CascadeFileException(file, "is a plain DL4J model, not an exported cascade");
                 }
-                CRC32 crc = new CRC32();
-                crc.update(bytes);
-                if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
-                    throw new CascadeFileException(file, "is corrupt: the entry " + entry.getName()
-                            + " fails its CRC check");
-                }
-                entries.put(entry.getName(), bytes);
+                throw new CascadeFileException(file, "is a zip file but not an exported cascade (no "
+                        + MANIFEST_ENTRY + " entry)");
             }
+            CascadeManifest manifest = manifest(file, readCrcChecked(zip, manifestEntry, limits.maxJsonBytes(),
+                    file));
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            if (!withEntries) {
+                return new Contents(manifest, entries);
+            }
+            for (ZipEntry entry : all) {
+                if (!entry.getName().equals(MANIFEST_ENTRY) && !manifest.entries().containsKey(entry.getName())) {
+                    throw new CascadeFileException(file, "has an entry " + entry.getName() + " that its "
+                            + MANIFEST_ENTRY + " does not list (refused unread)");
+                }
+            }
+            for (Map.Entry<String, String> listed : manifest.entries().entrySet()) {
+                String name = listed.getKey();
+                ZipEntry entry = zip.getEntry(name);
+                if (entry == null) {
+                    throw new CascadeFileException(file, "is incomplete: the entry " + name + " is missing");
+                }
+                Long recorded = manifest.entrySizes() == null ? null : manifest.entrySizes().get(name);
+                String modified = "is corrupt or was modified: the entry " + name + " does not match its SHA-256 in "
+                        + MANIFEST_ENTRY;
+                if (recorded != null && entry.getSize() != -1 && entry.getSize() != recorded) {
+                    throw new CascadeFileException(file, modified);
+                }
+                // One byte over the recorded size is enough to tell a lying header; the bytes are never inflated
+                // further than that.
+                long cap = recorded == null ? limits.maxEntryBytes() : Math.min(recorded + 1, limits.maxEntryBytes());
+                byte[] bytes = readCrcChecked(zip, entry, cap, file);
+                if ((recorded != null && bytes.length != recorded) || !sha256(bytes).equals(listed.getValue())) {
+                    throw new CascadeFileException(file, modified);
+                }
+                entries.put(name, bytes);
+            }
+            return new Contents(manifest, entries);
+        } catch (CascadeFileException e) {
+            throw e;
+        } catch (StoreException e) {
+            if (e.file().isPresent() && e.file().get().equals(file)) {
+                throw new CascadeFileException(file, e.problem(), e);
+            }
+            throw e;
         } catch (ZipException e) {
             throw new CascadeFileException(file, "is not a zip file, or is truncated or corrupt (" + e.getMessage()
                     + ")", e);
@@ -304,7 +317,54 @@ public final class CascadeFile {
         } catch (IOException e) {
             throw new CascadeFileException(file, "cannot be read: " + e.getMessage(), e);
         }
-        return entries;
+    }
+
+    private static byte[] readCrcChecked(ZipFile zip, ZipEntry entry, long cap, Path file) {
+        byte[] bytes = BoundedRead.readEntry(zip, entry, cap, file);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+            throw new CascadeFileException(file, "is corrupt: the entry " + entry.getName() + " fails its CRC check");
+        }
+        return bytes;
+    }
+
+    private static CascadeManifest manifest(Path file, byte[] json) {
+        CascadeManifest manifest = JsonDocuments.fromBytes(json, file, DOCUMENT_TYPE, CascadeManifest.class);
+        List<String> missing = new ArrayList<>();
+        if (manifest.classNames() == null || manifest.classNames().isEmpty()) {
+            missing.add("\"classNames\"");
+        }
+        if (manifest.exits() == null) {
+            missing.add("\"exits\"");
+        }
+        if (manifest.headSegment() == null) {
+            missing.add("\"headSegment\"");
+        }
+        if (manifest.stats() == null) {
+            missing.add("\"stats\"");
+        }
+        if (manifest.pooling() == null) {
+            missing.add("\"pooling\"");
+        }
+        if (manifest.inputFormat() == null) {
+            missing.add("\"inputFormat\"");
+        }
+        if (manifest.entries() == null) {
+            missing.add("\"entries\"");
+        }
+        if (!missing.isEmpty()) {
+            throw new CascadeFileException(file, "has an incomplete " + MANIFEST_ENTRY + ": " + String.join(", ",
+                    missing) + (missing.size() == 1 ? " is" : " are") + " missing");
+        }
+        for (CascadeManifest.Exit exit : manifest.exits()) {
+            if (exit == null || exit.vertex() == null || exit.segment() == null || exit.branch() == null
+                    || exit.branchSpec() == null || exit.branchInput() == null) {
+                throw new CascadeFileException(file, "has an incomplete exit in " + MANIFEST_ENTRY + " (each needs "
+                        + "\"vertex\", \"segment\", \"branch\", \"branchSpec\" and \"branchInput\")");
+            }
+        }
+        return manifest;
     }
 
     private static byte[] modelBytes(ComputationGraph graph) {

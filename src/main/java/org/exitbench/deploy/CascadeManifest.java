@@ -34,17 +34,23 @@ import org.exitbench.model.MacTable;
  * @param macTable        the backbone's exact MACs, layer by layer and at its exit points
  * @param provenance      where the cascade came from
  * @param entries         every other entry of the file and its SHA-256 (hex)
+ * @param entrySizes      every other entry's size in bytes, the most a reader inflates it to (a zip bomb cannot
+ *                        exceed it); absent in files written before it was added, whose entries are then capped by
+ *                        {@link org.exitbench.store.InputLimits}
  */
 public record CascadeManifest(List<String> classNames, int inputChannels, int inputHeight, int inputWidth,
                               CNN2DFormat inputFormat, ChannelStats stats, BackboneSpec backbone,
                               FeaturePooling pooling, boolean batchNormFolded, List<Exit> exits, String headSegment,
                               long fullBackboneMacs, JsonNode thresholds, MacTable macTable,
-                              CascadeProvenance provenance, Map<String, String> entries) {
+                              CascadeProvenance provenance, Map<String, String> entries,
+                              Map<String, Long> entrySizes) {
 
+    /** Null stays null (a file missing a field), so that the reader can name the field instead of failing here. */
     public CascadeManifest {
-        classNames = List.copyOf(classNames);
-        exits = List.copyOf(exits);
-        entries = Map.copyOf(entries);
+        classNames = classNames == null ? null : List.copyOf(classNames);
+        exits = exits == null ? null : List.copyOf(exits);
+        entries = entries == null ? null : Map.copyOf(entries);
+        entrySizes = entrySizes == null ? null : Map.copyOf(entrySizes);
     }
 
     /**

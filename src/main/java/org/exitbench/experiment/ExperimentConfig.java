@@ -293,15 +293,33 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     /** @return the training settings of one mode */
     public BranchTrainingSettings trainingSettings(BranchTrainingMode mode) {
         Training t = training;
-        return new BranchTrainingSettings(mode, t.target(), t.temperature(), t.softness(), t.epochs(),
-                t.learningRate(), t.batchSize(), t.weightDecay(), t.patience(), t.minimumSurvivors(),
-                t.survivorFiltering(), t.crossFitFolds(), seed);
+        return BranchTrainingSettings.builder()
+                .mode(mode)
+                .target(t.target())
+                .temperature(t.temperature())
+                .softness(t.softness())
+                .epochs(t.epochs())
+                .learningRate(t.learningRate())
+                .batchSize(t.batchSize())
+                .weightDecay(t.weightDecay())
+                .patience(t.patience())
+                .minimumSurvivors(t.minimumSurvivors())
+                .filtering(t.survivorFiltering())
+                .crossFitFolds(t.crossFitFolds())
+                .seed(seed)
+                .build();
     }
 
     /** @return the CPM settings */
     public CpmSettings cpmSettings() {
-        return new CpmSettings(cpm.margin(), cpm.marginForm(), cpm.anchor(), cpm.minimumSupport(),
-                cpm.precisionReference(), cpm.score());
+        return CpmSettings.builder()
+                .margin(cpm.margin())
+                .marginForm(cpm.marginForm())
+                .anchorSource(cpm.anchor())
+                .minimumSupport(cpm.minimumSupport())
+                .precisionReference(cpm.precisionReference())
+                .score(cpm.score())
+                .build();
     }
 
     /** @return the pooling of the cached features */

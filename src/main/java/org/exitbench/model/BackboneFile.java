@@ -18,7 +18,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.BoundedRead;
+import org.exitbench.store.InputLimits;
 import org.exitbench.store.JsonDocuments;
+import org.exitbench.store.StoreException;
 
 /**
  * Saves and loads a {@link TrainedBackbone} as one zip file: DL4J's own model entries (written by
@@ -167,17 +170,17 @@ public final class BackboneFile {
     public static Metadata readMetadata(Path file) {
         List<String> names = readEntryNames(file);
         if (!names.contains(METADATA_ENTRY)) {
-            if (names.contains(ModelSerializer.CONFIGURATION_JSON)) {
+            if (names.contains(SafeModelZip.CONFIGURATION_JSON)) {
                 throw new BackboneFileException.MissingMetadata(file);
             }
             throw new BackboneFileException(file, "is a zip file but neither an Exitbench backbone nor a DL4J model "
-                    + "(no " + METADATA_ENTRY + " or " + ModelSerializer.CONFIGURATION_JSON + " entry)");
+                    + "(no " + METADATA_ENTRY + " or " + SafeModelZip.CONFIGURATION_JSON + " entry)");
         }
         byte[] json;
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            try (InputStream in = zip.getInputStream(zip.getEntry(METADATA_ENTRY))) {
-                json = in.readAllBytes();
-            }
+            json = BoundedRead.readEntry(zip, zip.getEntry(METADATA_ENTRY), InputLimits.current().maxJsonBytes(), file);
+        } catch (StoreException e) {
+            throw new BackboneFileException(file, e.problem(), e);
         } catch (IOException e) {
             throw new BackboneFileException(file, "is corrupt: cannot read " + METADATA_ENTRY + ": " + e.getMessage(),
                     e);
@@ -190,7 +193,9 @@ public final class BackboneFile {
             throw new BackboneFileException(file, "does not exist");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            return zip.stream().map(ZipEntry::getName).toList();
+            return BoundedRead.checkedEntries(zip, file).stream().map(ZipEntry::getName).toList();
+        } catch (StoreException e) {
+            throw new BackboneFileException(file, e.problem(), e);
         } catch (ZipException e) {
             throw new BackboneFileException(file, "is not a zip file, or is truncated (" + e.getMessage() + ")", e);
         } catch (NoSuchFileException e) {
@@ -202,17 +207,14 @@ public final class BackboneFile {
 
     private static ComputationGraph restoreGraph(Path file, boolean loadUpdater) {
         List<String> names = readEntryNames(file);
-        if (!names.contains(ModelSerializer.CONFIGURATION_JSON) || !names.contains(ModelSerializer.COEFFICIENTS_BIN)) {
-            throw new BackboneFileException(file, "has no DL4J model in it (" + ModelSerializer.CONFIGURATION_JSON
-                    + " and " + ModelSerializer.COEFFICIENTS_BIN + " are needed)");
+        if (!names.contains(SafeModelZip.CONFIGURATION_JSON) || !names.contains(SafeModelZip.COEFFICIENTS_BIN)) {
+            throw new BackboneFileException(file, "has no DL4J model in it (" + SafeModelZip.CONFIGURATION_JSON
+                    + " and " + SafeModelZip.COEFFICIENTS_BIN + " are needed)");
         }
-        Dl4jEngine.initialize();
         try {
-            return ModelSerializer.restoreComputationGraph(file.toFile(), loadUpdater && names.contains(
-                    ModelSerializer.UPDATER_BIN));
-        } catch (IOException | RuntimeException e) {
-            throw new BackboneFileException(file, "holds a DL4J model that cannot be restored (corrupt, or not a "
-                    + "ComputationGraph): " + e.getMessage(), e);
+            return SafeModelZip.read(file, loadUpdater);
+        } catch (StoreException e) {
+            throw new BackboneFileException(file, e.problem(), e);
         }
     }
 

@@ -1,10 +1,7 @@
 package org.exitbench.model;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -166,14 +163,10 @@ public final class ExitBranch {
      * @throws StoreException naming the file when it is missing, not a DL4J model, or not this branch
      */
     public static ExitBranch load(Path file, BranchSpec spec, BranchInput input) {
-        ComputationGraph graph;
-        try (InputStream in = Files.newInputStream(file)) {
-            graph = ModelSerializer.restoreComputationGraph(in, false);
-        } catch (NoSuchFileException e) {
-            throw new StoreException(file, "is missing", e);
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException(file, "is not a readable DL4J branch model: " + e.getMessage(), e);
+        if (!Files.exists(file)) {
+            throw new StoreException(file, "is missing");
         }
+        ComputationGraph graph = SafeModelZip.read(file, false);
         try {
             return new ExitBranch(graph, spec, input);
         } catch (IllegalArgumentException e) {

@@ -56,24 +56,17 @@ public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWork
         CHANNELS_LAST
     }
 
+    /** @throws IllegalArgumentException naming the field whose value is out of range */
     public NetworkSettings {
-        Objects.requireNonNull(dataFormat, "dataFormat");
-        Objects.requireNonNull(trainingWorkspaceMode, "trainingWorkspaceMode");
-        Objects.requireNonNull(inferenceWorkspaceMode, "inferenceWorkspaceMode");
-        Objects.requireNonNull(cacheMode, "cacheMode");
-        Objects.requireNonNull(updater, "updater");
-        Objects.requireNonNull(layers, "layers");
+        Objects.requireNonNull(dataFormat, "dataFormat is missing");
+        Objects.requireNonNull(trainingWorkspaceMode, "trainingWorkspaceMode is missing");
+        Objects.requireNonNull(inferenceWorkspaceMode, "inferenceWorkspaceMode is missing");
+        Objects.requireNonNull(cacheMode, "cacheMode is missing");
+        Objects.requireNonNull(updater, "updater is missing");
+        Objects.requireNonNull(layers, "layers is missing");
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, was " + weightDecay);
         }
-    }
-
-    /** Settings with the {@link LayerImplementation#CHANNELS_LAST} layers. */
-    public NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWorkspaceMode,
-                           WorkspaceMode inferenceWorkspaceMode, CacheMode cacheMode, IUpdater updater,
-                           double weightDecay) {
-        this(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater, weightDecay,
-                LayerImplementation.CHANNELS_LAST);
     }
 
     /**
@@ -85,29 +78,76 @@ public record NetworkSettings(CNN2DFormat dataFormat, WorkspaceMode trainingWork
                 new Adam(1e-3), 0.0, LayerImplementation.CHANNELS_LAST);
     }
 
-    public NetworkSettings withUpdater(IUpdater newUpdater) {
-        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, newUpdater,
-                weightDecay, layers);
+    /** @return a builder holding the {@link #defaults()}, to change the settings by name */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public NetworkSettings withWeightDecay(double newWeightDecay) {
-        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                newWeightDecay, layers);
+    /** @return a builder holding these settings, to make a changed copy */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public NetworkSettings withDataFormat(CNN2DFormat newDataFormat) {
-        return new NetworkSettings(newDataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                weightDecay, layers);
-    }
+    /** Named setters over every setting; {@link #build()} validates them together. */
+    public static final class Builder {
+        private CNN2DFormat dataFormat;
+        private WorkspaceMode trainingWorkspaceMode;
+        private WorkspaceMode inferenceWorkspaceMode;
+        private CacheMode cacheMode;
+        private IUpdater updater;
+        private double weightDecay;
+        private LayerImplementation layers;
 
-    public NetworkSettings withCacheMode(CacheMode newCacheMode) {
-        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, newCacheMode, updater,
-                weightDecay, layers);
-    }
+        private Builder(NetworkSettings from) {
+            dataFormat = from.dataFormat;
+            trainingWorkspaceMode = from.trainingWorkspaceMode;
+            inferenceWorkspaceMode = from.inferenceWorkspaceMode;
+            cacheMode = from.cacheMode;
+            updater = from.updater;
+            weightDecay = from.weightDecay;
+            layers = from.layers;
+        }
 
-    public NetworkSettings withLayers(LayerImplementation newLayers) {
-        return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode, updater,
-                weightDecay, newLayers);
+        public Builder dataFormat(CNN2DFormat value) {
+            dataFormat = value;
+            return this;
+        }
+
+        public Builder trainingWorkspaceMode(WorkspaceMode value) {
+            trainingWorkspaceMode = value;
+            return this;
+        }
+
+        public Builder inferenceWorkspaceMode(WorkspaceMode value) {
+            inferenceWorkspaceMode = value;
+            return this;
+        }
+
+        public Builder cacheMode(CacheMode value) {
+            cacheMode = value;
+            return this;
+        }
+
+        public Builder updater(IUpdater value) {
+            updater = value;
+            return this;
+        }
+
+        public Builder weightDecay(double value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder layers(LayerImplementation value) {
+            layers = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the field whose value is out of range */
+        public NetworkSettings build() {
+            return new NetworkSettings(dataFormat, trainingWorkspaceMode, inferenceWorkspaceMode, cacheMode,
+                    updater, weightDecay, layers);
+        }
     }
 
     /** @return a batch-norm layer configuration of the chosen implementation, in this layout */

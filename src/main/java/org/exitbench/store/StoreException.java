@@ -12,6 +12,7 @@ import org.exitbench.progress.ExitbenchException;
 public class StoreException extends ExitbenchException {
 
     private final transient Path file;
+    private final String problem;
 
     /**
      * @param file    the file at fault
@@ -29,6 +30,12 @@ public class StoreException extends ExitbenchException {
     public StoreException(Path file, String problem, Throwable cause) {
         super(file == null ? problem : file + ": " + problem, cause);
         this.file = file;
+        this.problem = problem;
+    }
+
+    /** @return what is wrong, without the file's name (for re-wrapping in a more specific exception) */
+    public String problem() {
+        return problem;
     }
 
     /** @return the file at fault, when there is one */

@@ -22,6 +22,7 @@ import java.util.stream.LongStream;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ConfigJson;
 import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.store.InputLimits;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
@@ -330,11 +331,33 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             problems.add("tolerance: reductionPoints and accuracyPoints must be 0 or more, was " + tolerance);
         }
         if (problems.isEmpty()) {
+            checkGridSize(problems);
+        }
+        if (problems.isEmpty()) {
             // Every combination, the axes' overlays together: a value may need another axis's (conv2d, grid 2).
             expand(ExperimentConfig.defaults().dataset(), null, problems);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
+        }
+    }
+
+    /**
+     * Counts the trials before anything is expanded: a few lines of JSON (8 axes of 10 values) describe 10⁸
+     * configurations, which would take memory and time without end before a single one ran.
+     */
+    private void checkGridSize(List<String> problems) {
+        long limit = InputLimits.current().maxSweepTrials();
+        long configurations = 1;
+        for (Axis axis : axes) {
+            configurations = Math.min(Long.MAX_VALUE / 1024, configurations * Math.max(1, axis.levels().size()));
+        }
+        long trials = configurations * seeds.size();
+        if (trials > limit) {
+            problems.add("axes: the grid has " + configurations + " configurations × " + seeds.size() + " seeds = "
+                    + trials + " trials, more than the " + limit + " a sweep may run (split the grid, or set "
+                    + InputLimits.PROPERTY_PREFIX + "maxSweepTrials, e.g. EXITBENCH_JAVA_OPTS=-D"
+                    + InputLimits.PROPERTY_PREFIX + "maxSweepTrials=" + trials + ")");
         }
     }
 

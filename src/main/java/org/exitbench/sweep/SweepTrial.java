@@ -102,7 +102,7 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         SweepResult.Point trainedAt = point(cpm.margin(), result.thresholds(), valid, test);
         List<SweepResult.Point> curve = new ArrayList<>(margins.size());
         for (double m : margins) {
-            Thresholds t = new CpmCalibrator(cpm.withMargin(m)).calibrate(result.validScores());
+            Thresholds t = new CpmCalibrator(cpm.toBuilder().margin(m).build()).calibrate(result.validScores());
             curve.add(point(m, t, valid, test));
         }
         List<Long> branchMacs = new ArrayList<>();

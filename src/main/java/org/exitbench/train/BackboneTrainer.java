@@ -23,6 +23,7 @@ import org.exitbench.data.Dataset;
 import org.exitbench.data.ImageDataSetIterator;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
+import org.exitbench.model.SafeModelZip;
 import org.exitbench.model.BackboneSpec;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
@@ -170,8 +171,7 @@ public final class BackboneTrainer {
             if (state.finished()) {
                 return result(state, checkpointDir);
             }
-            ComputationGraph graph = ModelSerializer.restoreComputationGraph(
-                    checkpointDir.resolve(state.lastModelFile()).toFile(), true);
+            ComputationGraph graph = SafeModelZip.read(checkpointFile(checkpointDir, state.lastModelFile()), true);
             return run(graph, data, state, checkpointDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the training checkpoint in " + checkpointDir, e);
@@ -300,9 +300,18 @@ public final class BackboneTrainer {
         }
     }
 
+    /** A model file named in the checkpoint's state, which must be a plain name inside the checkpoint folder. */
+    private static Path checkpointFile(Path checkpointDir, String name) {
+        Path file = name == null ? null : checkpointDir.resolve(name).normalize();
+        if (file == null || !checkpointDir.normalize().equals(file.getParent())) {
+            throw new TrainingCheckpointException("the training checkpoint in " + checkpointDir + " names a model "
+                    + "file '" + name + "' outside its folder");
+        }
+        return file;
+    }
+
     private static BackboneTrainingResult result(TrainingCheckpoint state, Path checkpointDir) throws IOException {
-        ComputationGraph best = ModelSerializer.restoreComputationGraph(
-                checkpointDir.resolve(state.bestModelFile()).toFile(), false);
+        ComputationGraph best = SafeModelZip.read(checkpointFile(checkpointDir, state.bestModelFile()), false);
         return new BackboneTrainingResult(best, state.spec(), state.data().classNames(), state.stats(),
                 state.config(), state.history(), state.bestEpoch(), state.stoppedEarly(), state.provenance());
     }

@@ -121,54 +121,121 @@ public record BackboneTrainingConfig(Optimizer optimizer, double learningRate, d
         return patience > 0;
     }
 
-    public BackboneTrainingConfig withOptimizer(Optimizer value) {
-        return new BackboneTrainingConfig(value, learningRate, momentum, schedule, stepSize, gamma, weightDecay,
-                epochs, batchSize, augmentation, seed, patience);
+    /**
+     * @param channels 1 for grayscale, 3 for RGB: chooses the default augmentation
+     * @return a builder holding the {@link #defaults(int)}, to change the settings by name
+     */
+    public static Builder builder(int channels) {
+        return defaults(channels).toBuilder();
     }
 
-    public BackboneTrainingConfig withLearningRate(double value) {
-        return new BackboneTrainingConfig(optimizer, value, momentum, schedule, stepSize, gamma, weightDecay,
-                epochs, batchSize, augmentation, seed, patience);
+    /** @return a builder holding these settings, to make a changed copy */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** @return this configuration with a step schedule of the given step size and factor */
-    public BackboneTrainingConfig withStepSchedule(int newStepSize, double newGamma) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, Schedule.STEP, newStepSize, newGamma,
-                weightDecay, epochs, batchSize, augmentation, seed, patience);
-    }
+    /** Named setters over every setting; {@link #build()} validates them together. */
+    public static final class Builder {
+        private Optimizer optimizer;
+        private double learningRate;
+        private double momentum;
+        private Schedule schedule;
+        private int stepSize;
+        private double gamma;
+        private double weightDecay;
+        private int epochs;
+        private int batchSize;
+        private Augmentation augmentation;
+        private long seed;
+        private int patience;
 
-    public BackboneTrainingConfig withSchedule(Schedule value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, value, stepSize, gamma, weightDecay,
-                epochs, batchSize, augmentation, seed, patience);
-    }
+        private Builder(BackboneTrainingConfig from) {
+            optimizer = from.optimizer;
+            learningRate = from.learningRate;
+            momentum = from.momentum;
+            schedule = from.schedule;
+            stepSize = from.stepSize;
+            gamma = from.gamma;
+            weightDecay = from.weightDecay;
+            epochs = from.epochs;
+            batchSize = from.batchSize;
+            augmentation = from.augmentation;
+            seed = from.seed;
+            patience = from.patience;
+        }
 
-    public BackboneTrainingConfig withWeightDecay(double value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma, value,
-                epochs, batchSize, augmentation, seed, patience);
-    }
+        public Builder optimizer(Optimizer value) {
+            optimizer = value;
+            return this;
+        }
 
-    public BackboneTrainingConfig withEpochs(int value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma, weightDecay,
-                value, batchSize, augmentation, seed, patience);
-    }
+        public Builder learningRate(double value) {
+            learningRate = value;
+            return this;
+        }
 
-    public BackboneTrainingConfig withBatchSize(int value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma, weightDecay,
-                epochs, value, augmentation, seed, patience);
-    }
+        public Builder momentum(double value) {
+            momentum = value;
+            return this;
+        }
 
-    public BackboneTrainingConfig withAugmentation(Augmentation value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma, weightDecay,
-                epochs, batchSize, value, seed, patience);
-    }
+        public Builder schedule(Schedule value) {
+            schedule = value;
+            return this;
+        }
 
-    public BackboneTrainingConfig withSeed(long value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma, weightDecay,
-                epochs, batchSize, augmentation, value, patience);
-    }
+        public Builder stepSize(int value) {
+            stepSize = value;
+            return this;
+        }
 
-    public BackboneTrainingConfig withPatience(int value) {
-        return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma, weightDecay,
-                epochs, batchSize, augmentation, seed, value);
+        public Builder gamma(double value) {
+            gamma = value;
+            return this;
+        }
+
+        public Builder weightDecay(double value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder epochs(int value) {
+            epochs = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder augmentation(Augmentation value) {
+            augmentation = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder patience(int value) {
+            patience = value;
+            return this;
+        }
+
+        /** Decay by {@code factor} every {@code everyEpochs} epochs ({@link Schedule#STEP}). */
+        public Builder stepSchedule(int everyEpochs, double factor) {
+            schedule = Schedule.STEP;
+            stepSize = everyEpochs;
+            gamma = factor;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every field whose value is out of range */
+        public BackboneTrainingConfig build() {
+            return new BackboneTrainingConfig(optimizer, learningRate, momentum, schedule, stepSize, gamma,
+                    weightDecay, epochs, batchSize, augmentation, seed, patience);
+        }
     }
 }

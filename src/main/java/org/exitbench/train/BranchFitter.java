@@ -161,9 +161,10 @@ final class BranchFitter {
     }
 
     private ExitBranch newBranch(BranchInput input, long seed) {
-        NetworkSettings network = NetworkSettings.defaults()
-                .withUpdater(new Adam(settings.learningRate()))
-                .withWeightDecay(settings.weightDecay());
+        NetworkSettings network = NetworkSettings.builder()
+                .updater(new Adam(settings.learningRate()))
+                .weightDecay(settings.weightDecay())
+                .build();
         return ExitBranch.create(spec, input, seed, network, loss);
     }
 

@@ -82,43 +82,117 @@ public record BranchTrainingSettings(BranchTrainingMode mode, BranchTarget targe
                 DEFAULT_TEMPERATURE, 0.05, 15, 0.01, 256, 1e-4, 3, 50, SurvivorFiltering.IN_SAMPLE, 2, 42L);
     }
 
-    public BranchTrainingSettings withMode(BranchTrainingMode value) {
-        return new BranchTrainingSettings(value, target, temperature, softness, epochs, learningRate, batchSize,
-                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
+    /** @return a builder holding the {@link #defaults()}, to change the settings by name */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public BranchTrainingSettings withTarget(BranchTarget value) {
-        return new BranchTrainingSettings(mode, value, temperature, softness, epochs, learningRate, batchSize,
-                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
+    /** @return a builder holding these settings, to make a changed copy */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public BranchTrainingSettings withEpochs(int value) {
-        return new BranchTrainingSettings(mode, target, temperature, softness, value, learningRate, batchSize,
-                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
-    }
+    /** Named setters over every setting; {@link #build()} validates them together. */
+    public static final class Builder {
+        private BranchTrainingMode mode;
+        private BranchTarget target;
+        private double temperature;
+        private double softness;
+        private int epochs;
+        private double learningRate;
+        private int batchSize;
+        private double weightDecay;
+        private int patience;
+        private int minimumSurvivors;
+        private SurvivorFiltering filtering;
+        private int crossFitFolds;
+        private long seed;
 
-    public BranchTrainingSettings withLearningRate(double value) {
-        return new BranchTrainingSettings(mode, target, temperature, softness, epochs, value, batchSize,
-                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
-    }
+        private Builder(BranchTrainingSettings from) {
+            mode = from.mode;
+            target = from.target;
+            temperature = from.temperature;
+            softness = from.softness;
+            epochs = from.epochs;
+            learningRate = from.learningRate;
+            batchSize = from.batchSize;
+            weightDecay = from.weightDecay;
+            patience = from.patience;
+            minimumSurvivors = from.minimumSurvivors;
+            filtering = from.filtering;
+            crossFitFolds = from.crossFitFolds;
+            seed = from.seed;
+        }
 
-    public BranchTrainingSettings withBatchSize(int value) {
-        return new BranchTrainingSettings(mode, target, temperature, softness, epochs, learningRate, value,
-                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
-    }
+        public Builder mode(BranchTrainingMode value) {
+            mode = value;
+            return this;
+        }
 
-    public BranchTrainingSettings withMinimumSurvivors(int value) {
-        return new BranchTrainingSettings(mode, target, temperature, softness, epochs, learningRate, batchSize,
-                weightDecay, patience, value, filtering, crossFitFolds, seed);
-    }
+        public Builder target(BranchTarget value) {
+            target = value;
+            return this;
+        }
 
-    public BranchTrainingSettings withFiltering(SurvivorFiltering value) {
-        return new BranchTrainingSettings(mode, target, temperature, softness, epochs, learningRate, batchSize,
-                weightDecay, patience, minimumSurvivors, value, crossFitFolds, seed);
-    }
+        public Builder temperature(double value) {
+            temperature = value;
+            return this;
+        }
 
-    public BranchTrainingSettings withSeed(long value) {
-        return new BranchTrainingSettings(mode, target, temperature, softness, epochs, learningRate, batchSize,
-                weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, value);
+        public Builder softness(double value) {
+            softness = value;
+            return this;
+        }
+
+        public Builder epochs(int value) {
+            epochs = value;
+            return this;
+        }
+
+        public Builder learningRate(double value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder weightDecay(double value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder patience(int value) {
+            patience = value;
+            return this;
+        }
+
+        public Builder minimumSurvivors(int value) {
+            minimumSurvivors = value;
+            return this;
+        }
+
+        public Builder filtering(SurvivorFiltering value) {
+            filtering = value;
+            return this;
+        }
+
+        public Builder crossFitFolds(int value) {
+            crossFitFolds = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every field whose value is out of range */
+        public BranchTrainingSettings build() {
+            return new BranchTrainingSettings(mode, target, temperature, softness, epochs, learningRate, batchSize,
+                    weightDecay, patience, minimumSurvivors, filtering, crossFitFolds, seed);
+        }
     }
 }

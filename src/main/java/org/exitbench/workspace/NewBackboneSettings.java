@@ -63,8 +63,8 @@ public record NewBackboneSettings(Architecture architecture, List<Integer> width
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public BackboneTrainingConfig trainingConfig(int channels) {
-        return BackboneTrainingConfig.defaults(channels).withOptimizer(optimizer).withLearningRate(learningRate)
-                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed);
+        return BackboneTrainingConfig.builder(channels).optimizer(optimizer).learningRate(learningRate)
+                .epochs(epochs).batchSize(batchSize).seed(seed).build();
     }
 
     /** @return the exit vertices a backbone of this shape offers: every stage output but the last */

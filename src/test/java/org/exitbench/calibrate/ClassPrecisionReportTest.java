@@ -65,8 +65,8 @@ class ClassPrecisionReportTest {
 
     @Test
     void anchorsOnSurvivorsAndPrecisionAgainstBackboneLabelsFollowTheSettings() {
-        ClassPrecisionReport r = report(CpmSettings.defaults().withAnchorSource(AnchorSource.SURVIVORS)
-                .withPrecisionReference(PrecisionReference.BACKBONE_LABELS));
+        ClassPrecisionReport r = report(CpmSettings.builder().anchorSource(AnchorSource.SURVIVORS)
+                .precisionReference(PrecisionReference.BACKBONE_LABELS).build());
         assertTrue(Double.isNaN(r.cell(1, 0).anchorPrecision()));
         assertEquals(2.0 / 3, r.cell(1, 1).anchorPrecision(), EPS);
         // Exit 1 answers 2 for sample 4, where the backbone says 1.

@@ -42,7 +42,7 @@ class CpmCalibratorTest {
     }
 
     private static CpmSettings settings(double margin, MarginForm form, int support) {
-        return CpmSettings.defaults().withMargin(margin).withMarginForm(form).withMinimumSupport(support);
+        return CpmSettings.builder().margin(margin).marginForm(form).minimumSupport(support).build();
     }
 
     @Test
@@ -163,7 +163,7 @@ class CpmCalibratorTest {
         assertEquals((double) 0.7f, full.thresholds()[0], 0.0);
         assertEquals((double) 0.8f, full.thresholds()[1], 0.0);
 
-        ExitCalibration onSurvivors = new CpmCalibrator(base.withAnchorSource(AnchorSource.SURVIVORS))
+        ExitCalibration onSurvivors = new CpmCalibrator(base.toBuilder().anchorSource(AnchorSource.SURVIVORS).build())
                 .calibrateExit(withSurvivors(), 0, SURVIVORS);
         assertEquals(0.5, onSurvivors.anchors()[0], EPS);
         assertEquals((double) 0.6f, onSurvivors.thresholds()[0], 0.0);
@@ -180,7 +180,7 @@ class CpmCalibratorTest {
         // Against backbone labels every class-0 candidate is "right" (the backbone also says 0), so the whole
         // pool exits: τ = 0.6 even with the full anchor of 0.667.
         ExitCalibration c = new CpmCalibrator(settings(0.0, MarginForm.ADDITIVE, 1)
-                .withPrecisionReference(PrecisionReference.BACKBONE_LABELS))
+                .toBuilder().precisionReference(PrecisionReference.BACKBONE_LABELS).build())
                 .calibrateExit(withSurvivors(), 0, SURVIVORS);
         assertEquals(4.0 / 6, c.anchors()[0], EPS, "the anchor stays the backbone's precision on ground truth");
         assertEquals((double) 0.6f, c.thresholds()[0], 0.0);
@@ -235,7 +235,7 @@ class CpmCalibratorTest {
     @Test
     void theExitedMaskIsExactlyWhatTheEvaluatorSendsOutAtThatExit() {
         ExitScores scores = SyntheticExitScores.generate(6_000, 3, 10, 21);
-        CpmCalibrator cpm = new CpmCalibrator(CpmSettings.defaults().withMargin(0.05));
+        CpmCalibrator cpm = new CpmCalibrator(CpmSettings.builder().margin(0.05).build());
         Thresholds t = cpm.calibrate(scores);
         CascadeEvaluator evaluator = new CascadeEvaluator(scores,
                 new CostModel(new long[] {1, 2, 3}, new long[] {0, 0, 0}, 4));
@@ -288,13 +288,13 @@ class CpmCalibratorTest {
 
     @Test
     void settingsAreValidatedNamingTheField() {
-        assertMessage("margin must be in [0, 1], was 1.5", () -> CpmSettings.defaults().withMargin(1.5));
-        assertMessage("margin must be in [0, 1], was NaN", () -> CpmSettings.defaults().withMargin(Double.NaN));
-        assertMessage("margin must be in [0, 1], was -0.1", () -> CpmSettings.defaults().withMargin(-0.1));
+        assertMessage("margin must be in [0, 1], was 1.5", () -> CpmSettings.builder().margin(1.5).build());
+        assertMessage("margin must be in [0, 1], was NaN", () -> CpmSettings.builder().margin(Double.NaN).build());
+        assertMessage("margin must be in [0, 1], was -0.1", () -> CpmSettings.builder().margin(-0.1).build());
         assertMessage("minimumSupport must be at least 1, was 0",
-                () -> CpmSettings.defaults().withMinimumSupport(0));
-        assertMessage("marginForm is missing", () -> CpmSettings.defaults().withMarginForm(null));
-        assertMessage("score is missing", () -> CpmSettings.defaults().withScore(null));
+                () -> CpmSettings.builder().minimumSupport(0).build());
+        assertMessage("marginForm is missing", () -> CpmSettings.builder().marginForm(null).build());
+        assertMessage("score is missing", () -> CpmSettings.builder().score(null).build());
         CpmSettings d = CpmSettings.defaults();
         assertEquals(0.20, d.margin());
         assertEquals(30, d.minimumSupport());
@@ -314,5 +314,16 @@ class CpmCalibratorTest {
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
         assertEquals(expected, e.getMessage());
+    }
+
+    @Test
+    void theBuilderChangesOnlyTheSettingsItNames() {
+        CpmSettings d = CpmSettings.defaults();
+        assertEquals(d, CpmSettings.builder().build());
+        assertEquals(d, d.toBuilder().build());
+        assertEquals(new CpmSettings(0.05, MarginForm.ADDITIVE, AnchorSource.FULL_VALIDATION, 30,
+                        PrecisionReference.GROUND_TRUTH, ExitRule.ENTROPY),
+                d.toBuilder().margin(0.05).score(ExitRule.ENTROPY).build());
+        assertEquals(0.20, d.margin(), "toBuilder leaves the original alone");
     }
 }

@@ -32,14 +32,14 @@ class GlobalThresholdCalibratorTest {
     @Test
     void oneThresholdPerExitFromThePooledPrefixPrecision() {
         // Bar 0.833 − 0.1 = 0.733: prefixes of 1, 2 and 4 reach it; the largest ends at 0.80.
-        CpmSettings s = CpmSettings.defaults().withMargin(0.1).withMinimumSupport(1);
+        CpmSettings s = CpmSettings.builder().margin(0.1).minimumSupport(1).build();
         ExitCalibration c = new GlobalThresholdCalibrator(s).calibrateExit(sixSamples(), 0, null);
         assertEquals(5.0 / 6, c.anchors()[2], 1e-12);
         assertArrayEquals(new double[] {0.8f, 0.8f, 0.8f}, c.thresholds(), 0.0);
         assertEquals(4, c.exitedCount());
 
         // Bar 0.833 − 0.3 = 0.533: the prefix of 5 (0.6) is the largest.
-        Thresholds looser = new GlobalThresholdCalibrator(s.withMargin(0.3)).calibrate(sixSamples());
+        Thresholds looser = new GlobalThresholdCalibrator(s.toBuilder().margin(0.3).build()).calibrate(sixSamples());
         assertArrayEquals(new double[] {0.75f, 0.75f, 0.75f}, looser.row(0), 0.0);
         assertEquals(ExitRule.MAX_SOFTMAX, looser.rule());
     }
@@ -67,8 +67,8 @@ class GlobalThresholdCalibratorTest {
         // Sorted by 1 − entropy the order equals the order by confidence here (a single rest probability per
         // row), so the same prefix is chosen, now expressed on the certainty of the sample at 0.80.
         ExitScores scores = sixSamples();
-        Thresholds t = EntropyThresholds.calibrate(scores, CpmSettings.defaults().withMargin(0.1)
-                .withMinimumSupport(1));
+        Thresholds t = EntropyThresholds.calibrate(scores, CpmSettings.builder().margin(0.1)
+                .minimumSupport(1).build());
         assertEquals(ExitRule.ENTROPY, t.rule());
         assertEquals(scores.score(ExitRule.ENTROPY, 0, 3), t.get(0, 0), 0.0);
         assertTrue(EntropyThresholds.maxEntropy(t, 0, 0) > 0);

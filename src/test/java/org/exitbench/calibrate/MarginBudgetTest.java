@@ -36,7 +36,7 @@ class MarginBudgetTest {
     @Test
     void searchesEveryMarginOnTheValidationScoresAndMeasuresThePapersPoint() {
         CascadeSource source = SyntheticCascadeSource.withoutImages(4_000, 1_000, 3, 5, 11);
-        CpmSettings settings = CpmSettings.defaults().withMarginForm(MarginForm.MULTIPLICATIVE);
+        CpmSettings settings = CpmSettings.builder().marginForm(MarginForm.MULTIPLICATIVE).build();
         MarginBudget found = MarginBudget.search(settings, source.primary().validation(), source.costModel(), 3.0,
                 ProgressListener.NONE, CancellationToken.NEVER);
 
@@ -51,11 +51,11 @@ class MarginBudgetTest {
                         + " saves more within budget than the chosen m = " + chosen.parameter());
             }
         }
-        assertEquals(new CpmCalibrator(settings.withMargin(chosen.parameter())).calibrate(
+        assertEquals(new CpmCalibrator(settings.toBuilder().margin(chosen.parameter()).build()).calibrate(
                 source.primary().validation()), chosen.thresholds(), "the chosen thresholds are CPM at that margin");
         assertEquals(0.0, found.tightest().parameter());
         assertEquals(MarginBudget.PAPER_MARGIN, found.paper().parameter());
-        Thresholds paper = new CpmCalibrator(settings.withMargin(0.20).withMarginForm(MarginForm.ADDITIVE))
+        Thresholds paper = new CpmCalibrator(settings.toBuilder().margin(0.20).marginForm(MarginForm.ADDITIVE).build())
                 .calibrate(source.primary().validation());
         assertEquals(paper, found.paper().thresholds(), "the paper's point is m = 0.20 additive, whatever the form");
     }

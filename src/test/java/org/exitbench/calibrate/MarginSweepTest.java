@@ -33,7 +33,8 @@ class MarginSweepTest {
         for (int i = 0; i < points.size(); i++) {
             OperatingPoint p = points.get(i);
             assertEquals(margins[i], p.parameter());
-            assertEquals(new CpmCalibrator(settings.withMargin(margins[i])).calibrate(validation), p.thresholds());
+            assertEquals(new CpmCalibrator(settings.toBuilder().margin(margins[i]).build()).calibrate(validation),
+                    p.thresholds());
             if (i > 0) {
                 assertTrue(p.computeReduction() >= points.get(i - 1).computeReduction(), "margin " + margins[i]);
             }

@@ -58,6 +58,11 @@ class DataCommandTest {
         assertEquals(List.of("class     train  valid   test", "circle        3      2      1",
                 "square        3      2      1", "total         6      4      2"), lines.subList(3, 7));
         assertTrue(run.err().contains("Decoding images 12/12 (100%)"), run.err());
+
+        Run quiet = exitbench("data", "inspect", "--quiet", "--seed", "7", root.toString());
+        assertEquals(0, quiet.exitCode(), quiet.err());
+        assertEquals(run.out(), quiet.out());
+        assertEquals("", quiet.err(), "--quiet prints no progress");
     }
 
     @Test

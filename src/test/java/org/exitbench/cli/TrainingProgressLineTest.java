@@ -22,7 +22,7 @@ class TrainingProgressLineTest {
     @Test
     void rewritesOneLinePerEpochAndKeepsASummaryLineMarkingTheBest() {
         StringWriter text = new StringWriter();
-        TrainingProgressLine line = new TrainingProgressLine(new PrintWriter(text));
+        TrainingProgressLine line = new TrainingProgressLine(new PrintWriter(text), true);
         line.onProgress(batch(1, 10, 3725));
         line.onProgress(epochEnd(1, 0.80));
         line.onProgress(batch(2, 10, 65));
@@ -38,6 +38,18 @@ class TrainingProgressLineTest {
         assertTrue(lines[0].contains("\repoch  1/12  loss 0.5000  train acc 0.7500  val acc 0.8000 *"), lines[0]);
         assertTrue(lines[1].contains("ETA 1:05") && lines[1].contains("val acc 0.7000    lr"), lines[1]);
         assertTrue(lines[2].contains("ETA 5 s") && lines[2].contains("val acc 0.8500 *"), lines[2]);
+    }
+
+    @Test
+    void quietKeepsOnlyTheEpochSummaries() {
+        StringWriter text = new StringWriter();
+        TrainingProgressLine line = new TrainingProgressLine(new PrintWriter(text), false);
+        line.onProgress(batch(1, 10, 3725));
+        line.onProgress(epochEnd(1, 0.80));
+        String printed = text.toString();
+        assertTrue(printed.startsWith("\repoch  1/12  loss 0.5000  train acc 0.7500  val acc 0.8000 *"), printed);
+        assertEquals(1, printed.split("\n").length, printed);
+        assertTrue(printed.endsWith("\n") && !printed.contains("img/s"), printed);
     }
 
     @Test

@@ -204,6 +204,44 @@ public final class DatasetFixtures {
         }
     }
 
+    /**
+     * Writes a small gray PNG whose header declares {@code width} × {@code height} pixels, with only the first rows
+     * present (a decompression bomb as far as any decoder that trusts the header is concerned).
+     */
+    public static Path pngBomb(Path file, int width, int height) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            DataOutputStream h = new DataOutputStream(header);
+            h.writeInt(width);
+            h.writeInt(height);
+            h.write(new byte[] {8, 0, 0, 0, 0});
+            chunk(png, "IHDR", header.toByteArray());
+            ByteArrayOutputStream rows = new ByteArrayOutputStream();
+            try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(rows)) {
+                z.write(new byte[(width + 1) * 4]);
+            }
+            chunk(png, "IDAT", rows.toByteArray());
+            chunk(png, "IEND", new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return writeBytes(file, png.toByteArray());
+    }
+
+    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) throws IOException {
+        DataOutputStream out = new DataOutputStream(png);
+        out.writeInt(data.length);
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.write(name);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
+
     /** Cuts a file to its first {@code keep} bytes. */
     public static void truncate(Path file, int keep) {
         try {

@@ -170,6 +170,22 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void anImageDeclaringMorePixelsThanTheBudgetIsRefusedBeforeDecoding() {
+        Path root = threeSplits(4, 4);
+        Path bomb = DatasetFixtures.pngBomb(root.resolve("train/ant/img001.png"), 20000, 20000);
+
+        DatasetException e = assertThrows(DatasetException.class, () -> read(root, ReadOptions.DEFAULTS));
+
+        assertEquals(bomb, e.file().orElseThrow());
+        assertEquals(bomb + ": declares 20000x20000 pixels (400000000), more than the 50000000 Exitbench decodes "
+                + "(set exitbench.limits.maxImagePixels to allow bigger images)", e.getMessage());
+        // The budget is a setting: a genuine image just over it passes once it is raised.
+        Path small = DatasetFixtures.write(DatasetFixtures.uniformGray(30, 40, 7), dir.resolve("one.png"));
+        assertThrows(DatasetException.class, () -> ImageFileDecoder.decodeWithinBudget(small, 1199));
+        assertEquals(40, ImageFileDecoder.decodeWithinBudget(small, 1200).getWidth());
+    }
+
+    @Test
     void aTruncatedPngIsAnErrorNamingTheFile() {
         Path root = threeSplits(4, 4);
         Path truncated = root.resolve("train/ant/img002.png");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,9 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.store.SerializationProbe;
 import org.exitbench.store.StoreException;
+import org.exitbench.store.ZipFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -115,6 +119,67 @@ class CascadeFileTest {
                 + "match its SHA-256 in exitbench-cascade.json");
         Path incomplete = rewrite(dir.resolve("incomplete.zip"), entries -> entries.remove("segments/head.zip"));
         assertProblem(incomplete, incomplete + ": is incomplete: the entry segments/head.zip is missing");
+    }
+
+    @Test
+    void aRetamperedBranchWithASerializedObjectIsNeverDeserialized(@TempDir Path dir) throws IOException {
+        SerializationProbe.READS.set(0);
+        String branch = "branches/exit1-stage1.zip";
+        // A tamperer who also recomputes the manifest's SHA-256 and size passes the integrity checks (they catch
+        // accidents, not tampering); the model reader must still refuse the serialized entry unread.
+        Path hostile = rewrite(dir.resolve("hostile.zip"), entries -> {
+            Map<String, byte[]> inner = new LinkedHashMap<>();
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                    new java.io.ByteArrayInputStream(entries.get(branch)))) {
+                for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                    inner.put(e.getName(), in.readAllBytes());
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            inner.put("preprocessor.bin", SerializationProbe.bytes());
+            byte[] forged = ZipFixtures.zip(inner);
+            entries.put(branch, forged);
+            ObjectNode manifest = manifestOf(entries);
+            ((ObjectNode) manifest.get("entries")).put(branch, sha256(forged));
+            ((ObjectNode) manifest.get("entrySizes")).put(branch, forged.length);
+            entries.put(CascadeFile.MANIFEST_ENTRY, manifest.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        StoreException error = assertThrows(StoreException.class, () -> CascadeFile.load(hostile));
+        assertTrue(error.getMessage().startsWith(hostile + ": the entry " + branch + " holds preprocessor.bin, a "
+                + "Java-serialized object"), error.getMessage());
+        assertEquals(0, SerializationProbe.READS.get());
+    }
+
+    @Test
+    void unlistedEntriesAndMissingFieldsAreNamed(@TempDir Path dir) throws IOException {
+        Path unlisted = rewrite(dir.resolve("unlisted.zip"), entries -> entries.put("extra/payload.bin",
+                SerializationProbe.bytes()));
+        assertProblem(unlisted, unlisted + ": has an entry extra/payload.bin that its exitbench-cascade.json does not "
+                + "list (refused unread)");
+        Path noExits = rewrite(dir.resolve("no-exits.zip"), entries -> {
+            ObjectNode manifest = manifestOf(entries);
+            manifest.remove("exits");
+            entries.put(CascadeFile.MANIFEST_ENTRY, manifest.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        assertProblem(noExits, noExits + ": has an incomplete exitbench-cascade.json: \"exits\" is missing");
+    }
+
+    private static ObjectNode manifestOf(Map<String, byte[]> entries) {
+        try {
+            return (ObjectNode) new ObjectMapper().readTree(entries.get(CascadeFile.MANIFEST_ENTRY));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

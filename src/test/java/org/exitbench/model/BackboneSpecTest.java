@@ -90,8 +90,8 @@ class BackboneSpecTest {
     @Test
     void nhwcLayoutComputesTheSameFunctionOnTheSameNchwInput() {
         BackboneSpec spec = TestBackbones.tinySpec(3);
-        ComputationGraph nchw = spec.build(9, NetworkSettings.defaults().withDataFormat(CNN2DFormat.NCHW));
-        ComputationGraph nhwc = spec.build(9, NetworkSettings.defaults().withDataFormat(CNN2DFormat.NHWC));
+        ComputationGraph nchw = spec.build(9, NetworkSettings.builder().dataFormat(CNN2DFormat.NCHW).build());
+        ComputationGraph nhwc = spec.build(9, NetworkSettings.builder().dataFormat(CNN2DFormat.NHWC).build());
         assertEquals(nchw.params(), nhwc.params(), "weights do not depend on the layout");
         Nd4j.getRandom().setSeed(4);
         INDArray x = Nd4j.rand(2, 3, 16, 16);

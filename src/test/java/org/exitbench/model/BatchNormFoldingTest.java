@@ -137,7 +137,7 @@ class BatchNormFoldingTest {
     @Test
     void anNchwNetworkIsFoldedIntoNhwcWithTheSameOutputs() {
         BackboneSpec spec = TINY;
-        ComputationGraph graph = spec.build(8, NetworkSettings.defaults().withDataFormat(CNN2DFormat.NCHW));
+        ComputationGraph graph = spec.build(8, NetworkSettings.builder().dataFormat(CNN2DFormat.NCHW).build());
         randomiseBatchNorm(graph, 9);
         TrainedBackbone backbone = backbone(graph, spec);
         ComputationGraph folded = assertFoldedMatches(backbone);

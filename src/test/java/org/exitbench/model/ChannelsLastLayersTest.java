@@ -31,10 +31,10 @@ class ChannelsLastLayersTest {
     @Test
     void trainingStepsMatchDl4jsBatchNormInBothLayouts() {
         for (CNN2DFormat layout : CNN2DFormat.values()) {
-            NetworkSettings settings = NetworkSettings.defaults().withDataFormat(layout);
-            ComputationGraph reference = SPEC.build(11, settings.withLayers(LayerImplementation.DL4J));
-            ComputationGraph channelsLast = SPEC.build(11, settings.withLayers(
-                    LayerImplementation.CHANNELS_LAST));
+            NetworkSettings settings = NetworkSettings.builder().dataFormat(layout).build();
+            ComputationGraph reference = SPEC.build(11, settings.toBuilder().layers(LayerImplementation.DL4J).build());
+            ComputationGraph channelsLast = SPEC.build(11, settings.toBuilder().layers(
+                    LayerImplementation.CHANNELS_LAST).build());
             assertEquals(reference.params(), channelsLast.params());
             DataSet batch = batch(16, 3);
             for (int step = 0; step < 4; step++) {
@@ -70,8 +70,8 @@ class ChannelsLastLayersTest {
 
     @Test
     void dl4jImplementationKeepsDl4jsLayers() {
-        ComputationGraph graph = SPEC.build(3, NetworkSettings.defaults()
-                .withLayers(LayerImplementation.DL4J));
+        ComputationGraph graph = SPEC.build(3, NetworkSettings.builder()
+                .layers(LayerImplementation.DL4J).build());
         assertEquals(org.deeplearning4j.nn.conf.layers.BatchNormalization.class,
                 graph.getLayer("stem_bn").conf().getLayer().getClass());
         assertEquals(org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class,

@@ -80,10 +80,10 @@ class FeatureExtractorTest {
     @Test
     void batchSizeAndLayoutDoNotChangeTheFeatures() {
         BackboneSpec spec = TestBackbones.tinySpec(3);
-        TrainedBackbone nchw = TrainedBackbone.of(spec.build(8, NetworkSettings.defaults()
-                .withDataFormat(CNN2DFormat.NCHW)), spec, TestBackbones.CLASSES, ChannelStats.identity(3));
-        TrainedBackbone nhwc = TrainedBackbone.of(spec.build(8, NetworkSettings.defaults()
-                .withDataFormat(CNN2DFormat.NHWC)), spec, TestBackbones.CLASSES, ChannelStats.identity(3));
+        TrainedBackbone nchw = TrainedBackbone.of(spec.build(8, NetworkSettings.builder()
+                .dataFormat(CNN2DFormat.NCHW).build()), spec, TestBackbones.CLASSES, ChannelStats.identity(3));
+        TrainedBackbone nhwc = TrainedBackbone.of(spec.build(8, NetworkSettings.builder()
+                .dataFormat(CNN2DFormat.NHWC).build()), spec, TestBackbones.CLASSES, ChannelStats.identity(3));
         SplitFeatures reference = new FeatureExtractor(nchw, FeaturePooling.GLOBAL_AVERAGE, 128)
                 .extract(IMAGES, ProgressListener.NONE, CancellationToken.NEVER);
         for (SplitFeatures other : List.of(

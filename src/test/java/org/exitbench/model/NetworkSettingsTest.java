@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -17,7 +18,7 @@ class NetworkSettingsTest {
 
     @Test
     void updaterAndWeightDecayReachEveryLayer() {
-        NetworkSettings settings = NetworkSettings.defaults().withUpdater(new Nesterovs(0.1, 0.9)).withWeightDecay(5e-4);
+        NetworkSettings settings = NetworkSettings.builder().updater(new Nesterovs(0.1, 0.9)).weightDecay(5e-4).build();
         ComputationGraph graph = TestBackbones.tinySpec(1).build(1, settings);
         BaseLayer conv = (BaseLayer) graph.getLayer("s2b1_conv1").conf().getLayer();
         assertEquals(new Nesterovs(0.1, 0.9), conv.getIUpdater());
@@ -30,8 +31,8 @@ class NetworkSettingsTest {
     void runtimeSettingsApplyToALoadedGraph() throws ReflectiveOperationException {
         ComputationGraph graph = TestBackbones.tinySpec(1).build(1);
         assertEquals(WorkspaceMode.ENABLED, graph.getConfiguration().getInferenceWorkspaceMode());
-        new NetworkSettings(NetworkSettings.defaults().dataFormat(), WorkspaceMode.NONE, WorkspaceMode.NONE,
-                CacheMode.HOST, NetworkSettings.defaults().updater(), 0).applyRuntime(graph);
+        NetworkSettings.builder().trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .cacheMode(CacheMode.HOST).build().applyRuntime(graph);
         assertEquals(WorkspaceMode.NONE, graph.getConfiguration().getTrainingWorkspaceMode());
         assertEquals(WorkspaceMode.NONE, graph.getConfiguration().getInferenceWorkspaceMode());
         assertEquals(CacheMode.HOST, graph.getConfiguration().getCacheMode());
@@ -46,6 +47,18 @@ class NetworkSettingsTest {
 
     @Test
     void negativeWeightDecayIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> NetworkSettings.defaults().withWeightDecay(-1));
+        assertThrows(IllegalArgumentException.class, () -> NetworkSettings.builder().weightDecay(-1).build());
+    }
+
+    @Test
+    void theBuilderChangesOnlyTheSettingsItNames() {
+        NetworkSettings d = NetworkSettings.defaults();
+        assertEquals(d, NetworkSettings.builder().build());
+        NetworkSettings nchw = d.toBuilder().dataFormat(CNN2DFormat.NCHW).build();
+        assertEquals(new NetworkSettings(CNN2DFormat.NCHW, d.trainingWorkspaceMode(), d.inferenceWorkspaceMode(),
+                d.cacheMode(), d.updater(), d.weightDecay(), d.layers()), nchw);
+        NullPointerException missing = assertThrows(NullPointerException.class,
+                () -> d.toBuilder().cacheMode(null).build());
+        assertEquals("cacheMode is missing", missing.getMessage());
     }
 }

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class BackboneTrainerTest {
 
-    private static final BackboneTrainingConfig ADAM = new BackboneTrainingConfig(
-            BackboneTrainingConfig.Optimizer.ADAM, 0.02, 0.9, BackboneTrainingConfig.Schedule.COSINE, 1, 1.0, 1e-4,
-            3, 32, Augmentation.NONE, 7L, 0);
+    private static final BackboneTrainingConfig ADAM = BackboneTrainingConfig.builder(1)
+            .optimizer(BackboneTrainingConfig.Optimizer.ADAM).learningRate(0.02).momentum(0.9)
+            .schedule(BackboneTrainingConfig.Schedule.COSINE).stepSize(1).gamma(1.0).weightDecay(1e-4)
+            .epochs(3).batchSize(32).augmentation(Augmentation.NONE).seed(7L).patience(0).build();
 
     @TempDir
     Path dir;
@@ -136,8 +137,8 @@ class BackboneTrainerTest {
     @Test
     void earlyStoppingEndsAfterPatienceEpochsWithoutImprovementAndReturnsTheBestEpoch() throws IOException {
         Dataset data = StripeImages.withSwappedValidationLabels(60, 5L);
-        BackboneTrainingConfig config = ADAM.withEpochs(8).withPatience(2).withSchedule(
-                BackboneTrainingConfig.Schedule.STEP).withLearningRate(0.05);
+        BackboneTrainingConfig config = ADAM.toBuilder().epochs(8).patience(2).schedule(
+                BackboneTrainingConfig.Schedule.STEP).learningRate(0.05).build();
         Map<Integer, float[]> parametersAfterEpoch = new HashMap<>();
         BackboneTrainingListener recordParameters = e -> {
             if (e.kind() == BackboneTrainingProgress.Kind.EPOCH_END) {
@@ -192,7 +193,7 @@ class BackboneTrainerTest {
     @Test
     void resumingAFinishedRunReturnsItsResultWithoutTraining() {
         Dataset data = fewStripes();
-        BackboneTrainingConfig oneEpoch = ADAM.withEpochs(1);
+        BackboneTrainingConfig oneEpoch = ADAM.toBuilder().epochs(1).build();
         BackboneTrainingResult first = new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
                 .train(tinyGraph(data), TinyGraphs.specOf(data), data, oneEpoch, dir);
         List<BackboneTrainingProgress> events = new ArrayList<>();
@@ -208,7 +209,7 @@ class BackboneTrainerTest {
     void refusesToOverwriteACheckpointOrToResumeOnOtherData() {
         Dataset data = fewStripes();
         new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
-                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM.withEpochs(1), dir);
+                .train(tinyGraph(data), TinyGraphs.specOf(data), data, ADAM.toBuilder().epochs(1).build(), dir);
 
         TrainingCheckpointException overwrite = assertThrows(TrainingCheckpointException.class,
                 () -> new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)

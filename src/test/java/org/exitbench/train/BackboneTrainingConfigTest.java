@@ -19,27 +19,25 @@ class BackboneTrainingConfigTest {
 
     @Test
     void eachOutOfRangeValueIsRejectedWithItsFieldName() {
-        assertRejected("learningRate", c -> c.withLearningRate(0));
-        assertRejected("learningRate", c -> c.withLearningRate(Double.NaN));
-        assertRejected("epochs", c -> c.withEpochs(0));
-        assertRejected("batchSize", c -> c.withBatchSize(0));
-        assertRejected("weightDecay", c -> c.withWeightDecay(-1e-4));
-        assertRejected("patience", c -> c.withPatience(-1));
-        assertRejected("stepSize", c -> c.withStepSchedule(0, 0.1));
-        assertRejected("gamma", c -> c.withStepSchedule(5, 0));
-        assertRejected("gamma", c -> c.withStepSchedule(5, 1.5));
-        assertRejected("momentum", c -> new BackboneTrainingConfig(c.optimizer(), c.learningRate(), 1.0,
-                c.schedule(), c.stepSize(), c.gamma(), c.weightDecay(), c.epochs(), c.batchSize(), c.augmentation(),
-                c.seed(), c.patience()));
-        NullPointerException missing = assertThrows(NullPointerException.class, () -> BASE.withAugmentation(null));
+        assertRejected("learningRate", c -> c.toBuilder().learningRate(0).build());
+        assertRejected("learningRate", c -> c.toBuilder().learningRate(Double.NaN).build());
+        assertRejected("epochs", c -> c.toBuilder().epochs(0).build());
+        assertRejected("batchSize", c -> c.toBuilder().batchSize(0).build());
+        assertRejected("weightDecay", c -> c.toBuilder().weightDecay(-1e-4).build());
+        assertRejected("patience", c -> c.toBuilder().patience(-1).build());
+        assertRejected("stepSize", c -> c.toBuilder().stepSchedule(0, 0.1).build());
+        assertRejected("gamma", c -> c.toBuilder().stepSchedule(5, 0).build());
+        assertRejected("gamma", c -> c.toBuilder().stepSchedule(5, 1.5).build());
+        assertRejected("momentum", c -> c.toBuilder().momentum(1.0).build());
+        NullPointerException missing = assertThrows(NullPointerException.class,
+                () -> BASE.toBuilder().augmentation(null).build());
         assertTrue(missing.getMessage().startsWith("augmentation"), missing.getMessage());
     }
 
     @Test
     void severalProblemsAreReportedTogether() {
         IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
-                () -> new BackboneTrainingConfig(BASE.optimizer(), -1, 0.9, BASE.schedule(), 1, 0.1, 0, 0, 64,
-                        Augmentation.NONE, 1, 0));
+                () -> BASE.toBuilder().learningRate(-1).epochs(0).build());
         assertEquals("learningRate must be a positive number, was -1.0; epochs must be at least 1, was 0",
                 both.getMessage());
     }
@@ -52,8 +50,8 @@ class BackboneTrainingConfigTest {
 
     @Test
     void cosineScheduleFallsFromTheInitialRateTowardsZero() {
-        BackboneTrainingConfig c = BASE.withLearningRate(0.1).withEpochs(4)
-                .withSchedule(BackboneTrainingConfig.Schedule.COSINE);
+        BackboneTrainingConfig c = BASE.toBuilder().learningRate(0.1).epochs(4)
+                .schedule(BackboneTrainingConfig.Schedule.COSINE).build();
         assertEquals(0.1, c.learningRateAt(0), 1e-15);
         assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI / 4)), c.learningRateAt(1), 1e-15);
         assertEquals(0.05, c.learningRateAt(2), 1e-15);
@@ -62,7 +60,7 @@ class BackboneTrainingConfigTest {
 
     @Test
     void stepScheduleMultipliesByGammaEveryStepSizeEpochs() {
-        BackboneTrainingConfig c = BASE.withLearningRate(0.1).withEpochs(10).withStepSchedule(3, 0.5);
+        BackboneTrainingConfig c = BASE.toBuilder().learningRate(0.1).epochs(10).stepSchedule(3, 0.5).build();
         assertEquals(0.1, c.learningRateAt(0), 1e-15);
         assertEquals(0.1, c.learningRateAt(2), 1e-15);
         assertEquals(0.05, c.learningRateAt(3), 1e-15);
@@ -72,7 +70,34 @@ class BackboneTrainingConfigTest {
 
     @Test
     void patienceZeroSwitchesEarlyStoppingOff() {
-        assertEquals(false, BASE.withPatience(0).earlyStopping());
-        assertEquals(true, BASE.withPatience(3).earlyStopping());
+        assertEquals(false, BASE.toBuilder().patience(0).build().earlyStopping());
+        assertEquals(true, BASE.toBuilder().patience(3).build().earlyStopping());
+    }
+
+    @Test
+    void theBuilderChangesOnlyTheSettingsItNames() {
+        assertEquals(BASE, BackboneTrainingConfig.builder(3).build());
+        assertEquals(BASE, BASE.toBuilder().build());
+        BackboneTrainingConfig step = BASE.toBuilder().epochs(12).stepSchedule(4, 0.5).seed(9).build();
+        assertEquals(new BackboneTrainingConfig(BASE.optimizer(), BASE.learningRate(), BASE.momentum(),
+                BackboneTrainingConfig.Schedule.STEP, 4, 0.5, BASE.weightDecay(), 12, BASE.batchSize(),
+                BASE.augmentation(), 9, BASE.patience()), step);
+        assertEquals(Augmentation.NONE, BackboneTrainingConfig.builder(1).build().augmentation());
+    }
+
+    @Test
+    void branchSettingsBuildByNameAndNameTheFieldsTheyRefuse() {
+        BranchTrainingSettings d = BranchTrainingSettings.defaults();
+        assertEquals(d, BranchTrainingSettings.builder().build());
+        BranchTrainingSettings changed = d.toBuilder().mode(BranchTrainingMode.NON_BOOSTED).epochs(2).seed(5).build();
+        assertEquals(new BranchTrainingSettings(BranchTrainingMode.NON_BOOSTED, d.target(), d.temperature(),
+                d.softness(), 2, d.learningRate(), d.batchSize(), d.weightDecay(), d.patience(),
+                d.minimumSurvivors(), d.filtering(), d.crossFitFolds(), 5), changed);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> d.toBuilder().epochs(0).crossFitFolds(11).build());
+        assertEquals("epochs must be at least 1, was 0; crossFitFolds must be 2 to 10, was 11", e.getMessage());
+        NullPointerException missing = assertThrows(NullPointerException.class,
+                () -> d.toBuilder().target(null).build());
+        assertEquals("target is missing", missing.getMessage());
     }
 }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class BranchFitMemoTest {
 
-    private static final CpmSettings CPM = CpmSettings.defaults().withMargin(0.05).withMinimumSupport(20);
-    private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.defaults()
-            .withEpochs(3).withBatchSize(64).withMinimumSurvivors(30);
+    private static final CpmSettings CPM = CpmSettings.builder().margin(0.05).minimumSupport(20).build();
+    private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.builder()
+            .epochs(3).batchSize(64).minimumSurvivors(30).build();
 
     private static FeatureCache cache;
 
@@ -60,12 +60,13 @@ class BranchFitMemoTest {
 
     @Test
     void theBoostedFirstBranchIsTheNonBoostedOneAndIsFittedOnce() {
-        BranchTrainingResult plainNonBoosted = train(SETTINGS.withMode(BranchTrainingMode.NON_BOOSTED), null,
+        BranchTrainingResult plainNonBoosted = train(SETTINGS.toBuilder().mode(BranchTrainingMode.NON_BOOSTED).build(),
+                null,
                 BranchTrainingListener.NONE);
         BranchTrainingResult plainBoosted = train(SETTINGS, null, BranchTrainingListener.NONE);
 
         BranchFitMemo memo = BranchFitMemo.create();
-        BranchTrainingResult nonBoosted = train(SETTINGS.withMode(BranchTrainingMode.NON_BOOSTED), memo,
+        BranchTrainingResult nonBoosted = train(SETTINGS.toBuilder().mode(BranchTrainingMode.NON_BOOSTED).build(), memo,
                 BranchTrainingListener.NONE);
         assertEquals(2, memo.fitCount());
         assertEquals(0, memo.reuseCount());
@@ -92,17 +93,17 @@ class BranchFitMemoTest {
     void anotherMarginChangesTheBoostedSurvivorsSoOnlyTheFirstBranchIsShared() {
         BranchFitMemo memo = BranchFitMemo.create();
         train(SETTINGS, memo, BranchTrainingListener.NONE);
-        new BranchTrainer(BranchSpec.defaults(), SETTINGS, CPM.withMargin(0.0), memo).train(cache,
+        new BranchTrainer(BranchSpec.defaults(), SETTINGS, CPM.toBuilder().margin(0.0).build(), memo).train(cache,
                 ProgressListener.NONE, BranchTrainingListener.NONE, CancellationToken.NEVER);
         assertEquals(1, memo.reuseCount());
         assertEquals(3, memo.fitCount());
-        train(SETTINGS.withSeed(7), memo, BranchTrainingListener.NONE);
+        train(SETTINGS.toBuilder().seed(7).build(), memo, BranchTrainingListener.NONE);
         assertEquals(1, memo.reuseCount(), "another seed is another fit");
     }
 
     @Test
     void trainersOnTwoThreadsShareFitsAndGetTheSameResults() throws Exception {
-        BranchTrainingSettings crossFitted = SETTINGS.withFiltering(SurvivorFiltering.CROSS_FITTED);
+        BranchTrainingSettings crossFitted = SETTINGS.toBuilder().filtering(SurvivorFiltering.CROSS_FITTED).build();
         BranchTrainingResult plain = train(crossFitted, null, BranchTrainingListener.NONE);
         BranchFitMemo memo = BranchFitMemo.create();
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class BranchTrainerTest {
 
-    private static final CpmSettings CPM = CpmSettings.defaults().withMargin(0.05).withMinimumSupport(20);
-    private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.defaults()
-            .withEpochs(4).withBatchSize(64).withMinimumSurvivors(30);
+    private static final CpmSettings CPM = CpmSettings.builder().margin(0.05).minimumSupport(20).build();
+    private static final BranchTrainingSettings SETTINGS = BranchTrainingSettings.builder()
+            .epochs(4).batchSize(64).minimumSurvivors(30).build();
 
     private static FeatureCache cache;
     private static BranchTrainingResult boosted;
@@ -96,7 +96,7 @@ class BranchTrainerTest {
     @Test
     void nonBoostedTrainsAndValidatesEveryBranchOnAllSamples() {
         List<BranchEpoch> epochs = new ArrayList<>();
-        BranchTrainingResult result = train(SETTINGS.withMode(BranchTrainingMode.NON_BOOSTED),
+        BranchTrainingResult result = train(SETTINGS.toBuilder().mode(BranchTrainingMode.NON_BOOSTED).build(),
                 new BranchTrainingListener() {
                     @Override
                     public void onEpoch(BranchEpoch epoch) {
@@ -117,7 +117,7 @@ class BranchTrainerTest {
 
     @Test
     void softModeWeighsEverySampleByTheEarlierExitsStayProbability() {
-        BranchTrainingSettings soft = SETTINGS.withMode(BranchTrainingMode.SOFT);
+        BranchTrainingSettings soft = SETTINGS.toBuilder().mode(BranchTrainingMode.SOFT).build();
         BranchTrainingResult result = train(soft, BranchTrainingListener.NONE);
         BranchOutcome first = result.outcomes().get(0);
         BranchOutcome second = result.outcomes().get(1);
@@ -147,7 +147,8 @@ class BranchTrainerTest {
 
     @Test
     void aBranchWithTooFewSurvivorsIsSkippedWithAReason() {
-        BranchTrainingResult result = train(SETTINGS.withMinimumSurvivors(5000), BranchTrainingListener.NONE);
+        BranchTrainingResult result = train(SETTINGS.toBuilder().minimumSurvivors(5000).build(),
+                BranchTrainingListener.NONE);
         assertFalse(result.hasCascade());
         assertNull(result.thresholds());
         BranchOutcome first = result.outcomes().get(0);
@@ -169,7 +170,7 @@ class BranchTrainerTest {
         }
         // Ground-truth targets have four classes, so the same cache trains.
         BranchTrainingResult truth = new BranchTrainer(BranchSpec.defaults(),
-                SETTINGS.withTarget(BranchTarget.GROUND_TRUTH), CPM)
+                SETTINGS.toBuilder().target(BranchTarget.GROUND_TRUTH).build(), CPM)
                 .train(degenerate, ProgressListener.NONE, BranchTrainingListener.NONE, CancellationToken.NEVER);
         assertTrue(truth.outcomes().get(0).trained());
     }
@@ -187,7 +188,7 @@ class BranchTrainerTest {
     @Test
     void crossFittedFilteringTrainsOneCopyPerFold() {
         List<BranchEpoch> epochs = new ArrayList<>();
-        BranchTrainingResult result = train(SETTINGS.withFiltering(SurvivorFiltering.CROSS_FITTED),
+        BranchTrainingResult result = train(SETTINGS.toBuilder().filtering(SurvivorFiltering.CROSS_FITTED).build(),
                 new BranchTrainingListener() {
                     @Override
                     public void onEpoch(BranchEpoch epoch) {
@@ -204,8 +205,8 @@ class BranchTrainerTest {
 
     @Test
     void distillationTargetsTrainBranchesThatAgreeWithTheBackbone() {
-        BranchTrainingResult result = train(SETTINGS.withTarget(BranchTarget.DISTILLATION)
-                .withMode(BranchTrainingMode.NON_BOOSTED), BranchTrainingListener.NONE);
+        BranchTrainingResult result = train(SETTINGS.toBuilder().target(BranchTarget.DISTILLATION)
+                .mode(BranchTrainingMode.NON_BOOSTED).build(), BranchTrainingListener.NONE);
         ExitScores valid = result.validScores();
         int agree = 0;
         for (int i = 0; i < valid.sampleCount(); i++) {

@@ -28,8 +28,10 @@ class SampleTrainingTest {
     void aSmallResNetLearnsASliceOfTheSampleWellAboveChance() {
         Dataset data = SampleSlice.read(dir.resolve("slice"), new int[] {40, 10, 20});
         BackboneSpec spec = BackboneSpec.smallResNet(List.of(8, 16), List.of(1, 1), 1, 32, 32, 10);
-        BackboneTrainingConfig config = new BackboneTrainingConfig(BackboneTrainingConfig.Optimizer.ADAM, 0.01, 0.9,
-                BackboneTrainingConfig.Schedule.COSINE, 1, 1.0, 1e-4, 6, 32, Augmentation.NONE, 42L, 0);
+        BackboneTrainingConfig config = BackboneTrainingConfig.builder(1)
+                .optimizer(BackboneTrainingConfig.Optimizer.ADAM).learningRate(0.01).momentum(0.9)
+                .schedule(BackboneTrainingConfig.Schedule.COSINE).stepSize(1).gamma(1.0).weightDecay(1e-4)
+                .epochs(6).batchSize(32).augmentation(Augmentation.NONE).seed(42L).patience(0).build();
 
         BackboneTrainingResult result = new BackboneTrainer(BackboneTrainingListener.NONE, CancellationToken.NEVER)
                 .train(spec, data, config, dir.resolve("checkpoints"));

@@ -22,7 +22,8 @@ class TrainingCheckpointTest {
     Path dir;
 
     private static TrainingCheckpoint beforeFirstEpoch() {
-        BackboneTrainingConfig config = BackboneTrainingConfig.defaults(3).withAugmentation(new Augmentation(2, true));
+        BackboneTrainingConfig config = BackboneTrainingConfig.builder(3).augmentation(new Augmentation(2, true))
+                .build();
         return new TrainingCheckpoint(BackboneSpec.smallResNet(List.of(8, 16), List.of(1, 2), 3, 32, 32, 2), config,
                 new TrainingCheckpoint.DataSignature(List.of("cat", "dog"), 3, 32, 32, 100, 20),
                 new double[] {0.1, 0.2, 0.3}, new double[] {0.4, 0.5, 0.6}, 0, "epoch-0000.zip", 0, Double.NaN,

@@ -34,9 +34,10 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 class TrainingSettingsTest {
 
     private static final Dataset DATA = StripeImages.dataset(4, new int[] {40, 10, 10}, 21L);
-    private static final BackboneTrainingConfig SGD = new BackboneTrainingConfig(
-            BackboneTrainingConfig.Optimizer.SGD_NESTEROV, 0.1, 0.0, BackboneTrainingConfig.Schedule.STEP, 2, 0.25,
-            5e-4, 4, 32, Augmentation.NONE, 1L, 0);
+    private static final BackboneTrainingConfig SGD = BackboneTrainingConfig.builder(1)
+            .optimizer(BackboneTrainingConfig.Optimizer.SGD_NESTEROV).learningRate(0.1).momentum(0.0)
+            .stepSchedule(2, 0.25).weightDecay(5e-4).epochs(4).batchSize(32).augmentation(Augmentation.NONE)
+            .seed(1L).patience(0).build();
 
     private static ComputationGraph graph() {
         return TinyGraphs.convBnGap(1, StripeImages.SIZE, 4, 9L);
@@ -79,7 +80,7 @@ class TrainingSettingsTest {
 
     @Test
     void adamGetsDecoupledWeightDecay() {
-        BackboneTrainingConfig adam = SGD.withOptimizer(BackboneTrainingConfig.Optimizer.ADAM);
+        BackboneTrainingConfig adam = SGD.toBuilder().optimizer(BackboneTrainingConfig.Optimizer.ADAM).build();
         ComputationGraph trainable = BackboneTrainer.withTrainingSettings(graph(), adam);
         BaseLayer layer = (BaseLayer) trainable.getLayer("conv").conf().getLayer();
         assertInstanceOf(Adam.class, layer.getIUpdater());
@@ -96,7 +97,7 @@ class TrainingSettingsTest {
      */
     @Test
     void theLearningRateFollowsTheScheduleByEpoch() {
-        BackboneTrainingConfig plain = SGD.withWeightDecay(0);
+        BackboneTrainingConfig plain = SGD.toBuilder().weightDecay(0).build();
         ComputationGraph original = graph();
         DataSet batch = firstBatch();
         float[] start = flat(original.getLayer("out").getParam("W"));
@@ -138,7 +139,7 @@ class TrainingSettingsTest {
 
     @Test
     void settingsTravelWithTheSavedModel() throws IOException {
-        BackboneTrainingConfig adam = SGD.withOptimizer(BackboneTrainingConfig.Optimizer.ADAM);
+        BackboneTrainingConfig adam = SGD.toBuilder().optimizer(BackboneTrainingConfig.Optimizer.ADAM).build();
         ComputationGraph trainable = BackboneTrainer.withTrainingSettings(graph(), adam);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(trainable, bytes, true);

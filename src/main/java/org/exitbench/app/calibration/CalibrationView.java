@@ -32,6 +32,7 @@ import javafx.stage.Window;
 import org.exitbench.app.chart.AccuracyComputeChart;
 import org.exitbench.app.chart.ExitLegend;
 import org.exitbench.app.chart.StackedRateBar;
+import org.exitbench.app.form.CpmFields;
 import org.exitbench.app.io.ExportActions;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.operatingpoint.CascadePaneParts;
@@ -181,7 +182,7 @@ public final class CalibrationView {
         ChoiceBox<MarginForm> form = new ChoiceBox<>();
         form.setId("marginForm");
         form.getItems().setAll(MarginForm.values());
-        form.setConverter(DisplayText.choiceNames(CalibrationViewModel::formName));
+        form.setConverter(DisplayText.choiceNames(CpmFields::formName));
         form.valueProperty().bindBidirectional(model.marginFormProperty());
         form.setTooltip(new Tooltip("The papers name the margin but not its form; both readings are offered"
                 + " (our reconstruction)."));

@@ -17,10 +17,9 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.exitbench.app.form.CpmFields;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
@@ -58,10 +57,7 @@ public final class CalibrationViewModel {
     private final DoubleProperty budgetPoints = new SimpleDoubleProperty(this, "budgetPoints",
             DEFAULT_BUDGET_POINTS);
     private final ReadOnlyBooleanWrapper searching = new ReadOnlyBooleanWrapper(this, "searching");
-    private final DoubleProperty margin = new SimpleDoubleProperty(this, "margin");
-    private final ObjectProperty<MarginForm> marginForm = new SimpleObjectProperty<>(this, "marginForm");
-    private final ObjectProperty<AnchorSource> anchorSource = new SimpleObjectProperty<>(this, "anchorSource");
-    private final IntegerProperty minimumSupport = new SimpleIntegerProperty(this, "minimumSupport");
+    private final CpmFields cpm = new CpmFields();
     private final ObservableList<BooleanProperty> locks = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final ReadOnlyBooleanWrapper messageIsError = new ReadOnlyBooleanWrapper(this, "messageIsError");
@@ -90,10 +86,10 @@ public final class CalibrationViewModel {
         this.executor = executor;
         showSettings(point.settingsProperty().get());
         point.settingsProperty().addListener((obs, old, now) -> showSettings(now));
-        margin.addListener((obs, old, now) -> pushSettings());
-        marginForm.addListener((obs, old, now) -> pushSettings());
-        anchorSource.addListener((obs, old, now) -> pushSettings());
-        minimumSupport.addListener((obs, old, now) -> pushSettings());
+        cpm.marginProperty().addListener((obs, old, now) -> pushSettings());
+        cpm.marginFormProperty().addListener((obs, old, now) -> pushSettings());
+        cpm.anchorSourceProperty().addListener((obs, old, now) -> pushSettings());
+        cpm.minimumSupportProperty().addListener((obs, old, now) -> pushSettings());
         point.sourceProperty().addListener((obs, old, now) -> sourceChanged(now));
         sourceChanged(point.sourceProperty().get());
     }
@@ -105,22 +101,22 @@ public final class CalibrationViewModel {
 
     /** @return CPM's margin m in [0, 1] */
     public DoubleProperty marginProperty() {
-        return margin;
+        return cpm.marginProperty();
     }
 
     /** @return how m lowers the bar: anchor − m or (1 − m) · anchor */
     public ObjectProperty<MarginForm> marginFormProperty() {
-        return marginForm;
+        return cpm.marginFormProperty();
     }
 
     /** @return where the anchor precision is measured: the full validation split or each exit's survivors */
     public ObjectProperty<AnchorSource> anchorSourceProperty() {
-        return anchorSource;
+        return cpm.anchorSourceProperty();
     }
 
     /** @return the fewest validation images a CPM threshold may admit for a class, at least 1 */
     public IntegerProperty minimumSupportProperty() {
-        return minimumSupport;
+        return cpm.minimumSupportProperty();
     }
 
     /**
@@ -201,11 +197,11 @@ public final class CalibrationViewModel {
             return;
         }
         OperatingPoint chosen = found.chosen().get();
-        margin.set(chosen.parameter());
+        cpm.marginProperty().set(chosen.parameter());
         resetToCpm();
         report(String.format(Locale.ROOT, "m = %s (%s) saves the most compute within %s on the validation split:"
                 + " %s, %s saved.", DisplayText.margin(chosen.parameter()),
-                formName(point.settingsProperty().get().marginForm()),
+                CpmFields.formName(point.settingsProperty().get().marginForm()),
                 budgetText(found.budgetPoints()), DisplayText.points(chosen.accuracyChange()),
                 DisplayText.percent(chosen.computeReduction())) + paperText, false);
         if (then != null) {
@@ -287,7 +283,7 @@ public final class CalibrationViewModel {
                     + before.rule().name().toLowerCase(Locale.ROOT) + ") than CPM's.", true);
         } else {
             report("Reset " + (keepLocked ? "the unlocked classes" : "every class") + " to CPM (m = "
-                    + DisplayText.margin(settings.margin()) + ", " + formName(settings.marginForm())
+                    + DisplayText.margin(settings.margin()) + ", " + CpmFields.formName(settings.marginForm())
                     + ") on the validation split.", false);
         }
         apply(before, after, "reset to CPM");
@@ -426,10 +422,7 @@ public final class CalibrationViewModel {
     private void showSettings(CpmSettings settings) {
         syncingSettings = true;
         try {
-            margin.set(settings.margin());
-            marginForm.set(settings.marginForm());
-            anchorSource.set(settings.anchorSource());
-            minimumSupport.set(settings.minimumSupport());
+            cpm.show(settings);
         } finally {
             syncingSettings = false;
         }
@@ -441,8 +434,7 @@ public final class CalibrationViewModel {
         }
         CpmSettings current = point.settingsProperty().get();
         try {
-            point.settingsProperty().set(current.withMargin(margin.get()).withMarginForm(marginForm.get())
-                    .withAnchorSource(anchorSource.get()).withMinimumSupport(minimumSupport.get()));
+            point.settingsProperty().set(cpm.appliedTo(current));
         } catch (IllegalArgumentException e) {
             report(e.getMessage(), true);
             showSettings(current);
@@ -452,10 +444,5 @@ public final class CalibrationViewModel {
     private void report(String text, boolean error) {
         message.set(text);
         messageIsError.set(error);
-    }
-
-    /** @return "anchor − m" or "(1 − m) · anchor" */
-    public static String formName(MarginForm form) {
-        return form == MarginForm.ADDITIVE ? "bar = anchor \u2212 m" : "bar = (1 \u2212 m) \u00b7 anchor";
     }
 }

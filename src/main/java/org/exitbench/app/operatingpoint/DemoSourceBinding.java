@@ -78,7 +78,7 @@ public final class DemoSourceBinding {
             return;
         }
         if (point.settingsProperty().get().equals(CpmSettings.defaults())) {
-            point.settingsProperty().set(CpmSettings.defaults().withMargin(DEMO_MARGIN));
+            point.settingsProperty().set(CpmSettings.builder().margin(DEMO_MARGIN).build());
         }
         CpmSettings settings = point.settingsProperty().get();
         executor.submit("Making " + SyntheticCascadeSource.NAME + " for " + dataset.name(), (progress, cancel) -> {

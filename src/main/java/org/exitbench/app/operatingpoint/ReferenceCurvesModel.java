@@ -52,7 +52,8 @@ public final class ReferenceCurvesModel {
     private void refresh() {
         CascadeSource source = point.sourceProperty().get();
         // The curves sweep the margin themselves: moving the margin slider must not recompute them.
-        CpmSettings settings = point.settingsProperty().get().withMargin(CpmSettings.DEFAULT_MARGIN);
+        CpmSettings settings = point.settingsProperty().get().toBuilder()
+                .margin(CpmSettings.DEFAULT_MARGIN).build();
         if (source == requestedSource && settings.equals(requestedSettings)) {
             return;
         }

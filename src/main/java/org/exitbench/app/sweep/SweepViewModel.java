@@ -3,7 +3,6 @@ package org.exitbench.app.sweep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,11 +22,11 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.exitbench.app.form.ModeChoice;
 import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
@@ -71,9 +70,8 @@ public final class SweepViewModel {
     private final ReadOnlyObjectWrapper<Path> openedFolder = new ReadOnlyObjectWrapper<>(this, "openedFolder");
     private final IntegerProperty seeds = new SimpleIntegerProperty(this, "seeds", 3);
     private final IntegerProperty threads = new SimpleIntegerProperty(this, "threads", 1);
-    private final BooleanProperty boosted = new SimpleBooleanProperty(this, "boosted", true);
-    private final BooleanProperty nonBoosted = new SimpleBooleanProperty(this, "nonBoosted", true);
-    private final BooleanProperty soft = new SimpleBooleanProperty(this, "soft", false);
+    private final ModeChoice modeChoice = new ModeChoice(List.of(BranchTrainingMode.BOOSTED,
+            BranchTrainingMode.NON_BOOSTED));
 
     private final ReadOnlyObjectWrapper<SweepDefinition> definition = new ReadOnlyObjectWrapper<>(this,
             "definition");
@@ -114,9 +112,9 @@ public final class SweepViewModel {
         this.notices = Objects.requireNonNull(notices, "notices");
         seeds.addListener((obs, old, now) -> update());
         threads.addListener((obs, old, now) -> updatePlan());
-        boosted.addListener((obs, old, now) -> update());
-        nonBoosted.addListener((obs, old, now) -> update());
-        soft.addListener((obs, old, now) -> update());
+        modeChoice.boostedProperty().addListener((obs, old, now) -> update());
+        modeChoice.nonBoostedProperty().addListener((obs, old, now) -> update());
+        modeChoice.softProperty().addListener((obs, old, now) -> update());
         target.addListener((obs, old, now) -> update());
         useDefaultDefinition();
     }
@@ -150,17 +148,17 @@ public final class SweepViewModel {
 
     /** @return whether the sweep trains the boosted mode (BTS-EE) */
     public BooleanProperty boostedProperty() {
-        return boosted;
+        return modeChoice.boostedProperty();
     }
 
     /** @return whether the sweep trains the non-boosted mode, the baseline of the comparison */
     public BooleanProperty nonBoostedProperty() {
-        return nonBoosted;
+        return modeChoice.nonBoostedProperty();
     }
 
     /** @return whether the sweep trains the soft mode (CalexNet's cascade-aligned weighting) */
     public BooleanProperty softProperty() {
-        return soft;
+        return modeChoice.softProperty();
     }
 
     /** Uses the default 64-configuration grid (our reconstruction of the paper's), in the workspace's folder. */
@@ -216,9 +214,7 @@ public final class SweepViewModel {
         adopting = true;
         try {
             seeds.set(loaded.seeds().size());
-            boosted.set(loaded.modes().contains(BranchTrainingMode.BOOSTED));
-            nonBoosted.set(loaded.modes().contains(BranchTrainingMode.NON_BOOSTED));
-            soft.set(loaded.modes().contains(BranchTrainingMode.SOFT));
+            modeChoice.show(loaded.modes());
         } finally {
             adopting = false;
         }
@@ -295,16 +291,7 @@ public final class SweepViewModel {
 
     /** The selected modes: the definition's order first, then the others in their declared order. */
     private List<BranchTrainingMode> selectedModes() {
-        Set<BranchTrainingMode> chosen = EnumSet.noneOf(BranchTrainingMode.class);
-        if (boosted.get()) {
-            chosen.add(BranchTrainingMode.BOOSTED);
-        }
-        if (nonBoosted.get()) {
-            chosen.add(BranchTrainingMode.NON_BOOSTED);
-        }
-        if (soft.get()) {
-            chosen.add(BranchTrainingMode.SOFT);
-        }
+        List<BranchTrainingMode> chosen = modeChoice.selected();
         List<BranchTrainingMode> ordered = new ArrayList<>(base.modes());
         ordered.retainAll(chosen);
         chosen.stream().filter(m -> !ordered.contains(m)).forEach(ordered::add);

@@ -22,6 +22,8 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.exitbench.app.form.CpmFields;
+import org.exitbench.app.form.ModeChoice;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.experiment.ConfigException;
@@ -70,9 +72,7 @@ public final class TrainingForm {
     private final ObjectProperty<BranchType> branchType = new SimpleObjectProperty<>(this, "branchType");
     private final IntegerProperty filters = new SimpleIntegerProperty(this, "filters");
     private final IntegerProperty kernel = new SimpleIntegerProperty(this, "kernel");
-    private final BooleanProperty boosted = new SimpleBooleanProperty(this, "boosted");
-    private final BooleanProperty nonBoosted = new SimpleBooleanProperty(this, "nonBoosted");
-    private final BooleanProperty soft = new SimpleBooleanProperty(this, "soft");
+    private final ModeChoice modes = new ModeChoice(List.of());
     private final ObjectProperty<BranchTarget> target = new SimpleObjectProperty<>(this, "target");
     private final DoubleProperty temperature = new SimpleDoubleProperty(this, "temperature");
     private final IntegerProperty epochs = new SimpleIntegerProperty(this, "epochs");
@@ -80,10 +80,7 @@ public final class TrainingForm {
     private final IntegerProperty batchSize = new SimpleIntegerProperty(this, "batchSize");
     private final IntegerProperty patience = new SimpleIntegerProperty(this, "patience");
     private final LongProperty seed = new SimpleLongProperty(this, "seed");
-    private final DoubleProperty margin = new SimpleDoubleProperty(this, "margin");
-    private final ObjectProperty<MarginForm> marginForm = new SimpleObjectProperty<>(this, "marginForm");
-    private final ObjectProperty<AnchorSource> anchor = new SimpleObjectProperty<>(this, "anchor");
-    private final IntegerProperty minimumSupport = new SimpleIntegerProperty(this, "minimumSupport");
+    private final CpmFields cpm = new CpmFields();
 
     private final List<Runnable> changeListeners = new ArrayList<>();
     private ExperimentConfig base = ExperimentConfig.defaults();
@@ -93,10 +90,11 @@ public final class TrainingForm {
 
     public TrainingForm() {
         load(BackboneSettings.defaults(), ExperimentConfig.defaults(), null);
-        Observable[] all = {backboneSource, backboneFile, newArchitecture, newWidths, newBlocks, newEpochs,
-            newOptimizer, newLearningRate, newBatchSize, poolingGrid, branchType, filters, kernel, boosted,
-            nonBoosted, soft, target, temperature, epochs, learningRate, batchSize, patience, seed, margin,
-            marginForm, anchor, minimumSupport};
+        List<Observable> all = new ArrayList<>(List.of(backboneSource, backboneFile, newArchitecture, newWidths,
+                newBlocks, newEpochs, newOptimizer, newLearningRate, newBatchSize, poolingGrid, branchType, filters,
+                kernel, target, temperature, epochs, learningRate, batchSize, patience, seed));
+        all.addAll(modes.observables());
+        all.addAll(cpm.observables());
         for (Observable property : all) {
             property.addListener(o -> changed());
         }
@@ -145,10 +143,7 @@ public final class TrainingForm {
             branchType.set(experiment.branch().type());
             filters.set(experiment.branch().filters());
             kernel.set(experiment.branch().kernel());
-            List<BranchTrainingMode> modes = experiment.training().modes();
-            boosted.set(modes.contains(BranchTrainingMode.BOOSTED));
-            nonBoosted.set(modes.contains(BranchTrainingMode.NON_BOOSTED));
-            soft.set(modes.contains(BranchTrainingMode.SOFT));
+            modes.show(experiment.training().modes());
             target.set(experiment.training().target());
             temperature.set(experiment.training().temperature());
             epochs.set(experiment.training().epochs());
@@ -156,10 +151,7 @@ public final class TrainingForm {
             batchSize.set(experiment.training().batchSize());
             patience.set(experiment.training().patience());
             seed.set(experiment.seed());
-            margin.set(experiment.cpm().margin());
-            marginForm.set(experiment.cpm().marginForm());
-            anchor.set(experiment.cpm().anchor());
-            minimumSupport.set(experiment.cpm().minimumSupport());
+            cpm.show(experiment.cpm());
         } finally {
             loading = false;
         }
@@ -214,20 +206,18 @@ public final class TrainingForm {
      * @throws ConfigException naming every setting out of range
      */
     public ExperimentConfig experiment(Path datasetDir, Path backbone) {
-        List<BranchTrainingMode> modes = selectedModes();
+        List<BranchTrainingMode> ticked = selectedModes();
         List<String> chosen = selectedExits();
         List<String> exitPoints = chosen.size() == exits.size() && !exits.isEmpty() ? null : chosen;
         ExperimentConfig.Training t = base.training();
-        ExperimentConfig.Cpm c = base.cpm();
         ExperimentConfig config = new ExperimentConfig(datasetDir.toString(),
                 backbone == null ? null : backbone.toString(), exitPoints, poolingGrid.get(),
                 new ExperimentConfig.Branch(branchType.get(), filters.get(), kernel.get(),
                         branchType.get() == base.branch().type() ? base.branch().pooling() : null),
-                new ExperimentConfig.Training(modes, target.get(), temperature.get(), t.softness(), epochs.get(),
+                new ExperimentConfig.Training(ticked, target.get(), temperature.get(), t.softness(), epochs.get(),
                         learningRate.get(), batchSize.get(), t.weightDecay(), patience.get(), t.minimumSurvivors(),
                         t.survivorFiltering(), t.crossFitFolds()),
-                new ExperimentConfig.Cpm(margin.get(), marginForm.get(), anchor.get(), minimumSupport.get(),
-                        c.precisionReference(), c.score()),
+                cpm.appliedTo(base.cpm()),
                 seed.get());
         config.validate();
         return config;
@@ -244,17 +234,7 @@ public final class TrainingForm {
 
     /** @return the modes ticked, in the order they run: boosted, non-boosted, soft */
     public List<BranchTrainingMode> selectedModes() {
-        List<BranchTrainingMode> modes = new ArrayList<>();
-        if (boosted.get()) {
-            modes.add(BranchTrainingMode.BOOSTED);
-        }
-        if (nonBoosted.get()) {
-            modes.add(BranchTrainingMode.NON_BOOSTED);
-        }
-        if (soft.get()) {
-            modes.add(BranchTrainingMode.SOFT);
-        }
-        return modes;
+        return modes.selected();
     }
 
     /** @return the exit vertices ticked, shallow to deep */
@@ -396,15 +376,15 @@ public final class TrainingForm {
     }
 
     public BooleanProperty boostedProperty() {
-        return boosted;
+        return modes.boostedProperty();
     }
 
     public BooleanProperty nonBoostedProperty() {
-        return nonBoosted;
+        return modes.nonBoostedProperty();
     }
 
     public BooleanProperty softProperty() {
-        return soft;
+        return modes.softProperty();
     }
 
     public ObjectProperty<BranchTarget> targetProperty() {
@@ -436,18 +416,18 @@ public final class TrainingForm {
     }
 
     public DoubleProperty marginProperty() {
-        return margin;
+        return cpm.marginProperty();
     }
 
     public ObjectProperty<MarginForm> marginFormProperty() {
-        return marginForm;
+        return cpm.marginFormProperty();
     }
 
     public ObjectProperty<AnchorSource> anchorProperty() {
-        return anchor;
+        return cpm.anchorSourceProperty();
     }
 
     public IntegerProperty minimumSupportProperty() {
-        return minimumSupport;
+        return cpm.minimumSupportProperty();
     }
 }

@@ -21,20 +21,15 @@ import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.io.Questions;
-import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
-import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.RunCascadeSource;
-import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
-import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Dataset;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.store.StoreException;
 import org.exitbench.train.BranchTrainingMode;
-import org.exitbench.workspace.BackboneSettings;
 import org.exitbench.workspace.RunEntry;
 import org.exitbench.workspace.Workspace;
 import org.exitbench.workspace.WorkspaceDocument;
@@ -52,53 +47,35 @@ import org.exitbench.workspace.WorkspaceDocument;
  * <p>Showing a run reads its folder in the background and hands the operating point a {@link RunCascadeSource}
  * with the open dataset's images, the run's CPM settings, and the thresholds tuned for it if any. Use from the UI
  * thread.
+ *
+ * <p>This class holds the open workspace, its document and its runs list, and hands each other job to a part:
+ * {@link ShownRun} (the run the panes show and its loading), {@link SavedThresholds} (the saved thresholds and the
+ * dirty flag), {@link RecentWorkspaces} (the recent list and the default workspaces) and {@link WorkspaceLabels}.
  */
 public final class WorkspaceViewModel {
 
     /** The name of the sample's default workspace, under {@code ~/.exitbench/workspaces/}. */
     public static final String SAMPLE_WORKSPACE = "fashion-mnist-sample";
 
-    private final TaskExecutor executor;
     private final DataViewModel data;
     private final OperatingPointModel point;
     private final Questions questions;
     private final Notices notices;
     private final SaveScheduler saves;
-    private final Path home;
-    private final Path sample;
+    private final RecentWorkspaces recent;
+    private final SavedThresholds saved;
+    private final ShownRun shown;
 
     private final ReadOnlyObjectWrapper<Workspace> folder = new ReadOnlyObjectWrapper<>(this, "folder");
     private final ReadOnlyObjectWrapper<WorkspaceDocument> document = new ReadOnlyObjectWrapper<>(this, "document");
     private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name", "No workspace");
     private final ObservableList<RunEntry> runs = FXCollections.observableArrayList();
     private final ObservableList<RunEntry> runsView = FXCollections.unmodifiableObservableList(runs);
-    private final ReadOnlyObjectWrapper<RunEntry> shownRun = new ReadOnlyObjectWrapper<>(this, "shownRun");
-    private final ReadOnlyObjectWrapper<BranchTrainingMode> shownMode = new ReadOnlyObjectWrapper<>(this,
-            "shownMode");
-    private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(this, "dirty");
-    private final ReadOnlyBooleanWrapper openingRun = new ReadOnlyBooleanWrapper(this, "openingRun");
     private final ReadOnlyBooleanWrapper firstRunPending = new ReadOnlyBooleanWrapper(this, "firstRunPending");
-    private final ObservableList<Path> recent = FXCollections.observableArrayList();
-    private final ObservableList<Path> recentView = FXCollections.unmodifiableObservableList(recent);
     private final ReadOnlyStringWrapper backboneLabel = new ReadOnlyStringWrapper(this, "backboneLabel", "none");
     private final List<Consumer<WorkspaceDocument>> openedListeners = new ArrayList<>();
 
-    private UserPreferences preferences = UserPreferences.empty();
-    private boolean preferencesWritable = true;
-    private Thresholds saved;
-    private CpmSettings savedSettings;
     private boolean unwritten;
-    private PendingShow pendingShow;
-    private long showTicket;
-
-    /** A run to show once the dataset it needs has been opened. */
-    private record PendingShow(String runId, BranchTrainingMode mode) {
-    }
-
-    /** A run read in the background, ready for the operating point. */
-    private record LoadedRun(ExperimentRun run, BranchTrainingMode mode, RunCascadeSource source, Thresholds saved,
-            CpmSettings savedSettings, CpmSettings settings, List<String> notes) {
-    }
 
     /**
      * @param executor  reads runs in the background
@@ -113,22 +90,45 @@ public final class WorkspaceViewModel {
      */
     public WorkspaceViewModel(TaskExecutor executor, DataViewModel data, OperatingPointModel point,
             Questions questions, Notices notices, SaveScheduler saves, Path home, Path sample) {
-        this.executor = Objects.requireNonNull(executor, "executor");
         this.data = Objects.requireNonNull(data, "data");
         this.point = Objects.requireNonNull(point, "point");
         this.questions = Objects.requireNonNull(questions, "questions");
         this.notices = Objects.requireNonNull(notices, "notices");
         this.saves = Objects.requireNonNull(saves, "saves");
-        this.home = Objects.requireNonNull(home, "home");
-        this.sample = Objects.requireNonNull(sample, "sample").toAbsolutePath().normalize();
-        point.resultProperty().addListener((obs, old, now) -> updateDirty());
+        this.recent = new RecentWorkspaces(home, sample, notices);
+        this.saved = new SavedThresholds(point, questions, notices, () -> shownRunProperty().get() != null);
+        this.shown = new ShownRun(executor, data, point, notices, new ShownRun.Host() {
+            @Override
+            public Workspace folder() {
+                return folder.get();
+            }
+
+            @Override
+            public RunEntry listed(String runId) {
+                RunEntry entry = find(runId);
+                if (entry == null) {
+                    refreshRuns();
+                    entry = find(runId);
+                }
+                return entry;
+            }
+
+            @Override
+            public void refreshRuns() {
+                WorkspaceViewModel.this.refreshRuns();
+            }
+
+            @Override
+            public void updateDocument(UnaryOperator<WorkspaceDocument> change) {
+                WorkspaceViewModel.this.updateDocument(change);
+            }
+        }, saved);
         document.addListener((obs, old, now) -> updateBackboneLabel());
-        shownRun.addListener((obs, old, now) -> updateBackboneLabel());
+        shown.runProperty().addListener((obs, old, now) -> updateBackboneLabel());
         data.datasetProperty().addListener((obs, old, now) -> datasetChanged(now));
         data.errorProperty().addListener((obs, old, now) -> {
-            if (!now.isEmpty() && pendingShow != null) {
-                // The dataset could not be opened: show the run without its images rather than not at all.
-                showPending();
+            if (!now.isEmpty()) {
+                shown.datasetFailed();
             }
         });
     }
@@ -157,22 +157,22 @@ public final class WorkspaceViewModel {
 
     /** @return the run whose cascade the panes show, or {@code null} */
     public ReadOnlyObjectProperty<RunEntry> shownRunProperty() {
-        return shownRun.getReadOnlyProperty();
+        return shown.runProperty();
     }
 
     /** @return the training mode of the shown run whose cascade the thresholds act on, or {@code null} */
     public ReadOnlyObjectProperty<BranchTrainingMode> shownModeProperty() {
-        return shownMode.getReadOnlyProperty();
+        return shown.modeProperty();
     }
 
     /** @return whether the shown run's thresholds were changed since they were last saved */
     public ReadOnlyBooleanProperty dirtyProperty() {
-        return dirty.getReadOnlyProperty();
+        return saved.dirtyProperty();
     }
 
     /** @return whether a run is being read (or waits for its dataset) to be shown */
     public ReadOnlyBooleanProperty openingRunProperty() {
-        return openingRun.getReadOnlyProperty();
+        return shown.openingProperty();
     }
 
     /**
@@ -193,32 +193,12 @@ public final class WorkspaceViewModel {
     }
 
     private void updateBackboneLabel() {
-        RunEntry run = shownRun.get();
-        WorkspaceDocument current = document.get();
-        if (run != null && run.readable()) {
-            // "Small ResNet 16/32/64/128 × 1/1/1/1, 1×32×32, 10 classes": the family and widths are enough here.
-            String description = run.metrics().backbone().description();
-            int end = description.indexOf(" \u00d7 ");
-            if (end < 0) {
-                end = description.indexOf(',');
-            }
-            backboneLabel.set(end > 0 ? description.substring(0, end) : description);
-        } else if (current == null) {
-            backboneLabel.set("none");
-        } else {
-            BackboneSettings settings = current.backbone();
-            backboneLabel.set(switch (settings.source()) {
-                case DATASET -> "the dataset's backbone.zip";
-                case FILE -> settings.file() == null ? "no file chosen" : Path.of(settings.file()).getFileName()
-                        .toString();
-                case TRAIN_NEW -> "a new one, to be trained";
-            });
-        }
+        backboneLabel.set(WorkspaceLabels.backbone(shown.runProperty().get(), document.get()));
     }
 
     /** @return recently opened workspaces, most recent first; read-only */
     public ObservableList<Path> recentWorkspaces() {
-        return recentView;
+        return recent.list();
     }
 
     /**
@@ -240,7 +220,7 @@ public final class WorkspaceViewModel {
      * @param argument a workspace folder or a dataset folder from the command line, or {@code null}
      */
     public void startUp(Path argument) {
-        readPreferences();
+        recent.read();
         boolean opened = false;
         Path given = argument == null ? null : argument.toAbsolutePath().normalize();
         if (given != null && !Workspace.isWorkspace(given)) {
@@ -249,12 +229,12 @@ public final class WorkspaceViewModel {
         } else {
             if (given != null) {
                 opened = openFolder(given);
-            } else if (!preferences.recentWorkspaces().isEmpty()) {
-                Path last = Path.of(preferences.recentWorkspaces().get(0));
+            } else if (recent.mostRecent().isPresent()) {
+                Path last = recent.mostRecent().get();
                 opened = Workspace.isWorkspace(last) && openFolder(last);
             }
             if (!opened) {
-                opened = openDefaultFor(sample);
+                opened = openDefaultFor(recent.sample());
             }
         }
         firstRunPending.set(opened && runs.isEmpty() && backboneAvailable());
@@ -312,28 +292,7 @@ public final class WorkspaceViewModel {
 
     /** @return where the default workspace of {@code dataset} is: the sample's, or one named after the dataset */
     Path defaultWorkspaceFor(Path dataset) {
-        Path datasetFolder = dataset.toAbsolutePath().normalize();
-        Path workspaces = UserPreferences.workspacesFolder(home);
-        if (datasetFolder.equals(sample)) {
-            return workspaces.resolve(SAMPLE_WORKSPACE);
-        }
-        String base = datasetFolder.getFileName() == null ? "dataset"
-                : datasetFolder.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        for (int n = 1; ; n++) {
-            Path candidate = workspaces.resolve(n == 1 ? base : base + "-" + n);
-            if (!Workspace.isWorkspace(candidate) || datasetOf(candidate).equals(datasetFolder)) {
-                return candidate;
-            }
-        }
-    }
-
-    private static Path datasetOf(Path workspace) {
-        try {
-            return Workspace.open(workspace).document().datasetPath();
-        } catch (StoreException e) {
-            // An unreadable workspace belongs to no dataset we could open: take the next name.
-            return workspace;
-        }
+        return recent.defaultWorkspaceFor(dataset);
     }
 
     private boolean openDefaultFor(Path dataset) {
@@ -364,9 +323,9 @@ public final class WorkspaceViewModel {
         folder.set(opened.folder());
         document.set(opened.document());
         name.set(opened.document().name());
-        rememberRecent(opened.folder().root());
+        recent.remember(opened.folder().root());
         refreshRuns();
-        clearShown(false);
+        shown.clear(false);
         for (Consumer<WorkspaceDocument> listener : List.copyOf(openedListeners)) {
             listener.accept(opened.document());
         }
@@ -379,12 +338,11 @@ public final class WorkspaceViewModel {
         boolean datasetNeeded = open == null || !sameFolder(open.root(), doc.datasetPath());
         if (datasetNeeded) {
             if (toShow != null) {
-                pendingShow = new PendingShow(toShow.id(), mode);
-                openingRun.set(true);
+                shown.showAfterDataset(toShow.id(), mode);
             }
             data.open(doc.datasetPath());
         } else if (toShow != null) {
-            show(toShow.id(), mode, null, null, null);
+            shown.show(toShow.id(), mode, null, null, null);
         }
         return true;
     }
@@ -404,10 +362,7 @@ public final class WorkspaceViewModel {
             notices.post(Notice.error("Could not list the runs", ErrorText.of(e)));
             runs.clear();
         }
-        RunEntry shown = shownRun.get();
-        if (shown != null) {
-            shownRun.set(runs.stream().filter(r -> r.id().equals(shown.id())).findFirst().orElse(shown));
-        }
+        shown.relist(runs);
     }
 
     /**
@@ -439,8 +394,7 @@ public final class WorkspaceViewModel {
      */
     public void showRun(RunEntry entry, BranchTrainingMode mode) {
         Objects.requireNonNull(entry, "entry");
-        RunEntry current = shownRun.get();
-        if (current != null && current.id().equals(entry.id()) && (mode == null || mode == shownMode.get())) {
+        if (shown.shows(entry.id(), mode)) {
             return;
         }
         if (!entry.readable()) {
@@ -450,7 +404,7 @@ public final class WorkspaceViewModel {
         if (!resolveUnsaved("show another run")) {
             return;
         }
-        show(entry.id(), mode, null, null, null);
+        shown.show(entry.id(), mode, null, null, null);
     }
 
     /**
@@ -458,15 +412,15 @@ public final class WorkspaceViewModel {
      * of the run shown now).
      *
      * @param run   the new run
-     * @param shown runs once the panes show it, or {@code null}
+     * @param then  runs once the panes show it, or {@code null}
      */
-    public void runFinished(ExperimentRun run, Runnable shown) {
+    public void runFinished(ExperimentRun run, Runnable then) {
         refreshRuns();
         if (!resolveUnsaved("show the new run")) {
             notices.post(Notice.info("Run " + run.id() + " is ready", "It is in the runs list (Training pane)."));
             return;
         }
-        show(run.id(), null, null, null, shown);
+        shown.show(run.id(), null, null, null, then);
     }
 
     /**
@@ -521,7 +475,7 @@ public final class WorkspaceViewModel {
                 + " undone.", "Delete")) {
             return false;
         }
-        boolean wasShown = shownRun.get() != null && shownRun.get().id().equals(entry.id());
+        boolean wasShown = shown.shows(entry.id(), null);
         try {
             current.deleteRun(entry.id());
         } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -532,10 +486,10 @@ public final class WorkspaceViewModel {
         refreshRuns();
         notices.post(Notice.info("Deleted run " + entry.id(), "It was removed from " + current.root() + "."));
         if (wasShown) {
-            clearShown(true);
+            shown.clear(true);
             RunEntry latest = latestReadable();
             if (latest != null) {
-                show(latest.id(), null, null, null, null);
+                shown.show(latest.id(), null, null, null, null);
             }
         }
         return true;
@@ -570,19 +524,9 @@ public final class WorkspaceViewModel {
         // An edit made just before (the demo's margin and its thresholds) is evaluated in the next frame; evaluate it
         // now, or it would not count as unsaved yet and be left out.
         point.flush();
-        RunEntry run = shownRun.get();
-        Thresholds thresholds = point.thresholds();
-        CpmSettings settings = point.settingsProperty().get();
-        if (dirty.get() && run != null && thresholds != null) {
-            try {
-                current.saveTunedThresholds(run.id(), shownMode.get(), thresholds, settings);
-            } catch (UncheckedIOException | StoreException e) {
-                notices.post(Notice.error("Could not save the thresholds", ErrorText.of(e)));
-                return false;
-            }
-            saved = thresholds;
-            savedSettings = settings;
-            updateDirty();
+        RunEntry run = shown.runProperty().get();
+        if (!saved.saveTuned(current, run == null ? null : run.id(), shown.modeProperty().get())) {
+            return false;
         }
         unwritten = true;
         if (!writeNow()) {
@@ -662,134 +606,11 @@ public final class WorkspaceViewModel {
 
     /** @return whether the user is fine with going on: nothing unsaved, saved now, or dropped on purpose */
     private boolean resolveUnsaved(String next) {
-        if (!dirty.get()) {
-            return true;
-        }
-        String run = shownRun.get() == null ? "the shown run" : "run " + shownRun.get().id();
-        return switch (questions.unsavedChanges("The thresholds of " + run + " were changed by hand and not saved.",
-                next)) {
-            case SAVE -> save();
-            case DISCARD -> true;
-            case CANCEL -> false;
-        };
+        return saved.resolve(shown.describe(), next, this::save);
     }
 
-    /**
-     * Reads a run in the background and shows it.
-     *
-     * @param start         the thresholds to show instead of the saved ones, or {@code null}
-     * @param startSettings the CPM settings to show with them, or {@code null} for the saved ones
-     */
-    private void show(String runId, BranchTrainingMode mode, Thresholds start, CpmSettings startSettings,
-            Runnable then) {
-        Workspace where = folder.get();
-        if (where == null) {
-            return;
-        }
-        pendingShow = null;
-        long mine = ++showTicket;
-        openingRun.set(true);
-        Dataset dataset = data.datasetProperty().get();
-        executor.submit("Opening run " + runId, (progress, cancel) -> {
-            progress.report("Reading run " + runId, 0, 2);
-            ExperimentRun run = where.loadRun(runId);
-            BranchTrainingMode chosen = mode != null && run.mode(mode).filter(ExperimentRun.ModeResult::hasCascade)
-                    .isPresent() ? mode : RunCascadeSource.defaultPrimary(run).orElseThrow(() ->
-                            new IllegalStateException("run " + runId + " trained no branch in any mode, so it has no"
-                                    + " cascade to show"));
-            List<String> notes = new ArrayList<>();
-            Thresholds own = run.mode(chosen).orElseThrow().thresholds();
-            Thresholds tuned = null;
-            CpmSettings tunedSettings = null;
-            try {
-                tuned = where.tunedThresholds(runId, chosen).orElse(null);
-                tunedSettings = where.tunedSettings(runId, chosen).orElse(null);
-            } catch (StoreException e) {
-                notes.add(ErrorText.of(e) + " The run's own thresholds are used.");
-                tuned = null;
-            }
-            if (tuned != null && (tuned.exitCount() != own.exitCount() || tuned.classCount() != own.classCount())) {
-                notes.add(where.tunedFile(runId, chosen) + " does not fit the run's cascade; the run's own thresholds"
-                        + " are used.");
-                tuned = null;
-            }
-            // Tuned thresholds come with the settings they were tuned under (a margin found within the accuracy
-            // budget, say); the run's own thresholds, and tuned ones saved before those were kept, with the run's.
-            CpmSettings savedSettings = tuned != null && tunedSettings != null ? tunedSettings
-                    : run.config().cpmSettings();
-            cancel.throwIfCancelled();
-            progress.report("Sorting the scores of run " + runId, 1, 2);
-            RunCascadeSource source = RunCascadeSource.of(run, chosen, dataset, start != null ? start : tuned);
-            return new LoadedRun(run, chosen, source, tuned != null ? tuned : own, savedSettings,
-                    startSettings != null ? startSettings : savedSettings, notes);
-        }, TaskCallbacks.of(loaded -> {
-            if (mine == showTicket) {
-                openingRun.set(false);
-                apply(loaded);
-                if (then != null) {
-                    then.run();
-                }
-            }
-        }, failure -> {
-            if (mine == showTicket) {
-                openingRun.set(false);
-                notices.post(Notice.error("Could not open run " + runId, ErrorText.of(failure)));
-                refreshRuns();
-            }
-        }, () -> {
-            if (mine == showTicket) {
-                openingRun.set(false);
-            }
-        }));
-    }
-
-    private void apply(LoadedRun loaded) {
-        String id = loaded.run().id();
-        point.settingsProperty().set(loaded.settings());
-        point.setSource(loaded.source().source());
-        saved = loaded.saved();
-        savedSettings = loaded.savedSettings();
-        RunEntry entry = runs.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
-        if (entry == null) {
-            refreshRuns();
-            entry = runs.stream().filter(r -> r.id().equals(id)).findFirst().orElse(new RunEntry(id,
-                    loaded.run().folder(), loaded.run().metrics(), null));
-        }
-        shownMode.set(loaded.mode());
-        shownRun.set(entry);
-        updateDocument(d -> d.withShownRun(id, ExperimentConfig.modeName(loaded.mode())));
-        List<String> notes = new ArrayList<>(loaded.notes());
-        notes.addAll(loaded.source().notes());
-        if (!notes.isEmpty()) {
-            notices.post(Notice.info("Run " + id, String.join(" ", notes)));
-        }
-        updateDirty();
-    }
-
-    private void clearShown(boolean keepDocument) {
-        showTicket++;
-        pendingShow = null;
-        openingRun.set(false);
-        shownRun.set(null);
-        shownMode.set(null);
-        saved = null;
-        savedSettings = null;
-        CascadeSource source = point.sourceProperty().get();
-        if (source != null && !source.synthetic()) {
-            point.setSource(null);
-        }
-        if (keepDocument) {
-            updateDocument(d -> d.withShownRun(null, null));
-        }
-        updateDirty();
-    }
-
-    private void showPending() {
-        PendingShow pending = pendingShow;
-        pendingShow = null;
-        if (pending != null) {
-            show(pending.runId(), pending.mode(), null, null, null);
-        }
+    private RunEntry find(String runId) {
+        return runs.stream().filter(r -> r.id().equals(runId)).findFirst().orElse(null);
     }
 
     private void datasetChanged(Dataset now) {
@@ -800,18 +621,7 @@ public final class WorkspaceViewModel {
         if (current != null && !sameFolder(now.root(), current.datasetPath())) {
             updateDocument(d -> d.withDataset(now.root()));
         }
-        if (pendingShow != null) {
-            showPending();
-        } else if (shownRun.get() != null) {
-            // The galleries map the run's samples to the open dataset's images: look again, keeping the thresholds.
-            show(shownRun.get().id(), shownMode.get(), point.thresholds(), point.settingsProperty().get(), null);
-        }
-    }
-
-    private void updateDirty() {
-        OperatingPointResult result = point.resultProperty().get();
-        dirty.set(saved != null && shownRun.get() != null && result != null && !result.source().synthetic()
-                && !(result.thresholds().equals(saved) && result.settings().equals(savedSettings)));
+        shown.datasetOpened();
     }
 
     private RunEntry latestReadable() {
@@ -835,33 +645,7 @@ public final class WorkspaceViewModel {
 
     private Path datasetOrSample() {
         Dataset open = data.datasetProperty().get();
-        return open != null ? open.root() : sample;
-    }
-
-    private void readPreferences() {
-        try {
-            preferences = UserPreferences.read(home);
-        } catch (StoreException e) {
-            preferences = UserPreferences.empty();
-            preferencesWritable = false;
-            notices.post(Notice.error("Recent workspaces are not remembered", ErrorText.of(e)
-                    + " The file is left as it is."));
-        }
-        recent.setAll(preferences.recentWorkspaces().stream().map(Path::of).toList());
-    }
-
-    private void rememberRecent(Path workspace) {
-        preferences = preferences.withRecent(workspace);
-        recent.setAll(preferences.recentWorkspaces().stream().map(Path::of).toList());
-        if (!preferencesWritable) {
-            return;
-        }
-        try {
-            preferences.write(home);
-        } catch (StoreException | UncheckedIOException e) {
-            preferencesWritable = false;
-            notices.post(Notice.error("Recent workspaces are not remembered", ErrorText.of(e)));
-        }
+        return open != null ? open.root() : recent.sample();
     }
 
     private static BranchTrainingMode parseMode(String text) {

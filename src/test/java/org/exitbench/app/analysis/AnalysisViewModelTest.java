@@ -28,7 +28,7 @@ class AnalysisViewModelTest {
     private final AnalysisViewModel model;
 
     AnalysisViewModelTest() {
-        point.settingsProperty().set(CpmSettings.defaults().withMargin(0.02).withMinimumSupport(5));
+        point.settingsProperty().set(CpmSettings.builder().margin(0.02).minimumSupport(5).build());
         point.setSource(source);
         model = new AnalysisViewModel(point);
     }

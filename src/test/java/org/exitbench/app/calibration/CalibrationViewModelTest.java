@@ -93,7 +93,7 @@ class CalibrationViewModelTest {
 
         model.resetToCpm();
 
-        CpmSettings settings = CpmSettings.defaults().withMargin(0.05).withMarginForm(MarginForm.MULTIPLICATIVE);
+        CpmSettings settings = CpmSettings.builder().margin(0.05).marginForm(MarginForm.MULTIPLICATIVE).build();
         assertEquals(new CpmCalibrator(settings).calibrate(source.primary().validation()), result().thresholds());
         assertTrue(model.messageProperty().get().startsWith("Reset every class to CPM (m = 0.05"),
                 model.messageProperty().get());
@@ -204,7 +204,8 @@ class CalibrationViewModelTest {
 
     @Test
     void theAccuracyBudgetPicksTheMarginThatSavesMostWithinItAsOneUndoableEdit() {
-        point.settingsProperty().set(point.settingsProperty().get().withMarginForm(MarginForm.MULTIPLICATIVE));
+        point.settingsProperty().set(point.settingsProperty().get().toBuilder()
+                .marginForm(MarginForm.MULTIPLICATIVE).build());
         Thresholds before = point.thresholds();
         boolean[] applied = {false};
         model.budgetPointsProperty().set(3.0);
@@ -249,14 +250,15 @@ class CalibrationViewModelTest {
      */
     @Test
     void theBudgetRuleChoosesTheSameMarginHereAsInTheSweepSummary() {
-        CpmSettings settings = point.settingsProperty().get().withMarginForm(MarginForm.MULTIPLICATIVE);
+        CpmSettings settings = point.settingsProperty().get().toBuilder().marginForm(MarginForm.MULTIPLICATIVE).build();
         point.settingsProperty().set(settings);
         CascadeEvaluator valid = new CascadeEvaluator(source.primary().validation(), source.costModel());
         CascadeEvaluator test = new CascadeEvaluator(source.primary().test(), source.costModel());
         List<SweepResult.Point> curve = new ArrayList<>();
         for (double m : ThresholdSweep.evenlySpaced(0, MarginBudget.MAX_MARGIN,
                 (int) Math.round(MarginBudget.MAX_MARGIN / MarginBudget.STEP) + 1)) {
-            Thresholds t = new CpmCalibrator(settings.withMargin(m)).calibrate(source.primary().validation());
+            Thresholds t = new CpmCalibrator(settings.toBuilder().margin(m).build())
+                    .calibrate(source.primary().validation());
             curve.add(SweepResult.Point.of(m, valid.evaluate(t), test.evaluate(t)));
         }
         CascadeResult anyValid = valid.evaluate(Thresholds.never(3, 4));

@@ -48,7 +48,7 @@ class DemoSourceBindingTest {
 
     @Test
     void settingsTheUserChoseAreKept() {
-        point.settingsProperty().set(CpmSettings.defaults().withMargin(0.1));
+        point.settingsProperty().set(CpmSettings.builder().margin(0.1).build());
         new DemoSourceBinding(dataset, point, executor);
         dataset.set(TestSources.dataset(3, 4));
         assertEquals(0.1, point.settingsProperty().get().margin());

@@ -129,7 +129,7 @@ class OperatingPointModelTest {
         double anchor = point.resultProperty().get().table().cell(0, 2).anchorPrecision();
         assertEquals(anchor - 0.20, point.resultProperty().get().table().cell(0, 2).bar(), 1e-12);
 
-        point.settingsProperty().set(CpmSettings.defaults().withMargin(0.05));
+        point.settingsProperty().set(CpmSettings.builder().margin(0.05).build());
 
         assertEquals(anchor - 0.05, point.resultProperty().get().table().cell(0, 2).bar(), 1e-12);
         assertEquals(0.05, point.resultProperty().get().settings().margin());

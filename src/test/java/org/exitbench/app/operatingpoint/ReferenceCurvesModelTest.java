@@ -55,11 +55,12 @@ class ReferenceCurvesModelTest {
         point.setSource(source);
         ReferenceCurves first = curves.curvesProperty().get();
 
-        point.settingsProperty().set(point.settingsProperty().get().withMargin(0.07));
+        point.settingsProperty().set(point.settingsProperty().get().toBuilder().margin(0.07).build());
         assertEquals(1, executor.submitted().size());
         assertEquals(first, curves.curvesProperty().get());
 
-        point.settingsProperty().set(point.settingsProperty().get().withMarginForm(MarginForm.MULTIPLICATIVE));
+        point.settingsProperty().set(point.settingsProperty().get().toBuilder()
+                .marginForm(MarginForm.MULTIPLICATIVE).build());
         assertEquals(2, executor.submitted().size());
         assertEquals(MarginForm.MULTIPLICATIVE, curves.curvesProperty().get().settings().marginForm());
     }

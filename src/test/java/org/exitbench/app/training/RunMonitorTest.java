@@ -25,7 +25,7 @@ class RunMonitorTest {
 
     private final RunMonitor monitor = new RunMonitor();
     private final RunPlan plan = new RunPlan(List.of(BOOSTED, NON_BOOSTED), List.of("stage1", "stage2"), 1000, 200,
-            5, CpmSettings.defaults().withMargin(0).withMarginForm(MarginForm.MULTIPLICATIVE), false);
+            5, CpmSettings.builder().margin(0).marginForm(MarginForm.MULTIPLICATIVE).build(), false);
 
     static BranchEpoch epoch(BranchTrainingMode mode, int exit, int epoch, int trainSamples) {
         return new BranchEpoch(mode, exit, "stage" + (exit + 1), -1, epoch, 1.0 / epoch, 1.1 / epoch,

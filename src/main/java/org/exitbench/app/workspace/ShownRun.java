@@ -1,0 +1,256 @@
+package org.exitbench.app.workspace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import org.exitbench.app.data.DataViewModel;
+import org.exitbench.app.io.ErrorText;
+import org.exitbench.app.io.Notice;
+import org.exitbench.app.io.Notices;
+import org.exitbench.app.operatingpoint.CascadeSource;
+import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.RunCascadeSource;
+import org.exitbench.app.task.TaskCallbacks;
+import org.exitbench.app.task.TaskExecutor;
+import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.cascade.Thresholds;
+import org.exitbench.data.Dataset;
+import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.store.StoreException;
+import org.exitbench.train.BranchTrainingMode;
+import org.exitbench.workspace.RunEntry;
+import org.exitbench.workspace.Workspace;
+import org.exitbench.workspace.WorkspaceDocument;
+
+/**
+ * The run whose cascade the panes show: reading it in the background (the latest request wins), handing the
+ * operating point a {@link RunCascadeSource} with the open dataset's images, its CPM settings and the thresholds
+ * tuned for it if any, and a run that waits until its dataset is open.
+ */
+final class ShownRun {
+
+    /** What the workspace lends the shown run. */
+    interface Host {
+        /** @return the open workspace, or {@code null} */
+        Workspace folder();
+
+        /** @return the listed run {@code runId}, reading the list again once when it is not there; or {@code null} */
+        RunEntry listed(String runId);
+
+        /** Reads the runs list again. */
+        void refreshRuns();
+
+        /** Changes the workspace's settings (they remember which run is shown). */
+        void updateDocument(UnaryOperator<WorkspaceDocument> change);
+    }
+
+    /** A run to show once the dataset it needs has been opened. */
+    private record Pending(String runId, BranchTrainingMode mode) {
+    }
+
+    /** A run read in the background, ready for the operating point. */
+    private record LoadedRun(ExperimentRun run, BranchTrainingMode mode, RunCascadeSource source, Thresholds saved,
+            CpmSettings savedSettings, CpmSettings settings, List<String> notes) {
+    }
+
+    private final TaskExecutor executor;
+    private final DataViewModel data;
+    private final OperatingPointModel point;
+    private final Notices notices;
+    private final Host host;
+    private final SavedThresholds saved;
+    private final ReadOnlyObjectWrapper<RunEntry> run = new ReadOnlyObjectWrapper<>(this, "shownRun");
+    private final ReadOnlyObjectWrapper<BranchTrainingMode> mode = new ReadOnlyObjectWrapper<>(this, "shownMode");
+    private final ReadOnlyBooleanWrapper opening = new ReadOnlyBooleanWrapper(this, "openingRun");
+    private Pending pending;
+    private long ticket;
+
+    ShownRun(TaskExecutor executor, DataViewModel data, OperatingPointModel point, Notices notices, Host host,
+            SavedThresholds saved) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.data = Objects.requireNonNull(data, "data");
+        this.point = Objects.requireNonNull(point, "point");
+        this.notices = Objects.requireNonNull(notices, "notices");
+        this.host = Objects.requireNonNull(host, "host");
+        this.saved = Objects.requireNonNull(saved, "saved");
+    }
+
+    ReadOnlyObjectProperty<RunEntry> runProperty() {
+        return run.getReadOnlyProperty();
+    }
+
+    ReadOnlyObjectProperty<BranchTrainingMode> modeProperty() {
+        return mode.getReadOnlyProperty();
+    }
+
+    ReadOnlyBooleanProperty openingProperty() {
+        return opening.getReadOnlyProperty();
+    }
+
+    /** @return whether run {@code runId} is shown, in {@code wanted} mode unless that is {@code null} */
+    boolean shows(String runId, BranchTrainingMode wanted) {
+        RunEntry current = run.get();
+        return current != null && current.id().equals(runId) && (wanted == null || wanted == mode.get());
+    }
+
+    /** @return the shown run in words for questions: "run …", or "the shown run" */
+    String describe() {
+        return run.get() == null ? "the shown run" : "run " + run.get().id();
+    }
+
+    /** Takes the re-read entry of the shown run, so its metrics are the list's. */
+    void relist(List<RunEntry> runs) {
+        RunEntry shown = run.get();
+        if (shown != null) {
+            run.set(runs.stream().filter(r -> r.id().equals(shown.id())).findFirst().orElse(shown));
+        }
+    }
+
+    /** Shows {@code runId} once {@link #datasetOpened()} or {@link #datasetFailed()} says its dataset is settled. */
+    void showAfterDataset(String runId, BranchTrainingMode wanted) {
+        pending = new Pending(runId, wanted);
+        opening.set(true);
+    }
+
+    /** The dataset could not be opened: show a waiting run without its images rather than not at all. */
+    void datasetFailed() {
+        if (pending != null) {
+            showPending();
+        }
+    }
+
+    /** A dataset was opened: show the waiting run, or look at the shown one again so its galleries get images. */
+    void datasetOpened() {
+        if (pending != null) {
+            showPending();
+        } else if (run.get() != null) {
+            show(run.get().id(), mode.get(), point.thresholds(), point.settingsProperty().get(), null);
+        }
+    }
+
+    private void showPending() {
+        Pending waiting = pending;
+        pending = null;
+        if (waiting != null) {
+            show(waiting.runId(), waiting.mode(), null, null, null);
+        }
+    }
+
+    /**
+     * Reads a run in the background and shows it.
+     *
+     * @param wanted        the mode to show, or {@code null} for the run's default
+     * @param start         the thresholds to show instead of the saved ones, or {@code null}
+     * @param startSettings the CPM settings to show with them, or {@code null} for the saved ones
+     * @param then          runs once the panes show it, or {@code null}
+     */
+    void show(String runId, BranchTrainingMode wanted, Thresholds start, CpmSettings startSettings, Runnable then) {
+        Workspace where = host.folder();
+        if (where == null) {
+            return;
+        }
+        pending = null;
+        long mine = ++ticket;
+        opening.set(true);
+        Dataset dataset = data.datasetProperty().get();
+        executor.submit("Opening run " + runId, (progress, cancel) -> {
+            progress.report("Reading run " + runId, 0, 2);
+            ExperimentRun loaded = where.loadRun(runId);
+            BranchTrainingMode chosen = wanted != null && loaded.mode(wanted)
+                    .filter(ExperimentRun.ModeResult::hasCascade).isPresent() ? wanted
+                    : RunCascadeSource.defaultPrimary(loaded).orElseThrow(() -> new IllegalStateException("run "
+                            + runId + " trained no branch in any mode, so it has no cascade to show"));
+            List<String> notes = new ArrayList<>();
+            Thresholds own = loaded.mode(chosen).orElseThrow().thresholds();
+            Thresholds tuned = null;
+            CpmSettings tunedSettings = null;
+            try {
+                tuned = where.tunedThresholds(runId, chosen).orElse(null);
+                tunedSettings = where.tunedSettings(runId, chosen).orElse(null);
+            } catch (StoreException e) {
+                notes.add(ErrorText.of(e) + " The run's own thresholds are used.");
+                tuned = null;
+            }
+            if (tuned != null && (tuned.exitCount() != own.exitCount() || tuned.classCount() != own.classCount())) {
+                notes.add(where.tunedFile(runId, chosen) + " does not fit the run's cascade; the run's own thresholds"
+                        + " are used.");
+                tuned = null;
+            }
+            // Tuned thresholds come with the settings they were tuned under (a margin found within the accuracy
+            // budget, say); the run's own thresholds, and tuned ones saved before those were kept, with the run's.
+            CpmSettings savedSettings = tuned != null && tunedSettings != null ? tunedSettings
+                    : loaded.config().cpmSettings();
+            cancel.throwIfCancelled();
+            progress.report("Sorting the scores of run " + runId, 1, 2);
+            RunCascadeSource source = RunCascadeSource.of(loaded, chosen, dataset, start != null ? start : tuned);
+            return new LoadedRun(loaded, chosen, source, tuned != null ? tuned : own, savedSettings,
+                    startSettings != null ? startSettings : savedSettings, notes);
+        }, TaskCallbacks.of(loaded -> {
+            if (mine == ticket) {
+                opening.set(false);
+                apply(loaded);
+                if (then != null) {
+                    then.run();
+                }
+            }
+        }, failure -> {
+            if (mine == ticket) {
+                opening.set(false);
+                notices.post(Notice.error("Could not open run " + runId, ErrorText.of(failure)));
+                host.refreshRuns();
+            }
+        }, () -> {
+            if (mine == ticket) {
+                opening.set(false);
+            }
+        }));
+    }
+
+    private void apply(LoadedRun loaded) {
+        String id = loaded.run().id();
+        point.settingsProperty().set(loaded.settings());
+        point.setSource(loaded.source().source());
+        saved.remember(loaded.saved(), loaded.savedSettings());
+        RunEntry entry = host.listed(id);
+        if (entry == null) {
+            entry = new RunEntry(id, loaded.run().folder(), loaded.run().metrics(), null);
+        }
+        mode.set(loaded.mode());
+        run.set(entry);
+        host.updateDocument(d -> d.withShownRun(id, ExperimentConfig.modeName(loaded.mode())));
+        List<String> notes = new ArrayList<>(loaded.notes());
+        notes.addAll(loaded.source().notes());
+        if (!notes.isEmpty()) {
+            notices.post(Notice.info("Run " + id, String.join(" ", notes)));
+        }
+        saved.update();
+    }
+
+    /**
+     * Shows no run: a waiting or loading one is dropped, and the operating point loses a run's source.
+     *
+     * @param keepDocument whether the workspace's settings should forget the shown run too
+     */
+    void clear(boolean keepDocument) {
+        ticket++;
+        pending = null;
+        opening.set(false);
+        run.set(null);
+        mode.set(null);
+        saved.forget();
+        CascadeSource source = point.sourceProperty().get();
+        if (source != null && !source.synthetic()) {
+            point.setSource(null);
+        }
+        if (keepDocument) {
+            host.updateDocument(d -> d.withShownRun(null, null));
+        }
+        saved.update();
+    }
+}
