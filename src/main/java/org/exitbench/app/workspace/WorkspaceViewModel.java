@@ -434,30 +434,9 @@ public final class WorkspaceViewModel {
      * @param then    runs once the panes show it, or {@code null}
      */
     public void showPartial(ExperimentRun partial, BranchTrainingMode mode, String label, Runnable then) {
-        if (dirty.get() || folder.get() == null) {
-            return;
+        if (!saved.dirtyProperty().get() && folderProperty().get() != null) {
+            shown.showPartial(partial, mode, label, then);
         }
-        pendingShow = null;
-        long mine = ++showTicket;
-        Dataset dataset = data.datasetProperty().get();
-        executor.submit("Showing the " + ExperimentConfig.modeName(mode) + " cascade", (progress, cancel) ->
-                RunCascadeSource.of(partial, mode, dataset, null), TaskCallbacks.of(loaded -> {
-                    if (mine != showTicket || dirty.get()) {
-                        return;
-                    }
-                    openingRun.set(false);
-                    shownRun.set(null);
-                    shownMode.set(null);
-                    saved = null;
-                    savedSettings = null;
-                    point.settingsProperty().set(partial.config().cpmSettings());
-                    point.setSource(loaded.source().withName(label));
-                    updateDirty();
-                    if (then != null) {
-                        then.run();
-                    }
-                }, failure -> notices.post(Notice.error("Could not show the " + ExperimentConfig.modeName(mode)
-                        + " cascade before the run ends", ErrorText.of(failure))), () -> { }));
     }
 
     /**
