@@ -51,6 +51,8 @@ public final class MainWindow {
     private final DataView dataView;
     private final BorderPane root = new BorderPane();
     private final StackPane operatingPointSlot = new StackPane();
+    private final Tooltip emptySlotTip = new Tooltip("Accuracy, compute saved and exit rates of the current"
+            + " thresholds appear here once branches are trained and calibrated.");
     private final StackPane centre = new StackPane();
     private final Map<WorkbenchPane, Node> panes = new EnumMap<>(WorkbenchPane.class);
     private final HBox workspaceSlot = new HBox();
@@ -103,6 +105,8 @@ public final class MainWindow {
      * @param summary the summary of the shared operating point
      */
     public void showOperatingPoint(Node summary) {
+        // The summary says what it shows, and what appears when it is empty; the slot's own hint would go stale.
+        Tooltip.uninstall(operatingPointSlot, emptySlotTip);
         operatingPointSlot.getChildren().setAll(summary);
         operatingPointSlot.getStyleClass().add("filled");
     }
@@ -260,8 +264,7 @@ public final class MainWindow {
         Label noCascade = new Label("no cascade yet");
         noCascade.getStyleClass().add("muted");
         operatingPointSlot.getChildren().add(noCascade);
-        Tooltip.install(operatingPointSlot, new Tooltip("Accuracy, compute saved and exit rates of the current"
-                + " thresholds appear here once branches are trained and calibrated."));
+        Tooltip.install(operatingPointSlot, emptySlotTip);
         HBox first = new HBox(18, brand, workspaceSlot, actionsSlot, spacer, operatingPointSlot);
         first.setAlignment(Pos.CENTER_LEFT);
 

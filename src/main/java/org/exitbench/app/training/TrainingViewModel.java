@@ -23,9 +23,11 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import org.exitbench.app.data.DataViewModel;
+import org.exitbench.app.form.CpmFields;
 import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
+import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
@@ -89,6 +91,8 @@ public final class TrainingViewModel {
     private final ReadOnlyObjectWrapper<RunKind> runKind = new ReadOnlyObjectWrapper<>(this, "runKind");
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>(this, "task");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyStringWrapper shownRunSettings = new ReadOnlyStringWrapper(this, "shownRunSettings", "");
+    private ExperimentConfig shownConfig;
     private final ObjectProperty<BranchTrainingMode> chartMode = new SimpleObjectProperty<>(this, "chartMode",
             BranchTrainingMode.BOOSTED);
     private BiConsumer<ExperimentRun, RunKind> onRunShown = (run, kind) -> { };
@@ -116,6 +120,7 @@ public final class TrainingViewModel {
             }
         });
         form.addChangeListener(this::saveForm);
+        form.addChangeListener(this::updateShownRunSettings);
         workspace.firstRunPendingProperty().addListener((obs, was, now) -> maybeStartFirstRun());
         data.datasetProperty().addListener((obs, old, now) -> maybeStartFirstRun());
         data.errorProperty().addListener((obs, old, now) -> {
@@ -134,6 +139,7 @@ public final class TrainingViewModel {
      * its saved histories; not while a run trains, and not for the run just trained, whose events are shown already.
      */
     private void showStoredRun(RunEntry entry) {
+        describeShownRun(entry);
         if (entry == null || !entry.readable() || running.get() || entry.id().equals(monitor.runId())) {
             return;
         }
@@ -147,6 +153,60 @@ public final class TrainingViewModel {
         chartFollowsRun = false;
         BranchTrainingMode mode = workspace.shownModeProperty().get();
         chartMode.set(mode != null && monitor.plan().modes().contains(mode) ? mode : monitor.plan().modes().get(0));
+    }
+
+    /**
+     * @return how the shown run was trained where that differs from the form (which holds the next run's settings),
+     *         in one sentence; empty when they agree or no run is shown
+     */
+    public ReadOnlyStringProperty shownRunSettingsProperty() {
+        return shownRunSettings.getReadOnlyProperty();
+    }
+
+    /** Puts the shown run's training settings (CPM, epochs, modes, branch, seed) into the form. */
+    public void useShownRunSettings() {
+        WorkspaceDocument document = workspace.documentProperty().get();
+        if (shownConfig == null || document == null || running.get()) {
+            return;
+        }
+        form.load(document.backbone(), shownConfig.withDataset(document.datasetPath().toString()),
+                document.datasetPath());
+        shownRunSettings.set("");
+    }
+
+    /** One truth per run: says when the form (the next run's settings) is not what the shown run was trained with. */
+    private void describeShownRun(RunEntry entry) {
+        shownConfig = null;
+        shownRunSettings.set("");
+        if (entry == null || !entry.readable()) {
+            return;
+        }
+        try {
+            shownConfig = ExperimentConfig.read(entry.folder().resolve(ExperimentRun.CONFIG));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return;
+        }
+        updateShownRunSettings();
+    }
+
+    private void updateShownRunSettings() {
+        if (shownConfig == null) {
+            return;
+        }
+        ExperimentConfig next;
+        try {
+            next = form.experimentForSaving(workspace.documentProperty().get().datasetPath());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return;
+        }
+        ExperimentConfig shown = shownConfig;
+        boolean same = next.cpmSettings().equals(shown.cpmSettings()) && next.training().equals(shown.training())
+                && next.seed() == shown.seed();
+        shownRunSettings.set(same ? "" : "These are the next run's settings. The run shown in the panes was trained"
+                + " with CPM m = " + DisplayText.margin(shown.cpmSettings().margin())
+                + " (" + CpmFields.formName(shown.cpmSettings().marginForm()) + "), "
+                + shown.training().epochs() + " epochs, " + String.join(" and ", shown.training().modes().stream()
+                        .map(ExperimentConfig::modeName).toList()) + ", seed " + shown.seed() + ".");
     }
 
     /** @return the settings form */

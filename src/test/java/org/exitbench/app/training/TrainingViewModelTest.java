@@ -305,6 +305,14 @@ class TrainingViewModelTest {
         assertEquals(SampleRuns.samplePath().toString(), firstLaunch.runs().get(0).metrics().provenance().dataset());
         assertTrue(notices.posted().stream().noneMatch(Notice::error), notices.posted().toString());
         assertEquals("", training.statusProperty().get());
+
+        // One truth per run: the form holds the next run's settings (the paper's m = 0.20), and says how the shown
+        // run was trained until the user takes those settings.
+        assertTrue(training.shownRunSettingsProperty().get().contains("trained with CPM m = 0.00 (bar = (1 \u2212 m) \u00b7 anchor)"),
+                training.shownRunSettingsProperty().get());
+        training.useShownRunSettings();
+        assertEquals(0.0, training.form().experimentForSaving(SampleRuns.samplePath()).cpmSettings().margin());
+        assertEquals("", training.shownRunSettingsProperty().get());
     }
 
     /** Runs work at once, except the first launch's training run, which it only records (and never ends). */
