@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code exitbench backbone}: train backbones and look at saved ones. */
 @Command(name = "backbone", mixinStandardHelpOptions = true,
-        description = "Train a backbone CNN, or show what a saved one is.",
-        subcommands = {BackboneTrainCommand.class, BackboneInfoCommand.class})
+        description = "Train a backbone CNN, show what a saved one is, or import an ONNX model.",
+        subcommands = {BackboneTrainCommand.class, BackboneInfoCommand.class, BackboneImportCommand.class})
 final class BackboneCommand implements Runnable {
 
     @CommandLine.Spec

@@ -21,6 +21,7 @@ import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
+import org.exitbench.model.Backbone;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.BranchInput;
 import org.exitbench.model.ExitBranch;
@@ -31,6 +32,7 @@ import org.exitbench.model.FeatureExtractor;
 import org.exitbench.model.MacTable;
 import org.exitbench.model.SplitFeatures;
 import org.exitbench.model.TrainedBackbone;
+import org.exitbench.model.onnx.OnnxBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.store.ArrayFile;
@@ -131,7 +133,7 @@ public final class ExperimentPipeline {
 
         long step = System.nanoTime();
         progress.report("Loading the backbone " + backbonePath, 0, -1);
-        TrainedBackbone backbone = loadBackbone(config, dataset);
+        Backbone backbone = loadBackbone(config, dataset);
         if (config.exitPoints() != null) {
             try {
                 backbone = backbone.withExitPoints(new ExitPoints(config.exitPoints()));
@@ -158,7 +160,7 @@ public final class ExperimentPipeline {
                 System.getProperty("java.version"), config.seed(), config.dataset(),
                 cache.key().datasetFingerprint(), backbonePath.toString(), cache.key().backboneFingerprint(),
                 cacheFolder.toString(), cached.notice());
-        RunMetrics.BackboneFacts facts = new RunMetrics.BackboneFacts(backbone.spec().describe(),
+        RunMetrics.BackboneFacts facts = new RunMetrics.BackboneFacts(backbone.describe(),
                 backbone.classNames(), backbone.exitPoints().vertices(), macsToExits(macs, cache), macs.total(),
                 cache.split(Split.VALID).backboneAccuracy(), cache.split(Split.TEST).backboneAccuracy());
         try (StagedRun staged = StagedRun.in(runsFolder)) {
@@ -322,16 +324,27 @@ public final class ExperimentPipeline {
     }
 
     /**
-     * Loads the configuration's backbone and checks that it fits the dataset.
+     * Loads the configuration's backbone, a DL4J model zip or an ONNX model ({@code .onnx}, run by ONNX Runtime),
+     * and checks that it fits the dataset.
      *
      * @throws ExperimentException when the file does not exist (saying how to make one) or the dataset does not
      *                             fit it (saying what differs)
      */
-    public static TrainedBackbone loadBackbone(ExperimentConfig config, Dataset dataset) {
+    public static Backbone loadBackbone(ExperimentConfig config, Dataset dataset) {
         Path backbonePath = requireBackboneFile(config);
+        if (isOnnx(backbonePath)) {
+            OnnxBackbone onnx = OnnxBackbone.load(backbonePath);
+            onnx.checkFits(dataset);
+            return onnx;
+        }
         TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
         checkFits(backbone, backbonePath, dataset);
         return backbone;
+    }
+
+    /** @return whether a backbone file is an ONNX model (by its extension, as users name them) */
+    public static boolean isOnnx(Path backboneFile) {
+        return backboneFile.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
     }
 
     /**
@@ -365,7 +378,7 @@ public final class ExperimentPipeline {
      *
      * @throws ExperimentException saying what differs
      */
-    static void checkFits(TrainedBackbone backbone, Path backboneFile, Dataset dataset) {
+    static void checkFits(Backbone backbone, Path backboneFile, Dataset dataset) {
         List<String> differences = new ArrayList<>();
         List<String> ours = backbone.classNames();
         List<String> theirs = dataset.classNames();
@@ -378,11 +391,10 @@ public final class ExperimentPipeline {
                         + "), the dataset has " + theirs.size() + " (" + String.join(", ", theirs) + ")");
             }
         }
-        var spec = backbone.spec();
-        if (spec.inputChannels() != dataset.channels() || spec.inputHeight() != dataset.height()
-                || spec.inputWidth() != dataset.width()) {
-            differences.add("the backbone takes " + spec.inputChannels() + "×" + spec.inputHeight() + "×"
-                    + spec.inputWidth() + " images (channels×height×width), the dataset's are " + dataset.channels()
+        if (backbone.inputChannels() != dataset.channels() || backbone.inputHeight() != dataset.height()
+                || backbone.inputWidth() != dataset.width()) {
+            differences.add("the backbone takes " + backbone.inputChannels() + "×" + backbone.inputHeight() + "×"
+                    + backbone.inputWidth() + " images (channels×height×width), the dataset's are " + dataset.channels()
                     + "×" + dataset.height() + "×" + dataset.width());
         }
         if (!differences.isEmpty()) {
@@ -395,16 +407,16 @@ public final class ExperimentPipeline {
      * A cache folder per dataset, backbone, exit points and pooling, so switching between them does not rebuild
      * (the exit points enter as a short hash of their names).
      */
-    public Path cacheFolder(Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
+    public Path cacheFolder(Dataset dataset, Backbone backbone, int poolingGrid) {
         return cacheFolder(cachesFolder, dataset, backbone, poolingGrid);
     }
 
-    /** @see #cacheFolder(Dataset, TrainedBackbone, int) */
-    public static Path cacheFolder(Path cachesFolder, Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
+    /** @see #cacheFolder(Dataset, Backbone, int) */
+    public static Path cacheFolder(Path cachesFolder, Dataset dataset, Backbone backbone, int poolingGrid) {
         return cachesFolder.resolve(StagedRun.checkName(cacheName(dataset, backbone, poolingGrid)));
     }
 
-    private static String cacheName(Dataset dataset, TrainedBackbone backbone, int poolingGrid) {
+    private static String cacheName(Dataset dataset, Backbone backbone, int poolingGrid) {
         String name = dataset.name().replaceAll("[^A-Za-z0-9._-]", "_");
         if (name.isEmpty() || name.startsWith(".")) {
             name = "dataset" + name;

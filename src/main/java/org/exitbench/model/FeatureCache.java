@@ -132,16 +132,23 @@ public final class FeatureCache {
      * @param cancel   polled before every batch
      * @throws org.exitbench.progress.CancelledException when cancelled; nothing is written
      */
-    public static FeatureCache build(TrainedBackbone backbone, Dataset dataset, FeatureCacheOptions options,
+    public static FeatureCache build(Backbone backbone, Dataset dataset, FeatureCacheOptions options,
                                      ProgressListener progress, CancellationToken cancel) {
         return build(FeatureCacheKey.of(backbone, dataset, options.pooling()), backbone, dataset, options, progress,
                 cancel);
     }
 
-    private static FeatureCache build(FeatureCacheKey key, TrainedBackbone backbone, Dataset dataset,
+    private static FeatureCache build(FeatureCacheKey key, Backbone backbone, Dataset dataset,
                                       FeatureCacheOptions options, ProgressListener progress,
                                       CancellationToken cancel) {
-        FeatureExtractor extractor = new FeatureExtractor(backbone, options.pooling(), options.batchSize());
+        try (BackboneFeatures extractor = backbone.features(options.pooling(), options.batchSize(),
+                options.threads())) {
+            return build(key, extractor, backbone, dataset, progress, cancel);
+        }
+    }
+
+    private static FeatureCache build(FeatureCacheKey key, BackboneFeatures extractor, Backbone backbone,
+                                      Dataset dataset, ProgressListener progress, CancellationToken cancel) {
         long total = 0;
         for (Split split : Split.values()) {
             total += dataset.split(split).size();
@@ -172,7 +179,7 @@ public final class FeatureCache {
      *                        {@link #save} to replace it), or the manifest itself is unreadable
      * @throws org.exitbench.progress.CancelledException when cancelled; the folder is then as it was
      */
-    public static Result loadOrBuild(Path folder, TrainedBackbone backbone, Dataset dataset,
+    public static Result loadOrBuild(Path folder, Backbone backbone, Dataset dataset,
                                      FeatureCacheOptions options, ProgressListener progress,
                                      CancellationToken cancel) {
         FeatureCacheKey key = FeatureCacheKey.of(backbone, dataset, options.pooling());
@@ -183,14 +190,20 @@ public final class FeatureCache {
             return new Result(cache, Outcome.BUILT, "Built the feature cache in " + folder + ".");
         }
         List<String> reasons = new ArrayList<>();
-        int version = JsonDocuments.peekVersion(manifestFile, DOCUMENT_TYPE);
-        if (version != DOCUMENT_TYPE.current()) {
-            reasons.add("it has format version " + version + ", this Exitbench writes " + DOCUMENT_TYPE.current());
-        } else {
-            reasons.addAll(key.changesFrom(readManifest(folder).key()));
-        }
-        if (reasons.isEmpty()) {
-            return new Result(load(folder), Outcome.REUSED, "Reused the feature cache in " + folder + ".");
+        try {
+            int version = JsonDocuments.peekVersion(manifestFile, DOCUMENT_TYPE);
+            if (version != DOCUMENT_TYPE.current()) {
+                reasons.add("it has format version " + version + ", this Exitbench writes " + DOCUMENT_TYPE.current());
+            } else {
+                reasons.addAll(key.changesFrom(readManifest(folder).key()));
+            }
+            if (reasons.isEmpty()) {
+                return new Result(load(folder), Outcome.REUSED, "Reused the feature cache in " + folder + ".");
+            }
+        } catch (StoreException damaged) {
+            // A cache is derived data: a damaged one (a flipped bit, a file cut short by a crash) is rebuilt from
+            // the dataset rather than blocking every later run until someone deletes it by hand.
+            reasons.add("it is damaged (" + damaged.getMessage() + ")");
         }
         String notice = "Rebuilding the feature cache in " + folder + ": " + String.join("; ", reasons) + ".";
         progress.report(notice, 0, -1);

@@ -10,7 +10,7 @@ import org.exitbench.data.Dataset;
  * keys are equal.
  *
  * @param datasetFingerprint  {@link DatasetFingerprint#of(Dataset)}
- * @param backboneFingerprint {@link TrainedBackbone#fingerprint()}
+ * @param backboneFingerprint {@link Backbone#fingerprint()}
  * @param exitVertices        the exit points' vertices
  * @param pooling             the pooling at every exit
  */
@@ -25,7 +25,7 @@ public record FeatureCacheKey(String datasetFingerprint, String backboneFingerpr
     }
 
     /** Computes the key of a backbone and dataset (hashes the parameters and all pixels: well under a second). */
-    public static FeatureCacheKey of(TrainedBackbone backbone, Dataset dataset, FeaturePooling pooling) {
+    public static FeatureCacheKey of(Backbone backbone, Dataset dataset, FeaturePooling pooling) {
         return new FeatureCacheKey(DatasetFingerprint.of(dataset), backbone.fingerprint(),
                 backbone.exitPoints().vertices(), pooling);
     }

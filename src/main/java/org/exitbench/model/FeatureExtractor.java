@@ -42,7 +42,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The folded graph gives the backbone's function up to float rounding (about 1e-6 relative; see
  * BatchNormFoldingTest); batch-norm uses its running statistics, as in the backbone's inference mode.
  */
-public final class FeatureExtractor {
+public final class FeatureExtractor implements BackboneFeatures {
 
     /** The default number of images per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -150,11 +150,13 @@ public final class FeatureExtractor {
     }
 
     /** @return the feature map and pooled size at each early exit */
+    @Override
     public List<ExitFeatureShape> exitShapes() {
         return shapes;
     }
 
     /** @return whether the cached logits are pre-softmax values or log-softmax */
+    @Override
     public LogitsKind logitsKind() {
         return logitsKind;
     }
@@ -179,6 +181,7 @@ public final class FeatureExtractor {
      *                                  one Java array
      * @throws org.exitbench.progress.CancelledException when cancelled
      */
+    @Override
     public SplitFeatures extract(ImageDataset images, ProgressListener progress, CancellationToken cancel) {
         checkFits(images);
         int n = images.size();
@@ -212,6 +215,11 @@ public final class FeatureExtractor {
             progress.report("Extracting features", done, n);
         }
         return new SplitFeatures(dims, features, classes, logits, predictions, images.labels());
+    }
+
+    /** Nothing to free: DL4J's arrays live in its workspaces. */
+    @Override
+    public void close() {
     }
 
     /**

@@ -36,7 +36,7 @@ import org.exitbench.store.JsonDocuments;
  * @param provenance free-form facts about how it was made (dataset, epochs, seed, accuracy, …), in order
  */
 public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<String> classNames, ChannelStats stats,
-                              ExitPoints exitPoints, Map<String, String> provenance) {
+                              ExitPoints exitPoints, Map<String, String> provenance) implements Backbone {
 
     public TrainedBackbone {
         Objects.requireNonNull(graph, "graph");
@@ -63,6 +63,7 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
         return new TrainedBackbone(graph, spec, classNames, stats, ExitPoints.defaultsFor(spec), Map.of());
     }
 
+    @Override
     public TrainedBackbone withExitPoints(ExitPoints newExitPoints) {
         return new TrainedBackbone(graph, spec, classNames, stats, newExitPoints, provenance);
     }
@@ -71,12 +72,39 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
         return new TrainedBackbone(graph, spec, classNames, stats, exitPoints, newProvenance);
     }
 
+    @Override
+    public int inputChannels() {
+        return spec.inputChannels();
+    }
+
+    @Override
+    public int inputHeight() {
+        return spec.inputHeight();
+    }
+
+    @Override
+    public int inputWidth() {
+        return spec.inputWidth();
+    }
+
+    @Override
+    public String describe() {
+        return spec.describe();
+    }
+
+    /** A {@link FeatureExtractor}; DL4J takes its thread count from OMP_NUM_THREADS, so {@code threads} is unused. */
+    @Override
+    public BackboneFeatures features(FeaturePooling pooling, int batchSize, int threads) {
+        return new FeatureExtractor(this, pooling, batchSize);
+    }
+
     /** @return the network's input type, in the layout the graph was built with */
     public InputType inputType() {
         return spec.inputType(inputFormat(graph));
     }
 
     /** @return the exact multiply-accumulate counts of this backbone, cumulative at its exit points */
+    @Override
     public MacTable macTable() {
         return MacCounter.count(graph.getConfiguration(), exitPoints, inputType());
     }
@@ -88,6 +116,7 @@ public record TrainedBackbone(ComputationGraph graph, BackboneSpec spec, List<St
      *
      * @return 64 lowercase hex digits
      */
+    @Override
     public String fingerprint() {
         MessageDigest digest = sha256();
         digest.update("exitbench-backbone-fingerprint-v1\n".getBytes(StandardCharsets.UTF_8));

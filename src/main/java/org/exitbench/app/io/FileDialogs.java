@@ -15,7 +15,7 @@ public interface FileDialogs {
         JSON("Thresholds (JSON)", "json"),
         CSV("Table (CSV)", "csv"),
         PNG("Image (PNG)", "png"),
-        MODEL("Backbone (Exitbench or DL4J .zip)", "zip");
+        MODEL("Backbone (Exitbench or DL4J .zip, ONNX .onnx)", "zip");
 
         private final String description;
         private final String extension;
@@ -36,7 +36,9 @@ public interface FileDialogs {
         }
 
         FileChooser.ExtensionFilter filter() {
-            return new FileChooser.ExtensionFilter(description, "*." + extension);
+            // A backbone may also be an imported ONNX model, run by ONNX Runtime.
+            return this == MODEL ? new FileChooser.ExtensionFilter(description, "*.zip", "*.onnx")
+                    : new FileChooser.ExtensionFilter(description, "*." + extension);
         }
     }
 

@@ -28,9 +28,12 @@ import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
+import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.model.Architecture;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.BranchType;
+import org.exitbench.model.onnx.OnnxBackbone;
+import org.exitbench.model.onnx.OnnxGraph;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BranchTarget;
 import org.exitbench.train.BranchTrainingMode;
@@ -48,10 +51,22 @@ public final class TrainingForm {
     /**
      * One exit point the branches may attach to.
      *
-     * @param vertex   the backbone vertex
+     * @param vertex   the backbone vertex (the tensor, for an ONNX backbone)
      * @param selected whether a branch attaches there
+     * @param shape    "C×H×W" of its feature map, or empty when not known without building the network
+     * @param macShare the share of the backbone's MACs before it, or NaN when not known
      */
-    public record ExitChoice(String vertex, BooleanProperty selected) {
+    public record ExitChoice(String vertex, BooleanProperty selected, String shape, double macShare) {
+
+        /** A choice without shape or MAC share (a DL4J backbone's stage, listed from its metadata). */
+        public ExitChoice(String vertex, BooleanProperty selected) {
+            this(vertex, selected, "", Double.NaN);
+        }
+
+        /** @return whether it comes with shape and MAC share (an imported ONNX backbone's candidate) */
+        public boolean detailed() {
+            return !shape.isEmpty();
+        }
     }
 
     private final ObjectProperty<BackboneSource> backboneSource = new SimpleObjectProperty<>(this, "backboneSource",
@@ -68,6 +83,11 @@ public final class TrainingForm {
     private final IntegerProperty newBatchSize = new SimpleIntegerProperty(this, "newBatchSize");
     private final ObservableList<ExitChoice> exits = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper exitsNote = new ReadOnlyStringWrapper(this, "exitsNote", "");
+    /** The exits a run gets when the form names none: every listed stage (DL4J), or the ONNX model's defaults. */
+    private List<String> defaultExits = List.of();
+    /** The last ONNX model inspected, so the form does not run it again on every refresh. */
+    private OnnxBackbone inspected;
+    private long inspectedModified;
     private final IntegerProperty poolingGrid = new SimpleIntegerProperty(this, "poolingGrid");
     private final ObjectProperty<BranchType> branchType = new SimpleObjectProperty<>(this, "branchType");
     private final IntegerProperty filters = new SimpleIntegerProperty(this, "filters");
@@ -208,7 +228,7 @@ public final class TrainingForm {
     public ExperimentConfig experiment(Path datasetDir, Path backbone) {
         List<BranchTrainingMode> ticked = selectedModes();
         List<String> chosen = selectedExits();
-        List<String> exitPoints = chosen.size() == exits.size() && !exits.isEmpty() ? null : chosen;
+        List<String> exitPoints = chosen.equals(defaultExits) && !exits.isEmpty() ? null : chosen;
         ExperimentConfig.Training t = base.training();
         ExperimentConfig config = new ExperimentConfig(datasetDir.toString(),
                 backbone == null ? null : backbone.toString(), exitPoints, poolingGrid.get(),
@@ -249,6 +269,8 @@ public final class TrainingForm {
     private void refreshExits(List<String> wanted) {
         List<String> previous = exits.isEmpty() ? null : selectedExits();
         List<String> vertices;
+        List<OnnxGraph.Candidate> candidates = null;
+        List<String> defaults = null;
         String note = "";
         if (backboneSource.get() == BackboneSource.TRAIN_NEW) {
             try {
@@ -266,22 +288,56 @@ public final class TrainingForm {
                 note = "Choose a backbone file.";
             } else {
                 try {
-                    vertices = BackboneFile.readMetadata(file).exitPoints().vertices();
+                    if (ExperimentPipeline.isOnnx(file)) {
+                        OnnxBackbone onnx = inspect(file);
+                        candidates = onnx.graph().candidates();
+                        vertices = candidates.stream().map(OnnxGraph.Candidate::tensor).toList();
+                        defaults = onnx.exitPoints().vertices();
+                    } else {
+                        vertices = BackboneFile.readMetadata(file).exitPoints().vertices();
+                    }
                 } catch (RuntimeException e) {
                     note = "No backbone to read exit points from: " + e.getMessage();
                 }
             }
         }
+        defaultExits = defaults != null ? defaults : vertices;
         List<String> keep = wanted != null ? wanted : previous;
+        if (keep == null || keep.stream().noneMatch(vertices::contains)) {
+            keep = defaultExits;
+        }
         List<ExitChoice> choices = new ArrayList<>();
-        for (String vertex : vertices) {
-            BooleanProperty selected = new SimpleBooleanProperty(this, vertex, keep == null || keep.contains(vertex)
-                    || keep.stream().noneMatch(vertices::contains));
+        for (int i = 0; i < vertices.size(); i++) {
+            String vertex = vertices.get(i);
+            BooleanProperty selected = new SimpleBooleanProperty(this, vertex, keep.contains(vertex));
             selected.addListener(o -> changed());
-            choices.add(new ExitChoice(vertex, selected));
+            OnnxGraph.Candidate c = candidates == null ? null : candidates.get(i);
+            choices.add(c == null ? new ExitChoice(vertex, selected)
+                    : new ExitChoice(vertex, selected, c.shapeText(), c.share()));
         }
         exits.setAll(choices);
         exitsNote.set(note);
+    }
+
+    /**
+     * Inspects an ONNX model (a probe run of the graph: well under a second for the backbones this pane trains
+     * branches on), reusing the last inspection while the file is unchanged.
+     */
+    private OnnxBackbone inspect(Path file) {
+        long modified = modified(file);
+        if (inspected == null || !inspected.file().equals(file) || modified != inspectedModified) {
+            inspected = OnnxBackbone.load(file);
+            inspectedModified = modified;
+        }
+        return inspected;
+    }
+
+    private static long modified(Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file).toMillis();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     private void changed() {

@@ -2,6 +2,7 @@ package org.exitbench.app.training;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
@@ -9,6 +10,7 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.Property;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
@@ -27,9 +29,13 @@ import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.cell.CheckBoxTableCell;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
@@ -226,7 +232,7 @@ public final class TrainingView {
         TextField file = new TextField();
         file.setId("backboneFile");
         file.textProperty().bindBidirectional(form.backboneFileProperty());
-        file.setPromptText("a backbone .zip (exitbench backbone train)");
+        file.setPromptText("a backbone .zip (exitbench backbone train) or an ONNX model .onnx");
         Button browse = new Button("Browse\u2026");
         browse.setId("browseBackbone");
         browse.setOnAction(event -> dialogs.open(root.getScene() == null ? null : root.getScene().getWindow(),
@@ -236,7 +242,9 @@ public final class TrainingView {
         HBox fileRow = new HBox(6, file, browse);
         HBox.setHgrow(file, Priority.ALWAYS);
         Label fileKey = row(grid, 1, "File", fileRow, "A backbone saved by Exitbench (exitbench backbone train, or"
-                + " one trained here); its classes and image size must match the dataset's.");
+                + " one trained here), or an ONNX model trained elsewhere (exported from PyTorch, say; run by ONNX"
+                + " Runtime, its class names and normalisation in its metadata: exitbench backbone import writes"
+                + " them); its classes and image size must match the dataset's.");
         showWhen(form.backboneSourceProperty().isEqualTo(BackboneSource.FILE), fileKey, fileRow);
 
         GridPane newGrid = grid();
@@ -270,12 +278,23 @@ public final class TrainingView {
     private Node exitsSection() {
         FlowPane exits = new FlowPane(10, 4);
         exits.setId("exitChoices");
-        Runnable showExits = () -> exits.getChildren().setAll(form.exits().stream().map(choice -> {
-            CheckBox box = new CheckBox(choice.vertex());
-            box.setId("exit-" + choice.vertex());
-            box.selectedProperty().bindBidirectional(choice.selected());
-            return (Node) box;
-        }).toList());
+        TableView<TrainingForm.ExitChoice> picker = exitPicker();
+        Runnable showExits = () -> {
+            // An imported ONNX model offers many candidate tensors with shapes and MAC shares: a table. A DL4J
+            // backbone's few stages fit a row of check boxes.
+            boolean detailed = form.exits().stream().anyMatch(TrainingForm.ExitChoice::detailed);
+            picker.setVisible(detailed);
+            picker.setManaged(detailed);
+            exits.setVisible(!detailed);
+            exits.setManaged(!detailed);
+            picker.getItems().setAll(detailed ? form.exits() : List.of());
+            exits.getChildren().setAll(detailed ? List.of() : form.exits().stream().map(choice -> {
+                CheckBox box = new CheckBox(choice.vertex());
+                box.setId("exit-" + choice.vertex());
+                box.selectedProperty().bindBidirectional(choice.selected());
+                return (Node) box;
+            }).toList());
+        };
         form.exits().addListener((ListChangeListener<TrainingForm.ExitChoice>) change -> showExits.run());
         showExits.run();
         Label note = new Label();
@@ -286,9 +305,11 @@ public final class TrainingView {
         note.managedProperty().bind(note.visibleProperty());
         VBox exitBox = new VBox(4, exits, note);
         GridPane grid = grid();
-        row(grid, 0, "Exits", exitBox, "Where branches attach: after the backbone's stages. BTS-EE does not say"
-                + " where its branches sit; CalexNet uses three (README). After every stage but the last is our"
-                + " reading (PAPER \u00a72.3); the backbone's own head is always the last exit.");
+        Label exitsKey = row(grid, 0, "Exits", exitBox, "Where branches attach: after the backbone's stages. BTS-EE"
+                + " does not say where its branches sit; CalexNet uses three (README). After every stage but the last"
+                + " is our reading (PAPER \u00a72.3); the backbone's own head is always the last exit.");
+        // With the picker table shown above, the row of check boxes is empty: hide it with its label.
+        showWhen(picker.visibleProperty().not(), exitsKey, exitBox);
         row(grid, 1, "Branch", choice("branchType", BranchType.values(), form.branchTypeProperty(),
                 TrainingView::branchName), "\"Based on 1D convolutions\" is all the BTS-EE abstract says. Our two"
                 + " readings: " + BranchType.CONV1D_CHANNELS.title() + " (1-D conv · channels) and "
@@ -301,7 +322,8 @@ public final class TrainingView {
         row(grid, 4, "Pooling grid", intSpinner("poolingGrid", 1, 8, 1, form.poolingGridProperty()), "The fixed"
                 + " pooling of the cached features: 1 = global average (a vector per exit); the token and 2-D"
                 + " branches need 2 or more. Our reconstruction.");
-        return section("Exits and branches", grid);
+        // The picker spans the section's width: tensor names and shapes need the room the label column would take.
+        return section("Exits and branches", picker, grid);
     }
 
     private Node trainingSection() {
@@ -468,6 +490,63 @@ public final class TrainingView {
         // A choice is never cut to "1-D conv · cha…": the settings column scrolls sideways instead (large text).
         box.setMinWidth(Region.USE_PREF_SIZE);
         return box;
+    }
+
+    /**
+     * The exit-point picker of an imported ONNX model: every tensor that cuts the graph, with its shape and the share
+     * of the backbone's MACs spent before it; the defaults (stage ends splitting the MACs most evenly) come ticked.
+     */
+    private static TableView<TrainingForm.ExitChoice> exitPicker() {
+        TableView<TrainingForm.ExitChoice> table = new TableView<>();
+        table.setId("exitPicker");
+        table.setEditable(true);
+        TableColumn<TrainingForm.ExitChoice, Boolean> use = new TableColumn<>("exit");
+        use.setCellValueFactory(c -> c.getValue().selected());
+        use.setCellFactory(CheckBoxTableCell.forTableColumn(use));
+        use.setEditable(true);
+        use.setMinWidth(42);
+        use.setMaxWidth(42);
+        TableColumn<TrainingForm.ExitChoice, String> name = new TableColumn<>("tensor");
+        name.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().vertex()));
+        name.setCellFactory(column -> new TableCell<>() {
+            @Override
+            protected void updateItem(String tensor, boolean empty) {
+                super.updateItem(tensor, empty);
+                setText(empty || tensor == null ? null : shortTensorName(tensor));
+                setTooltip(empty || tensor == null ? null : new Tooltip(tensor));
+            }
+        });
+        TableColumn<TrainingForm.ExitChoice, String> shape = new TableColumn<>("shape");
+        shape.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().shape()));
+        shape.setMinWidth(88);
+        shape.setMaxWidth(88);
+        TableColumn<TrainingForm.ExitChoice, String> share = new TableColumn<>("MACs before");
+        share.setId("macsBefore");
+        share.setCellValueFactory(c -> new ReadOnlyStringWrapper(String.format(Locale.ROOT, "%.1f %%",
+                100 * c.getValue().macShare())));
+        share.setStyle("-fx-alignment: CENTER-RIGHT;");
+        share.setMinWidth(104);
+        share.setMaxWidth(104);
+        table.getColumns().setAll(List.of(use, name, shape, share));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        table.setFixedCellSize(24);
+        table.prefHeightProperty().bind(Bindings.size(table.getItems()).multiply(24).add(30));
+        table.setMaxHeight(24 * 12 + 30);
+        return table;
+    }
+
+    /**
+     * A tensor name short enough for the picker: exporters name tensors after the module path and the operator
+     * ("/stages/stages.0/Relu_1_output_0"), so the last two path parts without the output suffix
+     * ("stages.0/Relu_1") tell them apart; the full name is in the tooltip.
+     */
+    static String shortTensorName(String tensor) {
+        String name = tensor.endsWith("_output_0") ? tensor.substring(0, tensor.length() - "_output_0".length())
+                : tensor;
+        String[] parts = name.split("/");
+        List<String> kept = java.util.Arrays.stream(parts).filter(p -> !p.isEmpty()).toList();
+        return kept.size() <= 2 ? String.join("/", kept) : String.join("/", kept.subList(kept.size() - 2,
+                kept.size()));
     }
 
     private static CheckBox check(String id, String text, BooleanProperty property, String help) {
