@@ -99,6 +99,11 @@ public final class TrainingViewModel {
     private BiConsumer<ExperimentRun, RunKind> onRunShown = (run, kind) -> { };
     private Consumer<RunKind> onPartialShown = kind -> { };
     private boolean installing;
+    private boolean replaying;
+    private BiConsumer<List<Runnable>, Runnable> replayPacer = (steps, then) -> {
+        steps.forEach(Runnable::run);
+        then.run();
+    };
     private boolean loadingForm;
     private boolean chartFollowsRun = true;
 
@@ -308,7 +313,100 @@ public final class TrainingViewModel {
      * @return whether it started; when not, a notice says why
      */
     public boolean runDemo() {
+        RunEntry same = identicalDemoRun();
+        if (same != null) {
+            return replay(same);
+        }
         return startDemo(RunKind.DEMO);
+    }
+
+    /**
+     * Trains the teaching demo for real, even when an identical run exists (features and shared branches are
+     * reused as in every run).
+     *
+     * @return whether it started; when not, a notice says why
+     */
+    public boolean trainDemoLive() {
+        return startDemo(RunKind.DEMO);
+    }
+
+    /**
+     * @param pacer runs a replay's steps in order at the presenter's pace (the app: one step per animation frame of
+     *              {@link #REPLAY_STEP_MILLIS}); the default runs them at once
+     */
+    public void setReplayPacer(BiConsumer<List<Runnable>, Runnable> pacer) {
+        replayPacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
+    /** The time one replayed step (an epoch, a finished branch) stays on screen in the app. */
+    public static final int REPLAY_STEP_MILLIS = 120;
+
+    /**
+     * A finished run of the demo's own settings on the same images and backbone: replaying it shows exactly what
+     * training again would (branch training is deterministic for its seed), in seconds instead of minutes.
+     */
+    private RunEntry identicalDemoRun() {
+        Dataset dataset = data.datasetProperty().get();
+        if (running.get() || dataset == null || workspace.folderProperty().get() == null) {
+            return null;
+        }
+        Path backbone = dataset.root().resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
+        if (!Files.isRegularFile(backbone)) {
+            return null;
+        }
+        ExperimentConfig wanted = DemoSettings.config(dataset.root(), backbone);
+        String backboneFingerprint;
+        String datasetFingerprint;
+        try {
+            backboneFingerprint = BackboneFile.readMetadata(backbone).fingerprint();
+            datasetFingerprint = DatasetFingerprint.of(dataset);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        List<RunEntry> runs = workspace.runs();
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            RunEntry entry = runs.get(i);
+            if (!entry.readable() || !entry.metrics().provenance().datasetFingerprint().equals(datasetFingerprint)
+                    || !entry.metrics().provenance().backboneFingerprint().equals(backboneFingerprint)) {
+                continue;
+            }
+            try {
+                ExperimentConfig stored = ExperimentConfig.read(entry.folder().resolve(ExperimentRun.CONFIG));
+                if (stored.withDataset(wanted.dataset()).withBackbone(wanted.backbone()).equals(wanted)) {
+                    return entry;
+                }
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                // Not a run we can compare: look further.
+            }
+        }
+        return null;
+    }
+
+    /** Replays a finished demo run's steps, captions, curves and funnel, then shows it as the demo would. */
+    private boolean replay(RunEntry entry) {
+        Workspace where = workspace.folderProperty().get();
+        ExperimentRun run;
+        List<Runnable> steps;
+        try {
+            run = where.loadRun(entry.id());
+            steps = monitor.replaySteps(entry.metrics(), run.config());
+        } catch (RuntimeException e) {
+            notices.post(Notice.error("Could not replay run " + entry.id(), ErrorText.of(e)
+                    + " Training the demo instead."));
+            return startDemo(RunKind.DEMO);
+        }
+        runKind.set(RunKind.DEMO);
+        replaying = true;
+        running.set(true);
+        monitor.log("Replaying run " + entry.id() + ": the demo's settings on these images with this backbone, so"
+                + " training again would give the same networks. Train live trains anew.");
+        replayPacer.accept(steps, () -> {
+            replaying = false;
+            running.set(false);
+            monitor.conclude("Replayed run " + entry.id() + ".");
+            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.DEMO));
+        });
+        return true;
     }
 
     /** Cancels the run under way; nothing is written, earlier runs stay as they were. */
@@ -594,7 +692,7 @@ public final class TrainingViewModel {
         }
         String what = switch (runKind.get()) {
             case RUN -> "Training branches";
-            case DEMO -> "Running the demo";
+            case DEMO -> replaying ? "Replaying the demo" : "Running the demo";
             case FIRST_LAUNCH -> "Training the first cascade (demo)";
         };
         status.set(what + ": " + monitor.phaseProperty().get());

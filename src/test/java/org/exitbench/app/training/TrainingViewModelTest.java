@@ -313,6 +313,17 @@ class TrainingViewModelTest {
         training.useShownRunSettings();
         assertEquals(0.0, training.form().experimentForSaving(SampleRuns.samplePath()).cpmSettings().margin());
         assertEquals("", training.shownRunSettingsProperty().get());
+
+        // F5 with a finished run of the demo's settings on the same images and backbone: replayed, not retrained.
+        assertTrue(training.runDemo());
+        assertEquals(List.of(), holding.held, "nothing is trained");
+        assertEquals(List.of(shipped + " FIRST_LAUNCH", shipped + " DEMO"), shown);
+        assertFalse(training.runningProperty().get());
+        assertTrue(training.monitor().phaseProperty().get().startsWith("Run " + shipped + " as it was trained"),
+                training.monitor().phaseProperty().get());
+        assertEquals(3 * 2, training.monitor().curves().stream().filter(c -> !c.isBackbone()).count(),
+                "every branch of both modes replayed");
+        assertEquals(1, firstLaunch.runs().size(), "no new run");
     }
 
     /** Runs work at once, except the first launch's training run, which it only records (and never ends). */
