@@ -95,6 +95,10 @@ public final class ExperimentPipeline {
         config.validate();
         long started = System.nanoTime();
         Path datasetPath = Path.of(config.dataset());
+        if (!Files.exists(datasetPath)) {
+            // Said first: without the dataset, the missing backbone beside it is not the problem to report.
+            throw new ExperimentException("no such dataset: " + datasetPath.toAbsolutePath() + " does not exist");
+        }
         requireBackboneFile(config);
         progress.report("Reading the dataset " + datasetPath, 0, -1);
         Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
