@@ -177,7 +177,7 @@ public final class ExperimentPipeline {
             for (BranchTrainingMode mode : config.training().modes()) {
                 cancel.throwIfCancelled();
                 BranchTrainer trainer = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
-                        config.cpmSettings(), memo);
+                        config.cpmSettings(), memo, config.epochLength(), config.calibration());
                 BranchTrainingResult result = trainer.train(cache, progress, listener, cancel);
                 modes.add(writeMode(folder, evaluate(result, cache, macs), macs, cache));
                 // The metrics so far make the staged folder a readable run of the modes done: it is handed over
