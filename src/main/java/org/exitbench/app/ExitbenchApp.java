@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import javafx.util.Duration;
 import org.exitbench.app.data.DatasetLoader;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.AlertQuestions;
@@ -34,6 +36,7 @@ public final class ExitbenchApp extends Application {
     /** The bundled sample: the system property's path, else relative to the working directory. */
     static final Path SAMPLE_DATA = Path.of(System.getProperty(SAMPLE_PROPERTY, "sample-data/fashion-mnist"));
 
+    private final StartupClock clock = new StartupClock();
     private FxTaskExecutor executor;
 
     static void launchWith(String[] args) {
@@ -64,6 +67,19 @@ public final class ExitbenchApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        // The window appears at once with a word on what is happening; building the panes (class loading, CSS)
+        // takes seconds on a busy machine and would otherwise leave an empty window until it is done.
+        stage.setTitle("Exitbench");
+        stage.getIcons().setAll(Theme.icons());
+        stage.setScene(MainWindow.splashScene("Opening the workbench \u2026"));
+        stage.show();
+        clock.mark("window shown");
+        PauseTransition firstFrame = new PauseTransition(Duration.millis(50));
+        firstFrame.setOnFinished(event -> open(stage));
+        firstFrame.play();
+    }
+
+    private void open(Stage stage) {
         executor = new FxTaskExecutor();
         Workbench workbench = Workbench.create(new Workbench.Services(executor, DatasetLoader.READERS,
                 FolderChooser.DIALOG, FolderChooser.WORKSPACE_DIALOG, FileDialogs.SYSTEM, new PulseScheduler(),
@@ -71,8 +87,12 @@ public final class ExitbenchApp extends Application {
         MainWindow window = workbench.window();
         Scene scene = window.createScene();
         stage.titleProperty().bind(workbench.shell().windowTitleProperty());
-        stage.getIcons().setAll(Theme.icons());
         stage.setScene(scene);
+        stage.sizeToScene();
+        clock.mark("panes built");
+        clock.markWhen(workbench.data().datasetProperty(), dataset -> true, "dataset open");
+        clock.markWhen(workbench.operatingPoint().resultProperty(), result -> !result.source().synthetic(),
+                "first cascade on screen");
         stage.setOnCloseRequest(event -> {
             if (!workbench.workspace().confirmClose()) {
                 event.consume();
@@ -85,8 +105,10 @@ public final class ExitbenchApp extends Application {
                 workbench.workspace().refreshRunsIfChanged();
             }
         });
-        stage.show();
-        workbench.workspace().startUp(startupArgument(getParameters().getRaw()));
+        // The shell is drawn first; the workspace opens (and its dataset starts decoding) in the next frame.
+        PauseTransition shellDrawn = new PauseTransition(Duration.millis(50));
+        shellDrawn.setOnFinished(event -> workbench.workspace().startUp(startupArgument(getParameters().getRaw())));
+        shellDrawn.play();
     }
 
     @Override

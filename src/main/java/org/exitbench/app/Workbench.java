@@ -1,7 +1,10 @@
 package org.exitbench.app;
 
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Objects;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.scene.control.Button;
@@ -11,6 +14,7 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.Region;
 import javafx.stage.Window;
+import javafx.util.Duration;
 import org.exitbench.app.analysis.AnalysisView;
 import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.analysis.SpeedupView;
@@ -72,6 +76,8 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
 
     /** Runs the teaching demo: F5. */
     public static final KeyCombination RUN_DEMO = new KeyCodeCombination(KeyCode.F5);
+    /** Trains the teaching demo anew instead of replaying an identical run: Shift+F5. */
+    public static final KeyCombination TRAIN_LIVE = new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN);
     /** Starts training with the form's settings: Ctrl+Enter. */
     public static final KeyCombination START = new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN);
 
@@ -198,12 +204,34 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         demo.setId("topRunDemo");
         demo.getStyleClass().add("demo-button");
         demo.setMinWidth(Region.USE_PREF_SIZE);
-        demo.setTooltip(new Tooltip("Build a cascade step by step on the open dataset, with a caption for every step"
-                + " (F5)"));
+        demo.setTooltip(new Tooltip("Build a cascade step by step on the open dataset, with a caption for every step;"
+                + " a finished identical run is replayed in seconds (F5)"));
         demo.disableProperty().bind(training.runningProperty());
         demo.setOnAction(event -> runDemo.run());
         window.addTopBarAction(demo);
+        Button live = new Button("Train live");
+        live.setId("topTrainLive");
+        live.setMinWidth(Region.USE_PREF_SIZE);
+        live.setTooltip(new Tooltip("Train the demo's cascade anew on this machine, even when Run demo can replay a"
+                + " finished identical run (Shift+F5)"));
+        live.disableProperty().bind(training.runningProperty());
+        Runnable trainLive = () -> {
+            shell.select(WorkbenchPane.TRAINING);
+            training.trainDemoLive();
+        };
+        live.setOnAction(event -> trainLive.run());
+        window.addTopBarAction(live);
         window.addShortcut(RUN_DEMO, runDemo);
+        window.addShortcut(TRAIN_LIVE, trainLive);
+        // A replay moves one step (an epoch, a finished branch) per beat: about 12 s for the shipped demo run.
+        training.setReplayPacer((steps, then) -> {
+            Iterator<Runnable> next = steps.iterator();
+            Timeline beats = new Timeline(new KeyFrame(Duration.millis(TrainingViewModel.REPLAY_STEP_MILLIS),
+                    event -> next.next().run()));
+            beats.setCycleCount(steps.size());
+            beats.setOnFinished(event -> then.run());
+            beats.play();
+        });
         window.addShortcut(START, training::start);
         window.addShortcut(WorkspaceMenu.NEW, menu::promptNew);
         window.addShortcut(WorkspaceMenu.OPEN, menu::promptOpen);
@@ -214,6 +242,13 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         training.setOnRunShown((run, kind) -> {
             if (kind != TrainingViewModel.RunKind.RUN) {
                 pickDemoPoint(run, kind, shell, calibration, workspace, training);
+            }
+        });
+        // The demo's first mode is shown while the baseline trains: at the demo's operating point right away.
+        training.setOnPartialShown(kind -> {
+            if (kind != TrainingViewModel.RunKind.RUN) {
+                calibration.budgetPointsProperty().set(DemoSettings.ACCURACY_BUDGET_POINTS);
+                calibration.findMarginWithinBudget(() -> { });
             }
         });
         return new Workbench(data, shell, point, curves, calibration, analysis, workspace, training, notices, window);

@@ -39,6 +39,7 @@ import org.exitbench.store.ArrayFile;
 import org.exitbench.store.AtomicFiles;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StagedRun;
+import org.exitbench.train.BranchFitMemo;
 import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainer;
 import org.exitbench.train.BranchTrainingListener;
@@ -94,10 +95,14 @@ public final class ExperimentPipeline {
         config.validate();
         long started = System.nanoTime();
         Path datasetPath = Path.of(config.dataset());
+        if (!Files.exists(datasetPath)) {
+            // Said first: without the dataset, the missing backbone beside it is not the problem to report.
+            throw new ExperimentException("no such dataset: " + datasetPath.toAbsolutePath() + " does not exist");
+        }
         requireBackboneFile(config);
         progress.report("Reading the dataset " + datasetPath, 0, -1);
         Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
-        return run(config, dataset, secondsSince(started), started, progress, listener, cancel);
+        return run(config, dataset, secondsSince(started), started, progress, listener, ModeListener.NONE, cancel);
     }
 
     /**
@@ -109,13 +114,24 @@ public final class ExperimentPipeline {
      */
     public ExperimentRun run(ExperimentConfig config, Dataset dataset, ProgressListener progress,
                              BranchTrainingListener listener, CancellationToken cancel) {
+        return run(config, dataset, progress, listener, ModeListener.NONE, cancel);
+    }
+
+    /**
+     * As {@link #run(ExperimentConfig, Dataset, ProgressListener, BranchTrainingListener, CancellationToken)}, and
+     * hands each training mode's cascade to {@code modes} as soon as it is complete, before the next mode trains.
+     */
+    public ExperimentRun run(ExperimentConfig config, Dataset dataset, ProgressListener progress,
+                             BranchTrainingListener listener, ModeListener modes, CancellationToken cancel) {
         config.validate();
         requireBackboneFile(config);
-        return run(config, dataset, 0, System.nanoTime(), progress, listener, cancel);
+        return run(config, dataset, 0, System.nanoTime(), progress, listener, Objects.requireNonNull(modes,
+                "modes"), cancel);
     }
 
     private ExperimentRun run(ExperimentConfig config, Dataset dataset, double datasetSeconds, long started,
-                              ProgressListener progress, BranchTrainingListener listener, CancellationToken cancel) {
+                              ProgressListener progress, BranchTrainingListener listener, ModeListener modeListener,
+                              CancellationToken cancel) {
         Path backbonePath = requireBackboneFile(config);
         cancel.throwIfCancelled();
 
@@ -140,44 +156,67 @@ public final class ExperimentPipeline {
         double cacheSeconds = secondsSince(step);
 
         MacTable macs = backbone.macTable();
-        List<ModeOutput> outputs = new ArrayList<>();
-        for (BranchTrainingMode mode : config.training().modes()) {
-            cancel.throwIfCancelled();
-            BranchTrainer trainer = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
-                    config.cpmSettings(), null, config.epochLength(), config.calibration());
-            BranchTrainingResult result = trainer.train(cache, progress, listener, cancel);
-            outputs.add(evaluate(result, cache, macs));
-        }
-
-        progress.report("Writing the run", 0, -1);
+        // One memo for the run: a non-boosted branch 1 is by definition the network boosted branch 1 is (same
+        // rows, targets, settings and seed), so it is fitted once and handed to both modes.
+        BranchFitMemo memo = BranchFitMemo.create();
+        ExperimentConfig effective = config.withBackbone(backbonePath.toString());
+        RunMetrics.Provenance provenance = new RunMetrics.Provenance(exitbenchVersion(), dl4jVersion(),
+                System.getProperty("java.version"), config.seed(), config.dataset(),
+                cache.key().datasetFingerprint(), backbonePath.toString(), cache.key().backboneFingerprint(),
+                cacheFolder.toString(), cached.notice());
+        RunMetrics.BackboneFacts facts = new RunMetrics.BackboneFacts(backbone.describe(),
+                backbone.classNames(), backbone.exitPoints().vertices(), macsToExits(macs, cache), macs.total(),
+                cache.split(Split.VALID).backboneAccuracy(), cache.split(Split.TEST).backboneAccuracy());
         try (StagedRun staged = StagedRun.in(runsFolder)) {
             Path folder = staged.folder();
-            List<RunMetrics.ModeMetrics> modes = new ArrayList<>();
-            for (ModeOutput output : outputs) {
-                modes.add(writeMode(folder, output, macs, cache));
-            }
             writeSplit(folder, cache.split(Split.VALID), "valid");
             writeSplit(folder, cache.split(Split.TEST), "test");
-            ExperimentConfig effective = config.withBackbone(backbonePath.toString());
             AtomicFiles.writeString(folder.resolve(ExperimentRun.CONFIG), effective.toJson());
-            Instant now = Instant.now();
-            String id = RUN_ID.format(now);
-            RunMetrics.Provenance provenance = new RunMetrics.Provenance(exitbenchVersion(), dl4jVersion(),
-                    System.getProperty("java.version"), config.seed(), config.dataset(),
-                    cache.key().datasetFingerprint(), backbonePath.toString(), cache.key().backboneFingerprint(),
-                    cacheFolder.toString(), cached.notice());
-            RunMetrics.BackboneFacts facts = new RunMetrics.BackboneFacts(backbone.describe(),
-                    backbone.classNames(), backbone.exitPoints().vertices(), macsToExits(macs, cache), macs.total(),
-                    cache.split(Split.VALID).backboneAccuracy(), cache.split(Split.TEST).backboneAccuracy());
-            // The id inside the document is the wanted one; the folder gets a suffix if that name is taken.
-            RunMetrics metrics = new RunMetrics(id, now.toString(), provenance, facts,
-                    new RunMetrics.Timings(datasetSeconds, backboneSeconds, cacheSeconds, secondsSince(started)),
-                    modes);
-            JsonDocuments.write(folder.resolve(ExperimentRun.METRICS), RunMetrics.DOCUMENT_TYPE, metrics);
+            List<RunMetrics.ModeMetrics> modes = new ArrayList<>();
+            String id = null;
+            for (BranchTrainingMode mode : config.training().modes()) {
+                cancel.throwIfCancelled();
+                BranchTrainer trainer = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
+                        config.cpmSettings(), memo, config.epochLength(), config.calibration());
+                BranchTrainingResult result = trainer.train(cache, progress, listener, cancel);
+                modes.add(writeMode(folder, evaluate(result, cache, macs), macs, cache));
+                // The metrics so far make the staged folder a readable run of the modes done: it is handed over
+                // at once, so a user sees the first cascade while the next mode trains.
+                Instant now = Instant.now();
+                id = RUN_ID.format(now);
+                RunMetrics metrics = new RunMetrics(id, now.toString(), provenance, facts,
+                        new RunMetrics.Timings(datasetSeconds, backboneSeconds, cacheSeconds, secondsSince(started)),
+                        modes);
+                JsonDocuments.write(folder.resolve(ExperimentRun.METRICS), RunMetrics.DOCUMENT_TYPE, metrics);
+                if (modes.size() < config.training().modes().size() && modeListener != ModeListener.NONE) {
+                    cancel.throwIfCancelled();
+                    modeListener.onModeReady(ExperimentRun.load(folder), mode);
+                }
+            }
+            progress.report("Writing the run", 0, -1);
             cancel.throwIfCancelled();
+            // The id inside the document is the wanted one; the folder gets a suffix if that name is taken.
             Path committed = staged.commit(id);
             return ExperimentRun.load(committed);
         }
+    }
+
+    /**
+     * Told when a training mode's cascade is complete while later modes still train: the run so far, read from its
+     * staging folder (not a committed run: its id is the staging folder's, and the folder moves when the run is
+     * committed, so only its scores, thresholds and metrics may be used). Called on the run's thread.
+     */
+    @FunctionalInterface
+    public interface ModeListener {
+
+        /** Ignores every mode. */
+        ModeListener NONE = (partial, mode) -> { };
+
+        /**
+         * @param partial the run with the modes done so far
+         * @param mode    the mode just completed
+         */
+        void onModeReady(ExperimentRun partial, BranchTrainingMode mode);
     }
 
     /** A mode's training result with its cascade evaluated. */

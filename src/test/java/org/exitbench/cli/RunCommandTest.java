@@ -94,4 +94,15 @@ class RunCommandTest {
         assertTrue(run.err().contains("exitbench backbone train --data " + data), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
     }
+
+    @Test
+    void aMissingDatasetIsNamedAsSuch() {
+        Path nowhere = dir.resolve("nonexistent");
+        CommandLineRun run = exitbench("run", "--data", nowhere.toString(), "--workspace",
+                dir.resolve("ws").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("error: no such dataset: " + nowhere.toAbsolutePath() + " does not exist"),
+                run.err());
+        assertFalse(run.err().contains("backbone"), run.err());
+    }
 }

@@ -10,13 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.CascadeResult;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetFixtures;
+import org.exitbench.data.DatasetReaders;
+import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
 import org.exitbench.model.ExitBranch;
 import org.exitbench.model.FeatureCache;
@@ -162,6 +166,48 @@ class ExperimentPipelineTest {
         assertTrue(second.metrics().provenance().featureCacheOutcome().startsWith("Reused the feature cache"),
                 second.metrics().provenance().featureCacheOutcome());
         assertEquals(List.of(BranchTrainingMode.BOOSTED), second.modes());
+    }
+
+    @Test
+    void eachModeIsHandedOverWhenCompleteAndBranchOneIsFittedOnceForBothModes() {
+        ExperimentConfig twoEpochs = ExperimentConfig.fromJson(sampleConfig().toJson().replace("\"epochs\" : 8",
+                "\"epochs\" : 2"), null);
+        Dataset sample = DatasetReaders.read(SampleBackbone.SAMPLE, ReadOptions.DEFAULTS, ProgressListener.NONE,
+                CancellationToken.NEVER);
+        List<BranchEpoch> epochs = new ArrayList<>();
+        List<String> handedOver = new ArrayList<>();
+        ExperimentRun whole = WORKSPACE.pipeline().run(twoEpochs, sample, ProgressListener.NONE,
+                new BranchTrainingListener() {
+                    @Override
+                    public void onEpoch(BranchEpoch epoch) {
+                        epochs.add(epoch);
+                    }
+                }, (partial, mode) -> {
+                    // Handed over before the baseline trains: the boosted cascade alone, complete and readable.
+                    handedOver.add(mode + " " + partial.modes());
+                    assertTrue(epochs.stream().noneMatch(e -> e.mode() == BranchTrainingMode.NON_BOOSTED));
+                    assertEquals(2, partial.mode(mode).orElseThrow().thresholds().exitCount());
+                    assertEquals(2500, partial.mode(mode).orElseThrow().testScores().sampleCount());
+                }, CancellationToken.NEVER);
+        assertEquals(List.of("BOOSTED [BOOSTED]"), handedOver, "only modes that are followed by another");
+
+        List<BranchEpoch> boostedFirst = epochs.stream().filter(e -> e.mode() == BranchTrainingMode.BOOSTED
+                && e.exit() == 0 && e.fold() < 0).toList();
+        List<BranchEpoch> nonBoostedFirst = epochs.stream().filter(e -> e.mode() == BranchTrainingMode.NON_BOOSTED
+                && e.exit() == 0 && e.fold() < 0).toList();
+        assertEquals(2, boostedFirst.size());
+        assertEquals(boostedFirst.stream().map(BranchEpoch::trainLoss).toList(),
+                nonBoostedFirst.stream().map(BranchEpoch::trainLoss).toList());
+        ExitBranch boosted = whole.loadBranch(BranchTrainingMode.BOOSTED, 0);
+        ExitBranch nonBoosted = whole.loadBranch(BranchTrainingMode.NON_BOOSTED, 0);
+        assertEquals(boosted.graph().params(), nonBoosted.graph().params(), "branch 1 is the same network");
+        RunMetrics.BranchMetrics shared = whole.metrics().mode(BranchTrainingMode.NON_BOOSTED).orElseThrow()
+                .branches().get(0);
+        RunMetrics.BranchMetrics fitted = whole.metrics().mode(BranchTrainingMode.BOOSTED).orElseThrow()
+                .branches().get(0);
+        assertTrue(shared.seconds() < fitted.seconds() / 2,
+                "the shared fit is not fitted again: " + shared.seconds() + " s vs "
+                        + fitted.seconds() + " s");
     }
 
     @Test

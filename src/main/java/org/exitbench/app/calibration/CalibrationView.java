@@ -220,8 +220,9 @@ public final class CalibrationView {
         reset.setId("resetToCpm");
         reset.getStyleClass().add("accent-button");
         reset.setMinWidth(Region.USE_PREF_SIZE);
-        reset.setTooltip(new Tooltip("Recalibrate every unlocked class with CPM and these settings on the"
-                + " validation split (undoable)."));
+        reset.setTooltip(new Tooltip("The settings here act at once: moving m recalibrates every unlocked class"
+                + " with CPM on the validation split. This button does it again after thresholds were dragged by"
+                + " hand (undoable)."));
         reset.setOnAction(event -> model.resetToCpm());
 
         Label budgetKey = new Label("Keep the drop \u2264");

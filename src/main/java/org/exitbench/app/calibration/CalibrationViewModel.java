@@ -197,7 +197,12 @@ public final class CalibrationViewModel {
             return;
         }
         OperatingPoint chosen = found.chosen().get();
-        cpm.marginProperty().set(chosen.parameter());
+        applyingBudget = true;
+        try {
+            cpm.marginProperty().set(chosen.parameter());
+        } finally {
+            applyingBudget = false;
+        }
         resetToCpm();
         report(String.format(Locale.ROOT, "m = %s (%s) saves the most compute within %s on the validation split:"
                 + " %s, %s saved.", DisplayText.margin(chosen.parameter()),
@@ -268,6 +273,10 @@ public final class CalibrationViewModel {
      * thresholds of earlier exits leave (exit by exit, as CPM itself proceeds).
      */
     public void resetToCpm() {
+        recalibrate(false);
+    }
+
+    private void recalibrate(boolean continuing) {
         CascadeSource source = point.sourceProperty().get();
         if (source == null) {
             return;
@@ -286,7 +295,14 @@ public final class CalibrationViewModel {
                     + DisplayText.margin(settings.margin()) + ", " + CpmFields.formName(settings.marginForm())
                     + ") on the validation split.", false);
         }
-        apply(before, after, "reset to CPM");
+        if (continuing) {
+            if (!after.equals(before)) {
+                history.recordContinuing(before, "CPM settings");
+                point.requestThresholds(after);
+            }
+        } else {
+            apply(before, after, "reset to CPM");
+        }
     }
 
     /** Takes back the latest edit. */
@@ -428,16 +444,27 @@ public final class CalibrationViewModel {
         }
     }
 
+    /** Set while the accuracy budget sets the margin, which then resets to CPM itself as one undo step. */
+    private boolean applyingBudget;
+
     private void pushSettings() {
         if (syncingSettings) {
             return;
         }
         CpmSettings current = point.settingsProperty().get();
+        CpmSettings next;
         try {
-            point.settingsProperty().set(cpm.appliedTo(current));
+            next = cpm.appliedTo(current);
         } catch (IllegalArgumentException e) {
             report(e.getMessage(), true);
             showSettings(current);
+            return;
+        }
+        point.settingsProperty().set(next);
+        if (!applyingBudget && !next.equals(current)) {
+            // The CPM settings act at once: the thresholds follow them (locked classes keep theirs), so the pane,
+            // the chart and the top bar describe the margin the slider shows. A drag is one undo step.
+            recalibrate(true);
         }
     }
 

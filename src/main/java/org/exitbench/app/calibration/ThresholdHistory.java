@@ -44,6 +44,20 @@ public final class ThresholdHistory {
     }
 
     /**
+     * Records an edit that continues the latest one when that was the same kind of edit (a margin slider being
+     * dragged): one undo step then goes back to before the whole drag.
+     *
+     * @param before the thresholds before this edit
+     * @param action what the edit was; equal actions in a row are one step
+     */
+    public void recordContinuing(Thresholds before, String action) {
+        if (!undo.isEmpty() && undo.peek().action().equals(action) && redo.isEmpty()) {
+            return;
+        }
+        record(before, action);
+    }
+
+    /**
      * @param current the thresholds now, which redo will return to
      * @return the thresholds before the latest edit, or empty when there is nothing to undo
      */

@@ -250,15 +250,21 @@ public final class AccuracyComputeChart {
             }
         }
         double[] b = extent == null ? new double[] {0, 50, 50, 100} : extent;
-        fit(xAxis, b[0], b[1]);
-        fit(yAxis, b[2], b[3]);
+        fit(xAxis, b[0], b[1], true);
+        fit(yAxis, b[2], b[3], false);
     }
 
-    /** Sets {@code axis} to a range with round ends around [min, max] and about six ticks. */
-    private static void fit(NumberAxis axis, double min, double max) {
+    /**
+     * Sets {@code axis} to a range with round ends around [min, max] and about six ticks; with {@code zeroFloor}
+     * it starts at 0 unless a value lies below it (compute saved: the backbone alone sits at 0, nothing saves less).
+     */
+    private static void fit(NumberAxis axis, double min, double max, boolean zeroFloor) {
         double span = Math.max(max - min, 2);
         double unit = niceStep(span / 6);
         double lower = Math.floor((min - 0.04 * span) / unit) * unit;
+        if (zeroFloor && min >= 0) {
+            lower = Math.max(0, lower);
+        }
         double upper = Math.ceil((max + 0.04 * span) / unit) * unit;
         if (axis.getLowerBound() != lower || axis.getUpperBound() != upper || axis.getTickUnit() != unit) {
             axis.setLowerBound(lower);

@@ -73,6 +73,16 @@ public final class OperatingPointSummaryView {
         return root;
     }
 
+    /** "exit 1 41.0 %, exit 2 …, backbone 20.3 %": the bar's segments in words. */
+    private static String exitRates(double[] rates) {
+        StringBuilder text = new StringBuilder();
+        for (int e = 0; e < rates.length; e++) {
+            text.append(e == 0 ? "" : ", ").append(DisplayText.exitTitle(e, rates.length - 1)).append(' ')
+                    .append(DisplayText.percent(rates[e]));
+        }
+        return text.toString();
+    }
+
     private static Label key(String text) {
         Label key = new Label(text);
         key.getStyleClass().add("fact-key");
@@ -107,6 +117,6 @@ public final class OperatingPointSummaryView {
                 + ":\naccuracy " + DisplayText.percent(test.accuracy()) + ", "
                 + DisplayText.points(test.accuracyChange()) + " against the backbone alone ("
                 + DisplayText.percent(test.backboneAccuracy()) + ");\n" + DisplayText.percent(test.computeReduction())
-                + " of the backbone's MACs saved on average.");
+                + " of the backbone's MACs saved on average.\nLeaving at " + exitRates(rates) + ".");
     }
 }

@@ -77,6 +77,11 @@ public record CascadeSource(String name, boolean synthetic, List<String> classNa
         return Optional.ofNullable(thresholds);
     }
 
+    /** @return a copy called {@code newName} */
+    public CascadeSource withName(String newName) {
+        return new CascadeSource(newName, synthetic, classNames, costModel, primary, comparison, images, thresholds);
+    }
+
     /** @return a copy that starts from {@code startThresholds} (or from CPM when {@code null}) */
     public CascadeSource withThresholds(Thresholds startThresholds) {
         return new CascadeSource(name, synthetic, classNames, costModel, primary, comparison, images, startThresholds);

@@ -11,6 +11,7 @@ import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
@@ -50,6 +51,8 @@ public final class MainWindow {
     private final DataView dataView;
     private final BorderPane root = new BorderPane();
     private final StackPane operatingPointSlot = new StackPane();
+    private final Tooltip emptySlotTip = new Tooltip("Accuracy, compute saved and exit rates of the current"
+            + " thresholds appear here once branches are trained and calibrated.");
     private final StackPane centre = new StackPane();
     private final Map<WorkbenchPane, Node> panes = new EnumMap<>(WorkbenchPane.class);
     private final HBox workspaceSlot = new HBox();
@@ -102,6 +105,8 @@ public final class MainWindow {
      * @param summary the summary of the shared operating point
      */
     public void showOperatingPoint(Node summary) {
+        // The summary says what it shows, and what appears when it is empty; the slot's own hint would go stale.
+        Tooltip.uninstall(operatingPointSlot, emptySlotTip);
         operatingPointSlot.getChildren().setAll(summary);
         operatingPointSlot.getStyleClass().add("filled");
     }
@@ -169,6 +174,24 @@ public final class MainWindow {
         scene.getAccelerators().putAll(extraShortcuts);
         this.scene = scene;
         return scene;
+    }
+
+    /**
+     * @param message what is being prepared
+     * @return a scene of the main window's size that says so, shown while the panes are built
+     */
+    public static Scene splashScene(String message) {
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Label title = new Label("Exitbench");
+        title.setStyle("-fx-font-size: 28px; -fx-font-weight: bold; -fx-text-fill: #f4f6f8;");
+        Label text = new Label(message);
+        text.setStyle("-fx-font-size: 15px; -fx-text-fill: #d5dbe1;");
+        ProgressBar bar = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
+        bar.setPrefWidth(260);
+        VBox box = new VBox(14, title, text, bar);
+        box.setAlignment(Pos.CENTER);
+        box.setStyle("-fx-background-color: #243241;");
+        return new Scene(box, side(WIDTH, MAX_WIDTH, screen.getWidth()), side(HEIGHT, MAX_HEIGHT, screen.getHeight()));
     }
 
     /** @return the usual size, or up to {@code max} when 94 % of the screen has room, never beyond the screen */
@@ -241,8 +264,7 @@ public final class MainWindow {
         Label noCascade = new Label("no cascade yet");
         noCascade.getStyleClass().add("muted");
         operatingPointSlot.getChildren().add(noCascade);
-        Tooltip.install(operatingPointSlot, new Tooltip("Accuracy, compute saved and exit rates of the current"
-                + " thresholds appear here once branches are trained and calibrated."));
+        Tooltip.install(operatingPointSlot, emptySlotTip);
         HBox first = new HBox(18, brand, workspaceSlot, actionsSlot, spacer, operatingPointSlot);
         first.setAlignment(Pos.CENTER_LEFT);
 

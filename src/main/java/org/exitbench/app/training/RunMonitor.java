@@ -101,6 +101,17 @@ public final class RunMonitor {
      * @throws IllegalArgumentException when the run trained no mode at any exit
      */
     public void showStored(RunMetrics metrics, ExperimentConfig config) {
+        replaySteps(metrics, config).forEach(Runnable::run);
+        log("Showing run " + runId + " from its saved histories.");
+    }
+
+    /**
+     * Lays out a saved run's steps and funnel at once and returns the rest of its story (every epoch, every branch
+     * done, the end) as steps to run in order, so the teaching demo can replay a run at a presenter's pace.
+     *
+     * @throws IllegalArgumentException when the run trained no mode at any exit
+     */
+    public List<Runnable> replaySteps(RunMetrics metrics, ExperimentConfig config) {
         List<RunMetrics.ModeMetrics> modes = metrics.modes();
         if (modes.isEmpty() || modes.get(0).branches().isEmpty()) {
             throw new IllegalArgumentException("run " + metrics.runId() + " has no branches to show");
@@ -110,19 +121,22 @@ public final class RunMonitor {
         begin(new RunPlan(modes.stream().map(RunMetrics.ModeMetrics::mode).toList(),
                 firstBranches.stream().map(RunMetrics.BranchMetrics::vertex).toList(), first.trainReaching(),
                 first.validReaching(), config.training().epochs(), config.cpmSettings(), false));
+        List<Runnable> steps = new ArrayList<>();
         for (RunMetrics.ModeMetrics mode : modes) {
             for (RunMetrics.BranchMetrics b : mode.branches()) {
-                b.history().forEach(this::epoch);
-                branchDone(mode.mode(), b.exit(), b.vertex(), b.skipReason(), b.trainSamples(), b.trainReaching(),
-                        b.trainExited(), b.validReaching(), b.validExited(), b.bestEpoch());
+                b.history().forEach(e -> steps.add(() -> epoch(e)));
+                steps.add(() -> branchDone(mode.mode(), b.exit(), b.vertex(), b.skipReason(), b.trainSamples(),
+                        b.trainReaching(), b.trainExited(), b.validReaching(), b.validExited(), b.bestEpoch()));
             }
         }
-        markAllDone();
-        runId = metrics.runId();
-        caption.set(StepCaptions.done());
-        String when = trainedAt(metrics.created());
-        phase.set("Run " + runId + " as it was trained" + (when.isEmpty() ? "" : " (" + when + ")"));
-        log("Showing run " + runId + " from its saved histories.");
+        steps.add(() -> {
+            markAllDone();
+            runId = metrics.runId();
+            caption.set(StepCaptions.done());
+            String when = trainedAt(metrics.created());
+            phase.set("Run " + runId + " as it was trained" + (when.isEmpty() ? "" : " (" + when + ")"));
+        });
+        return steps;
     }
 
     /** @return "2026-11-25 14:19 UTC" for the ISO instant a run was made at, or the text as it is */

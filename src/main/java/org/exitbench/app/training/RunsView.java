@@ -81,7 +81,9 @@ final class RunsView {
             RunEntry run = workspace.shownRunProperty().get();
             BranchTrainingMode mode = workspace.shownModeProperty().get();
             return run == null ? "No run shown." : "Shown: run " + run.id() + (mode == null ? ""
-                    : " (" + ExperimentConfig.modeName(mode) + ")");
+                    : " (" + ExperimentConfig.modeName(mode) + ")") + ". The top bar, Calibration and Analysis show"
+                    + " it at the thresholds in use now (the demo picks the point within its accuracy budget), the"
+                    + " list each run at the thresholds it was trained with.";
         }, workspace.shownRunProperty(), workspace.shownModeProperty()));
         root = new VBox(8, list, actions, shown);
         root.getStyleClass().add("runs-view");
@@ -122,7 +124,7 @@ final class RunsView {
             RunEntry shownRun = workspace.shownRunProperty().get();
             boolean isShown = shownRun != null && shownRun.id().equals(item.id());
             id.setText(item.id() + (isShown ? "  \u25cf shown" : ""));
-            summary.setText(item.summary());
+            summary.setText("as trained, at its own CPM thresholds: " + item.summary());
             pseudoClassStateChanged(SHOWN, isShown);
             setGraphic(box);
         }

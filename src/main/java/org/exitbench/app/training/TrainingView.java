@@ -410,7 +410,17 @@ public final class TrainingView {
         Label saved = new Label("Settings are saved in the workspace as you change them.");
         saved.getStyleClass().add("muted");
         saved.setWrapText(true);
-        VBox box = new VBox(6, reset, saved);
+        Label shownRun = new Label();
+        shownRun.setId("shownRunSettings");
+        shownRun.setWrapText(true);
+        shownRun.textProperty().bind(model.shownRunSettingsProperty());
+        Button useShown = new Button("Use the shown run's settings");
+        useShown.setId("useShownRunSettings");
+        useShown.setOnAction(event -> model.useShownRunSettings());
+        VBox shownBox = new VBox(4, shownRun, useShown);
+        shownBox.visibleProperty().bind(model.shownRunSettingsProperty().isNotEmpty());
+        shownBox.managedProperty().bind(shownBox.visibleProperty());
+        VBox box = new VBox(6, shownBox, reset, saved);
         box.disableProperty().bind(model.runningProperty());
         return box;
     }

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -21,9 +23,11 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import org.exitbench.app.data.DataViewModel;
+import org.exitbench.app.form.CpmFields;
 import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
+import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
@@ -35,6 +39,7 @@ import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.BackboneFile;
+import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.model.onnx.OnnxBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
@@ -45,7 +50,9 @@ import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.workspace.BackboneSettings;
+import org.exitbench.store.StoreException;
 import org.exitbench.workspace.BackboneSource;
+import org.exitbench.workspace.BundledRun;
 import org.exitbench.workspace.NewBackboneSettings;
 import org.exitbench.workspace.RunEntry;
 import org.exitbench.workspace.Workspace;
@@ -85,9 +92,18 @@ public final class TrainingViewModel {
     private final ReadOnlyObjectWrapper<RunKind> runKind = new ReadOnlyObjectWrapper<>(this, "runKind");
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>(this, "task");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyStringWrapper shownRunSettings = new ReadOnlyStringWrapper(this, "shownRunSettings", "");
+    private ExperimentConfig shownConfig;
     private final ObjectProperty<BranchTrainingMode> chartMode = new SimpleObjectProperty<>(this, "chartMode",
             BranchTrainingMode.BOOSTED);
     private BiConsumer<ExperimentRun, RunKind> onRunShown = (run, kind) -> { };
+    private Consumer<RunKind> onPartialShown = kind -> { };
+    private boolean installing;
+    private boolean replaying;
+    private BiConsumer<List<Runnable>, Runnable> replayPacer = (steps, then) -> {
+        steps.forEach(Runnable::run);
+        then.run();
+    };
     private boolean loadingForm;
     private boolean chartFollowsRun = true;
 
@@ -110,6 +126,7 @@ public final class TrainingViewModel {
             }
         });
         form.addChangeListener(this::saveForm);
+        form.addChangeListener(this::updateShownRunSettings);
         workspace.firstRunPendingProperty().addListener((obs, was, now) -> maybeStartFirstRun());
         data.datasetProperty().addListener((obs, old, now) -> maybeStartFirstRun());
         data.errorProperty().addListener((obs, old, now) -> {
@@ -128,6 +145,7 @@ public final class TrainingViewModel {
      * its saved histories; not while a run trains, and not for the run just trained, whose events are shown already.
      */
     private void showStoredRun(RunEntry entry) {
+        describeShownRun(entry);
         if (entry == null || !entry.readable() || running.get() || entry.id().equals(monitor.runId())) {
             return;
         }
@@ -141,6 +159,60 @@ public final class TrainingViewModel {
         chartFollowsRun = false;
         BranchTrainingMode mode = workspace.shownModeProperty().get();
         chartMode.set(mode != null && monitor.plan().modes().contains(mode) ? mode : monitor.plan().modes().get(0));
+    }
+
+    /**
+     * @return how the shown run was trained where that differs from the form (which holds the next run's settings),
+     *         in one sentence; empty when they agree or no run is shown
+     */
+    public ReadOnlyStringProperty shownRunSettingsProperty() {
+        return shownRunSettings.getReadOnlyProperty();
+    }
+
+    /** Puts the shown run's training settings (CPM, epochs, modes, branch, seed) into the form. */
+    public void useShownRunSettings() {
+        WorkspaceDocument document = workspace.documentProperty().get();
+        if (shownConfig == null || document == null || running.get()) {
+            return;
+        }
+        form.load(document.backbone(), shownConfig.withDataset(document.datasetPath().toString()),
+                document.datasetPath());
+        shownRunSettings.set("");
+    }
+
+    /** One truth per run: says when the form (the next run's settings) is not what the shown run was trained with. */
+    private void describeShownRun(RunEntry entry) {
+        shownConfig = null;
+        shownRunSettings.set("");
+        if (entry == null || !entry.readable()) {
+            return;
+        }
+        try {
+            shownConfig = ExperimentConfig.read(entry.folder().resolve(ExperimentRun.CONFIG));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return;
+        }
+        updateShownRunSettings();
+    }
+
+    private void updateShownRunSettings() {
+        if (shownConfig == null) {
+            return;
+        }
+        ExperimentConfig next;
+        try {
+            next = form.experimentForSaving(workspace.documentProperty().get().datasetPath());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return;
+        }
+        ExperimentConfig shown = shownConfig;
+        boolean same = next.cpmSettings().equals(shown.cpmSettings()) && next.training().equals(shown.training())
+                && next.seed() == shown.seed();
+        shownRunSettings.set(same ? "" : "These are the next run's settings. The run shown in the panes was trained"
+                + " with CPM m = " + DisplayText.margin(shown.cpmSettings().margin())
+                + " (" + CpmFields.formName(shown.cpmSettings().marginForm()) + "), "
+                + shown.training().epochs() + " epochs, " + String.join(" and ", shown.training().modes().stream()
+                        .map(ExperimentConfig::modeName).toList()) + ", seed " + shown.seed() + ".");
     }
 
     /** @return the settings form */
@@ -196,6 +268,14 @@ public final class TrainingViewModel {
     }
 
     /**
+     * @param listener told when the first finished mode of a run under way is shown in the panes (the boosted
+     *                 cascade while the non-boosted baseline still trains), with what started the run
+     */
+    public void setOnPartialShown(Consumer<RunKind> listener) {
+        onPartialShown = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
      * Starts a run with the form's settings.
      *
      * @return whether it started; when not, a notice says why
@@ -233,7 +313,100 @@ public final class TrainingViewModel {
      * @return whether it started; when not, a notice says why
      */
     public boolean runDemo() {
+        RunEntry same = identicalDemoRun();
+        if (same != null) {
+            return replay(same);
+        }
         return startDemo(RunKind.DEMO);
+    }
+
+    /**
+     * Trains the teaching demo for real, even when an identical run exists (features and shared branches are
+     * reused as in every run).
+     *
+     * @return whether it started; when not, a notice says why
+     */
+    public boolean trainDemoLive() {
+        return startDemo(RunKind.DEMO);
+    }
+
+    /**
+     * @param pacer runs a replay's steps in order at the presenter's pace (the app: one step per animation frame of
+     *              {@link #REPLAY_STEP_MILLIS}); the default runs them at once
+     */
+    public void setReplayPacer(BiConsumer<List<Runnable>, Runnable> pacer) {
+        replayPacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
+    /** The time one replayed step (an epoch, a finished branch) stays on screen in the app. */
+    public static final int REPLAY_STEP_MILLIS = 120;
+
+    /**
+     * A finished run of the demo's own settings on the same images and backbone: replaying it shows exactly what
+     * training again would (branch training is deterministic for its seed), in seconds instead of minutes.
+     */
+    private RunEntry identicalDemoRun() {
+        Dataset dataset = data.datasetProperty().get();
+        if (running.get() || dataset == null || workspace.folderProperty().get() == null) {
+            return null;
+        }
+        Path backbone = dataset.root().resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
+        if (!Files.isRegularFile(backbone)) {
+            return null;
+        }
+        ExperimentConfig wanted = DemoSettings.config(dataset.root(), backbone);
+        String backboneFingerprint;
+        String datasetFingerprint;
+        try {
+            backboneFingerprint = BackboneFile.readMetadata(backbone).fingerprint();
+            datasetFingerprint = DatasetFingerprint.of(dataset);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        List<RunEntry> runs = workspace.runs();
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            RunEntry entry = runs.get(i);
+            if (!entry.readable() || !entry.metrics().provenance().datasetFingerprint().equals(datasetFingerprint)
+                    || !entry.metrics().provenance().backboneFingerprint().equals(backboneFingerprint)) {
+                continue;
+            }
+            try {
+                ExperimentConfig stored = ExperimentConfig.read(entry.folder().resolve(ExperimentRun.CONFIG));
+                if (stored.withDataset(wanted.dataset()).withBackbone(wanted.backbone()).equals(wanted)) {
+                    return entry;
+                }
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                // Not a run we can compare: look further.
+            }
+        }
+        return null;
+    }
+
+    /** Replays a finished demo run's steps, captions, curves and funnel, then shows it as the demo would. */
+    private boolean replay(RunEntry entry) {
+        Workspace where = workspace.folderProperty().get();
+        ExperimentRun run;
+        List<Runnable> steps;
+        try {
+            run = where.loadRun(entry.id());
+            steps = monitor.replaySteps(entry.metrics(), run.config());
+        } catch (RuntimeException e) {
+            notices.post(Notice.error("Could not replay run " + entry.id(), ErrorText.of(e)
+                    + " Training the demo instead."));
+            return startDemo(RunKind.DEMO);
+        }
+        runKind.set(RunKind.DEMO);
+        replaying = true;
+        running.set(true);
+        monitor.log("Replaying run " + entry.id() + ": the demo's settings on these images with this backbone, so"
+                + " training again would give the same networks. Train live trains anew.");
+        replayPacer.accept(steps, () -> {
+            replaying = false;
+            running.set(false);
+            monitor.conclude("Replayed run " + entry.id() + ".");
+            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.DEMO));
+        });
+        return true;
     }
 
     /** Cancels the run under way; nothing is written, earlier runs stay as they were. */
@@ -357,7 +530,9 @@ public final class TrainingViewModel {
                 effective = config.withBackbone(file.toString());
                 ui.execute(() -> adoptBackbone(file));
             }
-            return where.pipeline().run(effective, dataset, reports, events, cancel);
+            ExperimentPipeline.ModeListener modes = (partial, mode) -> ui.execute(() -> modeReady(partial, mode,
+                    kind));
+            return where.pipeline().run(effective, dataset, reports, events, modes, cancel);
         }, TaskCallbacks.of(run -> {
             finished();
             monitor.finished(run);
@@ -377,6 +552,17 @@ public final class TrainingViewModel {
         // A synchronous executor has finished the run already; only a running one can be cancelled.
         task.set(executor.runningTasks().contains(started) ? started : null);
         return true;
+    }
+
+    /** A mode is complete while the next trains: the panes show its cascade at once. */
+    private void modeReady(ExperimentRun partial, BranchTrainingMode mode, RunKind kind) {
+        if (!running.get()) {
+            return;
+        }
+        String name = ExperimentConfig.modeName(mode);
+        monitor.log("The " + name + " cascade is complete: the Calibration and Analysis panes show it while the"
+                + " other modes train.");
+        workspace.showPartial(partial, mode, "the run under way \u00b7 " + name, () -> onPartialShown.accept(kind));
     }
 
     private static String taskName(RunKind kind, Dataset dataset) {
@@ -425,12 +611,78 @@ public final class TrainingViewModel {
     private void maybeStartFirstRun() {
         WorkspaceDocument document = workspace.documentProperty().get();
         Dataset dataset = data.datasetProperty().get();
-        if (!workspace.firstRunPendingProperty().get() || running.get() || document == null || dataset == null
-                || !dataset.root().toAbsolutePath().normalize().equals(document.datasetPath())) {
+        if (!workspace.firstRunPendingProperty().get() || running.get() || installing || document == null
+                || dataset == null || !dataset.root().toAbsolutePath().normalize().equals(document.datasetPath())) {
             return;
         }
+        Optional<BundledRun> bundled = Optional.empty();
+        try {
+            bundled = BundledRun.besides(dataset.root());
+        } catch (StoreException e) {
+            notices.post(Notice.error("The demo run shipped with the dataset is unreadable", ErrorText.of(e)
+                    + " A first cascade is trained instead."));
+        }
+        Path backbone = dataset.root().resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
+        if (bundled.isPresent() && document.backbone().source() == BackboneSource.DATASET
+                && Files.isRegularFile(backbone)) {
+            installBundled(bundled.get(), dataset, backbone, workspace.folderProperty().get());
+            return;
+        }
+        trainFirstRun();
+    }
+
+    private void trainFirstRun() {
         startDemo(RunKind.FIRST_LAUNCH);
         workspace.firstRunStarted();
+    }
+
+    /** What checking and copying a shipped demo run gave: the run, or why it does not apply. */
+    private record Installed(ExperimentRun run, String mismatch) {
+    }
+
+    /**
+     * The first launch on a sample that ships a finished demo run: when it belongs to the sample's images and
+     * backbone (fingerprints), it is copied into the workspace and shown at once; otherwise a first cascade is
+     * trained as without one.
+     */
+    private void installBundled(BundledRun bundled, Dataset dataset, Path backbone, Workspace where) {
+        installing = true;
+        status.set("Opening the demo run shipped with the sample \u2026");
+        executor.submit("Opening the sample's demo run", (progress, cancel) -> {
+            progress.report("Checking that the demo run belongs to these images and this backbone", 0, 2);
+            Optional<String> mismatch = bundled.mismatch(DatasetFingerprint.of(dataset),
+                    BackboneFile.readMetadata(backbone).fingerprint());
+            if (mismatch.isPresent()) {
+                return new Installed(null, mismatch.get());
+            }
+            cancel.throwIfCancelled();
+            progress.report("Copying the demo run into the workspace", 1, 2);
+            return new Installed(bundled.install(where, dataset.root(), backbone), null);
+        }, TaskCallbacks.of(installed -> {
+            installing = false;
+            status.set("");
+            if (installed.run() == null) {
+                notices.post(Notice.info("Training a first cascade", installed.mismatch()
+                        + " A new one is trained now."));
+                trainFirstRun();
+                return;
+            }
+            ExperimentRun run = installed.run();
+            monitor.log("Showing run " + run.id() + ", shipped with the sample (trained in advance on these images"
+                    + " with this backbone). Run demo (F5) walks through it step by step; Start trains a new one.");
+            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
+            workspace.firstRunStarted();
+        }, failure -> {
+            installing = false;
+            status.set("");
+            notices.post(Notice.error("Could not open the demo run shipped with the sample", ErrorText.of(failure)
+                    + " A first cascade is trained instead."));
+            trainFirstRun();
+        }, () -> {
+            installing = false;
+            status.set("");
+            workspace.firstRunStarted();
+        }));
     }
 
     private void updateStatus() {
@@ -440,7 +692,7 @@ public final class TrainingViewModel {
         }
         String what = switch (runKind.get()) {
             case RUN -> "Training branches";
-            case DEMO -> "Running the demo";
+            case DEMO -> replaying ? "Replaying the demo" : "Running the demo";
             case FIRST_LAUNCH -> "Training the first cascade (demo)";
         };
         status.set(what + ": " + monitor.phaseProperty().get());

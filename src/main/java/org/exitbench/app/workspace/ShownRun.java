@@ -212,6 +212,33 @@ final class ShownRun {
         }));
     }
 
+    /**
+     * Shows a run still training (its first mode done) until the finished run replaces it; no run of the list is
+     * shown meanwhile, so nothing of it can be saved. See {@link WorkspaceViewModel#showPartial}.
+     */
+    void showPartial(ExperimentRun partial, BranchTrainingMode wanted, String label, Runnable then) {
+        pending = null;
+        long mine = ++ticket;
+        Dataset dataset = data.datasetProperty().get();
+        executor.submit("Showing the " + ExperimentConfig.modeName(wanted) + " cascade", (progress, cancel) ->
+                RunCascadeSource.of(partial, wanted, dataset, null), TaskCallbacks.of(loaded -> {
+                    if (mine != ticket || saved.dirtyProperty().get()) {
+                        return;
+                    }
+                    opening.set(false);
+                    run.set(null);
+                    mode.set(null);
+                    saved.forget();
+                    point.settingsProperty().set(partial.config().cpmSettings());
+                    point.setSource(loaded.source().withName(label));
+                    saved.update();
+                    if (then != null) {
+                        then.run();
+                    }
+                }, failure -> notices.post(Notice.error("Could not show the " + ExperimentConfig.modeName(wanted)
+                        + " cascade before the run ends", ErrorText.of(failure))), () -> { }));
+    }
+
     private void apply(LoadedRun loaded) {
         String id = loaded.run().id();
         point.settingsProperty().set(loaded.settings());

@@ -424,6 +424,22 @@ public final class WorkspaceViewModel {
     }
 
     /**
+     * Shows the cascade of a run that is still training (a mode is complete, later ones still train) until the
+     * finished run replaces it: the thresholds act on it, but it is no run of the list, so nothing of it is saved.
+     * Skipped while thresholds tuned by hand are unsaved (they are asked about when the finished run arrives).
+     *
+     * @param partial the run so far ({@link org.exitbench.experiment.ExperimentPipeline.ModeListener})
+     * @param mode    the completed mode to show
+     * @param label   what the top bar and the panes call it
+     * @param then    runs once the panes show it, or {@code null}
+     */
+    public void showPartial(ExperimentRun partial, BranchTrainingMode mode, String label, Runnable then) {
+        if (!saved.dirtyProperty().get() && folderProperty().get() != null) {
+            shown.showPartial(partial, mode, label, then);
+        }
+    }
+
+    /**
      * Deletes a run after asking; if it was shown, the latest other run is shown instead.
      *
      * @return whether it was deleted

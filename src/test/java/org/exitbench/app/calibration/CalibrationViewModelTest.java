@@ -102,6 +102,30 @@ class CalibrationViewModelTest {
     }
 
     @Test
+    void theMarginActsAtOnceKeepsLockedClassesAndADragIsOneUndoStep() {
+        model.setThreshold(0, 2, 0.999);
+        model.lockedProperty(2).set(true);
+        Thresholds start = point.thresholds();
+
+        for (double m = 0.01; m <= 0.1; m += 0.01) {
+            model.marginProperty().set(m);
+        }
+
+        Thresholds live = result().thresholds();
+        CpmSettings settings = point.settingsProperty().get();
+        Thresholds plain = new CpmCalibrator(settings).calibrate(source.primary().validation());
+        assertEquals(0.999, live.get(0, 2), "the locked class keeps its threshold");
+        for (int c : new int[] {0, 1, 3}) {
+            assertEquals(plain.get(0, c), live.get(0, c), "class " + c + " follows CPM at m = " + settings.margin());
+        }
+        assertEquals(settings, result().settings(), "the table, chart and captions describe the slider's margin");
+        model.undo();
+        assertEquals(start, result().thresholds(), "the whole drag was one step");
+        assertFalse(model.history().canUndoProperty().get() && model.history().undoActionProperty().get()
+                .equals("CPM settings"));
+    }
+
+    @Test
     void aLockedClassKeepsItsThresholdsAndCpmCalibratesTheOthersAroundIt() {
         model.setThreshold(0, 2, 0.999);
         model.setThreshold(1, 2, 0.123);

@@ -40,6 +40,7 @@ import org.exitbench.progress.Progress;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.train.DatasetSlice;
 import org.exitbench.workspace.BackboneSource;
+import org.exitbench.workspace.BundledRun;
 import org.exitbench.workspace.Workspace;
 import org.exitbench.workspace.WorkspaceDocument;
 import org.junit.jupiter.api.BeforeAll;
@@ -282,25 +283,47 @@ class TrainingViewModelTest {
     }
 
     @Test
-    void aFirstLaunchStartsTheDemoRunOnceTheSampleIsOpen() {
+    void aFirstLaunchShowsTheDemoRunShippedWithTheSampleAndTrainsNothing() {
         HoldingExecutor holding = new HoldingExecutor();
         DataViewModel sampleData = new DataViewModel(holding, SampleRuns.loader());
         WorkspaceViewModel firstLaunch = new WorkspaceViewModel(holding, sampleData, point, questions, notices,
                 SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
         TrainingViewModel training = new TrainingViewModel(holding, firstLaunch, sampleData, notices);
+        List<String> shown = new ArrayList<>();
+        training.setOnRunShown((run, kind) -> shown.add(run.id() + " " + kind));
 
         firstLaunch.startUp(null);
 
-        assertEquals(List.of("Training the demo cascade on fashion-mnist"), holding.held);
-        assertTrue(training.runningProperty().get());
-        assertEquals(TrainingViewModel.RunKind.FIRST_LAUNCH, training.runKindProperty().get());
-        assertFalse(firstLaunch.firstRunPendingProperty().get(), "started once, not again");
-        assertTrue(training.statusProperty().get().startsWith("Training the first cascade (demo)"),
-                training.statusProperty().get());
-        RunPlan plan = training.monitor().plan();
-        assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), plan.modes());
-        assertEquals(List.of("stage1", "stage2", "stage3"), plan.vertices());
-        assertEquals(0.0, plan.cpm().margin());
+        assertEquals(List.of(), holding.held, "nothing is trained");
+        assertFalse(training.runningProperty().get());
+        assertFalse(firstLaunch.firstRunPendingProperty().get(), "done once, not again");
+        String shipped = BundledRun.besides(SampleRuns.samplePath()).orElseThrow().metrics().runId();
+        assertEquals(List.of(shipped), firstLaunch.runs().stream().map(r -> r.id()).toList());
+        assertEquals(shipped, firstLaunch.shownRunProperty().get().id());
+        assertEquals(List.of(shipped + " FIRST_LAUNCH"), shown, "the demo then picks its operating point");
+        assertEquals("run " + shipped + " \u00b7 boosted", point.sourceProperty().get().name());
+        assertEquals(SampleRuns.samplePath().toString(), firstLaunch.runs().get(0).metrics().provenance().dataset());
+        assertTrue(notices.posted().stream().noneMatch(Notice::error), notices.posted().toString());
+        assertEquals("", training.statusProperty().get());
+
+        // One truth per run: the form holds the next run's settings (the paper's m = 0.20), and says how the shown
+        // run was trained until the user takes those settings.
+        assertTrue(training.shownRunSettingsProperty().get().contains("trained with CPM m = 0.00 (bar = (1 \u2212 m) \u00b7 anchor)"),
+                training.shownRunSettingsProperty().get());
+        training.useShownRunSettings();
+        assertEquals(0.0, training.form().experimentForSaving(SampleRuns.samplePath()).cpmSettings().margin());
+        assertEquals("", training.shownRunSettingsProperty().get());
+
+        // F5 with a finished run of the demo's settings on the same images and backbone: replayed, not retrained.
+        assertTrue(training.runDemo());
+        assertEquals(List.of(), holding.held, "nothing is trained");
+        assertEquals(List.of(shipped + " FIRST_LAUNCH", shipped + " DEMO"), shown);
+        assertFalse(training.runningProperty().get());
+        assertTrue(training.monitor().phaseProperty().get().startsWith("Run " + shipped + " as it was trained"),
+                training.monitor().phaseProperty().get());
+        assertEquals(3 * 2, training.monitor().curves().stream().filter(c -> !c.isBackbone()).count(),
+                "every branch of both modes replayed");
+        assertEquals(1, firstLaunch.runs().size(), "no new run");
     }
 
     /** Runs work at once, except the first launch's training run, which it only records (and never ends). */
