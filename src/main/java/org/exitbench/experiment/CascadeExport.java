@@ -17,7 +17,10 @@ import org.exitbench.deploy.onnx.OnnxCascadeExport;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.ExitBranch;
 import org.exitbench.model.ExitPoints;
+import org.exitbench.model.MacTable;
 import org.exitbench.model.TrainedBackbone;
+import org.exitbench.model.onnx.OnnxBackbone;
+import org.exitbench.model.onnx.OnnxGraph;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
@@ -58,13 +61,7 @@ public final class CascadeExport {
      * @throws org.exitbench.store.StoreException when a file of the run or the backbone is unreadable
      */
     public static CascadeParts fromRun(ExperimentRun run, BranchTrainingMode mode, Path backboneFile) {
-        ExperimentRun.ModeResult result = run.mode(mode).orElseThrow(() -> new ExperimentException("run " + run.id()
-                + " did not train the mode " + ExperimentConfig.modeName(mode) + "; it trained "
-                + run.modes().stream().map(ExperimentConfig::modeName).toList()));
-        if (!result.hasCascade()) {
-            throw new ExperimentException("run " + run.id() + " has no cascade for the mode "
-                    + ExperimentConfig.modeName(mode) + ": all its branches were skipped");
-        }
+        ExperimentRun.ModeResult result = cascadeOf(run, mode);
         ExperimentConfig config = run.config();
         Path backbonePath = backboneFile != null ? backboneFile : ExperimentPipeline.backbonePath(config);
         if (!Files.isRegularFile(backbonePath)) {
@@ -72,19 +69,15 @@ public final class CascadeExport {
                     + "name it with --backbone <model.zip>");
         }
         if (ExperimentPipeline.isOnnx(backbonePath)) {
-            // The ONNX writer takes such a backbone as segments (OnnxCascadeExport.SegmentedBackbone); the run
-            // folder's glue for it is not written yet, so say so instead of failing to read the model as a zip.
+            // An imported backbone runs on ONNX Runtime only: its cascade leaves as ONNX (writeOnnx), never as a
+            // DL4J zip.
             throw new ExperimentException("run " + run.id() + " used the imported ONNX backbone " + backbonePath
-                    + "; exporting the cascade of a run on an imported backbone is not supported yet");
+                    + "; export its cascade with --format onnx or onnx-single");
         }
         TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
         RunMetrics.Provenance runProvenance = run.metrics().provenance();
         String fingerprint = backbone.fingerprint();
-        if (!fingerprint.equals(runProvenance.backboneFingerprint())) {
-            throw new ExperimentException("the backbone " + backbonePath + " is not the one run " + run.id()
-                    + " used (fingerprint " + fingerprint.substring(0, 12) + ", the run's "
-                    + shortHash(runProvenance.backboneFingerprint()) + ")");
-        }
+        requireSameBackbone(run, backbonePath, fingerprint, runProvenance);
         if (config.exitPoints() != null) {
             backbone = backbone.withExitPoints(new ExitPoints(config.exitPoints()));
         }
@@ -145,15 +138,67 @@ public final class CascadeExport {
      */
     public static OnnxCascadeExport.Result writeOnnx(ExperimentRun run, BranchTrainingMode mode, Path backboneFile,
                                                      Thresholds thresholds, OnnxCascadeExport.Shape shape, Path out) {
+        Path backbonePath = backboneFile != null ? backboneFile : ExperimentPipeline.backbonePath(run.config());
+        if (ExperimentPipeline.isOnnx(backbonePath) && Files.isRegularFile(backbonePath)) {
+            return writeOnnxOfImported(run, mode, backbonePath, thresholds, shape, out);
+        }
         CascadeParts parts = fromRun(run, mode, backboneFile);
         if (thresholds != null) {
-            Thresholds own = parts.thresholds();
-            if (thresholds.exitCount() != own.exitCount() || thresholds.classCount() != own.classCount()
-                    || thresholds.rule() != own.rule()) {
-                throw new ExperimentException("the thresholds to export do not fit the cascade of run " + run.id());
-            }
+            requireFit(run, parts.thresholds(), thresholds);
             parts = parts.withThresholds(thresholds);
         }
+        return OnnxCascadeExport.export(parts, checkImages(run), shape, out);
+    }
+
+    /**
+     * The ONNX export of a run on an imported ONNX backbone: the model is cut into segments at the exits that
+     * kept a branch (model.onnx.OnnxSegments), and the run's branches and thresholds are attached to them.
+     */
+    private static OnnxCascadeExport.Result writeOnnxOfImported(ExperimentRun run, BranchTrainingMode mode,
+            Path backbonePath, Thresholds thresholds, OnnxCascadeExport.Shape shape, Path out) {
+        ExperimentRun.ModeResult result = cascadeOf(run, mode);
+        OnnxBackbone backbone = OnnxBackbone.load(backbonePath);
+        RunMetrics.Provenance runProvenance = run.metrics().provenance();
+        requireSameBackbone(run, backbonePath, backbone.fingerprint(), runProvenance);
+        List<String> vertices = new ArrayList<>();
+        List<ExitBranch> branches = new ArrayList<>();
+        List<RunMetrics.BranchMetrics> trained = result.cascadeBranches();
+        for (int position = 0; position < trained.size(); position++) {
+            vertices.add(trained.get(position).vertex());
+            branches.add(run.loadBranch(mode, position));
+        }
+        OnnxBackbone cut = backbone.withExitPoints(new ExitPoints(vertices));
+        MacTable macs = cut.macTable();
+        long[] macsToExit = new long[vertices.size()];
+        for (int exit = 0; exit < macsToExit.length; exit++) {
+            macsToExit[exit] = macs.cumulativeMacs(exit);
+        }
+        OnnxGraph.Input input = cut.graph().input();
+        OnnxCascadeExport.SegmentedBackbone segmented = new OnnxCascadeExport.SegmentedBackbone(
+                cut.segments().segments(), vertices, cut.classNames(), cut.stats(), input.channels(), input.height(),
+                input.width(), macsToExit, macs.total(), true, input.layout() == OnnxGraph.Layout.NHWC);
+        Thresholds own = result.thresholds();
+        if (thresholds != null) {
+            requireFit(run, own, thresholds);
+        }
+        ExperimentConfig config = run.config();
+        CascadeProvenance provenance = new CascadeProvenance(run.id(), ExperimentConfig.modeName(mode),
+                config.toJson(), config.dataset(), runProvenance.datasetFingerprint(), backbonePath.toString(),
+                backbone.fingerprint(), ExperimentPipeline.exitbenchVersion(), ExperimentPipeline.dl4jVersion(),
+                System.getProperty("java.version"), Instant.now().toString());
+        return OnnxCascadeExport.export(segmented, branches, config.pooling(), thresholds != null ? thresholds : own,
+                provenance, checkImages(run), shape, out);
+    }
+
+    private static void requireFit(ExperimentRun run, Thresholds own, Thresholds thresholds) {
+        if (thresholds.exitCount() != own.exitCount() || thresholds.classCount() != own.classCount()
+                || thresholds.rule() != own.rule()) {
+            throw new ExperimentException("the thresholds to export do not fit the cascade of run " + run.id());
+        }
+    }
+
+    /** The run's own test images (its validation images when it has no test split), for the export's check. */
+    private static ImageDataset checkImages(ExperimentRun run) {
         Path dataset = Path.of(run.config().dataset());
         ImageDataset images;
         try {
@@ -163,7 +208,27 @@ public final class CascadeExport {
             throw new ExperimentException("the ONNX export is checked on the run's images, but its dataset "
                     + dataset + " cannot be read: " + e.getMessage());
         }
-        return OnnxCascadeExport.export(parts, images, shape, out);
+        return images;
+    }
+
+    private static ExperimentRun.ModeResult cascadeOf(ExperimentRun run, BranchTrainingMode mode) {
+        ExperimentRun.ModeResult result = run.mode(mode).orElseThrow(() -> new ExperimentException("run " + run.id()
+                + " did not train the mode " + ExperimentConfig.modeName(mode) + "; it trained "
+                + run.modes().stream().map(ExperimentConfig::modeName).toList()));
+        if (!result.hasCascade()) {
+            throw new ExperimentException("run " + run.id() + " has no cascade for the mode "
+                    + ExperimentConfig.modeName(mode) + ": all its branches were skipped");
+        }
+        return result;
+    }
+
+    private static void requireSameBackbone(ExperimentRun run, Path backbonePath, String fingerprint,
+            RunMetrics.Provenance runProvenance) {
+        if (!fingerprint.equals(runProvenance.backboneFingerprint())) {
+            throw new ExperimentException("the backbone " + backbonePath + " is not the one run " + run.id()
+                    + " used (fingerprint " + fingerprint.substring(0, 12) + ", the run's "
+                    + shortHash(runProvenance.backboneFingerprint()) + ")");
+        }
     }
 
     private static String shortHash(String hash) {

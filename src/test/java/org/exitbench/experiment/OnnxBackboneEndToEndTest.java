@@ -9,10 +9,15 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.Split;
+import org.exitbench.deploy.Prediction;
+import org.exitbench.deploy.onnx.OnnxCascade;
+import org.exitbench.deploy.onnx.OnnxCascadeExport;
+import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
 import org.exitbench.model.FeatureCache;
 import org.exitbench.model.FeaturePooling;
 import org.exitbench.model.SplitFeatures;
@@ -27,10 +32,12 @@ import org.exitbench.workspace.Workspace;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PyTorch-trained ONNX fixture as the backbone of the whole pipeline: import → feature cache (ONNX Runtime) →
- * boosted and non-boosted branches → CPM → cascade, with the same settings as the DL4J end-to-end test.
+ * boosted and non-boosted branches → CPM → cascade → ONNX export (both shapes) → ONNX Runtime predictor, with the
+ * same settings as the DL4J end-to-end test.
  */
 @Tag("slow")
 class OnnxBackboneEndToEndTest {
@@ -108,5 +115,42 @@ class OnnxBackboneEndToEndTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theExportedCascadeOfTheImportedBackboneExitsAsTheWorkbenchOnEveryTestImage(@TempDir Path temp) {
+        ImageDataset images = dataset.split(Split.TEST);
+        int n = images.size();
+        for (BranchTrainingMode mode : List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED)) {
+            ExperimentRun.ModeResult result = run.mode(mode).orElseThrow();
+            for (OnnxCascadeExport.Shape shape : OnnxCascadeExport.Shape.values()) {
+                Path out = temp.resolve(mode + "-" + shape);
+                OnnxCascadeExport.Result export = CascadeExport.writeOnnx(run, mode, null, null, shape, out);
+                assertEquals("onnx", export.manifest().backboneSource());
+                int[] leaving = new int[EXITS.size() + 1];
+                try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(out), 1, 1)) {
+                    CascadeEvaluator evaluator = new CascadeEvaluator(result.testScores(), onnx.cascade().costModel());
+                    evaluator.evaluate(result.thresholds());
+                    List<Prediction> predictions = onnx.predict(images, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        Prediction p = predictions.get(i);
+                        String what = mode + ", " + shape + ", image " + i;
+                        assertEquals(evaluator.exitOf(i), p.exit(), what + ": exit as the workbench's evaluation");
+                        assertEquals(evaluator.predictionOf(i), p.classIndex(), what + ": class as the workbench's");
+                        leaving[p.exit()]++;
+                    }
+                }
+                for (int exit = 0; exit < EXITS.size(); exit++) {
+                    assertTrue(leaving[exit] > 0, mode + ", " + shape + ": exit " + exit + " takes images");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theZipExportOfAnImportedBackboneSaysToExportAsOnnx(@TempDir Path temp) {
+        ExperimentException refused = org.junit.jupiter.api.Assertions.assertThrows(ExperimentException.class,
+                () -> CascadeExport.write(run, BranchTrainingMode.BOOSTED, null, temp.resolve("cascade.zip")));
+        assertTrue(refused.getMessage().contains("--format onnx"), refused.getMessage());
     }
 }
