@@ -7,7 +7,8 @@ import org.exitbench.cascade.ExitRule;
  * (m = 0.20, CalexNet README); every other default is our reconstruction (PAPER §2.6, §5) and one setting away
  * from its alternative.
  *
- * @param margin             m, in [0, 1]
+ * @param margin             m, in [−1, 1]; a negative m raises the bar above the anchor (anchor + |m|, or
+ *                           (1 + |m|)·anchor), which the low-loss operating points need on easy data
  * @param marginForm         how m lowers the bar below the anchor
  * @param anchorSource       where the backbone's per-class precision (the anchor) is measured
  * @param minimumSupport     the fewest samples a threshold may admit for a class, at least 1 (default 30, the
@@ -20,13 +21,18 @@ public record CpmSettings(double margin, MarginForm marginForm, AnchorSource anc
 
     /** The canonical margin of CalexNet's README. */
     public static final double DEFAULT_MARGIN = 0.20;
+    /** The lowest margin: a bar above the anchor, so an exit must be more precise than the backbone. */
+    public static final double MIN_MARGIN = -1.0;
+    /** The highest margin. */
+    public static final double MAX_MARGIN = 1.0;
     /** The default minimum support. */
     public static final int DEFAULT_MINIMUM_SUPPORT = 30;
 
     /** @throws IllegalArgumentException naming the field when a value is out of range or missing */
     public CpmSettings {
-        if (!(margin >= 0.0 && margin <= 1.0)) {
-            throw new IllegalArgumentException("margin must be in [0, 1], was " + margin);
+        if (!(margin >= MIN_MARGIN && margin <= MAX_MARGIN)) {
+            throw new IllegalArgumentException("margin must be in [" + MIN_MARGIN + ", " + MAX_MARGIN + "], was "
+                    + margin);
         }
         if (minimumSupport < 1) {
             throw new IllegalArgumentException("minimumSupport must be at least 1, was " + minimumSupport);

@@ -21,7 +21,7 @@ public final class MarginSweep {
 
     /**
      * @param settings    every CPM setting except the margin, which takes each of {@code margins} in turn
-     * @param margins     the margins to try, each in [0, 1]
+     * @param margins     the margins to try, each in [−1, 1]
      * @param calibration the scores to calibrate on (the validation split)
      * @param evaluator   evaluates on the samples to report on (usually the test split); used from this thread
      * @return one point per margin, in the order given, with the margin as parameter

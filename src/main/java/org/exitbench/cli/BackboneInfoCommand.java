@@ -6,8 +6,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.TrainedBackbone;
+import org.exitbench.model.onnx.OnnxBackbone;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -25,13 +27,17 @@ final class BackboneInfoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<model.zip>", description = "A backbone saved by 'backbone train'.")
+    @Parameters(index = "0", paramLabel = "<model.zip>", description = "A backbone saved by 'backbone train', or an "
+            + "ONNX model (.onnx) with Exitbench's metadata ('backbone import --out').")
     Path file;
 
     @Override
     public Integer call() {
-        TrainedBackbone backbone = BackboneFile.load(file, false);
         PrintWriter out = spec.commandLine().getOut();
+        if (ExperimentPipeline.isOnnx(file)) {
+            return onnx(out);
+        }
+        TrainedBackbone backbone = BackboneFile.load(file, false);
         out.printf("File:          %s%n", file);
         out.printf("Backbone:      %s%n", backbone.spec().describe());
         out.printf(Locale.ROOT, "Parameters:    %,d%n", backbone.graph().numParams());
@@ -40,6 +46,30 @@ final class BackboneInfoCommand implements Callable<Integer> {
                 rounded(backbone.stats().std()));
         out.printf("Exit points:   %s%n", backbone.exitPoints());
         out.printf("Fingerprint:   %s (verified)%n", backbone.fingerprint());
+        out.println();
+        out.println("Multiply-accumulates per image:");
+        out.print(backbone.macTable().toText());
+        if (!backbone.provenance().isEmpty()) {
+            out.println();
+            out.println("Provenance:");
+            for (Map.Entry<String, String> entry : backbone.provenance().entrySet()) {
+                out.printf("  %-20s %s%n", entry.getKey(), entry.getValue());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** An imported ONNX model: what 'backbone import' wrote into it, and its MACs at the exits. */
+    private int onnx(PrintWriter out) {
+        OnnxBackbone backbone = OnnxBackbone.load(file);
+        out.printf("File:          %s%n", file);
+        out.printf("Backbone:      %s%n", backbone.describe());
+        out.printf("Classes:       %s%n", String.join(", ", backbone.classNames()));
+        out.printf(Locale.ROOT, "Normalisation: mean %s, std %s%n", rounded(backbone.stats().mean()),
+                rounded(backbone.stats().std()));
+        out.printf("Exit points:   %s%n", backbone.exitPoints());
+        out.printf("Fingerprint:   %s%n", backbone.fingerprint());
         out.println();
         out.println("Multiply-accumulates per image:");
         out.print(backbone.macTable().toText());

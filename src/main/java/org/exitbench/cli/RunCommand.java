@@ -61,6 +61,22 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ProgressOption progressOption;
 
+    @Option(names = "--margin", paramLabel = "<m>",
+            description = "CPM's margin m in [-1, 1] (overrides the config's cpm.margin; default 0.20). Negative "
+                    + "margins set the bar above the backbone's own precision, for low-loss operating points.")
+    Double margin;
+
+    @Option(names = "--calibration-fraction", paramLabel = "<f>",
+            description = "The share of each class's validation images that CPM calibrates on alone, 0.1 to 0.9; "
+                    + "the rest stop the branches' training. 0 (default) uses all validation images for both.")
+    Double calibrationFraction;
+
+    @Option(names = "--epoch-length", paramLabel = "<updates>",
+            description = "Mini-batches per epoch for every branch of every mode, so boosted branches on few "
+                    + "survivors get as many updates as non-boosted ones; 0 (default) is one pass over the "
+                    + "branch's own images.")
+    Integer epochLength;
+
     private final CancellationToken cancel;
 
     RunCommand() {
@@ -115,6 +131,16 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             experiment = experiment.withModes(parsed);
+        }
+        // Out-of-range values are reported by validate(), naming the configuration field they set.
+        if (margin != null) {
+            experiment = experiment.withMargin(margin);
+        }
+        if (calibrationFraction != null) {
+            experiment = experiment.withCalibrationFraction(calibrationFraction);
+        }
+        if (epochLength != null) {
+            experiment = experiment.withUpdatesPerEpoch(epochLength);
         }
         experiment.validate();
         return experiment;

@@ -1,6 +1,7 @@
 package org.exitbench.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,7 +46,8 @@ final class SweepCommand implements Callable<Integer> {
     ExperimentInputOptions inputs;
 
     @Option(names = "--definition", paramLabel = "<sweep.json>",
-            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition).")
+            description = "A sweep definition; fields it leaves out keep the default's (see --print-definition). "
+                    + "The name fair-v2 runs the built-in fair test of issue 17.")
     Path definition;
 
     @Option(names = "--out", paramLabel = "<dir>",
@@ -108,7 +110,9 @@ final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be at least 1, was " + seeds);
         }
         // A bad definition file is bad input (exit 1, the message names the field): CliErrors.HANDLER reports it.
-        SweepDefinition sweep = definition != null ? SweepDefinition.read(definition) : SweepDefinition.defaults();
+        SweepDefinition sweep = definition == null ? SweepDefinition.defaults()
+                : Files.exists(definition) ? SweepDefinition.read(definition)
+                : SweepDefinition.builtIn(definition.toString()).orElseGet(() -> SweepDefinition.read(definition));
         if (seeds != null) {
             sweep = sweep.withSeeds(SweepDefinition.firstSeeds(seeds));
         }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * An experiment configuration that cannot be used. Every problem names its field with a dotted path, e.g.
- * {@code cpm.margin: must be in [0, 1], was 1.5}, and the message lists them all, after the source they came
+ * {@code cpm.margin: must be in [-1, 1], was 1.5}, and the message lists them all, after the source they came
  * from (a file name) when there is one.
  */
 public final class ConfigException extends IllegalArgumentException {

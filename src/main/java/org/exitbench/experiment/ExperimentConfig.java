@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.exitbench.calibrate.AnchorSource;
+import org.exitbench.calibrate.CalibrationSplit;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.calibrate.PrecisionReference;
@@ -22,6 +23,7 @@ import org.exitbench.model.FeaturePooling;
 import org.exitbench.train.BranchTarget;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.train.BranchTrainingSettings;
+import org.exitbench.train.EpochLength;
 import org.exitbench.train.SurvivorFiltering;
 
 /**
@@ -42,9 +44,12 @@ import org.exitbench.train.SurvivorFiltering;
  * @param training    how the branches are trained, and in which modes
  * @param cpm         how their thresholds are calibrated
  * @param seed        the seed of branch initialisation and data order
+ * @param calibrationSplit how the validation split is divided between early stopping and CPM (off by default:
+ *                    one split does both, as in runs saved before the setting existed)
  */
 public record ExperimentConfig(String dataset, String backbone, List<String> exitPoints, int poolingGrid,
-                               Branch branch, Training training, Cpm cpm, long seed) {
+                               Branch branch, Training training, Cpm cpm, long seed,
+                               CalibrationSplitSection calibrationSplit) {
 
     /** The value of the {@code format} field a configuration may carry. */
     public static final String FORMAT = "exitbench.experiment-config";
@@ -77,16 +82,28 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @param minimumSurvivors  fewer training or validation samples reaching an exit skip its branch
      * @param survivorFiltering in-sample or cross-fitted
      * @param crossFitFolds     folds of cross-fitted filtering
+     * @param updatesPerEpoch   mini-batches per epoch, the same for every branch and mode (an equal training
+     *                          budget); 0 for one pass over the rows a branch learns from
      */
     public record Training(List<BranchTrainingMode> modes, BranchTarget target, double temperature, double softness,
                            int epochs, double learningRate, int batchSize, double weightDecay, int patience,
-                           int minimumSurvivors, SurvivorFiltering survivorFiltering, int crossFitFolds) {
+                           int minimumSurvivors, SurvivorFiltering survivorFiltering, int crossFitFolds,
+                           int updatesPerEpoch) {
+    }
+
+    /**
+     * The calibration split ({@link CalibrationSplit}).
+     *
+     * @param fraction the share of each class's validation images CPM calibrates on; 0 for none
+     * @param seed     the seed of the selection
+     */
+    public record CalibrationSplitSection(double fraction, long seed) {
     }
 
     /**
      * CPM calibration.
      *
-     * @param margin             m in [0, 1]
+     * @param margin             m in [−1, 1] (negative: a bar above the anchor)
      * @param marginForm         additive or multiplicative
      * @param anchor             full-validation or survivors
      * @param minimumSupport     the fewest samples a threshold may admit for a class
@@ -106,10 +123,10 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
                 new Branch(b.type(), b.filters(), b.kernel(), null),
                 new Training(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), t.target(),
                         t.temperature(), t.softness(), t.epochs(), t.learningRate(), t.batchSize(), t.weightDecay(),
-                        t.patience(), t.minimumSurvivors(), t.filtering(), t.crossFitFolds()),
+                        t.patience(), t.minimumSurvivors(), t.filtering(), t.crossFitFolds(), 0),
                 new Cpm(c.margin(), c.marginForm(), c.anchorSource(), c.minimumSupport(), c.precisionReference(),
                         c.score()),
-                t.seed());
+                t.seed(), new CalibrationSplitSection(0, CalibrationSplit.DEFAULT_SEED));
     }
 
     /**
@@ -193,6 +210,7 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         validateBranch(problems);
         validateTraining(problems);
         validateCpm(problems);
+        validateCalibrationSplit(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
@@ -248,6 +266,19 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         range(problems, "training.patience", t.patience(), 0, 100_000);
         range(problems, "training.minimumSurvivors", t.minimumSurvivors(), 1, Integer.MAX_VALUE);
         range(problems, "training.crossFitFolds", t.crossFitFolds(), 2, 10);
+        range(problems, "training.updatesPerEpoch", t.updatesPerEpoch(), 0, EpochLength.MAX_UPDATES);
+    }
+
+    private void validateCalibrationSplit(List<String> problems) {
+        if (calibrationSplit == null) {
+            problems.add("calibrationSplit: is missing");
+            return;
+        }
+        double f = calibrationSplit.fraction();
+        if (!(f == 0 || (f >= CalibrationSplit.MIN_FRACTION && f <= CalibrationSplit.MAX_FRACTION))) {
+            problems.add("calibrationSplit.fraction: must be 0 (one validation split for early stopping and CPM) or "
+                    + CalibrationSplit.MIN_FRACTION + " to " + CalibrationSplit.MAX_FRACTION + ", was " + f);
+        }
     }
 
     private void validateCpm(List<String> problems) {
@@ -255,8 +286,8 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
             problems.add("cpm: is missing");
             return;
         }
-        if (!(cpm.margin() >= 0 && cpm.margin() <= 1)) {
-            problems.add("cpm.margin: must be in [0, 1], was " + cpm.margin());
+        if (!(cpm.margin() >= CpmSettings.MIN_MARGIN && cpm.margin() <= CpmSettings.MAX_MARGIN)) {
+            problems.add("cpm.margin: must be in [-1, 1], was " + cpm.margin());
         }
         required(problems, "cpm.marginForm", cpm.marginForm(), MarginForm.class);
         required(problems, "cpm.anchor", cpm.anchor(), AnchorSource.class);
@@ -310,6 +341,39 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
                 .build();
     }
 
+    /** @return how many updates an epoch of branch training is */
+    public EpochLength epochLength() {
+        return new EpochLength(training.updatesPerEpoch());
+    }
+
+    /** @return how the validation split is divided between early stopping and CPM */
+    public CalibrationSplit calibration() {
+        return new CalibrationSplit(calibrationSplit.fraction(), calibrationSplit.seed());
+    }
+
+    /** @return a copy with another calibration fraction (0: off) */
+    public ExperimentConfig withCalibrationFraction(double value) {
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, seed,
+                new CalibrationSplitSection(value, calibrationSplit.seed()));
+    }
+
+    /** @return a copy with another number of updates per epoch (0: one pass) */
+    public ExperimentConfig withUpdatesPerEpoch(int value) {
+        Training t = training;
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch,
+                new Training(t.modes(), t.target(), t.temperature(), t.softness(), t.epochs(), t.learningRate(),
+                        t.batchSize(), t.weightDecay(), t.patience(), t.minimumSurvivors(), t.survivorFiltering(),
+                        t.crossFitFolds(), value), cpm, seed, calibrationSplit);
+    }
+
+    /** @return a copy calibrated at another CPM margin */
+    public ExperimentConfig withMargin(double value) {
+        Cpm c = cpm;
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training,
+                new Cpm(value, c.marginForm(), c.anchor(), c.minimumSupport(), c.precisionReference(), c.score()),
+                seed, calibrationSplit);
+    }
+
     /** @return the CPM settings */
     public CpmSettings cpmSettings() {
         return CpmSettings.builder()
@@ -329,17 +393,17 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
 
     /** @return a copy reading another dataset */
     public ExperimentConfig withDataset(String value) {
-        return new ExperimentConfig(value, backbone, exitPoints, poolingGrid, branch, training, cpm, seed);
+        return new ExperimentConfig(value, backbone, exitPoints, poolingGrid, branch, training, cpm, seed, calibrationSplit);
     }
 
     /** @return a copy using another backbone file (null: the one next to the dataset) */
     public ExperimentConfig withBackbone(String value) {
-        return new ExperimentConfig(dataset, value, exitPoints, poolingGrid, branch, training, cpm, seed);
+        return new ExperimentConfig(dataset, value, exitPoints, poolingGrid, branch, training, cpm, seed, calibrationSplit);
     }
 
     /** @return a copy with another seed */
     public ExperimentConfig withSeed(long value) {
-        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, value);
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, value, calibrationSplit);
     }
 
     /** @return a copy training the given modes */
@@ -348,7 +412,7 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch,
                 new Training(modes, t.target(), t.temperature(), t.softness(), t.epochs(), t.learningRate(),
                         t.batchSize(), t.weightDecay(), t.patience(), t.minimumSurvivors(), t.survivorFiltering(),
-                        t.crossFitFolds()), cpm, seed);
+                        t.crossFitFolds(), t.updatesPerEpoch()), cpm, seed, calibrationSplit);
     }
 
     /**

@@ -144,7 +144,7 @@ public final class ExperimentPipeline {
         for (BranchTrainingMode mode : config.training().modes()) {
             cancel.throwIfCancelled();
             BranchTrainer trainer = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
-                    config.cpmSettings());
+                    config.cpmSettings(), null, config.epochLength(), config.calibration());
             BranchTrainingResult result = trainer.train(cache, progress, listener, cancel);
             outputs.add(evaluate(result, cache, macs));
         }

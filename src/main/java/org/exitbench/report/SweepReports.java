@@ -77,6 +77,9 @@ public final class SweepReports {
         for (double b : d.budgets()) {
             pointColumns.forEach(c -> header.add("budget_" + SweepSummary.number(b) + "_" + c));
         }
+        // Issue 17: the global threshold at the training margin and the oracle ceiling (empty in older sweeps).
+        header.addAll(List.of("global_test_accuracy_pct", "global_test_reduction_pct",
+                "oracle_agree_test_reduction_pct", "oracle_right_test_accuracy_pct", "oracle_right_test_reduction_pct"));
         CsvTable table = new CsvTable(header);
         for (long seed : d.seeds()) {
             for (SweepConfiguration c : in.configurations()) {
@@ -121,6 +124,13 @@ public final class SweepReports {
         for (double b : in.definition().budgets()) {
             pointCells(row, r, m, m.atBudget(b, r.backboneValidAccuracy(), r.backboneTestAccuracy()), vertices);
         }
+        SweepResult.Point global = m.globalAtTrainingMargin();
+        row.add(global == null ? "" : CsvTable.number(100 * global.testAccuracy(), 2));
+        row.add(global == null ? "" : CsvTable.number(100 * global.testReduction(), 2));
+        SweepResult.Ceiling ceiling = m.ceiling();
+        row.add(ceiling == null ? "" : CsvTable.number(100 * ceiling.agreeTestReduction(), 2));
+        row.add(ceiling == null ? "" : CsvTable.number(100 * ceiling.rightTestAccuracy(), 2));
+        row.add(ceiling == null ? "" : CsvTable.number(100 * ceiling.rightTestReduction(), 2));
         return row;
     }
 
@@ -186,6 +196,7 @@ public final class SweepReports {
                             "mean difference [95 % CI]", "sign test p", "seed spread (SD)"), rows));
         }
         tables.add(bestTable(in));
+        tables.addAll(FairTables.tables(in));
         for (SweepSummary.Comparison c : s.comparisons()) {
             for (SweepDefinition.Axis axis : in.definition().axes()) {
                 tables.add(axisTable(in, c, axis));

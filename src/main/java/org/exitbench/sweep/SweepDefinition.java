@@ -16,9 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ConfigJson;
 import org.exitbench.experiment.ExperimentConfig;
@@ -39,6 +41,12 @@ import org.exitbench.train.BranchTrainingMode;
  * <p>The default is our reconstruction of the paper's unstated 64-configuration grid (PAPER §2.8): 4 exit sets ×
  * 4 branch widths × 4 training recipes, boosted against non-boosted, 3 seeds (CalexNet's n = 3).
  *
+ * <p>Built in beside it, {@value #FAIR} (format version 2) is the fair test of issue 17: three exits, a calibration
+ * split, an equal update budget per branch, and a grid of branch capacity × margin form × training margin, boosted,
+ * soft and non-boosted, 3 seeds. Its {@code marginAxis} names the axis of training margins, so reports compare the
+ * modes at the margin each cascade was trained for (protocol a) and along curves built from those retrained points
+ * (protocol b). Version 1 documents are still read, over the version-1 defaults they were written for.
+ *
  * @param name        a short name for reports
  * @param description what the sweep asks, for reports
  * @param base        a partial experiment configuration every configuration starts from
@@ -51,17 +59,26 @@ import org.exitbench.train.BranchTrainingMode;
  * @param budgets     accuracy losses (points, against the backbone) at which the modes' compute reductions are
  *                    compared
  * @param tolerance   differences this small count as ties
+ * @param marginAxis  the name of the axis whose levels are training margins (the configurations that differ only
+ *                    there form one curve of retrained points), or null when there is none (version 1)
  */
 public record SweepDefinition(String name, String description, ObjectNode base, List<Axis> axes,
                               List<BranchTrainingMode> modes, BranchTrainingMode baseline, List<Long> seeds,
-                              List<Double> margins, List<Double> budgets, Tolerance tolerance) {
+                              List<Double> margins, List<Double> budgets, Tolerance tolerance, String marginAxis) {
 
     /** The value of the {@code format} field. */
     public static final String FORMAT = "exitbench.sweep-definition";
     /** The version of this document. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The first version, still read. */
+    public static final int FIRST_VERSION = 1;
+
+    /** The name of the built-in fair test of issue 17. */
+    public static final String FAIR = "fair-v2";
 
     private static final String DEFAULT_RESOURCE = "default-sweep.json";
+    private static final String FAIR_RESOURCE = FAIR + ".json";
+    private static final String V1_RESOURCE = "default-sweep-v1.json";
 
     /**
      * One dimension of the grid: either {@code field} with {@code values}, or {@code variants}.
@@ -132,13 +149,30 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
 
     /** @return the default definition as JSON, as shipped */
     public static String defaultJson() {
-        try (InputStream in = SweepDefinition.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return resource(DEFAULT_RESOURCE);
+    }
+
+    /**
+     * @return the built-in definition called {@code name}, if there is one ({@value #FAIR})
+     */
+    public static Optional<SweepDefinition> builtIn(String name) {
+        return FAIR.equals(name) ? Optional.of(fromJson(resource(FAIR_RESOURCE), FAIR_RESOURCE))
+                : Optional.empty();
+    }
+
+    /** @return the version-1 default ({@code bts-ee-64}, the grid of report v1), as JSON */
+    public static String versionOneJson() {
+        return resource(V1_RESOURCE);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = SweepDefinition.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("the resource " + DEFAULT_RESOURCE + " is missing from the build");
+                throw new IllegalStateException("the resource " + name + " is missing from the build");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
@@ -165,14 +199,20 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             if (!(given instanceof ObjectNode object)) {
                 throw new ConfigException(source, List.of("(document): expected a JSON object"));
             }
-            checkHeader(object, source);
+            int version = checkHeader(object, source);
             ObjectNode merged;
-            if (DEFAULT_RESOURCE.equals(source)) {
+            if (DEFAULT_RESOURCE.equals(source) || V1_RESOURCE.equals(source) || FAIR_RESOURCE.equals(source)) {
                 merged = object;
             } else {
-                merged = (ObjectNode) mapper.readTree(defaultJson());
-                checkHeader(merged, DEFAULT_RESOURCE);
+                // A version-1 document left out fields that then meant the version-1 defaults.
+                String defaults = version == FIRST_VERSION ? V1_RESOURCE : DEFAULT_RESOURCE;
+                merged = (ObjectNode) mapper.readTree(resource(defaults));
+                checkHeader(merged, defaults);
                 ConfigJson.overlay(merged, object);
+            }
+            if (version == FIRST_VERSION && merged.has("marginAxis")) {
+                throw new ConfigException(source, List.of("marginAxis: is a version-2 field; set \"formatVersion\": "
+                        + FORMAT_VERSION));
             }
             definition = mapper.treeToValue(merged, SweepDefinition.class);
         } catch (JsonProcessingException e) {
@@ -182,8 +222,13 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         return definition;
     }
 
-    private static void checkHeader(ObjectNode object, String source) {
-        ConfigJson.checkHeader(object, FORMAT, FORMAT_VERSION, source);
+    /** Checks and removes the header; returns the version (the current one when the document gives none). */
+    private static int checkHeader(ObjectNode object, String source) {
+        JsonNode version = object.get("formatVersion");
+        int read = version != null && version.isInt() && version.intValue() == FIRST_VERSION ? FIRST_VERSION
+                : FORMAT_VERSION;
+        ConfigJson.checkHeader(object, FORMAT, read, source);
+        return read;
     }
 
     /** @return the definition as JSON with its format header, every field written */
@@ -194,7 +239,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
     /** @return a copy with other seeds */
     public SweepDefinition withSeeds(List<Long> value) {
         SweepDefinition copy = new SweepDefinition(name, description, base, axes, modes, baseline, value, margins,
-                budgets, tolerance);
+                budgets, tolerance, marginAxis);
         copy.validate(null);
         return copy;
     }
@@ -205,7 +250,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
      */
     public SweepDefinition withModes(List<BranchTrainingMode> value) {
         SweepDefinition copy = new SweepDefinition(name, description, base, axes, value, baseline, seeds, margins,
-                budgets, tolerance);
+                budgets, tolerance, marginAxis);
         copy.validate(null);
         return copy;
     }
@@ -316,6 +361,10 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
             }
         }
         validateAxes(problems);
+        if (marginAxis != null && (axes == null || axes.stream().noneMatch(a -> a != null
+                && marginAxis.equals(a.name())))) {
+            problems.add("marginAxis: \"" + marginAxis + "\" names no axis");
+        }
         validateModes(problems);
         if (seeds == null || seeds.isEmpty() || seeds.contains(null)) {
             problems.add("seeds: must list at least one seed");
@@ -468,8 +517,8 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         }
         for (int i = 0; i < margins.size(); i++) {
             double m = margins.get(i);
-            if (!(m >= 0 && m <= 1)) {
-                problems.add("margins[" + i + "]: must be in [0, 1], was " + m);
+            if (!(m >= CpmSettings.MIN_MARGIN && m <= CpmSettings.MAX_MARGIN)) {
+                problems.add("margins[" + i + "]: must be in [-1, 1], was " + m);
             } else if (i > 0 && !(m > margins.get(i - 1))) {
                 problems.add("margins[" + i + "]: margins must be strictly increasing, " + m + " follows "
                         + margins.get(i - 1));

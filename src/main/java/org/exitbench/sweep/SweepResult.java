@@ -69,9 +69,14 @@ public record SweepResult(String key, String configuration, Map<String, String> 
      * @param atTrainingMargin the cascade as trained: calibrated at the configuration's own margin
      * @param curve            the cascade re-calibrated at each margin of the sweep, in margin order (empty when
      *                         no branch was trained)
+     * @param globalAtTrainingMargin one global threshold per exit (the same rule as CPM over all classes pooled)
+     *                         at the training margin, on the same calibration images; null in sweeps before issue 17
+     *                         and when no branch was trained
+     * @param ceiling          what an oracle exit policy gets from these branches; null as above
      */
     public record ModeResult(String mode, List<String> exits, List<String> skipped, List<Long> branchMacs,
-                             double trainingSeconds, Point atTrainingMargin, List<Point> curve) {
+                             double trainingSeconds, Point atTrainingMargin, List<Point> curve,
+                             Point globalAtTrainingMargin, Ceiling ceiling) {
 
         public ModeResult {
             exits = List.copyOf(exits);
@@ -100,10 +105,26 @@ public record SweepResult(String key, String configuration, Map<String, String> 
     }
 
     /**
+     * The oracle exit policies of {@link org.exitbench.cascade.OracleExitPolicy} on the validation images that did
+     * not calibrate CPM and on test: the best any threshold rule can do with a cascade's branches.
+     *
+     * @param rightValidReduction  first exit that is right: compute reduction on validation
+     * @param rightTestAccuracy    the same on test: accuracy
+     * @param rightTestReduction   and compute reduction
+     * @param agreeValidReduction  first exit that agrees with the backbone: compute reduction on validation
+     * @param agreeTestAccuracy    the same on test: accuracy (the backbone's)
+     * @param agreeTestReduction   and compute reduction
+     */
+    public record Ceiling(double rightValidReduction, double rightTestAccuracy, double rightTestReduction,
+                          double agreeValidReduction, double agreeTestAccuracy, double agreeTestReduction) {
+    }
+
+    /**
      * One operating point: the thresholds CPM gives at one margin, evaluated on both splits.
      *
      * @param margin         the CPM margin, or NaN for the backbone alone
-     * @param validAccuracy  the cascade's accuracy on validation (where its thresholds were calibrated)
+     * @param validAccuracy  the cascade's accuracy on validation: the part that did not calibrate its thresholds
+     *                       when the configuration has a calibration split, else the whole split
      * @param validReduction its compute reduction on validation
      * @param testAccuracy   its accuracy on test
      * @param testReduction  its compute reduction on test

@@ -34,6 +34,7 @@ import org.exitbench.model.Backbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.train.BranchFitMemo;
 
 /**
@@ -136,6 +137,16 @@ public final class SweepRunner {
      */
     public Outcome run(SweepDefinition definition, Request request, ProgressListener progress,
                        CancellationToken cancel) {
+        // Two sweeps on one folder would each train every trial and record only one session. The lock file sits
+        // beside the folder, which must stay empty or a sweep folder.
+        try (ExclusiveLock lock = ExclusiveLock.onFile(request.folder(), "running the sweep '" + definition.name()
+                + "'", false)) {
+            return runLocked(definition, request, progress, cancel);
+        }
+    }
+
+    private Outcome runLocked(SweepDefinition definition, Request request, ProgressListener progress,
+                              CancellationToken cancel) {
         long started = System.nanoTime();
         double cpuAtStart = processCpuSeconds();
         Instant startedAt = Instant.now();

@@ -4,7 +4,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.exitbench.calibrate.CalibrationSplit;
 import org.exitbench.calibrate.CpmCalibrator;
+import org.exitbench.calibrate.GlobalThresholdCalibrator;
+import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.OracleExitPolicy;
+import org.exitbench.cascade.ScoreRows;
+import org.exitbench.model.SplitFeatures;
+import org.exitbench.train.TargetLabels;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.CostModel;
@@ -53,9 +60,9 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         for (BranchTrainingMode mode : config.training().modes()) {
             cancel.throwIfCancelled();
             BranchTrainingResult result = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
-                    config.cpmSettings(), memo).train(cache, exits, ProgressListener.NONE, BranchTrainingListener.NONE,
+                    config.cpmSettings(), memo, config.epochLength(), config.calibration()).train(cache, exits, ProgressListener.NONE, BranchTrainingListener.NONE,
                     cancel);
-            modes.add(evaluate(result, config.cpmSettings(), cache));
+            modes.add(evaluate(result, config.cpmSettings(), config.calibration(), cache));
         }
         return new SweepResult(configuration.key(), configuration.id(), configuration.labels(), seed, null,
                 ConfigJson.mapper().valueToTree(config), cache.split(Split.VALID).backboneAccuracy(),
@@ -84,7 +91,8 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         return exits;
     }
 
-    private SweepResult.ModeResult evaluate(BranchTrainingResult result, CpmSettings cpm, FeatureCache cache) {
+    private SweepResult.ModeResult evaluate(BranchTrainingResult result, CpmSettings cpm, CalibrationSplit split,
+                                            FeatureCache cache) {
         String mode = ExperimentConfig.modeName(result.mode());
         List<String> skipped = result.outcomes().stream().filter(o -> !o.trained())
                 .map(o -> o.vertex() + ": " + o.skipReason()).toList();
@@ -94,27 +102,53 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         if (!result.hasCascade()) {
             SweepResult.Point alone = SweepResult.Point.backboneAlone(cache.split(Split.VALID).backboneAccuracy(),
                     cache.split(Split.TEST).backboneAccuracy(), 0);
-            return new SweepResult.ModeResult(mode, trained, skipped, List.of(), seconds, alone, List.of());
+            return new SweepResult.ModeResult(mode, trained, skipped, List.of(), seconds, alone, List.of(), null,
+                    null);
         }
         CostModel costs = ExperimentPipeline.costModel(result.cacheExits(), result.branchMacs(), macs);
         CascadeEvaluator valid = new CascadeEvaluator(result.validScores(), costs);
         CascadeEvaluator test = new CascadeEvaluator(result.testScores(), costs);
-        SweepResult.Point trainedAt = point(cpm.margin(), result.thresholds(), valid, test);
+        // CPM re-calibrates on the calibration part alone, and validation numbers come from the other part, so an
+        // operating point chosen on validation was not fitted there (the whole split when the split is off).
+        SplitFeatures validSplit = cache.split(Split.VALID);
+        CalibrationSplit.Parts parts = split.split(validSplit.labels());
+        boolean[] held = split.isOn() ? parts.stoppingMask() : null;
+        ExitScores calibration = ScoreRows.select(result.validProbabilities().toArray(float[][]::new),
+                TargetLabels.backboneProbabilities(validSplit), validSplit.labels(), cache.numClasses(),
+                parts.calibration());
+        SweepResult.Point trainedAt = point(cpm.margin(), result.thresholds(), valid, test, held);
         List<SweepResult.Point> curve = new ArrayList<>(margins.size());
         for (double m : margins) {
-            Thresholds t = new CpmCalibrator(cpm.toBuilder().margin(m).build()).calibrate(result.validScores());
-            curve.add(point(m, t, valid, test));
+            Thresholds t = new CpmCalibrator(cpm.toBuilder().margin(m).build()).calibrate(calibration);
+            curve.add(point(m, t, valid, test, held));
         }
+        Thresholds global = new GlobalThresholdCalibrator(cpm).calibrate(calibration);
+        SweepResult.Point globalAt = point(cpm.margin(), global, valid, test, held);
         List<Long> branchMacs = new ArrayList<>();
         for (long m : result.branchMacs()) {
             branchMacs.add(m);
         }
-        return new SweepResult.ModeResult(mode, trained, skipped, branchMacs, seconds, trainedAt, curve);
+        return new SweepResult.ModeResult(mode, trained, skipped, branchMacs, seconds, trainedAt, curve, globalAt,
+                ceiling(result, costs, held));
+    }
+
+    private static SweepResult.Ceiling ceiling(BranchTrainingResult result, CostModel costs, boolean[] held) {
+        OracleExitPolicy.Result rightValid = OracleExitPolicy.evaluate(result.validScores(), costs,
+                OracleExitPolicy.Criterion.GROUND_TRUTH, held);
+        OracleExitPolicy.Result rightTest = OracleExitPolicy.evaluate(result.testScores(), costs,
+                OracleExitPolicy.Criterion.GROUND_TRUTH, null);
+        OracleExitPolicy.Result agreeValid = OracleExitPolicy.evaluate(result.validScores(), costs,
+                OracleExitPolicy.Criterion.BACKBONE, held);
+        OracleExitPolicy.Result agreeTest = OracleExitPolicy.evaluate(result.testScores(), costs,
+                OracleExitPolicy.Criterion.BACKBONE, null);
+        return new SweepResult.Ceiling(rightValid.computeReduction(), rightTest.accuracy(),
+                rightTest.computeReduction(), agreeValid.computeReduction(), agreeTest.accuracy(),
+                agreeTest.computeReduction());
     }
 
     private static SweepResult.Point point(double margin, Thresholds thresholds, CascadeEvaluator valid,
-                                           CascadeEvaluator test) {
-        return SweepResult.Point.of(margin, valid.evaluate(thresholds), test.evaluate(thresholds));
+                                           CascadeEvaluator test, boolean[] validSubset) {
+        return SweepResult.Point.of(margin, valid.evaluate(thresholds, validSubset), test.evaluate(thresholds));
     }
 
     private static double secondsSince(long started) {

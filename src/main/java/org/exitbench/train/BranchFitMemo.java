@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Branch fits shared between {@link BranchTrainer}s, so that a fit whose inputs are all identical to an earlier
  * one is done once. Branch training is deterministic for a given seed, so a fit is a function of its inputs: the
  * branch architecture and input, the seed, the settings the fit reads (target, temperature, epochs, learning rate,
- * batch size, weight decay, patience), the feature arrays (by identity: one feature cache) and the exact rows,
+ * batch size, weight decay, patience, updates per epoch), the feature arrays (by identity: one feature cache) and the exact rows,
  * targets and weights it learns and validates on (by SHA-256).
  *
  * <p>This is what makes a sweep over many configurations affordable: a non-boosted branch learns from every
@@ -68,8 +68,8 @@ public final class BranchFitMemo {
 
     /** Everything a fit depends on; arrays of the feature cache by identity, rows and targets by digest. */
     private record Key(BranchSpec spec, BranchInput input, long seed, BranchTarget target, double temperature,
-                       int epochs, double learningRate, int batchSize, double weightDecay, int patience,
-                       Identity trainFeatures, Identity validFeatures, String digest) {
+                       int epochs, int updatesPerEpoch, double learningRate, int batchSize, double weightDecay,
+                       int patience, Identity trainFeatures, Identity validFeatures, String digest) {
     }
 
     /** Compares an object by identity. */
@@ -90,7 +90,8 @@ public final class BranchFitMemo {
                             BranchFitter.TrainingRows train, BranchFitter.ValidationRows valid, long seed,
                             BranchFitter.EpochRecorder recorder, CancellationToken cancel) {
         Key key = new Key(spec, input, seed, settings.target(), settings.temperature(), settings.epochs(),
-                settings.learningRate(), settings.batchSize(), settings.weightDecay(), settings.patience(),
+                fitter.epochLength().updates(), settings.learningRate(), settings.batchSize(),
+                settings.weightDecay(), settings.patience(),
                 new Identity(train.features()), new Identity(valid.features()), digest(train, valid));
         while (true) {
             CompletableFuture<Stored> mine = new CompletableFuture<>();

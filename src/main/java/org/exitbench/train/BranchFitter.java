@@ -2,6 +2,7 @@ package org.exitbench.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.exitbench.model.BranchInput;
 import org.exitbench.model.BranchSpec;
@@ -27,11 +28,22 @@ final class BranchFitter {
     private final BranchSpec spec;
     private final BranchTrainingSettings settings;
     private final ILossFunction loss;
+    private final EpochLength epochLength;
 
     BranchFitter(BranchSpec spec, BranchTrainingSettings settings) {
+        this(spec, settings, EpochLength.onePass());
+    }
+
+    BranchFitter(BranchSpec spec, BranchTrainingSettings settings, EpochLength epochLength) {
         this.spec = spec;
         this.settings = settings;
         this.loss = TargetLabels.lossFor(settings.target(), settings.temperature());
+        this.epochLength = Objects.requireNonNull(epochLength, "epochLength");
+    }
+
+    /** @return how many updates an epoch is */
+    EpochLength epochLength() {
+        return epochLength;
     }
 
     /**
@@ -89,43 +101,44 @@ final class BranchFitter {
         int bestEpoch = 0;
         int sinceBest = 0;
         List<BranchEpoch> history = new ArrayList<>();
+        // Position in the current pass over the rows; a pass ends when every row has been in a batch, and the next
+        // one is reshuffled. With one pass per epoch (the default) every epoch starts a pass, as it always did.
+        int from = n;
+        int updates = epochLength.batchesPerEpoch(n, batchSize);
         for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            for (int i = 0; i < n; i++) {
-                batchRows[i] = train.rows()[order[i]];
+            if (epochLength.isOnePass()) {
+                from = n;
             }
             double lossSum = 0;
             int batches = 0;
-            for (int from = 0; from < n; from += batchSize) {
+            for (int update = 0; update < updates && n > 0; update++) {
                 cancel.throwIfCancelled();
-                int count = Math.min(batchSize, n - from);
+                if (from >= n) {
+                    shuffle(order, batchRows, train.rows(), random);
+                    from = 0;
+                }
+                int start = from;
+                int count = Math.min(batchSize, n - start);
+                from += count;
                 double scale = 1.0;
                 if (train.weights() != null) {
-                    scale = batchScale(train.weights(), order, from, count);
+                    scale = batchScale(train.weights(), order, start, count);
                     if (scale == 0) {
                         continue;
                     }
                 }
                 float[] labels = new float[count * classes];
                 for (int i = 0; i < count; i++) {
-                    System.arraycopy(train.labels(), order[from + i] * classes, labels, i * classes, classes);
+                    System.arraycopy(train.labels(), order[start + i] * classes, labels, i * classes, classes);
                     if (train.weights() != null) {
                         // The weight travels in the label row, whose sum SoftTargetLoss reads as the weight.
-                        float w = (float) (train.weights()[order[from + i]] * scale);
+                        float w = (float) (train.weights()[order[start + i]] * scale);
                         for (int c = 0; c < classes; c++) {
                             labels[i * classes + c] *= w;
                         }
                     }
                 }
-                INDArray features = branch.batch(train.features(), batchRows, from, count);
+                INDArray features = branch.batch(train.features(), batchRows, start, count);
                 branch.graph().fit(new DataSet(features, Nd4j.create(labels, new long[] {count, classes}, 'c')));
                 lossSum += branch.graph().score();
                 batches++;
@@ -151,6 +164,23 @@ final class BranchFitter {
             branch.graph().setParams(best);
         }
         return new Fitted(branch, history, bestEpoch);
+    }
+
+    /** Starts a pass: a new random order of the rows, and the rows in that order. */
+    private static void shuffle(int[] order, int[] batchRows, int[] rows, SplittableRandom random) {
+        int n = order.length;
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            batchRows[i] = rows[order[i]];
+        }
     }
 
     /** @return the network {@link #fit} would start from, with the given parameters: a fitted branch again */

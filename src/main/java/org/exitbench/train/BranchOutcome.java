@@ -108,8 +108,21 @@ public record BranchOutcome(BranchTrainingMode mode, int exit, String vertex, St
             int trainExited, long macs, ExitCalibration calibration, List<BranchEpoch> history, int bestEpoch,
             Duration time) {
         Objects.requireNonNull(calibration, "calibration");
+        return trained(mode, exit, vertex, reaching, trainExited, calibration.exitedCount(), macs, calibration, history,
+                bestEpoch, time);
+    }
+
+    /**
+     * As {@link #trained(BranchTrainingMode, int, String, Reaching, int, long, ExitCalibration, List, int,
+     * Duration)}, for an exit calibrated on part of the validation samples that reach it (a calibration split):
+     * {@code validExited} counts what it takes among all of them, so the funnel adds up.
+     */
+    public static BranchOutcome trained(BranchTrainingMode mode, int exit, String vertex, Reaching reaching,
+            int trainExited, int validExited, long macs, ExitCalibration calibration, List<BranchEpoch> history,
+            int bestEpoch, Duration time) {
+        Objects.requireNonNull(calibration, "calibration");
         return new BranchOutcome(mode, exit, vertex, null, reaching.trainSamples(), reaching.trainWeight(),
-                reaching.trainCount(), trainExited, reaching.validCount(), calibration.exitedCount(), macs,
+                reaching.trainCount(), trainExited, reaching.validCount(), validExited, macs,
                 calibration, history, bestEpoch, time, reaching.trainMask(), reaching.validMask());
     }
 

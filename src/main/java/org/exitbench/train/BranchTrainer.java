@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.exitbench.calibrate.CalibrationSplit;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.ExitCalibration;
 import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.ScoreRows;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
 import org.exitbench.model.BranchInput;
@@ -36,7 +38,14 @@ import org.exitbench.progress.ProgressListener;
  *   <li>{@link BranchTrainingMode#SOFT} (our reading of CalexNet's Eq. 13): all training samples weighted by
  *       {@link SoftSurvivalWeights}, early stopping on the validation samples that reach exit k.</li>
  * </ul>
- * Which training samples an exit takes is decided by applying its calibrated thresholds to its predictions on
+ * With a {@link CalibrationSplit} that is on, "validation" above means its stopping part for early stopping, and
+ * CPM calibrates on its calibration part alone (anchors included); the survivors of both parts are tracked with
+ * the same thresholds. Off (the default), one validation split does both, as before.
+ *
+ * <p>An {@link EpochLength} of a fixed number of updates gives every branch the same training budget whatever the
+ * number of rows it learns from; by default an epoch is one pass over them.
+ *
+ * <p>Which training samples an exit takes is decided by applying its calibrated thresholds to its predictions on
  * the training split, in-sample or cross-fitted ({@link SurvivorFiltering}).
  *
  * <p>A branch is skipped, with the reason in its {@link BranchOutcome}, when fewer than
@@ -53,9 +62,28 @@ public final class BranchTrainer {
     private final BranchTrainingSettings settings;
     private final CpmCalibrator calibrator;
     private final BranchFitMemo memo;
+    private final EpochLength epochLength;
+    private final CalibrationSplit calibrationSplit;
 
     public BranchTrainer(BranchSpec spec, BranchTrainingSettings settings, CpmSettings cpm) {
         this(spec, settings, cpm, null);
+    }
+
+    /**
+     * A trainer with the fair-comparison protocol of issue 17.
+     *
+     * @param memo             shared fits, or null
+     * @param epochLength      the updates per epoch
+     * @param calibrationSplit how validation is divided between early stopping and CPM
+     */
+    public BranchTrainer(BranchSpec spec, BranchTrainingSettings settings, CpmSettings cpm, BranchFitMemo memo,
+                         EpochLength epochLength, CalibrationSplit calibrationSplit) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.calibrator = new CpmCalibrator(Objects.requireNonNull(cpm, "cpm"));
+        this.memo = memo;
+        this.epochLength = Objects.requireNonNull(epochLength, "epochLength");
+        this.calibrationSplit = Objects.requireNonNull(calibrationSplit, "calibrationSplit");
     }
 
     /**
@@ -65,10 +93,7 @@ public final class BranchTrainer {
      * @param memo shared fits, or null to fit every branch here
      */
     public BranchTrainer(BranchSpec spec, BranchTrainingSettings settings, CpmSettings cpm, BranchFitMemo memo) {
-        this.spec = Objects.requireNonNull(spec, "spec");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.calibrator = new CpmCalibrator(Objects.requireNonNull(cpm, "cpm"));
-        this.memo = memo;
+        this(spec, settings, cpm, memo, EpochLength.onePass(), CalibrationSplit.off());
     }
 
     private BranchFitter.Fitted fit(BranchFitter fitter, BranchInput input, BranchFitter.TrainingRows rows,
@@ -137,6 +162,9 @@ public final class BranchTrainer {
         private final float[] backboneValid;
         private final boolean[] trainAlive;
         private final boolean[] validAlive;
+        private final boolean[] stopping;
+        private final int[] calibrationRows;
+        private final boolean[] calibrationAlive;
         private final double[] softWeights;
         private final List<BranchOutcome> outcomes = new ArrayList<>();
         private final List<ExitBranch> branches = new ArrayList<>();
@@ -157,6 +185,10 @@ public final class BranchTrainer {
             this.backboneValid = TargetLabels.backboneProbabilities(valid);
             this.trainAlive = filled(train.size());
             this.validAlive = filled(valid.size());
+            CalibrationSplit.Parts parts = calibrationSplit.split(valid.labels());
+            this.stopping = parts.stoppingMask();
+            this.calibrationRows = parts.calibration();
+            this.calibrationAlive = filled(calibrationRows.length);
             this.softWeights = new double[train.size()];
             Arrays.fill(softWeights, 1.0);
         }
@@ -168,8 +200,8 @@ public final class BranchTrainer {
             BranchTrainingMode mode = settings.mode();
             int[] trainRows = mode == BranchTrainingMode.BOOSTED ? indices(trainAlive) : allRows(train.size());
             double[] weights = mode == BranchTrainingMode.SOFT ? softWeights.clone() : null;
-            int[] validRows = mode == BranchTrainingMode.NON_BOOSTED ? allRows(valid.size()) : indices(validAlive);
-            int validReaching = count(validAlive);
+            int[] validRows = indices(mode == BranchTrainingMode.NON_BOOSTED ? stopping : and(validAlive, stopping));
+            int validReaching = Math.min(count(calibrationAlive), count(and(validAlive, stopping)));
             float[] targets = TargetLabels.of(settings.target(), settings.temperature(), train, trainRows);
             BranchFitter.TrainingRows rows = new BranchFitter.TrainingRows(train.features(exit), trainRows, targets,
                     weights);
@@ -183,7 +215,7 @@ public final class BranchTrainer {
             BranchFitter.ValidationRows validation = new BranchFitter.ValidationRows(valid.features(exit), validRows,
                     TargetLabels.of(settings.target(), settings.temperature(), valid, validRows),
                     select(valid.labels(), validRows));
-            BranchFitter fitter = new BranchFitter(spec, settings);
+            BranchFitter fitter = new BranchFitter(spec, settings, epochLength);
             String what = String.format(Locale.ROOT, "%s: branch %d of %d (%s)", title(mode), position + 1, count,
                     vertex);
             BranchFitter.Fitted fitted = fit(fitter, input, rows, validation, seed(exit, -1),
@@ -193,9 +225,15 @@ public final class BranchTrainer {
             float[] validP = branch.probabilities(valid.features(exit), null);
             ExitScores validScores = ExitScores.fromProbabilities(new float[][] {validP}, backboneValid,
                     valid.labels(), cache.numClasses());
-            ExitCalibration calibration = calibrator.calibrateExit(validScores, 0, validAlive);
-            boolean[] validLeft = calibration.remaining(validAlive);
-            System.arraycopy(validLeft, 0, validAlive, 0, validAlive.length);
+            ExitScores calibrationScores = ScoreRows.select(new float[][] {validP}, backboneValid, valid.labels(),
+                    cache.numClasses(), calibrationRows);
+            ExitCalibration calibration = calibrator.calibrateExit(calibrationScores, 0, calibrationAlive);
+            boolean[] calibrationLeft = calibration.remaining(calibrationAlive);
+            System.arraycopy(calibrationLeft, 0, calibrationAlive, 0, calibrationAlive.length);
+            boolean[] validTaken = calibration.exitedAmong(validScores, 0, validAlive);
+            for (int i = 0; i < validAlive.length; i++) {
+                validAlive[i] &= !validTaken[i];
+            }
 
             float[] trainP = trainingPredictions(fitter, branch, input, exit, rows, validation, what);
             ExitScores trainScores = ExitScores.fromProbabilities(new float[][] {trainP}, backboneTrain,
@@ -215,8 +253,8 @@ public final class BranchTrainer {
             validProbabilities.add(validP);
             testProbabilities.add(branch.probabilities(test.features(exit), null));
             thresholdRows.add(calibration.thresholds());
-            finish(BranchOutcome.trained(mode, exit, vertex, reaching, trainExited, branch.macs(), calibration,
-                    fitted.history(), fitted.bestEpoch(), elapsedSince(started)));
+            finish(BranchOutcome.trained(mode, exit, vertex, reaching, trainExited, count(validTaken), branch.macs(),
+                    calibration, fitted.history(), fitted.bestEpoch(), elapsedSince(started)));
         }
 
         private void finish(BranchOutcome outcome) {
@@ -406,6 +444,14 @@ public final class BranchTrainer {
             }
         }
         return rows;
+    }
+
+    private static boolean[] and(boolean[] a, boolean[] b) {
+        boolean[] out = new boolean[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] && b[i];
+        }
+        return out;
     }
 
     private static int[] allRows(int n) {

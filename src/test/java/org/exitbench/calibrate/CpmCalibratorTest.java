@@ -287,10 +287,21 @@ class CpmCalibratorTest {
     }
 
     @Test
+    void aNegativeMarginRaisesTheBarAboveTheAnchorInBothForms() {
+        CpmSettings additive = CpmSettings.builder().margin(-0.05).build();
+        assertEquals(0.95, additive.bar(0.90), 1e-12);
+        CpmSettings multiplicative = additive.toBuilder().marginForm(MarginForm.MULTIPLICATIVE).build();
+        assertEquals(0.945, multiplicative.bar(0.90), 1e-12);
+        // A bar above 1 cannot be met: no threshold qualifies, so the class never exits.
+        assertEquals(1.05, additive.bar(1.0), 1e-12);
+    }
+
+    @Test
     void settingsAreValidatedNamingTheField() {
-        assertMessage("margin must be in [0, 1], was 1.5", () -> CpmSettings.builder().margin(1.5).build());
-        assertMessage("margin must be in [0, 1], was NaN", () -> CpmSettings.builder().margin(Double.NaN).build());
-        assertMessage("margin must be in [0, 1], was -0.1", () -> CpmSettings.builder().margin(-0.1).build());
+        assertMessage("margin must be in [-1.0, 1.0], was 1.5", () -> CpmSettings.builder().margin(1.5).build());
+        assertMessage("margin must be in [-1.0, 1.0], was NaN",
+                () -> CpmSettings.builder().margin(Double.NaN).build());
+        assertMessage("margin must be in [-1.0, 1.0], was -1.1", () -> CpmSettings.builder().margin(-1.1).build());
         assertMessage("minimumSupport must be at least 1, was 0",
                 () -> CpmSettings.builder().minimumSupport(0).build());
         assertMessage("marginForm is missing", () -> CpmSettings.builder().marginForm(null).build());

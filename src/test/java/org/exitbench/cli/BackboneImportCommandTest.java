@@ -36,6 +36,10 @@ class BackboneImportCommandTest {
                 saved.exitPoints().vertices());
         assertEquals(OnnxBackbone.load(Path.of(MODEL)).fingerprint(), saved.fingerprint(),
                 "the metadata written does not change what the backbone computes");
+        CommandLineRun info = CommandLineRun.of("backbone", "info", out.toString());
+        assertEquals(0, info.exitCode(), info.err());
+        assertTrue(info.out().contains("Backbone:      ONNX mine.onnx, input input [N, 1, 32, 32] NCHW"), info.out());
+        assertTrue(info.out().contains("exit final"), info.out());
     }
 
     @Test

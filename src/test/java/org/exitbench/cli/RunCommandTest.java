@@ -59,8 +59,20 @@ class RunCommandTest {
         CommandLineRun run = exitbench("run", "--config", config.toString(), "--workspace",
                 dir.resolve("ws").toString());
         assertEquals(1, run.exitCode(), "bad input in a file, not a misuse of the command line");
-        assertTrue(run.err().contains("error: " + config + ": cpm.margin: must be in [0, 1], was 1.5"), run.err());
+        assertTrue(run.err().contains("error: " + config + ": cpm.margin: must be in [-1, 1], was 1.5"), run.err());
         assertFalse(run.err().contains("Usage:"), "no usage text for a bad value in a file: " + run.err());
+        assertFalse(Files.exists(dir.resolve("ws")));
+    }
+
+    @Test
+    void theProtocolOptionsAreCheckedNamingTheFieldsTheySet() {
+        CommandLineRun run = exitbench("run", "--margin", "-1.5", "--calibration-fraction", "0.95",
+                "--epoch-length", "-1", "--workspace", dir.resolve("ws").toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("cpm.margin: must be in [-1, 1], was -1.5"), run.err());
+        assertTrue(run.err().contains("calibrationSplit.fraction: must be 0 (one validation split for early stopping "
+                + "and CPM) or 0.1 to 0.9, was 0.95"), run.err());
+        assertTrue(run.err().contains("training.updatesPerEpoch: must be 0 to 100000, was -1"), run.err());
         assertFalse(Files.exists(dir.resolve("ws")));
     }
 

@@ -72,7 +72,7 @@ class ExperimentConfigTest {
                 "training.modes: must list at least one of boosted, non-boosted, soft",
                 "training.learningRate: must be a positive number, was -1.0",
                 "training.epochs: must be 1 to 100000, was 0",
-                "cpm.margin: must be in [0, 1], was 1.5",
+                "cpm.margin: must be in [-1, 1], was 1.5",
                 "cpm.minimumSupport: must be at least 1, was 0"), error.problems());
         assertTrue(error.getMessage().startsWith("my.json: poolingGrid: must be 1 to 8, was 9; "),
                 error.getMessage());

@@ -140,4 +140,48 @@ class SweepDefinitionTest {
                 "{\"modes\": [\"boosted\"], \"baseline\": \"boosted\"}", null));
         assertTrue(oneMode.getMessage().startsWith("modes: must list at least two"), oneMode.getMessage());
     }
+
+    @Test
+    void theBuiltInFairTestHasATrainingMarginAxisAndTheFairProtocol() {
+        SweepDefinition fair = SweepDefinition.builtIn(SweepDefinition.FAIR).orElseThrow();
+        assertEquals("margin", fair.marginAxis());
+        assertEquals(2 * 3 * 5, fair.configurationCount());
+        List<SweepConfiguration> configurations = fair.configurations("data", null);
+        ExperimentConfig first = configurations.get(0).config();
+        assertEquals(-0.02, first.cpmSettings().margin(), "negative training margins are on the grid");
+        assertEquals(0.5, first.calibration().fraction());
+        assertEquals(40, first.epochLength().updates());
+        assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.SOFT, BranchTrainingMode.NON_BOOSTED),
+                fair.modes());
+        assertEquals(MarginForm.MULTIPLICATIVE, configurations.get(configurations.size() - 1).config().cpm()
+                .marginForm());
+        assertTrue(SweepDefinition.builtIn("no-such-sweep").isEmpty());
+    }
+
+    @Test
+    void aVersionOneDocumentIsReadOverTheVersionOneDefaults() {
+        SweepDefinition v1 = SweepDefinition.fromJson("""
+                {"format": "exitbench.sweep-definition", "formatVersion": 1, "name": "old", "seeds": [1]}""",
+                "old.json");
+        assertEquals(64, v1.configurationCount());
+        assertEquals(null, v1.marginAxis());
+        assertEquals(SweepDefinition.defaults().margins(), v1.margins());
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"formatVersion": 1, "name": "old", "marginAxis": "recipe"}""", "old.json"));
+        assertTrue(e.problems().get(0).startsWith("marginAxis: is a version-2 field"), e.getMessage());
+        ConfigException v3 = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"formatVersion": 3, "name": "new"}""", "new.json"));
+        assertTrue(v3.getMessage().contains("formatVersion: this Exitbench reads version 2"), v3.getMessage());
+    }
+
+    @Test
+    void marginsMayBeNegativeAndTheMarginAxisMustNameAnAxis() {
+        SweepDefinition d = SweepDefinition.fromJson("""
+                {"name": "neg", "margins": [-0.05, 0.0, 0.1], "marginAxis": "recipe"}""", "neg.json");
+        assertEquals(-0.05, d.margins().get(0));
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"name": "bad", "margins": [-1.5, 0.0], "marginAxis": "nope"}""", "bad.json"));
+        assertTrue(e.problems().contains("margins[0]: must be in [-1, 1], was -1.5"), e.getMessage());
+        assertTrue(e.problems().contains("marginAxis: \"nope\" names no axis"), e.getMessage());
+    }
 }

@@ -33,7 +33,7 @@ class SweepSummaryTest {
 
     private static SweepResult.ModeResult mode(String name, List<SweepResult.Point> curve) {
         return new SweepResult.ModeResult(name, List.of("stage1", "stage2"), List.of(), List.of(100L, 200L), 1.0,
-                curve.get(curve.size() - 1), curve);
+                curve.get(curve.size() - 1), curve, null, null);
     }
 
     @Test

@@ -62,7 +62,7 @@ public final class CascadeBenchmark {
             branch[k] = full / 100;
         }
         CostModel costs = new CostModel(toExit, branch, full);
-        CpmSettings settings = CpmSettings.defaults().withMargin(0.05);
+        CpmSettings settings = CpmSettings.builder().margin(0.05).build();
         Thresholds calibrated = new CpmCalibrator(settings).calibrate(validation);
         Thresholds[] variants = sliderMoves(calibrated, 42);
         CascadeEvaluator evaluator = new CascadeEvaluator(test, costs);
@@ -101,7 +101,7 @@ public final class CascadeBenchmark {
             cold[r] = System.nanoTime() - start;
         }
         report("CpmCalibrator.calibrate, cold (includes sorting each exit's scores)", cold);
-        long[] warm = time(20, 60, i -> sink += new CpmCalibrator(settings.withMargin(0.01 * (i % 20)))
+        long[] warm = time(20, 60, i -> sink += new CpmCalibrator(settings.toBuilder().margin(0.01 * (i % 20)).build())
                 .calibrate(validation).hashCode());
         report("CpmCalibrator.calibrate, warm (ranking cached in ExitScores)", warm);
 

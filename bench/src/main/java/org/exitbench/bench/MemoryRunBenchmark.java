@@ -98,7 +98,7 @@ public final class MemoryRunBenchmark {
                     ProgressListener.NONE, CancellationToken.NEVER);
             point(points, "feature cache built", seconds(start));
 
-            BackboneTrainingConfig config = BackboneTrainingConfig.defaults(dataset.channels()).withEpochs(epochs);
+            BackboneTrainingConfig config = BackboneTrainingConfig.builder(dataset.channels()).epochs(epochs).build();
             long trainStart = System.nanoTime();
             AtomicLong epochStart = new AtomicLong(trainStart);
             BackboneTrainingResult result = new BackboneTrainer(event -> {

@@ -154,11 +154,11 @@ public final class PeerBenchmark {
 
     /** The training settings of a variant; null for the variants that only change inference. */
     private static NetworkSettings trainingSettings(String variant) {
-        NetworkSettings dl4jLayers = NetworkSettings.defaults().withLayers(LayerImplementation.DL4J);
+        NetworkSettings dl4jLayers = NetworkSettings.builder().layers(LayerImplementation.DL4J).build();
         return switch (variant) {
-            case "baseline" -> dl4jLayers.withDataFormat(CNN2DFormat.NCHW).withCacheMode(CacheMode.NONE);
-            case "nchw-cache" -> dl4jLayers.withDataFormat(CNN2DFormat.NCHW);
-            case "nhwc" -> dl4jLayers.withCacheMode(CacheMode.NONE);
+            case "baseline" -> dl4jLayers.toBuilder().dataFormat(CNN2DFormat.NCHW).cacheMode(CacheMode.NONE).build();
+            case "nchw-cache" -> dl4jLayers.toBuilder().dataFormat(CNN2DFormat.NCHW).build();
+            case "nhwc" -> dl4jLayers.toBuilder().cacheMode(CacheMode.NONE).build();
             case "nhwc-cache" -> dl4jLayers;
             case "tuned" -> NetworkSettings.defaults();
             case "folded-nchw", "unfolded-nhwc" -> null;
@@ -190,12 +190,12 @@ public final class PeerBenchmark {
     }
 
     private static Extraction extraction(BackboneSpec spec, String variant) {
-        NetworkSettings dl4jLayers = NetworkSettings.defaults().withLayers(LayerImplementation.DL4J);
+        NetworkSettings dl4jLayers = NetworkSettings.builder().layers(LayerImplementation.DL4J).build();
         return switch (variant) {
             case "baseline", "nchw-cache" -> new UnfoldedExtraction(backbone(spec,
-                    dl4jLayers.withDataFormat(CNN2DFormat.NCHW)));
+                    dl4jLayers.toBuilder().dataFormat(CNN2DFormat.NCHW).build()));
             case "nhwc", "nhwc-cache", "unfolded-nhwc" -> new UnfoldedExtraction(backbone(spec, dl4jLayers));
-            case "folded-nchw" -> foldedNchw(backbone(spec, dl4jLayers.withDataFormat(CNN2DFormat.NCHW)));
+            case "folded-nchw" -> foldedNchw(backbone(spec, dl4jLayers.toBuilder().dataFormat(CNN2DFormat.NCHW).build()));
             case "tuned" -> {
                 FeatureExtractor extractor = new FeatureExtractor(backbone(spec, NetworkSettings.defaults()),
                         FeaturePooling.GLOBAL_AVERAGE, FeatureExtractor.DEFAULT_BATCH_SIZE);

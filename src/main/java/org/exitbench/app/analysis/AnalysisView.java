@@ -84,7 +84,7 @@ public final class AnalysisView {
         Node banner = CascadePaneParts.syntheticBanner(model.operatingPoint(), "analysisSyntheticBanner",
                 "Synthetic demo scores: generated for this dataset's images, not produced by trained branches."
                         + " The images are real; the answers and confidences are not.");
-        root.getChildren().addAll(header(), banner, messageLine(),
+        root.getChildren().addAll(header(), banner, messageLine(), boostingNote(),
                 CascadePaneParts.body(model.operatingPoint(), "analysisPlaceholder", content()));
 
         RefreshWhenShown refresh = new RefreshWhenShown(root,
@@ -145,6 +145,19 @@ public final class AnalysisView {
         message.visibleProperty().bind(message.textProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
         return message;
+    }
+
+    /** What boosting changed in the shown run, in its own numbers (hidden without a second mode). */
+    private Node boostingNote() {
+        Label note = new Label();
+        note.setId("analysisBoostingNote");
+        // An explanation, not the outcome of an action: plain ink, not the pane message's "done" colour.
+        note.getStyleClass().add("muted");
+        note.setWrapText(true);
+        note.textProperty().bind(model.boostingNoteProperty());
+        note.visibleProperty().bind(note.textProperty().isNotEmpty());
+        note.managedProperty().bind(note.visibleProperty());
+        return note;
     }
 
     private Node content() {

@@ -51,6 +51,7 @@ public final class AnalysisViewModel {
     private final IntegerProperty selectedSample = new SimpleIntegerProperty(this, "selectedSample", -1);
     private final ReadOnlyObjectWrapper<SamplePath> selectedPath = new ReadOnlyObjectWrapper<>(this,
             "selectedPath");
+    private final ReadOnlyStringWrapper boostingNote = new ReadOnlyStringWrapper(this, "boostingNote", "");
     private CascadeSource orderedFor;
     private int[][] confidenceOrder;
 
@@ -86,8 +87,21 @@ public final class AnalysisViewModel {
         });
         confusionFilter.addListener((obs, old, now) -> refreshGallery());
         selectedSample.addListener((obs, old, now) -> refreshPath());
+        point.settingsProperty().addListener((obs, old, now) -> refreshBoostingNote());
         sourceChanged(point.resultProperty().get());
         refresh();
+    }
+
+    /**
+     * @return what boosting changed in the shown run, from its own numbers (both modes at the current CPM settings,
+     *         and the oracle ceiling of each mode's branches); empty without a second mode or for synthetic scores
+     */
+    public ReadOnlyStringProperty boostingNoteProperty() {
+        return boostingNote.getReadOnlyProperty();
+    }
+
+    private void refreshBoostingNote() {
+        boostingNote.set(BoostingNote.of(orderedFor, point.settingsProperty().get()).orElse(""));
     }
 
     /** @return the shared operating point */
@@ -217,6 +231,7 @@ public final class AnalysisViewModel {
             return;
         }
         orderedFor = source;
+        refreshBoostingNote();
         confidenceOrder = source == null ? null : confidenceOrder(source.primary().test());
         List<ClassChoice> choices = new ArrayList<>();
         choices.add(ClassChoice.ALL);

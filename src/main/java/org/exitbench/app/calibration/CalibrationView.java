@@ -162,7 +162,8 @@ public final class CalibrationView {
     private Node settingsBar() {
         Label marginKey = new Label("Margin m");
         marginKey.getStyleClass().add("setting-key");
-        Slider margin = new Slider(0, 0.5, CpmSettings.DEFAULT_MARGIN);
+        // Negative margins reach the low-loss operating points (a bar above the backbone's own precision).
+        Slider margin = new Slider(-0.1, 0.5, CpmSettings.DEFAULT_MARGIN);
         margin.setId("marginSlider");
         margin.setMajorTickUnit(0.1);
         margin.setMinorTickCount(1);

@@ -99,7 +99,7 @@ public final class CalibrationViewModel {
         return point;
     }
 
-    /** @return CPM's margin m in [0, 1] */
+    /** @return CPM's margin m in [−1, 1] */
     public DoubleProperty marginProperty() {
         return cpm.marginProperty();
     }

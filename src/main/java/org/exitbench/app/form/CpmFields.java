@@ -29,7 +29,7 @@ public final class CpmFields {
         show(CpmSettings.defaults());
     }
 
-    /** @return CPM's margin m, in [0, 1] when valid */
+    /** @return CPM's margin m, in [−1, 1] when valid */
     public DoubleProperty marginProperty() {
         return margin;
     }

@@ -101,6 +101,8 @@ public final class TrainingForm {
     private final IntegerProperty patience = new SimpleIntegerProperty(this, "patience");
     private final LongProperty seed = new SimpleLongProperty(this, "seed");
     private final CpmFields cpm = new CpmFields();
+    private final DoubleProperty calibrationFraction = new SimpleDoubleProperty(this, "calibrationFraction");
+    private final IntegerProperty updatesPerEpoch = new SimpleIntegerProperty(this, "updatesPerEpoch");
 
     private final List<Runnable> changeListeners = new ArrayList<>();
     private ExperimentConfig base = ExperimentConfig.defaults();
@@ -112,7 +114,8 @@ public final class TrainingForm {
         load(BackboneSettings.defaults(), ExperimentConfig.defaults(), null);
         List<Observable> all = new ArrayList<>(List.of(backboneSource, backboneFile, newArchitecture, newWidths,
                 newBlocks, newEpochs, newOptimizer, newLearningRate, newBatchSize, poolingGrid, branchType, filters,
-                kernel, target, temperature, epochs, learningRate, batchSize, patience, seed));
+                kernel, target, temperature, epochs, learningRate, batchSize, patience, seed, calibrationFraction,
+                updatesPerEpoch));
         all.addAll(modes.observables());
         all.addAll(cpm.observables());
         for (Observable property : all) {
@@ -172,6 +175,8 @@ public final class TrainingForm {
             patience.set(experiment.training().patience());
             seed.set(experiment.seed());
             cpm.show(experiment.cpm());
+            calibrationFraction.set(experiment.calibrationSplit().fraction());
+            updatesPerEpoch.set(experiment.training().updatesPerEpoch());
         } finally {
             loading = false;
         }
@@ -236,9 +241,10 @@ public final class TrainingForm {
                         branchType.get() == base.branch().type() ? base.branch().pooling() : null),
                 new ExperimentConfig.Training(ticked, target.get(), temperature.get(), t.softness(), epochs.get(),
                         learningRate.get(), batchSize.get(), t.weightDecay(), patience.get(), t.minimumSurvivors(),
-                        t.survivorFiltering(), t.crossFitFolds()),
+                        t.survivorFiltering(), t.crossFitFolds(), updatesPerEpoch.get()),
                 cpm.appliedTo(base.cpm()),
-                seed.get());
+                seed.get(), new ExperimentConfig.CalibrationSplitSection(calibrationFraction.get(),
+                        base.calibrationSplit().seed()));
         config.validate();
         return config;
     }
@@ -485,5 +491,15 @@ public final class TrainingForm {
 
     public IntegerProperty minimumSupportProperty() {
         return cpm.minimumSupportProperty();
+    }
+
+    /** @return the share of validation CPM calibrates on; 0: one split stops training and calibrates */
+    public DoubleProperty calibrationFractionProperty() {
+        return calibrationFraction;
+    }
+
+    /** @return mini-batches per epoch for every branch; 0: one pass over its rows */
+    public IntegerProperty updatesPerEpochProperty() {
+        return updatesPerEpoch;
     }
 }

@@ -358,6 +358,10 @@ public final class TrainingView {
                 + " mini-batch." + measured);
         row(grid, 6, "Patience", intSpinner("branchPatience", 0, 1000, 1, form.patienceProperty()), "Stop after"
                 + " this many epochs without a lower validation loss; 0 trains every epoch." + measured);
+        row(grid, 8, "Updates / epoch", intSpinner("updatesPerEpoch", 0, 100_000, 10,
+                form.updatesPerEpochProperty()), "Mini-batches per epoch for every branch, so boosted branches that"
+                + " learn from few survivors get as many updates as non-boosted ones; 0 makes an epoch one pass over"
+                + " the branch's own images (our protocol, not the papers').");
         Spinner<Integer> seed = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, Integer.MAX_VALUE,
                 (int) Math.min(Integer.MAX_VALUE, form.seedProperty().get()), 1));
         seed.setId("seed");
@@ -377,7 +381,7 @@ public final class TrainingView {
 
     private Node cpmSection() {
         GridPane grid = grid();
-        row(grid, 0, "Margin m", doubleSpinner("cpmMargin", 0, 1, 0.01, "%.3f", form.marginProperty()), "CPM's"
+        row(grid, 0, "Margin m", doubleSpinner("cpmMargin", -1, 1, 0.01, "%.3f", form.marginProperty()), "CPM's"
                 + " margin: how far below the backbone's own precision on a class an exit may answer it. 0.20 is"
                 + " CalexNet's canonical value (README). On the bundled sample it is generous, about 11 accuracy"
                 + " points lost, so the demo trains with m = 0 and picks its operating point with the Calibration"
@@ -391,6 +395,10 @@ public final class TrainingView {
                 + " or on the images reaching each exit (CalexNet's cascade-aware CPM).");
         row(grid, 3, "Min support", intSpinner("cpmSupport", 1, 100_000, 5, form.minimumSupportProperty()), "The"
                 + " fewest validation images a threshold may admit for a class (30, our reconstruction).");
+        row(grid, 4, "Calibration split", doubleSpinner("calibrationFraction", 0, 0.9, 0.05, "%.2f",
+                form.calibrationFractionProperty()), "The share of each class's validation images that CPM"
+                + " calibrates on alone; the rest stop the branches' training. 0 uses all validation images for both,"
+                + " which makes validation numbers optimistic (0.1 to 0.9 when on; our protocol, not the papers').");
         return section("Calibration (CPM)", grid);
     }
 

@@ -35,6 +35,7 @@ import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.model.BackboneFile;
+import org.exitbench.model.onnx.OnnxBackbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BackboneTrainer;
@@ -305,7 +306,8 @@ public final class TrainingViewModel {
         }
         List<String> vertices;
         try {
-            vertices = BackboneFile.readMetadata(backbone).exitPoints().vertices();
+            vertices = ExperimentPipeline.isOnnx(backbone) ? OnnxBackbone.load(backbone).exitPoints().vertices()
+                    : BackboneFile.readMetadata(backbone).exitPoints().vertices();
         } catch (RuntimeException e) {
             notices.post(Notice.error("The demo cannot read its backbone", ErrorText.of(e)));
             return false;

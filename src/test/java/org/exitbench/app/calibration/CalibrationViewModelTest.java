@@ -264,7 +264,7 @@ class CalibrationViewModelTest {
         CascadeResult anyValid = valid.evaluate(Thresholds.never(3, 4));
         CascadeResult anyTest = test.evaluate(Thresholds.never(3, 4));
         SweepResult.ModeResult sweep = new SweepResult.ModeResult("boosted", List.of("a", "b", "c"), List.of(),
-                List.of(1L, 1L, 1L), 0, curve.get(0), curve);
+                List.of(1L, 1L, 1L), 0, curve.get(0), curve, null, null);
         for (double budget : new double[] {0.5, 1.0, 3.0, 8.0}) {
             model.budgetPointsProperty().set(budget);
             model.findMarginWithinBudget(null);
