@@ -103,6 +103,27 @@ final class StandaloneCluster implements AutoCloseable {
         worker.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * @return whether worker {@code index} (0-based) has launched an executor and kept it for {@code seconds}: by then
+     *         the executor has registered and, while tasks are pending, runs one
+     */
+    boolean executorRunningFor(int index, long seconds) throws IOException {
+        Path work = home.resolve("worker" + (index + 1));
+        try (var apps = Files.list(work)) {
+            for (Path app : apps.filter(Files::isDirectory).toList()) {
+                try (var executors = Files.list(app)) {
+                    for (Path executor : executors.filter(Files::isDirectory).toList()) {
+                        long age = System.currentTimeMillis() - Files.getLastModifiedTime(executor).toMillis();
+                        if (age >= seconds * 1000) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** @return how many workers the master counts as alive */
     int aliveWorkers() {
         try {

@@ -57,7 +57,7 @@ class StandaloneSparkSweepTest {
             CompletableFuture<SweepRunner.Outcome> job = CompletableFuture.supplyAsync(() -> onCluster.run(six(),
                     LocalSparkSweepTest.request(folder), progress, CancellationToken.NEVER));
 
-            int doneAtKill = awaitFirstResult(folder.resolve(SweepFolder.RESULTS), job);
+            int doneAtKill = awaitFirstResult(folder.resolve(SweepFolder.RESULTS), job, cluster);
             cluster.killWorker(1);
             assertTrue(doneAtKill < 6, "the worker died while trials were left (" + doneAtKill + " of 6 done)");
 
@@ -72,8 +72,12 @@ class StandaloneSparkSweepTest {
         }
     }
 
-    /** Waits until the first trial's result is written; returns how many are written then. */
-    private static int awaitFirstResult(Path results, CompletableFuture<?> job) throws Exception {
+    /**
+     * Waits until the first trial's result is written and worker 2's executor has been up long enough to hold a
+     * task (with 5 trials left for 2 one-core executors, it does); returns how many results are written then.
+     */
+    private static int awaitFirstResult(Path results, CompletableFuture<?> job, StandaloneCluster cluster)
+            throws Exception {
         while (true) {
             if (job.isDone()) {
                 job.get();
@@ -82,7 +86,7 @@ class StandaloneSparkSweepTest {
             if (Files.isDirectory(results)) {
                 try (Stream<Path> files = Files.list(results)) {
                     long done = files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
-                    if (done > 0) {
+                    if (done > 0 && cluster.executorRunningFor(1, 20)) {
                         return (int) done;
                     }
                 }
