@@ -399,7 +399,7 @@ public final class TrainingViewModel {
         replaying = true;
         running.set(true);
         monitor.log("Replaying run " + entry.id() + ": the demo's settings on these images with this backbone, so"
-                + " training again would give the same networks. Train live trains anew.");
+                + " training again would give the same networks. Shift+F5 trains anew.");
         replayPacer.accept(steps, () -> {
             replaying = false;
             running.set(false);
