@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.exitbench.experiment.ExperimentPipeline;
+import org.exitbench.model.Backbone;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.TrainedBackbone;
 import org.exitbench.model.onnx.OnnxBackbone;
@@ -38,38 +39,30 @@ final class BackboneInfoCommand implements Callable<Integer> {
             return onnx(out);
         }
         TrainedBackbone backbone = BackboneFile.load(file, false);
-        out.printf("File:          %s%n", file);
-        out.printf("Backbone:      %s%n", backbone.spec().describe());
-        out.printf(Locale.ROOT, "Parameters:    %,d%n", backbone.graph().numParams());
-        out.printf("Classes:       %s%n", String.join(", ", backbone.classNames()));
-        out.printf(Locale.ROOT, "Normalisation: mean %s, std %s%n", rounded(backbone.stats().mean()),
-                rounded(backbone.stats().std()));
-        out.printf("Exit points:   %s%n", backbone.exitPoints());
-        out.printf("Fingerprint:   %s (verified)%n", backbone.fingerprint());
-        out.println();
-        out.println("Multiply-accumulates per image:");
-        out.print(backbone.macTable().toText());
-        if (!backbone.provenance().isEmpty()) {
-            out.println();
-            out.println("Provenance:");
-            for (Map.Entry<String, String> entry : backbone.provenance().entrySet()) {
-                out.printf("  %-20s %s%n", entry.getKey(), entry.getValue());
-            }
-        }
-        out.flush();
+        print(out, backbone, backbone.spec().describe(), "verified");
         return 0;
     }
 
     /** An imported ONNX model: what 'backbone import' wrote into it, and its MACs at the exits. */
     private int onnx(PrintWriter out) {
         OnnxBackbone backbone = OnnxBackbone.load(file);
+        print(out, backbone, backbone.describe(), null);
+        return 0;
+    }
+
+    /** What both kinds of backbone tell: parameters only where DL4J counts them. */
+    private void print(PrintWriter out, Backbone backbone, String description, String fingerprintNote) {
         out.printf("File:          %s%n", file);
-        out.printf("Backbone:      %s%n", backbone.describe());
+        out.printf("Backbone:      %s%n", description);
+        if (backbone instanceof TrainedBackbone trained) {
+            out.printf(Locale.ROOT, "Parameters:    %,d%n", trained.graph().numParams());
+        }
         out.printf("Classes:       %s%n", String.join(", ", backbone.classNames()));
         out.printf(Locale.ROOT, "Normalisation: mean %s, std %s%n", rounded(backbone.stats().mean()),
                 rounded(backbone.stats().std()));
         out.printf("Exit points:   %s%n", backbone.exitPoints());
-        out.printf("Fingerprint:   %s%n", backbone.fingerprint());
+        out.printf("Fingerprint:   %s%s%n", backbone.fingerprint(), fingerprintNote == null ? ""
+                : " (" + fingerprintNote + ")");
         out.println();
         out.println("Multiply-accumulates per image:");
         out.print(backbone.macTable().toText());
@@ -81,7 +74,6 @@ final class BackboneInfoCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
     }
 
     private static String rounded(double[] values) {

@@ -52,4 +52,35 @@ public record Prediction(int classIndex, String className, int exit, String exit
         }
         return sum;
     }
+
+    /**
+     * The answer of one exit from its class probabilities: the {@code top} most probable classes, best first; the
+     * timings are left empty for the predictor to fill in. Shared by the DL4J and the ONNX Runtime predictors, so
+     * both break ties alike (the lower class index wins).
+     *
+     * @param exit       the exit index, K for the backbone's head
+     * @param exitVertex the exit's vertex name
+     * @param early      whether the exit is a branch (not the head)
+     * @param p          probabilities of many rows; this row's start at {@code at}
+     * @param classNames the class names, index = probability position
+     */
+    public static Prediction fromProbabilities(int exit, String exitVertex, boolean early, float[] p, int at,
+                                               List<String> classNames, int top) {
+        int classes = classNames.size();
+        List<ClassProbability> best = new java.util.ArrayList<>(top);
+        boolean[] taken = new boolean[classes];
+        for (int r = 0; r < top; r++) {
+            int choice = -1;
+            for (int c = 0; c < classes; c++) {
+                if (!taken[c] && (choice < 0 || p[at + c] > p[at + choice])) {
+                    choice = c;
+                }
+            }
+            taken[choice] = true;
+            best.add(new ClassProbability(choice, classNames.get(choice), p[at + choice]));
+        }
+        ClassProbability first = best.get(0);
+        return new Prediction(first.classIndex(), first.className(), exit, exitVertex, early, first.probability(),
+                best, new long[0], new long[0]);
+    }
 }

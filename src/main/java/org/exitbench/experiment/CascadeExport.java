@@ -81,13 +81,8 @@ public final class CascadeExport {
         if (config.exitPoints() != null) {
             backbone = backbone.withExitPoints(new ExitPoints(config.exitPoints()));
         }
-        List<String> vertices = new ArrayList<>();
-        List<ExitBranch> branches = new ArrayList<>();
-        List<RunMetrics.BranchMetrics> trained = result.cascadeBranches();
-        for (int position = 0; position < trained.size(); position++) {
-            vertices.add(trained.get(position).vertex());
-            branches.add(run.loadBranch(mode, position));
-        }
+        List<String> vertices = result.cascadeBranches().stream().map(RunMetrics.BranchMetrics::vertex).toList();
+        List<ExitBranch> branches = loadBranches(run, mode, vertices.size());
         CascadeProvenance provenance = new CascadeProvenance(run.id(), ExperimentConfig.modeName(mode),
                 config.toJson(), config.dataset(), runProvenance.datasetFingerprint(), backbonePath.toString(),
                 fingerprint, ExperimentPipeline.exitbenchVersion(), ExperimentPipeline.dl4jVersion(),
@@ -160,13 +155,8 @@ public final class CascadeExport {
         OnnxBackbone backbone = OnnxBackbone.load(backbonePath);
         RunMetrics.Provenance runProvenance = run.metrics().provenance();
         requireSameBackbone(run, backbonePath, backbone.fingerprint(), runProvenance);
-        List<String> vertices = new ArrayList<>();
-        List<ExitBranch> branches = new ArrayList<>();
-        List<RunMetrics.BranchMetrics> trained = result.cascadeBranches();
-        for (int position = 0; position < trained.size(); position++) {
-            vertices.add(trained.get(position).vertex());
-            branches.add(run.loadBranch(mode, position));
-        }
+        List<String> vertices = result.cascadeBranches().stream().map(RunMetrics.BranchMetrics::vertex).toList();
+        List<ExitBranch> branches = loadBranches(run, mode, vertices.size());
         OnnxBackbone cut = backbone.withExitPoints(new ExitPoints(vertices));
         MacTable macs = cut.macTable();
         long[] macsToExit = new long[vertices.size()];
@@ -209,6 +199,14 @@ public final class CascadeExport {
                     + dataset + " cannot be read: " + e.getMessage());
         }
         return images;
+    }
+
+    private static List<ExitBranch> loadBranches(ExperimentRun run, BranchTrainingMode mode, int count) {
+        List<ExitBranch> branches = new ArrayList<>();
+        for (int position = 0; position < count; position++) {
+            branches.add(run.loadBranch(mode, position));
+        }
+        return branches;
     }
 
     private static ExperimentRun.ModeResult cascadeOf(ExperimentRun run, BranchTrainingMode mode) {

@@ -204,22 +204,8 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
 
     /** The answer of exit {@code exit} (K = head) from its probabilities. */
     private Prediction answer(int exit, float[] p, int at) {
-        List<ClassProbability> best = new ArrayList<>(top);
-        boolean[] taken = new boolean[classes];
-        for (int r = 0; r < top; r++) {
-            int choice = -1;
-            for (int c = 0; c < classes; c++) {
-                if (!taken[c] && (choice < 0 || p[at + c] > p[at + choice])) {
-                    choice = c;
-                }
-            }
-            taken[choice] = true;
-            best.add(new ClassProbability(choice, manifest.classNames().get(choice), p[at + choice]));
-        }
-        ClassProbability first = best.get(0);
         String vertex = exit < exits ? manifest.exits().get(exit).vertex() : ExitPoints.FINAL;
-        return new Prediction(first.classIndex(), first.className(), exit, vertex, exit < exits, first.probability(),
-                best, new long[0], new long[0]);
+        return Prediction.fromProbabilities(exit, vertex, exit < exits, p, at, manifest.classNames(), top);
     }
 
     /** @return dataset rows as pixel values 0..255, NCHW, gray repeated into colour channels */
