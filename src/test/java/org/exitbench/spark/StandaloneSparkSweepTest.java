@@ -36,7 +36,7 @@ class StandaloneSparkSweepTest {
     static SweepDefinition six() {
         return SweepDefinition.fromJson("""
                 {"name": "spark-cluster",
-                 "base": {"exitPoints": ["stage1", "stage2"], "branch": {"filters": 4}, "training": {"epochs": 1}},
+                 "base": {"exitPoints": ["stage1", "stage2"], "branch": {"filters": 4}, "training": {"epochs": 2}},
                  "axes": [{"name": "lr", "field": "training.learningRate", "values": [0.01, 0.02, 0.05]}],
                  "seeds": [1, 2], "margins": [0.0, 0.05, 0.2]}""", "spark-cluster");
     }
@@ -74,7 +74,7 @@ class StandaloneSparkSweepTest {
 
     /**
      * Waits until the first trial's result is written and worker 2's executor has been up long enough to hold a
-     * task (with 5 trials left for 2 one-core executors, it does); returns how many results are written then.
+     * task (with 5 trials left for 2 one-core executors, it does: on an idle machine waiting longer let all six finish first); returns how many results are written then.
      */
     private static int awaitFirstResult(Path results, CompletableFuture<?> job, StandaloneCluster cluster)
             throws Exception {
@@ -86,7 +86,7 @@ class StandaloneSparkSweepTest {
             if (Files.isDirectory(results)) {
                 try (Stream<Path> files = Files.list(results)) {
                     long done = files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
-                    if (done > 0 && cluster.executorRunningFor(1, 20)) {
+                    if (done > 0 && cluster.executorRunningFor(1, 5)) {
                         return (int) done;
                     }
                 }
