@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads a DL4J model zip (as DL4J's {@code ModelSerializer} writes it) without Java deserialization, the only way
- * Exitbench loads a network from a file. {@code ModelSerializer.restoreComputationGraph} calls
+ * Exitbench loads a network from a file. DL4J's own restore methods call
  * {@code ObjectInputStream.readObject} on a {@value #PREPROCESSOR_BIN} entry, so any model zip a user downloads
  * could run code through a gadget chain on the class path. This reader opens only:
  * <ul>
