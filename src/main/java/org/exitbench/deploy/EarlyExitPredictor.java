@@ -356,11 +356,12 @@ public final class EarlyExitPredictor {
         return manifest.inputFormat() == CNN2DFormat.NHWC ? nchw.permute(0, 2, 3, 1).dup('c') : nchw;
     }
 
-    /** Normalises dataset rows into an NCHW batch, as ImageDataSetIterator does (no augmentation). */
-    INDArray normalise(ImageDataset images, int from, int count) {
-        int channels = manifest.inputChannels();
-        int height = manifest.inputHeight();
-        int width = manifest.inputWidth();
+    /**
+     * Checks that dataset rows fit a cascade's input, for this predictor and the ONNX Runtime one alike.
+     *
+     * @throws IllegalArgumentException naming the size, the colour or the rows that do not fit
+     */
+    public static void requireRows(ImageDataset images, int from, int count, int channels, int height, int width) {
         if (images.height() != height || images.width() != width) {
             throw new IllegalArgumentException("the images are " + images.height() + "×" + images.width()
                     + " pixels, the cascade takes " + height + "×" + width);
@@ -373,6 +374,14 @@ public final class EarlyExitPredictor {
             throw new IllegalArgumentException("rows " + from + ".." + (from + count - 1) + " are not within the "
                     + images.size() + " images");
         }
+    }
+
+    /** Normalises dataset rows into an NCHW batch, as ImageDataSetIterator does (no augmentation). */
+    INDArray normalise(ImageDataset images, int from, int count) {
+        int channels = manifest.inputChannels();
+        int height = manifest.inputHeight();
+        int width = manifest.inputWidth();
+        requireRows(images, from, count, channels, height, width);
         ChannelStats stats = manifest.stats();
         int plane = height * width;
         byte[] image = new byte[images.imageBytes()];

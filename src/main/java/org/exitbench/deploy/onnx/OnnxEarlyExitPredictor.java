@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.ImageDataset;
-import org.exitbench.deploy.ClassProbability;
+import org.exitbench.deploy.EarlyExitPredictor;
 import org.exitbench.deploy.Prediction;
 import org.exitbench.model.ExitPoints;
 
@@ -210,18 +210,7 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
 
     /** @return dataset rows as pixel values 0..255, NCHW, gray repeated into colour channels */
     public static float[] pixels(ImageDataset images, int from, int count, int channels, int height, int width) {
-        if (images.height() != height || images.width() != width) {
-            throw new IllegalArgumentException("the images are " + images.height() + "×" + images.width()
-                    + " pixels, the cascade takes " + height + "×" + width);
-        }
-        if (images.channels() != channels && images.channels() != 1) {
-            throw new IllegalArgumentException("the images are in colour (e.g. " + images.source(from)
-                    + "), the cascade takes " + channels + "-channel images");
-        }
-        if (count < 1 || from < 0 || from + count > images.size()) {
-            throw new IllegalArgumentException("rows " + from + ".." + (from + count - 1) + " are not within the "
-                    + images.size() + " images");
-        }
+        EarlyExitPredictor.requireRows(images, from, count, channels, height, width);
         int plane = height * width;
         byte[] image = new byte[images.imageBytes()];
         float[] values = new float[count * channels * plane];
