@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final List<String> LAYERS = List.of("progress", "data", "store", "model", "cascade", "calibrate",
-            "train", "deploy", "experiment", "sweep", "report", "workspace", "cli", "app");
+            "train", "deploy", "experiment", "sweep", "report", "workspace", "cli", "spark", "app");
 
     private static JavaClasses main;
 
@@ -37,6 +37,15 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("org.exitbench.app..")
                 .should().dependOnClassesThat().resideInAPackage("javafx..")
                 .because("the engine must stay usable headless, from the CLI and from tests")
+                .check(main);
+    }
+
+    @Test
+    void onlyTheSparkPackageTouchesSparkOrHadoop() {
+        noClasses().that().resideOutsideOfPackage("org.exitbench.spark..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..",
+                        "scala..")
+                .because("Spark is provided only on a cluster: the desktop app and the CLI must load without it")
                 .check(main);
     }
 
@@ -64,27 +73,30 @@ class ArchitectureTest {
                 .layer("Report").definedBy("org.exitbench.report..")
                 .layer("Workspace").definedBy("org.exitbench.workspace..")
                 .layer("Cli").definedBy("org.exitbench.cli..")
+                .layer("Spark").definedBy("org.exitbench.spark..")
                 .layer("App").definedBy("org.exitbench.app..")
                 .whereLayer("App").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Workspace").mayOnlyBeAccessedByLayers("Cli", "App")
-                .whereLayer("Report").mayOnlyBeAccessedByLayers("Workspace", "Cli", "App")
-                .whereLayer("Sweep").mayOnlyBeAccessedByLayers("Report", "Workspace", "Cli", "App")
-                .whereLayer("Experiment").mayOnlyBeAccessedByLayers("Sweep", "Report", "Workspace", "Cli", "App")
+                .whereLayer("Spark").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Workspace").mayOnlyBeAccessedByLayers("Cli", "Spark", "App")
+                .whereLayer("Report").mayOnlyBeAccessedByLayers("Workspace", "Cli", "Spark", "App")
+                .whereLayer("Sweep").mayOnlyBeAccessedByLayers("Report", "Workspace", "Cli", "Spark", "App")
+                .whereLayer("Experiment").mayOnlyBeAccessedByLayers("Sweep", "Report", "Workspace", "Cli", "Spark",
+                        "App")
                 .whereLayer("Deploy").mayOnlyBeAccessedByLayers("Experiment", "Sweep", "Report", "Workspace", "Cli",
-                        "App")
+                        "Spark", "App")
                 .whereLayer("Train").mayOnlyBeAccessedByLayers("Experiment", "Sweep", "Report", "Workspace", "Cli",
-                        "App")
+                        "Spark", "App")
                 .whereLayer("Calibrate").mayOnlyBeAccessedByLayers("Train", "Experiment", "Sweep", "Report",
-                        "Workspace", "Cli", "App")
+                        "Workspace", "Cli", "Spark", "App")
                 .whereLayer("Cascade").mayOnlyBeAccessedByLayers("Calibrate", "Train", "Deploy", "Experiment",
-                        "Sweep", "Report", "Workspace", "Cli", "App")
+                        "Sweep", "Report", "Workspace", "Cli", "Spark", "App")
                 .whereLayer("Model").mayOnlyBeAccessedByLayers("Cascade", "Calibrate", "Train", "Deploy",
-                        "Experiment", "Sweep", "Report", "Workspace", "Cli", "App")
+                        "Experiment", "Sweep", "Report", "Workspace", "Cli", "Spark", "App")
                 .whereLayer("Data").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
-                        "Experiment", "Sweep", "Report", "Workspace", "Cli", "App")
+                        "Experiment", "Sweep", "Report", "Workspace", "Cli", "Spark", "App")
                 .whereLayer("Store").mayOnlyBeAccessedByLayers("Model", "Cascade", "Calibrate", "Train", "Deploy",
-                        "Experiment", "Sweep", "Report", "Workspace", "Cli", "App")
+                        "Experiment", "Sweep", "Report", "Workspace", "Cli", "Spark", "App")
                 .withOptionalLayers(true);
         layers.check(main);
     }

@@ -22,6 +22,7 @@ import org.exitbench.model.BackboneSpec;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ExitbenchException;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.train.BackboneTrainer;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BackboneTrainingListener;
@@ -69,6 +70,10 @@ final class BackboneTrainCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Replace --out if it exists.")
     boolean force;
+
+    @Option(names = "--wait", description = "When another Exitbench process is writing --out, wait for it to "
+            + "finish instead of stopping.")
+    boolean waitForLock;
 
     @Option(names = "--arch", paramLabel = "small|resnet18", defaultValue = "small",
             description = "Architecture (default: ${DEFAULT-VALUE}).")
@@ -182,7 +187,9 @@ final class BackboneTrainCommand implements Callable<Integer> {
             }
         }, "exitbench-cancel-training");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try {
+        // The lock on --out is taken before checking it: a second command started while the first trains would
+        // otherwise pass the check and replace the first one's model at the end.
+        try (ExclusiveLock outLock = ExclusiveLock.onFile(out, "training a backbone into " + out, waitForLock)) {
             BackboneTrainingConfig config = resume ? null : config();
             checkOutputs(checkpoints);
             Dataset dataset = readData(reading);

@@ -55,10 +55,12 @@ final class ConsoleProgress implements ProgressListener {
         }
         message = progress.message();
         percent = now;
+        // A task of unknown length ("Reading the dataset …", reported as 0 of -1) shows its message alone, not a
+        // stray count of 0.
         String amount = progress.total() > 0
-                ? String.format(Locale.ROOT, "%d/%d (%d%%)", progress.done(), progress.total(), now)
-                : Long.toString(progress.done());
-        err.print("\r" + message + " " + amount);
+                ? " " + String.format(Locale.ROOT, "%d/%d (%d%%)", progress.done(), progress.total(), now)
+                : progress.done() > 0 ? " " + progress.done() : "";
+        err.print("\r" + message + amount);
         lineOpen = true;
         OPEN.put(err, this);
         if (finished) {

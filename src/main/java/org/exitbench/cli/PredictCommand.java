@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.exitbench.data.ImageFiles;
 import org.exitbench.deploy.CascadeFile;
@@ -53,6 +55,10 @@ final class PredictCommand implements Callable<Integer> {
             description = "How many of the most probable classes --json lists (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--strict", description = "Stop at the first image that cannot be read (default: report it, "
+            + "predict the others, and exit with 1 at the end).")
+    boolean strict;
+
     @Mixin
     ProgressOption progressOption;
 
@@ -66,8 +72,21 @@ final class PredictCommand implements Callable<Integer> {
         CascadeManifest manifest = predictor.cascade().manifest();
         List<Path> files = ImageFiles.list(inputs);
         ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
-                progress, CancellationToken.NEVER);
+                !strict, progress, CancellationToken.NEVER);
         progress.endLine();
+        // One unreadable image among many is reported, and the others still get their answer.
+        PrintWriter err = spec.commandLine().getErr();
+        Set<String> skipped = new HashSet<>();
+        for (var file : decoded.skipped()) {
+            err.println("skipped " + file.file() + ": " + file.reason());
+            skipped.add(file.file());
+        }
+        if (!skipped.isEmpty()) {
+            err.println(skipped.size() + " of " + files.size() + " images could not be read and were skipped "
+                    + "(--strict stops at the first)");
+            err.flush();
+            files = files.stream().filter(f -> !skipped.contains(f.toString())).toList();
+        }
         var images = decoded.images();
         CascadeFit.check(manifest, images, "the images given");
         // One image per call, as a deployed classifier meets them, so each time is that image's own.
@@ -79,7 +98,7 @@ final class PredictCommand implements Callable<Integer> {
         out.print(json ? json(manifest, files, predictions) : table(manifest, files, predictions,
                 decoded.resized()));
         out.flush();
-        return 0;
+        return skipped.isEmpty() ? 0 : CliErrors.BAD_INPUT;
     }
 
     static String table(CascadeManifest manifest, List<Path> files, List<Prediction> predictions, boolean resized) {

@@ -13,6 +13,7 @@ import org.exitbench.sweep.SweepDefinition;
 import org.exitbench.sweep.SweepFolder;
 import org.exitbench.sweep.SweepRunner;
 import org.exitbench.sweep.SweepSummary;
+import org.exitbench.sweep.TrialExecutor;
 import org.exitbench.workspace.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +63,14 @@ final class SweepCommand implements Callable<Integer> {
 
     @Mixin
     WorkspaceOption workspace;
+
+    @Option(names = "--spark", paramLabel = "<master>",
+            description = {"Run the trials as tasks on Apache Spark: a master URL (local[4], spark://host:7077, yarn,"
+                    + " k8s://https://host:6443), or 'submit' for the one spark-submit gives. Needs Spark on the class"
+                    + " path (scripts/exitbench-spark, or spark-submit with target/exitbench-spark.jar); the sweep "
+                    + "folder and the workspace's feature cache must be where every executor sees them "
+                    + "(docs/scale.md)."})
+    String spark;
 
     @Option(names = "--report-only",
             description = "Write the reports of the trials already in the sweep folder, without training: for a "
@@ -116,7 +125,11 @@ final class SweepCommand implements Callable<Integer> {
         }
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
-            SweepRunner.Outcome outcome = workspace.workspace().sweepRunner().run(sweep,
+            SweepRunner runner = workspace.workspace().sweepRunner();
+            if (spark != null) {
+                runner = runner.on(TrialExecutor.forCluster("spark", spark));
+            }
+            SweepRunner.Outcome outcome = runner.run(sweep,
                     new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
                             threads), progress, cancel);
             progress.endLine();

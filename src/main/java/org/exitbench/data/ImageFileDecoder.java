@@ -140,8 +140,10 @@ final class ImageFileDecoder {
             }
         }
         if (reference == null) {
+            String firstError = failures.isEmpty() ? "" : " (the first: " + failures.peek().error().getMessage()
+                    + ")";
             throw new DatasetException(total == 0 ? null : files.get(0).file().getParent(),
-                    "no image could be decoded");
+                    "no image could be decoded" + firstError);
         }
         int height = options.resizes() ? options.resizeHeight() : reference.height();
         int width = options.resizes() ? options.resizeWidth() : reference.width();

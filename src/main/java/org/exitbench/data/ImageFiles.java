@@ -31,8 +31,9 @@ public final class ImageFiles {
      *
      * @param images  the images, in the order given, all labelled 0 ({@link #UNLABELLED}); sources are the files
      * @param resized whether any image had another size and was resized
+     * @param skipped the files left out because they could not be decoded, when skipping was asked for
      */
-    public record Decoded(ImageDataset images, boolean resized) {
+    public record Decoded(ImageDataset images, boolean resized, List<DatasetMetadata.SkippedFile> skipped) {
     }
 
     /**
@@ -74,14 +75,27 @@ public final class ImageFiles {
      */
     public static Decoded decode(List<Path> files, int height, int width, ProgressListener progress,
                                  CancellationToken cancel) {
+        return decode(files, height, width, false, progress, cancel);
+    }
+
+    /**
+     * As {@link #decode(List, int, int, ProgressListener, CancellationToken)}; with {@code skipUnreadable}, a file
+     * that cannot be decoded (or is over the pixel budget) is left out and listed in {@link Decoded#skipped()}
+     * instead of stopping the whole batch.
+     *
+     * @throws DatasetException when no file at all can be decoded, or (without skipping) naming the first that
+     *                          cannot
+     */
+    public static Decoded decode(List<Path> files, int height, int width, boolean skipUnreadable,
+                                 ProgressListener progress, CancellationToken cancel) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no image files given");
         }
         List<ImageFileDecoder.LabeledFile> group = files.stream()
                 .map(file -> new ImageFileDecoder.LabeledFile(file, 0)).toList();
         ImageFileDecoder.Decoded decoded = ImageFileDecoder.decode(List.of(group), List.of(UNLABELLED),
-                ReadOptions.DEFAULTS.withResize(height, width), progress, cancel);
-        return new Decoded(decoded.groups().get(0), decoded.resized());
+                ReadOptions.DEFAULTS.withResize(height, width).withSkipCorrupt(skipUnreadable), progress, cancel);
+        return new Decoded(decoded.groups().get(0), decoded.resized(), decoded.skipped());
     }
 
     private static boolean isImageName(Path file) {

@@ -190,14 +190,20 @@ public final class FeatureCache {
             return new Result(cache, Outcome.BUILT, "Built the feature cache in " + folder + ".");
         }
         List<String> reasons = new ArrayList<>();
-        int version = JsonDocuments.peekVersion(manifestFile, DOCUMENT_TYPE);
-        if (version != DOCUMENT_TYPE.current()) {
-            reasons.add("it has format version " + version + ", this Exitbench writes " + DOCUMENT_TYPE.current());
-        } else {
-            reasons.addAll(key.changesFrom(readManifest(folder).key()));
-        }
-        if (reasons.isEmpty()) {
-            return new Result(load(folder), Outcome.REUSED, "Reused the feature cache in " + folder + ".");
+        try {
+            int version = JsonDocuments.peekVersion(manifestFile, DOCUMENT_TYPE);
+            if (version != DOCUMENT_TYPE.current()) {
+                reasons.add("it has format version " + version + ", this Exitbench writes " + DOCUMENT_TYPE.current());
+            } else {
+                reasons.addAll(key.changesFrom(readManifest(folder).key()));
+            }
+            if (reasons.isEmpty()) {
+                return new Result(load(folder), Outcome.REUSED, "Reused the feature cache in " + folder + ".");
+            }
+        } catch (StoreException damaged) {
+            // A cache is derived data: a damaged one (a flipped bit, a file cut short by a crash) is rebuilt from
+            // the dataset rather than blocking every later run until someone deletes it by hand.
+            reasons.add("it is damaged (" + damaged.getMessage() + ")");
         }
         String notice = "Rebuilding the feature cache in " + folder + ": " + String.join("; ", reasons) + ".";
         progress.report(notice, 0, -1);

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A run being written: a hidden folder under {@code runs/} that becomes {@code runs/<id>} in one atomic rename
@@ -29,12 +32,15 @@ public final class StagedRun implements AutoCloseable {
 
     /** Different ids to try when the wanted one is taken, before giving up. */
     private static final int MAX_ATTEMPTS = 1000;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Path folder;
+    private final ExclusiveLock lock;
     private Path committed;
 
-    private StagedRun(Path folder) {
+    private StagedRun(Path folder, ExclusiveLock lock) {
         this.folder = folder;
+        this.lock = lock;
     }
 
     /**
@@ -45,7 +51,23 @@ public final class StagedRun implements AutoCloseable {
     public static StagedRun in(Path runsFolder) {
         try {
             Files.createDirectories(runsFolder);
-            return new StagedRun(Files.createTempDirectory(runsFolder, STAGING_PREFIX));
+            removeAbandoned(runsFolder);
+            // The lock is taken before the folder exists and held while the run is written, so that another
+            // process can tell a live staging folder (locked) from one a killed process left behind.
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                Path staging = runsFolder.resolve(STAGING_PREFIX + Long.toUnsignedString(RANDOM.nextLong(), 36));
+                ExclusiveLock lock = ExclusiveLock.onFile(staging, "writing a run", false);
+                try {
+                    Files.createDirectory(staging);
+                    return new StagedRun(staging, lock);
+                } catch (IOException e) {
+                    lock.close();
+                    if (!(e instanceof FileAlreadyExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            throw new IllegalStateException("no free staging folder name in " + runsFolder);
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a run folder in " + runsFolder + ": " + e.getMessage(),
                     e);
@@ -95,6 +117,7 @@ public final class StagedRun implements AutoCloseable {
             try {
                 Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
                 committed = target;
+                release(folder, lock);
                 return target;
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 // Another writer took the name between the check and the move; try the next one.
@@ -108,10 +131,61 @@ public final class StagedRun implements AutoCloseable {
     /** Deletes the staging folder unless the run was committed. */
     @Override
     public void close() {
-        if (committed != null || !Files.exists(folder)) {
+        if (committed != null) {
             return;
         }
-        deleteTree(folder, "the unfinished run");
+        try {
+            if (Files.exists(folder)) {
+                deleteTree(folder, "the unfinished run");
+            }
+        } finally {
+            release(folder, lock);
+        }
+    }
+
+    /**
+     * Removes the staging folders in {@code runsFolder} that no live process holds: what a killed process left.
+     * A staging folder whose writer is still running is locked and kept.
+     *
+     * @return the folders removed
+     */
+    public static List<Path> removeAbandoned(Path runsFolder) {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(runsFolder)) {
+            return removed;
+        }
+        List<Path> staging;
+        try (Stream<Path> entries = Files.list(runsFolder)) {
+            staging = entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)
+                    && Files.isDirectory(p)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + runsFolder + ": " + e.getMessage(), e);
+        }
+        for (Path folder : staging) {
+            ExclusiveLock abandoned;
+            try {
+                abandoned = ExclusiveLock.onFile(folder, "removing an abandoned run", false);
+            } catch (StoreException live) {
+                continue;
+            }
+            try {
+                deleteTree(folder, "the abandoned run");
+                removed.add(folder);
+            } finally {
+                release(folder, abandoned);
+            }
+        }
+        return removed;
+    }
+
+    private static void release(Path folder, ExclusiveLock lock) {
+        lock.close();
+        try {
+            // Safe to delete: a staging name is never used twice, so nobody else can be waiting on this file.
+            Files.deleteIfExists(ExclusiveLock.lockFileOf(folder));
+        } catch (IOException ignored) {
+            // A leftover hidden lock file is harmless.
+        }
     }
 
     /**

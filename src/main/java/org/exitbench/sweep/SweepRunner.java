@@ -34,6 +34,7 @@ import org.exitbench.model.Backbone;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.train.BranchFitMemo;
 
 /**
@@ -61,6 +62,7 @@ public final class SweepRunner {
 
     private final Path cachesFolder;
     private final SweepFolder.ReportWriter reports;
+    private final TrialExecutor cluster;
 
     /**
      * @param cachesFolder where feature caches are kept, one folder each ({@code <workspace>/cache}), shared with
@@ -68,8 +70,21 @@ public final class SweepRunner {
      * @param reports      writes the reports of the stored trials when a run ends (the {@code report} package's)
      */
     public SweepRunner(Path cachesFolder, SweepFolder.ReportWriter reports) {
+        this(cachesFolder, reports, null);
+    }
+
+    private SweepRunner(Path cachesFolder, SweepFolder.ReportWriter reports, TrialExecutor cluster) {
         this.cachesFolder = Objects.requireNonNull(cachesFolder, "cachesFolder");
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.cluster = cluster;
+    }
+
+    /**
+     * @return a runner that prepares sweeps here (dataset, feature caches, folder, reports) and runs their trials
+     *         through {@code cluster}; the request's thread count then plays no part
+     */
+    public SweepRunner on(TrialExecutor cluster) {
+        return new SweepRunner(cachesFolder, reports, Objects.requireNonNull(cluster, "cluster"));
     }
 
     /**
@@ -122,6 +137,16 @@ public final class SweepRunner {
      */
     public Outcome run(SweepDefinition definition, Request request, ProgressListener progress,
                        CancellationToken cancel) {
+        // Two sweeps on one folder would each train every trial and record only one session. The lock file sits
+        // beside the folder, which must stay empty or a sweep folder.
+        try (ExclusiveLock lock = ExclusiveLock.onFile(request.folder(), "running the sweep '" + definition.name()
+                + "'", false)) {
+            return runLocked(definition, request, progress, cancel);
+        }
+    }
+
+    private Outcome runLocked(SweepDefinition definition, Request request, ProgressListener progress,
+                              CancellationToken cancel) {
         long started = System.nanoTime();
         double cpuAtStart = processCpuSeconds();
         Instant startedAt = Instant.now();
@@ -140,11 +165,14 @@ public final class SweepRunner {
         List<String> exitVertices = withAllExits.exitPoints().vertices();
 
         Map<Integer, FeatureCache> caches = new LinkedHashMap<>();
+        Map<Integer, String> cacheLocations = new LinkedHashMap<>();
         for (SweepConfiguration c : configurations) {
             int grid = c.config().poolingGrid();
             if (!caches.containsKey(grid)) {
                 cancel.throwIfCancelled();
-                caches.put(grid, FeatureCache.loadOrBuild(ExperimentPipeline.cacheFolder(cachesFolder, dataset, withAllExits, grid),
+                Path cacheFolder = ExperimentPipeline.cacheFolder(cachesFolder, dataset, withAllExits, grid);
+                cacheLocations.put(grid, cacheFolder.toAbsolutePath().toUri().toString());
+                caches.put(grid, FeatureCache.loadOrBuild(cacheFolder,
                         withAllExits, dataset, new FeatureCacheOptions(c.config().pooling(),
                                 FeatureExtractor.DEFAULT_BATCH_SIZE), progress, cancel).cache());
             }
@@ -158,6 +186,7 @@ public final class SweepRunner {
         Map<String, SweepResult> stored = folder.readResults(unreadable);
         unreadable.forEach(problem -> progress.report("Running again: " + problem, 0, -1));
         List<Trial> pending = new ArrayList<>();
+        List<RemoteTrials.Pending> remote = new ArrayList<>();
         int trials = 0;
         for (long seed : definition.seeds()) {
             for (SweepConfiguration c : configurations) {
@@ -165,6 +194,8 @@ public final class SweepRunner {
                 SweepResult done = stored.get(SweepFolder.trialName(c.key(), seed));
                 if (done == null || !done.succeeded()) {
                     pending.add(new Trial(c, seed));
+                    remote.add(new RemoteTrials.Pending(c.index(), seed,
+                            folder.resultFile(c.key(), seed).getFileName().toString(), c.id()));
                 }
             }
         }
@@ -172,7 +203,18 @@ public final class SweepRunner {
         SweepTrial trial = new SweepTrial(caches, exitVertices, defaultExits, withAllExits.macTable(),
                 BranchFitMemo.create(), definition.margins());
         int threads = Math.min(request.threads(), Math.max(1, pending.size()));
-        Counters counters = runTrials(pending, trial, folder, threads, trials, reused, progress, cancel);
+        Counters counters;
+        if (cluster == null) {
+            counters = runTrials(pending, trial, folder, threads, trials, reused, progress, cancel);
+        } else {
+            RemoteTrials.Plan plan = new RemoteTrials.Plan(definition.toJson(), request.dataset().toString(),
+                    backboneArg, cacheLocations, exitVertices, defaultExits, withAllExits.macTable());
+            TrialExecutor.Tally tally = cluster.execute(new RemoteTrials(plan, remote, folder, trials, reused),
+                    progress, cancel);
+            counters = new Counters();
+            counters.ran.set(tally.ran());
+            counters.failed.set(tally.failed());
+        }
 
         boolean cancelled = cancel.isCancelled();
         Double cpuSeconds = Double.isNaN(cpuAtStart) ? null : processCpuSeconds() - cpuAtStart;

@@ -28,6 +28,7 @@ import org.exitbench.model.BackboneSpec;
 import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.ExclusiveLock;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -103,6 +104,14 @@ public final class BackboneTrainer {
      */
     public BackboneTrainingResult train(ComputationGraph graph, BackboneSpec spec, Dataset data,
                                         BackboneTrainingConfig config, Path checkpointDir) {
+        // One trainer per checkpoint folder (lock file beside it): a second process would train into the same files.
+        try (ExclusiveLock lock = ExclusiveLock.onFile(checkpointDir, "training a backbone", false)) {
+            return trainLocked(graph, spec, data, config, checkpointDir);
+        }
+    }
+
+    private BackboneTrainingResult trainLocked(ComputationGraph graph, BackboneSpec spec, Dataset data,
+                                               BackboneTrainingConfig config, Path checkpointDir) {
         Dl4jEngine.initialize();
         Objects.requireNonNull(config, "config");
         checkSpecFits(spec, data);
@@ -162,6 +171,12 @@ public final class BackboneTrainer {
      * @throws UncheckedIOException        when a checkpoint cannot be read or written
      */
     public BackboneTrainingResult resume(Dataset data, Path checkpointDir) {
+        try (ExclusiveLock lock = ExclusiveLock.onFile(checkpointDir, "training a backbone", false)) {
+            return resumeLocked(data, checkpointDir);
+        }
+    }
+
+    private BackboneTrainingResult resumeLocked(Dataset data, Path checkpointDir) {
         Dl4jEngine.initialize();
         TrainingCheckpoint state = TrainingCheckpoint.read(checkpointDir).orElseThrow(() ->
                 new TrainingCheckpointException("there is no training checkpoint in " + checkpointDir

@@ -1,5 +1,6 @@
 package org.exitbench.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -133,14 +134,24 @@ class FeatureCacheTest {
     }
 
     @Test
-    void corruptFileIsReportedByNameAndNeverUsed() throws IOException {
-        loadOrBuild();
+    void corruptFileIsReportedByNameNeverUsedAndRebuiltSayingWhy() throws IOException {
+        FeatureCache original = loadOrBuild().cache();
         Path file = dir.resolve("valid-exit2.f32");
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 7] ^= 0x10;
         Files.write(file, bytes);
-        StoreException e = assertThrows(StoreException.class, this::loadOrBuild);
+        StoreException e = assertThrows(StoreException.class, () -> FeatureCache.load(dir));
         assertTrue(e.getMessage().contains("valid-exit2.f32") && e.getMessage().contains("checksum"), e.getMessage());
+
+        // The next run heals the cache instead of failing until someone deletes it by hand.
+        FeatureCache.Result healed = loadOrBuild();
+        assertEquals(FeatureCache.Outcome.REBUILT, healed.outcome());
+        assertTrue(healed.notice().contains("it is damaged (") && healed.notice().contains("valid-exit2.f32"),
+                healed.notice());
+        assertArrayEquals(original.split(Split.VALID).features(1), healed.cache().split(Split.VALID).features(1));
+        assertEquals(FeatureCache.Outcome.REUSED, loadOrBuild().outcome());
+        Files.writeString(dir.resolve("manifest.json"), "{ not json");
+        assertEquals(FeatureCache.Outcome.REBUILT, loadOrBuild().outcome());
     }
 
     @Test

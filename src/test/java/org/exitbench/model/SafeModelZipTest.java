@@ -98,8 +98,9 @@ class SafeModelZipTest {
     void aConfigurationNamingAForeignClassIsRefused() {
         Path foreign = ZipFixtures.rewrite(plain, dir.resolve("foreign.zip"), entries -> entries.put(
                 SafeModelZip.CONFIGURATION_JSON, new String(entries.get(SafeModelZip.CONFIGURATION_JSON),
-                        StandardCharsets.UTF_8).replaceFirst("org\\.nd4j\\.linalg\\.activations\\.impl\\.ActivationReLU",
-                        "java.net.URL").getBytes(StandardCharsets.UTF_8)));
+                        StandardCharsets.UTF_8).replaceFirst(
+                        "org\\.nd4j\\.linalg\\.activations\\.impl\\.ActivationReLU", "java.net.URL")
+                        .getBytes(StandardCharsets.UTF_8)));
         StoreException error = assertThrows(StoreException.class, () -> SafeModelZip.read(foreign, false));
         assertTrue(error.getMessage().contains("naming the class java.net.URL"), error.getMessage());
     }
