@@ -17,7 +17,7 @@ Writes, into --out (default sample-data/fashion-mnist/onnx):
 Inputs are pixel / 255 normalised with the mean and std of the train split; classes are the folder names sorted,
 which is the order Exitbench's readers give labels in (label 0 = ankle-boot).
 
-Seeded (torch, numpy) and run on one thread, so a rerun on the same machine reproduces the file; a different
+Seeded (torch, numpy) and run on one thread, so a rerun on the same machine should give the same weights; a different
 BLAS or thread count may change the last digits. Needs Debian's PyTorch and onnx: apt-get install python3-torch
 python3-onnx, run with /usr/bin/python3.
 """
