@@ -196,7 +196,7 @@ public final class AnalysisView {
         // window size and font size.
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.29, 0.775);
+        DividerPositions.placeWhenShown(split, 800, 0.27, 0.785);
         return split;
     }
 
@@ -212,9 +212,11 @@ public final class AnalysisView {
     private static Node panel(String title, Node content, Button... actions) {
         Label heading = new Label(title);
         heading.getStyleClass().add("panel-title");
-        // A narrow column wraps the title ("… · test split" says which numbers these are) rather than cutting it.
+        // A narrow column wraps the title ("… · test split" says which numbers these are) rather than cutting it,
+        // and never shrinks it below the lines it needs (the column scrolls instead).
         heading.setMinWidth(0);
         heading.setWrapText(true);
+        heading.setMinHeight(Region.USE_PREF_SIZE);
         for (Button action : actions) {
             action.setMinWidth(Region.USE_PREF_SIZE);
         }
@@ -275,6 +277,9 @@ public final class AnalysisView {
         summary.setId("gallerySummary");
         summary.getStyleClass().add("muted");
         summary.textProperty().bind(model.gallerySummaryProperty());
+        summary.setWrapText(true);
+        summary.setMinWidth(0);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
         FlowPane filters = new FlowPane(10, 6, classes, outcome, clearCell);
         filters.setAlignment(Pos.CENTER_LEFT);
 

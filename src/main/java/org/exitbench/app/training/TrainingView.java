@@ -21,6 +21,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Control;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
@@ -186,6 +187,20 @@ public final class TrainingView {
         log.setId("trainingLog");
         log.getStyleClass().add("training-log");
         log.setPrefHeight(110);
+        // Long lines wrap within the list's width rather than running past it at projector-sized text.
+        log.setCellFactory(list -> {
+            ListCell<String> cell = new ListCell<>() {
+                @Override
+                protected void updateItem(String item, boolean empty) {
+                    super.updateItem(item, empty);
+                    setText(empty ? null : item);
+                }
+            };
+            cell.setWrapText(true);
+            cell.prefWidthProperty().bind(list.widthProperty().subtract(24));
+            cell.setMaxWidth(Region.USE_PREF_SIZE);
+            return cell;
+        });
         model.monitor().log().addListener((ListChangeListener<String>) change -> {
             if (!log.getItems().isEmpty()) {
                 log.scrollTo(log.getItems().size() - 1);
