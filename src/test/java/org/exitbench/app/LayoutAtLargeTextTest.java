@@ -54,7 +54,7 @@ class LayoutAtLargeTextTest {
      * Text steps above the default that must fit, per window size: two is what a projector needs (UX.md). At
      * 1280 × 800 larger text still cuts labels in the Data, Training and Analysis panes (issue 18's remainder).
      */
-    private static final int LARGEST_STEP_1600 = 2;
+    private static final int LARGEST_STEP_1480 = 2;
     private static final int LARGEST_STEP_1280 = 0;
 
     @TempDir
@@ -100,14 +100,14 @@ class LayoutAtLargeTextTest {
         assertEquals(10, workbench.operatingPoint().resultProperty().get().source().classCount());
 
         Set<String> problems = new LinkedHashSet<>();
-        for (double[] size : List.of(new double[] {1280, 800}, new double[] {1600, 1000})) {
+        for (double[] size : List.of(new double[] {1280, 800}, new double[] {1480, 920})) {
             robot.interact(() -> {
                 double scale = Math.min(1, Math.min(1280 / size[0], 800 / size[1]));
                 content.getTransforms().setAll(new Scale(scale, scale, 0, 0));
                 content.resizeRelocate(0, 0, size[0], size[1]);
                 workbench.shell().defaultFont();
             });
-            int largest = size[0] < 1600 ? LARGEST_STEP_1280 : LARGEST_STEP_1600;
+            int largest = size[0] < 1480 ? LARGEST_STEP_1280 : LARGEST_STEP_1480;
             for (int step = 0; step <= largest; step++) {
                 List<Double> navigationWidths = new ArrayList<>();
                 for (WorkbenchPane pane : WorkbenchPane.values()) {
@@ -144,7 +144,8 @@ class LayoutAtLargeTextTest {
             }
             Bounds inScene = window.sceneToLocal(label.localToScene(label.getLayoutBounds()));
             double limit = Math.min(windowWidth, viewRight(label, window));
-            if (inScene.getWidth() > 0 && inScene.getMaxX() > limit + 1) {
+            // A few pixels of slack: a table cell's text may touch its view's border, which hides nothing.
+            if (inScene.getWidth() > 0 && inScene.getMaxX() > limit + 3) {
                 problems.add(where + ": \"" + text + "\" ends at x = " + Math.round(inScene.getMaxX())
                         + ", past its view's edge at " + Math.round(limit) + " (" + describe(label) + ")");
             }

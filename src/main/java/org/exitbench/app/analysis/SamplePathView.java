@@ -114,6 +114,9 @@ final class SamplePathView {
     private static Label heading() {
         Label heading = new Label("Path through the cascade");
         heading.getStyleClass().add("panel-title");
+        // A narrow column wraps the title rather than cutting it.
+        heading.setWrapText(true);
+        heading.setMinHeight(Region.USE_PREF_SIZE);
         return heading;
     }
 
