@@ -256,7 +256,7 @@ public final class AnalysisView {
         // window size and font size.
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.27, 0.785);
+        DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         return split;
     }
 

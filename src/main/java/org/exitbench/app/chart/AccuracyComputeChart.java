@@ -179,7 +179,8 @@ public final class AccuracyComputeChart {
     private void legend(CurveSet primary, CurveSet comparison) {
         legend.getChildren().clear();
         if (primary != null) {
-            legend.getChildren().add(SeriesStyle.legendItem("CPM over margin m" + (comparison == null ? ""
+            // Short: the legend item is the widest thing in the Analysis left column at projector-sized text.
+            legend.getChildren().add(SeriesStyle.legendItem("CPM over m" + (comparison == null ? ""
                     : " (" + primary.name() + ")"), CPM_INK, false));
             legend.getChildren().add(SeriesStyle.legendItem("one global threshold", GLOBAL_INK, true));
         }
