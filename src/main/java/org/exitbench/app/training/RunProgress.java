@@ -178,7 +178,8 @@ final class RunProgress implements ProgressListener, BranchTrainingListener {
         }
         double elapsed = (now - startNanos) / 1e9;
         double total = elapsed + left.getAsDouble();
-        fraction = total <= 0 ? 1 : Math.min(1, elapsed / total);
+        // The bar never moves back: when the machine slows down the time left grows, and the bar waits for it.
+        fraction = Math.max(fraction, total <= 0 ? 1 : Math.min(1, elapsed / total));
         out.report(lastMessage, Math.round(fraction * UNITS), UNITS);
     }
 
