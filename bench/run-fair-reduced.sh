@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The reduced fair test of issue 17 (report v2, "what ran in session 3"): what a 2-core machine shared by six
-# sessions can finish in an afternoon. Two chains, each resumable (stored trials are reused; run again after a stop):
-#   bench/run-fair-reduced.sh sample [--threads 2]  the axes stage 1 left out, each against stage 1's base at training
-#       margins -0.02, 0.05, 0.2 (bench/sweeps/fair-v2-r-*.json), seeds 1-2 first, then seed 3 where time allows:
-#       a second backbone (the ONNX fixture), the multiplicative form, the wide conv1d branch, soft survivor
-#       weighting, the Conv2D baseline;
+# sessions can finish in an afternoon. Each part is resumable (stored trials are reused; run it again after a stop):
+#   bench/run-fair-reduced.sh sample [AXIS...] [--threads 2]  the axes stage 1 left out, each against stage 1's base
+#       at training margins -0.02, 0.05, 0.2 (bench/sweeps/fair-v2-r-AXIS.json), seeds 1-2 first, then seed 3 where
+#       time allows. AXIS: backbone2 (a second backbone, the ONNX fixture), form (multiplicative), capacity (the
+#       wide conv1d branch), soft (soft survivor weighting), conv2d (the Conv2D baseline); all five by default, one
+#       after the other. Each axis has its own sweep folder, so several can run at once; stage 1's stored trials
+#       (bench/run-fair-sweep.sh stage1, in target/fair-sweep/sample) are copied in first, so its configurations
+#       are not trained again;
 #   bench/run-fair-reduced.sh full [--threads 2]    the full Fashion-MNIST (70,000 images, imported from Debian's
 #       dataset-fashion-mnist IDX files into target/, never committed) with the sample's shipped backbone (trained on
 #       10,000 of these training images) and stage 1's grid cut to 3 training margins and 5 epochs of 211 updates
@@ -42,12 +45,27 @@ sweep() {
 sample=sample-data/fashion-mnist
 case "$chain" in
   sample)
+    axes=()
+    while [ $# -gt 0 ] && [[ "$1" != -* ]]; do
+      axes+=("$1")
+      shift
+    done
+    [ ${#axes[@]} -gt 0 ] || axes=(backbone2 form capacity soft conv2d)
     for n in ${SEEDS:-2 3}; do
-      sweep fair-v2-r-backbone2 "$sample" "$sample/onnx/small-resnet.onnx" "$root/sample-backbone2" --seeds "$n" "$@"
-      sweep fair-v2-r-form "$sample" "$sample/backbone.zip" "$root/sample" --seeds "$n" "$@"
-      sweep fair-v2-r-capacity "$sample" "$sample/backbone.zip" "$root/sample" --seeds "$n" "$@"
-      sweep fair-v2-r-soft "$sample" "$sample/backbone.zip" "$root/sample-soft" --seeds "$n" "$@"
-      sweep fair-v2-r-conv2d "$sample" "$sample/backbone.zip" "$root/sample-conv2d" --seeds "$n" "$@"
+      for axis in "${axes[@]}"; do
+        [ -f "bench/sweeps/fair-v2-r-$axis.json" ] || { echo "unknown axis '$axis'" >&2; exit 2; }
+        backbone="$sample/backbone.zip"
+        if [ "$axis" = backbone2 ]; then
+          backbone="$sample/onnx/small-resnet.onnx"
+        elif [ -f "$root/sample/sweep.json" ] && [ ! -f "$root/sample-$axis/sweep.json" ]; then
+          # The manifest too (it names the dataset and backbone they were trained on, and stage 1's sessions):
+          # a folder with results but no manifest is refused.
+          mkdir -p "$root/sample-$axis/results"
+          cp "$root/sample/sweep.json" "$root/sample-$axis/"
+          cp "$root/sample/results/"*.json "$root/sample-$axis/results/"
+        fi
+        sweep "fair-v2-r-$axis" "$sample" "$backbone" "$root/sample-$axis" --seeds "$n" "$@"
+      done
     done
     ;;
   full)
