@@ -59,6 +59,13 @@ final class SparkTrialExecutor implements TrialExecutor {
     record Outcome(String resultFile, String id, long seed, boolean trained, String error, double seconds) {
     }
 
+    /** Builds the caches on the executors ({@link SparkFeatureCache}): the driver reads no image. */
+    @Override
+    public List<ClusterCache> prepareCaches(CacheRequest request, ProgressListener progress,
+                                            CancellationToken cancel) {
+        return SparkFeatureCache.build(master, settings, request, progress, cancel);
+    }
+
     @Override
     public Tally execute(RemoteTrials trials, ProgressListener progress, CancellationToken cancel) {
         if (trials.pending().isEmpty()) {

@@ -1,8 +1,12 @@
 package org.exitbench.sweep;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import org.exitbench.experiment.ExperimentException;
+import org.exitbench.model.Backbone;
+import org.exitbench.model.FeatureCacheKey;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 
@@ -25,6 +29,60 @@ public interface TrialExecutor {
      * @return how many trials ran and how many of those failed
      */
     Tally execute(RemoteTrials trials, ProgressListener progress, CancellationToken cancel);
+
+    /**
+     * Builds the feature caches on the cluster, or finds them built, so that the driver reads neither the dataset
+     * nor the caches: the executors read the images, run the backbone and write the caches, and the driver learns
+     * only where each cache is and what it was made from. {@code exitbench cache build --spark} calls it alone; a
+     * sweep calls it before its trials.
+     *
+     * @return one cache per requested grid, in the request's order; null when this kind of cluster leaves the caches
+     *         to the driver (the caller then reads the dataset and builds them in process)
+     * @throws ExperimentException when the dataset does not fit the backbone, or the cluster job failed
+     * @throws org.exitbench.progress.CancelledException when cancelled; finished parts are kept for the next build
+     */
+    default List<ClusterCache> prepareCaches(CacheRequest request, ProgressListener progress,
+                                             CancellationToken cancel) {
+        return null;
+    }
+
+    /**
+     * Which feature caches to build on a cluster.
+     *
+     * @param dataset      the dataset folder, at the same path on every executor
+     * @param backboneFile the backbone file (DL4J zip or ONNX), at the same path on every executor
+     * @param backbone     the backbone, loaded from that file, with the exits to cache (shallow to deep)
+     * @param grids        the pooling grids, one cache each
+     * @param cachesFolder the folder the caches go in, one subfolder each, as a URI ({@code file:}, {@code hdfs:}, …)
+     * @param shardImages  images per task; 0 for the cluster's default
+     */
+    record CacheRequest(Path dataset, Path backboneFile, Backbone backbone, List<Integer> grids, String cachesFolder,
+                        int shardImages) {
+
+        public CacheRequest {
+            Objects.requireNonNull(dataset, "dataset");
+            Objects.requireNonNull(backboneFile, "backboneFile");
+            Objects.requireNonNull(backbone, "backbone");
+            grids = List.copyOf(grids);
+            Objects.requireNonNull(cachesFolder, "cachesFolder");
+            if (shardImages < 0) {
+                throw new IllegalArgumentException("shardImages must not be negative, was " + shardImages);
+            }
+        }
+    }
+
+    /**
+     * A feature cache a cluster built or found.
+     *
+     * @param grid     its pooling grid
+     * @param location its folder as a URI, complete with its manifest
+     * @param key      what it was made from (the dataset's fingerprint computed on an executor)
+     * @param shards   tasks it was cut into
+     * @param computed of those, how many this call computed (0 when the cache was there already)
+     * @param notice   what happened, in a sentence
+     */
+    record ClusterCache(int grid, String location, FeatureCacheKey key, int shards, int computed, String notice) {
+    }
 
     /**
      * @param ran    trials run (their results written)
