@@ -181,7 +181,7 @@ final class CacheCommand implements Runnable {
         }
 
         /** A URI has a scheme of two letters or more, so a Windows drive ("C:\\data") stays a path. */
-        private static boolean isUri(String folder) {
+        static boolean isUri(String folder) {
             return folder.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
         }
 

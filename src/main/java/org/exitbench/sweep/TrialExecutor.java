@@ -85,6 +85,37 @@ public interface TrialExecutor {
     }
 
     /**
+     * Keeps a sweep's folder, and optionally its feature caches, on the cluster's shared store (an {@code hdfs:},
+     * {@code s3a:} or {@code file:} URI), which the driver reaches only through the cluster's file system API. The
+     * driver works in a local copy of the sweep folder as in process: {@link SharedFolder#pull} fills it from the
+     * store, the executors write each trial's result straight into the store (and the executor copies them into the
+     * local copy before the reports are written), and {@link SharedFolder#push} writes the manifest, definition and
+     * reports back, the manifest last. Call it before {@link #execute}, then run the sweep on {@code localCopy}.
+     *
+     * @param sweepFolder  the sweep folder's URI, or null to keep only the caches on the store
+     * @param cachesFolder the feature caches' folder's URI, or null for the runner's own (the workspace's)
+     * @param localCopy    the driver's copy of the sweep folder (emptied first)
+     * @return the shared sweep folder, or null when {@code sweepFolder} is
+     * @throws ExperimentException when this kind of cluster cannot, or the store cannot be reached
+     */
+    default SharedFolder share(String sweepFolder, String cachesFolder, Path localCopy) {
+        throw new ExperimentException("this build of Exitbench cannot keep a sweep folder at " + sweepFolder);
+    }
+
+    /** A sweep folder on a shared store and the driver's local copy of it (see {@link #share}). */
+    interface SharedFolder {
+
+        /** Copies the stored sweep (manifest, definition, results) into the local copy, emptied first. */
+        void pull();
+
+        /** Copies the local copy's files back to the store (results it lacks, reports, the manifest last). */
+        void push();
+
+        /** @return the sweep folder's URI */
+        String location();
+    }
+
+    /**
      * @param ran    trials run (their results written)
      * @param failed of those, how many failed
      */

@@ -92,6 +92,23 @@ class LocalSparkFeatureCacheTest {
         assertTrue(third.notice().startsWith("Reused"), third.notice());
     }
 
+    @Test
+    void anOnnxBackboneRunsOnTheExecutorsToo(@TempDir Path dir) {
+        Path model = SampleBackbone.SAMPLE.resolve("onnx").resolve("small-resnet.onnx");
+        Backbone backbone = ExperimentPipeline.readBackbone(model).withExitPoints(new ExitPoints(List.of(
+                "/stages/stages.0/Relu_1_output_0", "/stages/stages.1/Relu_1_output_0")));
+        TrialExecutor.CacheRequest request = new TrialExecutor.CacheRequest(SampleBackbone.SAMPLE, model, backbone,
+                List.of(1), dir.toUri().toString(), 40 * FeatureExtractor.DEFAULT_BATCH_SIZE);
+        TrialExecutor.ClusterCache built = SparkFeatureCache.build("local[2]", LocalSparkSweepTest.LOOPBACK, request,
+                ProgressListener.NONE, CancellationToken.NEVER).get(0);
+        assertEquals(4, built.shards(), "train 2 shards, valid 1, test 1");
+        FeatureCache here = FeatureCache.build(backbone, DatasetReaders.read(SampleBackbone.SAMPLE),
+                new FeatureCacheOptions(FeaturePooling.GLOBAL_AVERAGE, FeatureExtractor.DEFAULT_BATCH_SIZE),
+                ProgressListener.NONE, CancellationToken.NEVER);
+        assertEquals(here, FeatureCache.load(Path.of(URI.create(built.location()))), "ONNX Runtime's features, as in"
+                + " process");
+    }
+
     /** @return complete shards in any cache folder under {@code caches} */
     private static long countShards(Path caches) throws Exception {
         if (!Files.isDirectory(caches)) {
