@@ -21,6 +21,8 @@ import org.exitbench.data.Split;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.store.ArrayFile;
+import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StoreException;
 
@@ -182,6 +184,19 @@ public final class FeatureCache {
     public static Result loadOrBuild(Path folder, Backbone backbone, Dataset dataset,
                                      FeatureCacheOptions options, ProgressListener progress,
                                      CancellationToken cancel) {
+        // Two processes building one cache would each spend the extraction; the second waits and reuses the
+        // first's. Under the lock no live writer is in the folder, so what a killed one left can go.
+        try (ExclusiveLock lock = ExclusiveLock.onFolder(folder, "building the feature cache", true)) {
+            for (Path leftover : AtomicFiles.removeLeftovers(folder)) {
+                progress.report("Removed " + leftover + ", left by a process killed while writing the cache", 0, -1);
+            }
+            return loadOrBuildLocked(folder, backbone, dataset, options, progress, cancel);
+        }
+    }
+
+    private static Result loadOrBuildLocked(Path folder, Backbone backbone, Dataset dataset,
+                                            FeatureCacheOptions options, ProgressListener progress,
+                                            CancellationToken cancel) {
         FeatureCacheKey key = FeatureCacheKey.of(backbone, dataset, options.pooling());
         Path manifestFile = folder.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) {
