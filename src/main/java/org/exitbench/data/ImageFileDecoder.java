@@ -177,6 +177,10 @@ final class ImageFileDecoder {
         int height = options.resizes() ? options.resizeHeight() : reference.height();
         int width = options.resizes() ? options.resizeWidth() : reference.width();
         int slot = 3 * height * width;
+        long allBytes = (long) total * slot;
+        MemoryBudget.requireHeap(allBytes, files.get(0).file().getParent(), String.format(java.util.Locale.ROOT,
+                "the decoded images (%,d images of %dx%d, read with room for 3 channels)", total, height, width),
+                "read them resized to a smaller size (--resize HxW)");
         byte[][] buffers = new byte[groupSizes.length][];
         for (int g = 0; g < groupSizes.length; g++) {
             long bytes = (long) groupSizes[g] * slot;

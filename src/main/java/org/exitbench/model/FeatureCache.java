@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.exitbench.data.Dataset;
+import org.exitbench.data.MemoryBudget;
 import org.exitbench.data.Split;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
@@ -155,12 +156,21 @@ public final class FeatureCache {
         for (Split split : Split.values()) {
             total += dataset.split(split).size();
         }
+        long valuesPerImage = backbone.classNames().size();
+        for (ExitFeatureShape shape : extractor.exitShapes()) {
+            valuesPerImage += shape.featureDim();
+        }
+        // Float features and logits, int predictions and labels, all held at once until the cache is saved.
+        MemoryBudget.requireHeap(total * (valuesPerImage * Float.BYTES + 2L * Integer.BYTES), dataset.root(),
+                String.format(java.util.Locale.ROOT, "the feature cache (%,d images × %,d values)", total,
+                        valuesPerImage), "choose fewer or shallower exit points, or a coarser pooling");
         long offset = 0;
         Map<Split, SplitFeatures> splits = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
             long before = offset;
             long all = total;
-            String message = "Extracting features (" + split.folderName() + ")";
+            // The count runs over every split, so the label says so: "(train)" beside "9000/15000" misled.
+            String message = "Extracting features of all splits (now " + split.folderName() + ")";
             splits.put(split, extractor.extract(dataset.split(split),
                     p -> progress.report(message, before + p.done(), all), cancel));
             offset += dataset.split(split).size();

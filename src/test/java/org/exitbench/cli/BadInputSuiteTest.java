@@ -312,6 +312,17 @@ class BadInputSuiteTest {
                             "--workspace", dir.resolve("out").toString());
                 }, List.of("the backbone takes 1×28×28", "1 image is in colour among gray ones",
                         "{dir}/ds/test/bag/colour.png")));
+        cases.add(new Case("image", "a dataset whose decoded images exceed the heap", Outcome.CLEAR_ERROR, dir -> {
+            // Each 7000x7000 image is under the pixel budget and compresses to little, but takes 147 MB decoded.
+            Path ds = tinyFolder(dir);
+            Path big = DatasetFixtures.write(DatasetFixtures.uniformGray(7000, 7000, 90), dir.resolve("big.png"));
+            long copies = Runtime.getRuntime().maxMemory() / (3L * 7000 * 7000) + 2;
+            for (int i = 0; i < copies; i++) {
+                DatasetFixtures.writeBytes(ds.resolve(String.format("train/ant/big%03d.png", i)), read(big));
+            }
+            delete(big);
+            return cli("data", "inspect", "--resize", "7000x7000", ds.toString());
+        }, List.of("{dir}/ds/", "the decoded images (", "of Java heap", "--resize HxW", "-Xmx")));
         cases.add(new Case("image", "text file given to predict", Outcome.CLEAR_ERROR, dir -> {
             Path text = DatasetFixtures.writeBytes(dir.resolve("notes.png"), "hello".getBytes(StandardCharsets.UTF_8));
             return cli("predict", "--model", cascade.toString(), text.toString());
@@ -547,6 +558,11 @@ class BadInputSuiteTest {
 
     private static void backbones(List<Case> cases) {
         Path genuine = SampleBackbone.file();
+        cases.add(new Case("training", "a batch size whose activations exceed ND4J's memory", Outcome.CLEAR_ERROR,
+                dir -> cli("backbone", "train", "--data", sampleExcerpt(dir.resolve("ds")).toString(), "--epochs",
+                        "1", "--batch", "2000000", "--out", dir.resolve("m.zip").toString()),
+                List.of("training Small ResNet", "at batch 2000000 needs about", "of native memory (ND4J)",
+                        "--batch")));
         cases.add(new Case("backbone zip", "preprocessor.bin holding a serialized object (probe)",
                 Outcome.CLEAR_ERROR, dir -> cli("backbone", "info", withEntry(genuine, dir.resolve("b.zip"),
                         SafeModelZip.PREPROCESSOR_BIN, SerializationProbe.bytes()).toString()),

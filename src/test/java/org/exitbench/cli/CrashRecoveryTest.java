@@ -18,6 +18,7 @@ import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.FeatureCache;
 import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.StagedRun;
 import org.exitbench.sweep.SweepFolder;
 import org.exitbench.train.SampleSlice;
 import org.exitbench.train.TrainingCheckpoint;
@@ -97,6 +98,15 @@ class CrashRecoveryTest {
         assertEquals(List.of(), files(root, AtomicFiles.TEMP_SUFFIX), "half-written files left behind");
     }
 
+    /** @return the epochs the checkpoint in {@code folder} records as finished, 0 when there is none (yet) */
+    private static int completedEpochs(Path folder) {
+        try {
+            return TrainingCheckpoint.read(folder).map(TrainingCheckpoint::completedEpochs).orElse(0);
+        } catch (RuntimeException beingReplaced) {
+            return 0;
+        }
+    }
+
     private static String[] trainArgs(Path slice, Path model, String... more) {
         List<String> args = new ArrayList<>(List.of("backbone", "train", "--data", slice.toString(), "--arch",
                 "small", "--widths", "4,8", "--blocks", "1,1", "--epochs", "4", "--batch", "25", "--optimizer", "adam",
@@ -109,16 +119,21 @@ class CrashRecoveryTest {
     void backboneTrainingKilledAfterAnEpochResumesFromItsCheckpoint() throws Exception {
         Path slice = SampleSlice.copy(dir.resolve("slice"), new int[] {40, 5, 5});
         Path model = dir.resolve("model.zip");
-        Path state = dir.resolve("model-checkpoints").resolve(TrainingCheckpoint.STATE_FILE);
+        Path checkpoints = dir.resolve("model-checkpoints");
         start(trainArgs(slice, model));
 
-        awaitThenKill(() -> Files.isRegularFile(state), "checkpoint after the first epoch");
+        // The state file exists from the start (0 epochs); the kill waits for the first finished epoch in it.
+        awaitThenKill(() -> completedEpochs(checkpoints) >= 1, "checkpoint after the first epoch");
 
+        int completed = completedEpochs(checkpoints);
+        assertTrue(completed >= 1 && completed < 4, "killed mid-training, after " + completed + " epochs");
         assertFalse(Files.exists(model), "a killed training saves no model");
         CommandLineRun resumed = CommandLineRun.of(trainArgs(slice, model, "--resume"));
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertFalse(resumed.err().contains("epoch 1/4"), "the finished first epoch is not trained again: "
-                + resumed.err());
+        for (int epoch = 1; epoch <= completed; epoch++) {
+            assertFalse(resumed.err().contains("epoch " + epoch + "/4"), "finished epoch " + epoch
+                    + " is not trained again: " + resumed.err());
+        }
         assertTrue(resumed.err().contains("epoch 4/4"), resumed.err());
         assertEquals("4", BackboneFile.load(model, false).provenance().get("epochsRun"));
         assertNoLeftovers(dir);
@@ -160,6 +175,56 @@ class CrashRecoveryTest {
         assertEquals(4 - kept, sessions.get(1).trialsRun());
         assertFalse(Files.exists(out.resolve(SweepFolder.SESSION_MARK)));
         assertNoLeftovers(out);
+    }
+
+    @Test
+    void aRunKilledWhileItsFolderIsWrittenLeavesTheFinishedRunAndIsCleanedAtTheNextRun() throws Exception {
+        Path slice = SampleSlice.copy(dir.resolve("slice"), new int[] {100, 50, 50});
+        Path config = Files.writeString(dir.resolve("quick.json"), "{\"training\": {\"epochs\": 1}}");
+        Path workspace = dir.resolve("ws");
+        Path runs = workspace.resolve("runs");
+        String[] args = {"run", "--data", slice.toString(), "--backbone", SampleBackbone.file().toString(),
+                "--config", config.toString(), "--modes", "boosted", "--workspace", workspace.toString()};
+        CommandLineRun first = CommandLineRun.of(args);
+        assertEquals(0, first.exitCode(), first.err());
+        List<Path> finished = runFolders(runs);
+        assertEquals(1, finished.size());
+        byte[] firstMetrics = Files.readAllBytes(finished.get(0).resolve("metrics.json"));
+        start(args);
+
+        // The run is written into a hidden staging folder while its branches train, and renamed once whole.
+        awaitThenKill(() -> names(runs).stream().anyMatch(n -> n.startsWith(StagedRun.STAGING_PREFIX)),
+                "staging folder of the second run");
+
+        assertEquals(finished, runFolders(runs), "the half-written run is not listed as a run");
+        CommandLineRun next = CommandLineRun.of(args);
+
+        assertEquals(0, next.exitCode(), next.err());
+        List<Path> after = runFolders(runs);
+        assertEquals(2, after.size(), after.toString());
+        assertTrue(after.contains(finished.get(0)));
+        assertTrue(java.util.Arrays.equals(firstMetrics, Files.readAllBytes(finished.get(0).resolve("metrics.json"))),
+                "the finished run is untouched");
+        assertTrue(names(runs).stream().noneMatch(n -> n.startsWith(StagedRun.STAGING_PREFIX)), names(runs)
+                .toString());
+        assertNoLeftovers(workspace);
+    }
+
+    private static List<String> names(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** @return the committed run folders: visible folders holding metrics.json */
+    private static List<Path> runFolders(Path runs) {
+        return names(runs).stream().filter(n -> !n.startsWith(".")).map(runs::resolve)
+                .filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).toList();
     }
 
     @Test
