@@ -20,6 +20,7 @@ import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.deploy.onnx.OnnxCascade;
 import org.exitbench.deploy.onnx.OnnxCascadeExport;
 import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxMeasuredSpeedup;
 import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.progress.CancellationToken;
@@ -64,13 +65,13 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
      *
      * @param dl4j the DL4J cascade's measurement, saved to the run folder as {@link #run} saves it
      * @param onnx ONNX Runtime's, of the one-file {@code cascade.onnx} against {@code backbone.onnx} (one thread, as
-     *             DL4J's default); not saved
+     *             DL4J's default), saved to the run folder beside the DL4J one ({@link OnnxMeasuredSpeedup})
      */
-    public record BothEngines(MeasuredSpeedup dl4j, OnnxSpeedup.Report onnx) {
+    public record BothEngines(MeasuredSpeedup dl4j, OnnxMeasuredSpeedup onnx) {
     }
 
     /**
-     * Exports the cascade as a zip and as ONNX, measures both and saves the DL4J one.
+     * Exports the cascade as a zip and as ONNX, measures both and saves both to the run folder.
      *
      * @return both measurements
      */
@@ -117,8 +118,10 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
             folder = Files.createTempDirectory("exitbench-speedup-onnx-").resolve("cascade");
             OnnxCascadeExport.export(parts, timed, OnnxCascadeExport.Shape.SINGLE, folder);
             try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 1)) {
-                return new BothEngines(speedup, OnnxSpeedup.measure(onnx, timed, label, warmUp, 1, progress,
-                        cancel));
+                OnnxMeasuredSpeedup measured = OnnxMeasuredSpeedup.of(OnnxSpeedup.measure(onnx, timed, label, warmUp,
+                        1, progress, cancel), onnx.cascade());
+                OnnxMeasuredSpeedup.save(runFolder, measured);
+                return new BothEngines(speedup, measured);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a temporary ONNX export: " + e.getMessage(), e);

@@ -29,6 +29,8 @@ final class CascadeOnnxAssembler {
     static final int NEWEST_OPSET = 17;
     static final String PIXELS = "pixels";
     static final String MAP = "map";
+    /** A non-head segment's output. */
+    static final String MAP_OUT = "map_out";
     static final String PROBABILITIES = "probabilities";
     static final String CLASS = "class";
     static final String EXIT = "exit";
@@ -93,11 +95,67 @@ final class CascadeOnnxAssembler {
             in = MAP;
         }
         String out = embed(g, segments.get(k), in, "s" + (k + 1));
-        String name = head ? PROBABILITIES : MAP + "_out";
+        String name = head ? PROBABILITIES : MAP_OUT;
         g.add("Identity", List.of(out), List.of(g.reserve(name)));
         g.output(name, Onnx.TensorProto.DataType.FLOAT, head ? new Object[] {"batch", (long) classes}
                 : dims(segments.get(k).getGraph().getOutput(0)));
         return OnnxGraph.model(g.build(), opset, "Exitbench backbone segment " + (k + 1));
+    }
+
+    /**
+     * A segment file and its exit's branch file as one model, for a predictor that runs both for every row that
+     * reaches them: the segment's input in; its map ({@value #MAP_OUT}, channels last) and the branch's
+     * {@value #PROBABILITIES} out. For the head pass no branch: its probabilities are then the only output.
+     *
+     * <p>Maps travel between stages channels last ([N, H, W, C]) and are turned back to NCHW inside the next
+     * stage: ONNX Runtime computes convolutions in a blocked channel layout and converts to and from channels last
+     * far faster than to and from NCHW (at the sample's first exit this took about a fifth of the stage's time).
+     *
+     * @param mapIn whether the stage reads a map handed on by the previous stage (else the segment's own input)
+     * @throws IllegalArgumentException when a part is not a plain single-input, single-output graph
+     */
+    static Onnx.ModelProto stage(Onnx.ModelProto segment, Onnx.ModelProto branch, boolean mapIn) {
+        Onnx.GraphProto segmentGraph = segment.getGraph();
+        OnnxGraph g = new OnnxGraph("stage");
+        Onnx.ValueInfoProto declared = segmentGraph.getInput(0);
+        Onnx.TensorProto.DataType type = Onnx.TensorProto.DataType.FLOAT;
+        String in;
+        if (mapIn) {
+            g.input(MAP, type, channelsLast(dims(declared)));
+            in = fromChannelsLast(g, MAP);
+        } else {
+            g.input(declared.getName(), type, dims(declared));
+            in = declared.getName();
+        }
+        String map = embed(g, segment, in, "segment");
+        int opset = opset(segment);
+        if (branch == null) {
+            g.add("Identity", List.of(map), List.of(g.reserve(PROBABILITIES)));
+            g.output(PROBABILITIES, type, dims(segmentGraph.getOutput(0)));
+        } else {
+            String probabilities = embed(g, branch, map, "exit");
+            g.add("Transpose", List.of(map), List.of(g.reserve(MAP_OUT)), OnnxGraph.ints("perm", 0, 2, 3, 1));
+            g.add("Identity", List.of(probabilities), List.of(g.reserve(PROBABILITIES)));
+            g.output(MAP_OUT, type, channelsLast(dims(segmentGraph.getOutput(0))));
+            g.output(PROBABILITIES, type, dims(branch.getGraph().getOutput(0)));
+            opset = Math.max(opset, opset(branch));
+        }
+        return OnnxGraph.model(g.build(), opset, "Exitbench stage: " + segment.getDocString()
+                + (branch == null ? "" : " + " + branch.getDocString()));
+    }
+
+    /** @return NCHW dimensions as NHWC */
+    private static Object[] channelsLast(Object[] nchw) {
+        if (nchw.length != 4) {
+            throw new IllegalArgumentException("a map handed between stages must be 4-D, this one has "
+                    + nchw.length + " dimensions");
+        }
+        return new Object[] {nchw[0], nchw[2], nchw[3], nchw[1]};
+    }
+
+    /** @return the NCHW form of an [N, H, W, C] tensor */
+    private static String fromChannelsLast(OnnxGraph g, String map) {
+        return g.node("Transpose", map + "_nchw", List.of(map), OnnxGraph.ints("perm", 0, 3, 1, 2));
     }
 
     /** @return exit k's branch as a file: map in, probabilities out */
@@ -166,8 +224,11 @@ final class CascadeOnnxAssembler {
                 taken.node("Identity", "probabilities_at" + (k + 1), List.of(probabilities))};
         declareAnswer(taken, here);
 
+        // The map enters the else branch channels last (see stage(…) for why).
+        String handed = g.node("Transpose", "map" + (k + 1) + "_nhwc", List.of(map), OnnxGraph.ints("perm", 0, 2, 3,
+                1));
         OnnxGraph onward = g.subgraph("after_exit" + (k + 1));
-        declareAnswer(onward, level(onward, k + 1, map));
+        declareAnswer(onward, level(onward, k + 1, fromChannelsLast(onward, handed)));
 
         String[] outputs = new String[4];
         for (int i = 0; i < 4; i++) {
