@@ -253,15 +253,17 @@ public final class SpeedupViewModel {
         refreshLive();
         boolean both = alsoOnnx.get();
         executor.submit("Measuring the speedup of " + RunCascadeSource.displayName(t.runId(), t.mode()),
-                (progress, cancel) -> both ? job.runBothEngines(progress, cancel)
-                        : new SpeedupJob.BothEngines(job.run(progress, cancel), null),
+                (progress, cancel) -> job.measure(both, progress, cancel),
                 TaskCallbacks.of(engines -> {
-                    MeasuredSpeedup measured = engines.dl4j();
                     measuring.set(false);
                     reload();
-                    notices.post(Notice.info("Speedup measured", String.format(Locale.ROOT, "Run %s · %s: measured "
+                    // A run on an imported ONNX backbone is timed on ONNX Runtime alone.
+                    boolean dl4j = engines.dl4j() != null;
+                    notices.post(Notice.info("Speedup measured", String.format(Locale.ROOT, "Run %s · %s%s: measured "
                             + "%.2f× against %.2f× in theory, on %d test images.", t.runId(), t.modeName(),
-                            measured.measured(), measured.theoretical(), measured.samples())));
+                            dl4j ? "" : " (ONNX Runtime)", dl4j ? engines.dl4j().measured() : engines.onnx().measured(),
+                            dl4j ? engines.dl4j().theoretical() : engines.onnx().theoretical(),
+                            dl4j ? engines.dl4j().samples() : engines.onnx().samples())));
                 }, error -> {
                     measuring.set(false);
                     refreshLive();
@@ -369,7 +371,7 @@ public final class SpeedupViewModel {
             status.set("Measuring … (progress and Cancel in the task strip)");
         } else if (!runShown) {
             status.set(result == null ? "" : "Open a run to measure its speedup.");
-        } else if (latest == null) {
+        } else if (latest == null && shownOnnx == null) {
             status.set("Not measured yet: times this cascade against its backbone, one image at a time, on "
                     + images + " test images.");
         } else {
