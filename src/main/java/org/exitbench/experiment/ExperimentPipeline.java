@@ -19,6 +19,7 @@ import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
+import org.exitbench.data.DatasetSummary;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
 import org.exitbench.model.Backbone;
@@ -411,6 +412,9 @@ public final class ExperimentPipeline {
             differences.add("the backbone takes " + backbone.inputChannels() + "×" + backbone.inputHeight() + "×"
                     + backbone.inputWidth() + " images (channels×height×width), the dataset's are " + dataset.channels()
                     + "×" + dataset.height() + "×" + dataset.width());
+            if (backbone.inputChannels() == 1 && dataset.channels() == 3) {
+                DatasetSummary.colourAmongGrey(dataset.metadata().colourAmongGrey()).ifPresent(differences::add);
+            }
         }
         if (!differences.isEmpty()) {
             throw new ExperimentException("the dataset " + dataset.root() + " does not fit the backbone "

@@ -200,8 +200,8 @@ public final class SweepRunner {
         }
 
         SweepFolder folder = new SweepFolder(request.folder());
-        SweepFolder.Manifest manifest = openFolder(folder, request, backboneFile, withAllExits, cacheKey,
-                exitVertices);
+        SweepFolder.Manifest manifest = folder.recordKilledSession(openFolder(folder, request, backboneFile,
+                withAllExits, cacheKey, exitVertices), notice -> progress.report(notice, 0, -1));
         folder.writeDefinition(definition);
 
         List<String> unreadable = new ArrayList<>();
@@ -223,6 +223,7 @@ public final class SweepRunner {
         }
         int reused = trials - pending.size();
         int threads = Math.min(request.threads(), Math.max(1, pending.size()));
+        folder.markSessionRunning(startedAt, threads, machine());
         Counters counters;
         if (cluster == null) {
             SweepTrial trial = new SweepTrial(caches, exitVertices, defaultExits, withAllExits.macTable(),
@@ -242,6 +243,7 @@ public final class SweepRunner {
         Double cpuSeconds = Double.isNaN(cpuAtStart) ? null : processCpuSeconds() - cpuAtStart;
         folder.writeManifest(manifest.with(new SweepFolder.Session(startedAt.toString(), secondsSince(started),
                 cpuSeconds, counters.ran.get(), counters.failed.get(), cancelled, threads, machine())));
+        folder.clearSessionMark();
         cancel.throwIfCancelled();
 
         progress.report("Writing the reports", 0, -1);
