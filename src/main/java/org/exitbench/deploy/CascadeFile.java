@@ -24,6 +24,7 @@ import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.BatchNormFolding;
@@ -85,6 +86,10 @@ public final class CascadeFile {
      * @throws UncheckedIOException     when the file cannot be written; an existing file is then unchanged
      */
     public static void save(CascadeParts parts, Path file) {
+        if (parts.thresholds().rule() == ExitRule.DERIVED) {
+            throw new IllegalArgumentException("the thresholds compare a derived decision score; a cascade file "
+                    + "holds max-softmax or entropy thresholds");
+        }
         Dl4jEngine.initialize();
         TrainedBackbone backbone = parts.backbone().withExitPoints(new ExitPoints(parts.exitVertices()));
         InputType input = backbone.inputType();
@@ -176,6 +181,10 @@ public final class CascadeFile {
                     MANIFEST_ENTRY + " thresholds");
         } catch (IllegalArgumentException e) {
             throw new CascadeFileException(file, "has invalid thresholds: " + e.getMessage(), e);
+        }
+        if (thresholds.rule() == ExitRule.DERIVED) {
+            throw new CascadeFileException(file, "has thresholds on a derived decision score, but names no decision "
+                    + "rule to compute it");
         }
         int exits = manifest.exits().size();
         if (exits == 0) {
