@@ -68,14 +68,15 @@ final class RunCommand implements Callable<Integer> {
     Double margin;
 
     @Option(names = "--calibration-fraction", paramLabel = "<f>",
-            description = "The share of each class's validation images that CPM calibrates on alone, 0.1 to 0.9; "
-                    + "the rest stop the branches' training. 0 (default) uses all validation images for both.")
+            description = "The share of each class's validation images that CPM calibrates on alone, 0.1 to 0.9 "
+                    + "(default 0.5, or the config's calibrationSplit.fraction); the rest stop the branches' "
+                    + "training. 0 uses all validation images for both, as runs before issue 17 did.")
     Double calibrationFraction;
 
     @Option(names = "--epoch-length", paramLabel = "<updates>",
             description = "Mini-batches per epoch for every branch of every mode, so boosted branches on few "
-                    + "survivors get as many updates as non-boosted ones; 0 (default) is one pass over the "
-                    + "branch's own images.")
+                    + "survivors get as many updates as non-boosted ones; -1 (default) is one pass over the whole "
+                    + "training split, 0 one pass over the branch's own images (runs before issue 17).")
     Integer epochLength;
 
     @Option(names = "--budget", paramLabel = "<points>", defaultValue = "2.0",

@@ -94,7 +94,8 @@ final class ImageFolderReader {
         ImageDataset train = splits.get(Split.TRAIN);
         DatasetMetadata metadata = new DatasetMetadata(carve, carve ? options.validationFraction() : 0,
                 carve ? options.splitSeed() : 0,
-                decoded.resized() ? train.height() + "x" + train.width() : null, decoded.skipped());
+                decoded.resized() ? train.height() + "x" + train.width() : null, decoded.skipped(),
+                decoded.colourAmongGrey());
         return new Dataset(DatasetReaders.displayName(root), root, DatasetFormat.IMAGE_FOLDER, splits, metadata);
     }
 

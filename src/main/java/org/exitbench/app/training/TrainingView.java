@@ -376,10 +376,11 @@ public final class TrainingView {
                 + " mini-batch." + measured);
         row(grid, 6, "Patience", intSpinner("branchPatience", 0, 1000, 1, form.patienceProperty()), "Stop after"
                 + " this many epochs without a lower validation loss; 0 trains every epoch." + measured);
-        row(grid, 8, "Updates / epoch", intSpinner("updatesPerEpoch", 0, 100_000, 10,
+        row(grid, 8, "Updates / epoch", intSpinner("updatesPerEpoch", -1, 100_000, 10,
                 form.updatesPerEpochProperty()), "Mini-batches per epoch for every branch, so boosted branches that"
-                + " learn from few survivors get as many updates as non-boosted ones; 0 makes an epoch one pass over"
-                + " the branch's own images (our protocol, not the papers').");
+                + " learn from few survivors get as many updates as non-boosted ones; -1 (the default) is one pass"
+                + " over the whole training split, 0 one pass over the branch's own images (runs saved before"
+                + " issue 17). Our protocol, not the papers'.");
         Spinner<Integer> seed = new Spinner<>(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, Integer.MAX_VALUE,
                 (int) Math.min(Integer.MAX_VALUE, form.seedProperty().get()), 1));
         seed.setId("seed");
