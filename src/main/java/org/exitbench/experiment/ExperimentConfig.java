@@ -44,8 +44,15 @@ import org.exitbench.train.SurvivorFiltering;
  * @param training    how the branches are trained, and in which modes
  * @param cpm         how their thresholds are calibrated
  * @param seed        the seed of branch initialisation and data order
- * @param calibrationSplit how the validation split is divided between early stopping and CPM (off by default:
- *                    one split does both, as in runs saved before the setting existed)
+ * @param calibrationSplit how the validation split is divided between early stopping and CPM (by default half of
+ *                    each class calibrates CPM and the other half stops training; off in version-1 documents)
+ *
+ * <p><b>Versions.</b> Version 2 made issue 17's fair protocol the default: a calibration split of half the
+ * validation images and an equal update budget per branch ({@code training.updatesPerEpoch} = −1, one pass over
+ * the whole training split for every branch of every mode). A version-1 document (every run, workspace and
+ * configuration saved before, which all carry {@code "formatVersion": 1}) is read over the version-1 defaults,
+ * one validation split for both jobs and one pass over each branch's own rows, so its fields left out keep the
+ * meaning they had when it was written. A document without {@code formatVersion} is read as the current version.
  */
 public record ExperimentConfig(String dataset, String backbone, List<String> exitPoints, int poolingGrid,
                                Branch branch, Training training, Cpm cpm, long seed,
@@ -54,7 +61,11 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     /** The value of the {@code format} field a configuration may carry. */
     public static final String FORMAT = "exitbench.experiment-config";
     /** The version of this document; a configuration may carry it as {@code formatVersion}. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The version whose defaults are the protocol of report v1 (no calibration split, one pass per epoch). */
+    public static final int FORMAT_VERSION_1 = 1;
+    /** The share of each class's validation images CPM calibrates on by default (version 2). */
+    public static final double DEFAULT_CALIBRATION_FRACTION = 0.5;
 
     /**
      * The branch architecture.
@@ -83,7 +94,8 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @param survivorFiltering in-sample or cross-fitted
      * @param crossFitFolds     folds of cross-fitted filtering
      * @param updatesPerEpoch   mini-batches per epoch, the same for every branch and mode (an equal training
-     *                          budget); 0 for one pass over the rows a branch learns from
+     *                          budget); −1 (the default) for one pass over the whole training split; 0 for one pass
+     *                          over the rows a branch learns from (version 1's default)
      */
     public record Training(List<BranchTrainingMode> modes, BranchTarget target, double temperature, double softness,
                            int epochs, double learningRate, int batchSize, double weightDecay, int patience,
@@ -114,8 +126,25 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
                       PrecisionReference precisionReference, ExitRule score) {
     }
 
-    /** The bundled sample, the backbone next to it, the default branch, boosted and non-boosted, CPM defaults. */
+    /**
+     * The bundled sample, the backbone next to it, the default branch, boosted and non-boosted, CPM defaults, and the
+     * fair protocol: a calibration split of half the validation images and one pass over the whole training split
+     * per epoch for every branch.
+     */
     public static ExperimentConfig defaults() {
+        return defaults(FORMAT_VERSION);
+    }
+
+    /**
+     * @param version a document version, 1 or 2
+     * @return the defaults a document of that version is read over: version 1 divides no validation split and
+     *         makes an epoch one pass over each branch's own rows
+     */
+    public static ExperimentConfig defaults(int version) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
+            throw new IllegalArgumentException("no configuration version " + version);
+        }
+        boolean v1 = version == FORMAT_VERSION_1;
         BranchTrainingSettings t = BranchTrainingSettings.defaults();
         CpmSettings c = CpmSettings.defaults();
         BranchSpec b = BranchSpec.defaults();
@@ -123,10 +152,12 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
                 new Branch(b.type(), b.filters(), b.kernel(), null),
                 new Training(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), t.target(),
                         t.temperature(), t.softness(), t.epochs(), t.learningRate(), t.batchSize(), t.weightDecay(),
-                        t.patience(), t.minimumSurvivors(), t.filtering(), t.crossFitFolds(), 0),
+                        t.patience(), t.minimumSurvivors(), t.filtering(), t.crossFitFolds(),
+                        v1 ? 0 : EpochLength.FULL_SPLIT),
                 new Cpm(c.margin(), c.marginForm(), c.anchorSource(), c.minimumSupport(), c.precisionReference(),
                         c.score()),
-                t.seed(), new CalibrationSplitSection(0, CalibrationSplit.DEFAULT_SEED));
+                t.seed(), new CalibrationSplitSection(v1 ? 0 : DEFAULT_CALIBRATION_FRACTION,
+                        CalibrationSplit.DEFAULT_SEED));
     }
 
     /**
@@ -164,8 +195,8 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
             if (!(given instanceof ObjectNode object)) {
                 throw new ConfigException(source, List.of("(document): expected a JSON object"));
             }
-            checkHeader(object, source);
-            ObjectNode merged = mapper.valueToTree(defaults());
+            int version = checkHeader(object, source);
+            ObjectNode merged = mapper.valueToTree(defaults(version));
             ConfigJson.overlay(merged, object);
             config = mapper.treeToValue(merged, ExperimentConfig.class);
         } catch (JsonProcessingException e) {
@@ -174,8 +205,20 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         return config;
     }
 
-    private static void checkHeader(ObjectNode object, String source) {
+    /** @return the document's version (the current one when it names none), its header removed */
+    private static int checkHeader(ObjectNode object, String source) {
+        JsonNode version = object.get("formatVersion");
+        if (version != null && version.isInt() && version.intValue() == FORMAT_VERSION_1) {
+            object.remove("formatVersion");
+            ConfigJson.checkHeader(object, FORMAT, FORMAT_VERSION, source);
+            return FORMAT_VERSION_1;
+        }
+        if (version != null && !(version.isInt() && version.intValue() == FORMAT_VERSION)) {
+            throw new ConfigException(source, List.of("formatVersion: this Exitbench reads versions "
+                    + FORMAT_VERSION_1 + " and " + FORMAT_VERSION + ", was " + version));
+        }
         ConfigJson.checkHeader(object, FORMAT, FORMAT_VERSION, source);
+        return FORMAT_VERSION;
     }
 
     /** @return the configuration as JSON with its format header, every field written */
@@ -266,7 +309,11 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         range(problems, "training.patience", t.patience(), 0, 100_000);
         range(problems, "training.minimumSurvivors", t.minimumSurvivors(), 1, Integer.MAX_VALUE);
         range(problems, "training.crossFitFolds", t.crossFitFolds(), 2, 10);
-        range(problems, "training.updatesPerEpoch", t.updatesPerEpoch(), 0, EpochLength.MAX_UPDATES);
+        if (t.updatesPerEpoch() < EpochLength.FULL_SPLIT || t.updatesPerEpoch() > EpochLength.MAX_UPDATES) {
+            problems.add("training.updatesPerEpoch: must be " + EpochLength.FULL_SPLIT + " (one pass over the "
+                    + "training split), 0 (one pass over a branch's own rows) or up to " + EpochLength.MAX_UPDATES
+                    + ", was " + t.updatesPerEpoch());
+        }
     }
 
     private void validateCalibrationSplit(List<String> problems) {
@@ -293,6 +340,10 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         required(problems, "cpm.anchor", cpm.anchor(), AnchorSource.class);
         required(problems, "cpm.precisionReference", cpm.precisionReference(), PrecisionReference.class);
         required(problems, "cpm.score", cpm.score(), ExitRule.class);
+        if (cpm.score() == ExitRule.DERIVED) {
+            problems.add("cpm.score: \"derived\" is the score of a fitted decision rule and cannot be trained with; "
+                    + "use max-softmax or entropy");
+        }
         range(problems, "cpm.minimumSupport", cpm.minimumSupport(), 1, Integer.MAX_VALUE);
     }
 
@@ -357,7 +408,10 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
                 new CalibrationSplitSection(value, calibrationSplit.seed()));
     }
 
-    /** @return a copy with another number of updates per epoch (0: one pass) */
+    /**
+     * @return a copy with another number of updates per epoch (−1: one pass over the training split; 0: one pass
+     *         over a branch's own rows)
+     */
     public ExperimentConfig withUpdatesPerEpoch(int value) {
         Training t = training;
         return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch,

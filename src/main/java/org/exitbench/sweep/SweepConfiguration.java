@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.exitbench.experiment.ConfigJson;
 import org.exitbench.experiment.ExperimentConfig;
 
 /**
@@ -37,7 +38,10 @@ public record SweepConfiguration(int index, String id, Map<String, String> label
 
     /** @return the digest under which the results of {@code config} measured at {@code margins} are stored */
     static String key(ExperimentConfig config, List<Double> margins) {
-        String identity = config.withDataset("-").withBackbone(null).withSeed(0).toJson().replace("\r\n", "\n")
+        // Written with the header of configuration version 1 whatever the current version, so results stored before
+        // a version change keep their keys (the fields, every one written, decide the results; the header does not).
+        String identity = ConfigJson.toJson(config.withDataset("-").withBackbone(null).withSeed(0),
+                ExperimentConfig.FORMAT, ExperimentConfig.FORMAT_VERSION_1, "configuration").replace("\r\n", "\n")
                 + "margins=" + margins;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));

@@ -304,6 +304,10 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
                 labels.put(axes.get(a).name(), v.label());
             }
             String id = SweepConfiguration.id(index, total);
+            // Read over version 1 of the configuration's defaults, as every sweep definition so far was written: a
+            // stored sweep's configurations, and the keys its results are stored under, do not move with the defaults
+            // (version 2 divides the validation split and equalises updates; fair-v2 sets both explicitly).
+            merged.put("formatVersion", ExperimentConfig.FORMAT_VERSION_1);
             try {
                 ExperimentConfig config = ExperimentConfig.fromJson(merged.toString(), null)
                         .withDataset(dataset).withBackbone(backbone).withModes(modes);

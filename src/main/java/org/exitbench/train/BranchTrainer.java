@@ -215,7 +215,8 @@ public final class BranchTrainer {
             BranchFitter.ValidationRows validation = new BranchFitter.ValidationRows(valid.features(exit), validRows,
                     TargetLabels.of(settings.target(), settings.temperature(), valid, validRows),
                     select(valid.labels(), validRows));
-            BranchFitter fitter = new BranchFitter(spec, settings, epochLength);
+            BranchFitter fitter = new BranchFitter(spec, settings,
+                    epochLength.resolve(train.size(), settings.batchSize()));
             String what = String.format(Locale.ROOT, "%s: branch %d of %d (%s)", title(mode), position + 1, count,
                     vertex);
             BranchFitter.Fitted fitted = fit(fitter, input, rows, validation, seed(exit, -1),

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.OperatingPoint;
-import org.exitbench.cascade.ThresholdSweep;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
@@ -43,8 +43,8 @@ class MarginBudgetTest {
         OperatingPoint chosen = found.chosen().orElseThrow();
         assertTrue(-100 * chosen.accuracyChange() <= 3.0 + 1e-9, "within budget: " + chosen);
         CascadeEvaluator evaluator = new CascadeEvaluator(source.primary().validation(), source.costModel());
-        double[] margins = ThresholdSweep.evenlySpaced(0, MarginBudget.MAX_MARGIN, 101);
-        for (OperatingPoint p : MarginSweep.overMargin(settings, margins, source.primary().validation(), evaluator,
+        for (OperatingPoint p : MarginSweep.overMargin(settings, MarginBudget.margins(), source.primary().validation(),
+                evaluator,
                 ProgressListener.NONE, CancellationToken.NEVER)) {
             if (-100 * p.accuracyChange() <= 3.0) {
                 assertTrue(p.computeReduction() <= chosen.computeReduction() + 1e-12, "m = " + p.parameter()
@@ -53,11 +53,51 @@ class MarginBudgetTest {
         }
         assertEquals(new CpmCalibrator(settings.toBuilder().margin(chosen.parameter()).build()).calibrate(
                 source.primary().validation()), chosen.thresholds(), "the chosen thresholds are CPM at that margin");
-        assertEquals(0.0, found.tightest().parameter());
+        assertEquals(-1.0, found.tightest().parameter());
         assertEquals(MarginBudget.PAPER_MARGIN, found.paper().parameter());
         Thresholds paper = new CpmCalibrator(settings.toBuilder().margin(0.20).marginForm(MarginForm.ADDITIVE).build())
                 .calibrate(source.primary().validation());
         assertEquals(paper, found.paper().thresholds(), "the paper's point is m = 0.20 additive, whatever the form");
+    }
+
+    @Test
+    void theSearchCoversCpmsWholeRangeIncludingNegativeMargins() {
+        double[] margins = MarginBudget.margins();
+        assertEquals(CpmSettings.MIN_MARGIN, margins[0]);
+        assertEquals(CpmSettings.MAX_MARGIN, margins[margins.length - 1]);
+        assertEquals(401, margins.length);
+        assertTrue(Arrays.stream(margins).anyMatch(m -> m == -0.02), "margins are rounded to the step");
+        assertTrue(Arrays.stream(margins).anyMatch(m -> m == 0.0));
+    }
+
+    /**
+     * Issue 17: a budget that m = 0 already overshoots is met by a negative margin (a bar above the anchor), which a
+     * search over m ≥ 0 never tried.
+     */
+    @Test
+    void aBudgetBelowTheLossAtMarginZeroIsMetByANegativeMargin() {
+        CascadeSource source = SyntheticCascadeSource.withoutImages(4_000, 1_000, 3, 5, 11);
+        CpmSettings settings = CpmSettings.builder().marginForm(MarginForm.ADDITIVE).build();
+        CascadeEvaluator evaluator = new CascadeEvaluator(source.primary().validation(), source.costModel());
+        Thresholds atZero = new CpmCalibrator(settings.toBuilder().margin(0.0).build())
+                .calibrate(source.primary().validation());
+        double lossAtZero = -100 * evaluator.evaluate(atZero).accuracyChange();
+        List<OperatingPoint> negative = MarginSweep.overMargin(settings,
+                Arrays.stream(MarginBudget.margins()).filter(m -> m < 0).toArray(), source.primary().validation(),
+                evaluator, ProgressListener.NONE, CancellationToken.NEVER);
+        OperatingPoint saving = negative.stream().filter(p -> p.computeReduction() > 0)
+                .filter(p -> -100 * p.accuracyChange() < lossAtZero).findFirst()
+                .orElseThrow(() -> new AssertionError("the synthetic scores have no negative margin that saves "
+                        + "compute for less loss than m = 0 (" + lossAtZero + " points)"));
+        double budget = -100 * saving.accuracyChange();
+
+        MarginBudget found = MarginBudget.search(settings, source.primary().validation(), source.costModel(), budget,
+                ProgressListener.NONE, CancellationToken.NEVER);
+
+        OperatingPoint chosen = found.chosen().orElseThrow();
+        assertTrue(chosen.parameter() < 0, "m = 0 loses " + lossAtZero + " points, over the budget " + budget
+                + "; chosen " + chosen);
+        assertTrue(chosen.computeReduction() >= saving.computeReduction() - 1e-12, chosen + " vs " + saving);
     }
 
     @Test

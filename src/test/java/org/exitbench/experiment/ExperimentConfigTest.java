@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.exitbench.calibrate.CalibrationSplit;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.model.BranchPooling;
@@ -14,6 +15,7 @@ import org.exitbench.model.BranchSpec;
 import org.exitbench.model.BranchType;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.train.BranchTrainingSettings;
+import org.exitbench.train.EpochLength;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,43 @@ class ExperimentConfigTest {
         assertEquals(CpmSettings.defaults(), config.cpmSettings());
         assertEquals(BranchTrainingSettings.defaults(), config.trainingSettings(BranchTrainingMode.BOOSTED));
         assertEquals(List.of(BranchTrainingMode.BOOSTED, BranchTrainingMode.NON_BOOSTED), config.training().modes());
+    }
+
+    /** Issue 17: the fair protocol is the default of version 2. */
+    @Test
+    void theDefaultsDivideTheValidationSplitAndEqualiseUpdates() {
+        ExperimentConfig config = ExperimentConfig.defaults();
+        assertEquals(CalibrationSplit.of(0.5), config.calibration());
+        assertEquals(EpochLength.fullSplit(), config.epochLength());
+        assertTrue(config.toJson().contains("\"formatVersion\" : 2"), config.toJson());
+        assertEquals(config, ExperimentConfig.fromJson("{\"formatVersion\": 2}", null));
+    }
+
+    /**
+     * The migration: a document of version 1 (every run, workspace and configuration saved before issue 17 made
+     * the fair protocol the default) keeps the meaning it was written with when it leaves the new fields out.
+     */
+    @Test
+    void aVersionOneDocumentIsReadOverVersionOnesDefaults() throws Exception {
+        ExperimentConfig old = ExperimentConfig.fromJson("""
+                {"format": "exitbench.experiment-config", "formatVersion": 1, "cpm": {"margin": 0.05}}""", "old.json");
+        assertEquals(CalibrationSplit.off(), old.calibration());
+        assertEquals(EpochLength.onePass(), old.epochLength());
+        assertEquals(0.05, old.cpm().margin());
+        assertEquals(ExperimentConfig.defaults(1).withCalibrationFraction(0.5).withUpdatesPerEpoch(40),
+                ExperimentConfig.fromJson("""
+                        {"formatVersion": 1, "calibrationSplit": {"fraction": 0.5},
+                         "training": {"updatesPerEpoch": 40}}""", null), "fields given are kept");
+        // Written again it says so explicitly, under the current version, and reads back equal.
+        String again = old.toJson();
+        assertTrue(again.contains("\"formatVersion\" : 2"), again);
+        assertEquals(old, ExperimentConfig.fromJson(again, null));
+        // The run shipped with the sample was written as version 1 before the fields existed.
+        Path shipped = Path.of("sample-data", "fashion-mnist", "demo-run", "config.json");
+        assertTrue(Files.readString(shipped).contains("\"formatVersion\" : 1"));
+        assertEquals(CalibrationSplit.off(), ExperimentConfig.read(shipped).calibration());
+        assertEquals(EpochLength.onePass(), ExperimentConfig.read(shipped).epochLength());
+        assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.defaults(3));
     }
 
     @Test
@@ -102,8 +141,11 @@ class ExperimentConfigTest {
         assertTrue(rejected("{\"cpm\": ").getMessage().startsWith("my.json: not valid JSON"));
         assertEquals(List.of("training.modes: must not contain null"),
                 rejected("{\"training\": {\"modes\": [null]}}").problems());
-        assertEquals(List.of("formatVersion: this Exitbench reads version 1, was 2"),
-                rejected("{\"formatVersion\": 2}").problems());
+        assertEquals(List.of("formatVersion: this Exitbench reads versions 1 and 2, was 3"),
+                rejected("{\"formatVersion\": 3}").problems());
+        assertEquals(List.of("training.updatesPerEpoch: must be -1 (one pass over the training split), 0 (one pass "
+                + "over a branch's own rows) or up to 100000, was -2"),
+                rejected("{\"training\": {\"updatesPerEpoch\": -2}}").problems());
     }
 
     @Test

@@ -184,4 +184,20 @@ class SweepDefinitionTest {
         assertTrue(e.problems().contains("margins[0]: must be in [-1, 1], was -1.5"), e.getMessage());
         assertTrue(e.problems().contains("marginAxis: \"nope\" names no axis"), e.getMessage());
     }
+
+    /**
+     * Issue 17 made the fair protocol the default of experiment configuration version 2; sweep definitions are read
+     * over version 1's defaults and keys are written under version 1's header, so the results a sweep folder already
+     * holds keep their keys: these are the keys of the trials bench/run-fair-sweep.sh stage1 stored before.
+     */
+    @Test
+    void storedResultsKeepTheirKeysAcrossTheConfigurationVersion() {
+        SweepDefinition stage1 = SweepDefinition.read(Path.of("bench", "sweeps", "fair-v2-stage1.json"));
+        assertEquals(new HashSet<>(List.of("5d76eab88163", "8d7bb896deeb", "aa6946e2fa76", "b6b72c0bf1de",
+                "ccabea343338")), new HashSet<>(stage1.configurations("sample-data/fashion-mnist", null).stream()
+                .map(SweepConfiguration::key).toList()));
+        SweepConfiguration first = SweepDefinition.defaults().configurations("sample-data/fashion-mnist", null).get(0);
+        assertEquals(0.0, first.config().calibration().fraction(), "bts-ee-64 keeps report v1's protocol");
+        assertEquals(0, first.config().training().updatesPerEpoch());
+    }
 }

@@ -2,6 +2,7 @@ package org.exitbench.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -87,5 +88,23 @@ class FairProtocolTest {
                 / onePass.outcomes().get(1).history().size();
         assertEquals((1200 + 63) / 64, first);
         assertTrue(second < first, second + " updates per epoch against " + first);
+    }
+
+    /** The default of version-2 configurations: one pass over the whole training split, for every branch alike. */
+    @Test
+    void aFullSplitEpochLengthGivesEveryBranchOnePassOverTheTrainingSplitInUpdates() {
+        BranchTrainingSettings boosted = SETTINGS.toBuilder().mode(BranchTrainingMode.BOOSTED).build();
+        BranchTrainingResult result = train(boosted, EpochLength.fullSplit(), CalibrationSplit.off(),
+                BranchTrainingListener.NONE);
+        assertTrue(result.outcomes().get(1).trainSamples() < 1200, "the second branch learns from survivors");
+        for (int k = 0; k < result.branches().size(); k++) {
+            assertEquals((1200 + 63) / 64 * (long) result.outcomes().get(k).history().size(),
+                    result.branches().get(k).graph().getIterationCount(), "branch " + k + ": one pass over the "
+                            + "1,200 training rows per epoch, at batch 64");
+        }
+        assertEquals(new EpochLength(19), EpochLength.fullSplit().resolve(1200, 64));
+        assertEquals(new EpochLength(7), new EpochLength(7).resolve(1200, 64), "a fixed length stays");
+        assertThrows(IllegalStateException.class, () -> EpochLength.fullSplit().batchesPerEpoch(100, 64));
+        assertThrows(IllegalArgumentException.class, () -> new EpochLength(-2));
     }
 }

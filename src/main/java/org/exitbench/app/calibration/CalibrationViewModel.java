@@ -188,7 +188,8 @@ public final class CalibrationViewModel {
             OperatingPoint tightest = found.tightest();
             double tightestLoss = -100 * tightest.accuracyChange();
             String why = tightestLoss > found.budgetPoints()
-                    ? ": even m = 0 loses " + String.format(Locale.ROOT, "%.1f", tightestLoss) + " points ("
+                    ? ": even m = " + String.format(Locale.ROOT, "%.2f", tightest.parameter()) + " loses "
+                            + String.format(Locale.ROOT, "%.1f", tightestLoss) + " points ("
                             + DisplayText.percent(tightest.computeReduction()) + " saved). Allow a larger budget,"
                             + " or raise the thresholds by hand."
                     : ": the margins within it save nothing, so the backbone alone is the better choice.";

@@ -29,8 +29,12 @@ import org.exitbench.report.CsvTable;
  */
 public record ReferenceCurves(CpmSettings settings, List<CurveSet> validation, List<CurveSet> test) {
 
-    /** The CPM margins swept: 0 to 0.5 in steps of 0.02 (the canonical 0.20 among them). */
-    public static final double[] MARGINS = ThresholdSweep.evenlySpaced(0.0, 0.5, 26);
+    /**
+     * The CPM margins swept: −0.1 to 0.5 in steps of 0.02 (the canonical 0.20 among them). The curve starts below 0
+     * because <em>Find margin</em> searches negative margins too (issue 17), and the low-loss points it finds there
+     * should lie on the curve drawn.
+     */
+    public static final double[] MARGINS = ThresholdSweep.evenlySpaced(-0.1, 0.5, 31);
     /** The global thresholds swept: 0 to 1 in steps of 0.025. */
     public static final double[] GLOBAL_THRESHOLDS = ThresholdSweep.evenlySpaced(0.0, 1.0, 41);
 

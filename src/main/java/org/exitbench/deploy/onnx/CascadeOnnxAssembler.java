@@ -66,6 +66,11 @@ final class CascadeOnnxAssembler {
         this.height = height;
         this.width = width;
         this.classes = classes;
+        if (thresholds.rule() == ExitRule.DERIVED) {
+            // Issue 20: the decision heads' ONNX writer is not there yet; refusing beats thresholding max-softmax.
+            throw new IllegalArgumentException("ONNX export of a derived decision rule (temperature, learned head, "
+                    + "agreement) is not supported yet; export max-softmax or entropy thresholds");
+        }
         this.thresholds = thresholds;
         int newest = OnnxGraphBuilder.OPSET;
         List<Onnx.ModelProto> all = new ArrayList<>(segments);
