@@ -19,6 +19,7 @@ import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.deploy.onnx.OnnxCascade;
 import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
 import org.exitbench.deploy.onnx.OnnxManifest;
+import org.exitbench.deploy.onnx.OnnxMeasuredSpeedup;
 import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
@@ -86,8 +87,9 @@ final class SpeedupCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--save-to-run", paramLabel = "<run folder>",
-            description = "Also add the summary to the run folder's " + MeasuredSpeedup.FILE_NAME + ", where the "
-                    + "workbench shows it; the folder must be the run the cascade was exported from.")
+            description = "Also add the summary to the run folder's " + MeasuredSpeedup.FILE_NAME + " (an ONNX "
+                    + "export's: " + OnnxMeasuredSpeedup.FILE_NAME + "), where the workbench shows it; the folder "
+                    + "must be the run the cascade was exported from.")
     Path runFolder;
 
     @Mixin
@@ -116,7 +118,7 @@ final class SpeedupCommand implements Callable<Integer> {
             }
             EarlyExitPredictor predictor = new EarlyExitPredictor(CascadeFile.load(model));
             if (runFolder != null) {
-                checkRunFolder(predictor);
+                checkRunFolder(predictor.cascade().manifest().provenance().runId());
             }
             CascadeManifest manifest = predictor.cascade().manifest();
             ImageDataset images = images(which, manifest.inputChannels(), manifest.inputHeight(),
@@ -148,11 +150,11 @@ final class SpeedupCommand implements Callable<Integer> {
         }
     }
 
-    /** Times an ONNX export with ONNX Runtime; --json and --save-to-run are for DL4J cascades. */
+    /** Times an ONNX export with ONNX Runtime; --json is for DL4J cascades, --save-to-run keeps it with its run. */
     private int measureOnnx(Split which, SpeedupMeasurement.Settings settings, ConsoleProgress progress) {
-        if (json != null || runFolder != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --save-to-run take a cascade "
-                    + "zip; an ONNX export prints its report only");
+        if (json != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json takes a cascade zip; an ONNX "
+                    + "export prints its report (and keeps it with --save-to-run)");
         }
         if (threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was "
@@ -160,6 +162,9 @@ final class SpeedupCommand implements Callable<Integer> {
         }
         try (OnnxEarlyExitPredictor predictor = new OnnxEarlyExitPredictor(OnnxCascade.load(model), threads, 1)) {
             OnnxManifest manifest = predictor.cascade().manifest();
+            if (runFolder != null) {
+                checkRunFolder(manifest.provenance().runId());
+            }
             ImageDataset images = images(which, manifest.inputChannels(), manifest.inputHeight(),
                     manifest.inputWidth(), progress);
             OnnxSpeedup.Report report = OnnxSpeedup.measure(predictor, images, label, settings.warmUp(),
@@ -167,6 +172,10 @@ final class SpeedupCommand implements Callable<Integer> {
             progress.endLine();
             PrintWriter out = spec.commandLine().getOut();
             out.print(report.describe());
+            if (runFolder != null) {
+                OnnxMeasuredSpeedup.save(runFolder, OnnxMeasuredSpeedup.of(report, predictor.cascade()));
+                out.println("Saved to " + runFolder.resolve(OnnxMeasuredSpeedup.FILE_NAME));
+            }
             out.flush();
             return 0;
         }
@@ -205,8 +214,7 @@ final class SpeedupCommand implements Callable<Integer> {
     }
 
     /** Refuses a run folder that is missing or is not the run the cascade came from, before anything is timed. */
-    private void checkRunFolder(EarlyExitPredictor predictor) {
-        String runId = predictor.cascade().manifest().provenance().runId();
+    private void checkRunFolder(String runId) {
         if (!Files.isDirectory(runFolder)) {
             throw new ExitbenchException("--save-to-run: " + runFolder + " is not a folder");
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.exitbench.deploy.MeasuredSpeedup;
+import org.exitbench.deploy.onnx.OnnxMeasuredSpeedup;
 import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.experiment.SampleBackbone;
 import org.exitbench.store.JsonDocuments;
@@ -144,11 +145,21 @@ class DeployCommandsTest {
             }
 
             CommandLineRun speedup = CommandLineRun.of("speedup", "--model", folder.toString(), "--data",
-                    SampleBackbone.SAMPLE.toString(), "--limit", "20", "--warmup", "2", "--threads", "1");
+                    SampleBackbone.SAMPLE.toString(), "--limit", "20", "--warmup", "2", "--threads", "1",
+                    "--save-to-run", runFolder.toString());
             assertEquals(0, speedup.exitCode(), speedup.err());
             assertTrue(speedup.out().lines().anyMatch(l -> l.matches("Speedup: theoretical \\d+\\.\\d{3}, measured "
                     + "\\d+\\.\\d{3}; measured / theoretical \\d+\\.\\d{3}.*")), speedup.out());
+            assertTrue(speedup.out().lines().anyMatch(l -> l.startsWith("From the thread's CPU time: measured ")),
+                    speedup.out());
+            assertTrue(OnnxMeasuredSpeedup.readAll(runFolder).stream().anyMatch(m -> m.shape().equals(
+                    format.equals("onnx") ? "segments" : "single") && m.samples() == 20), "kept with the run");
         }
+        CommandLineRun foreign = CommandLineRun.of("speedup", "--model", dir.resolve("onnx").toString(), "--data",
+                SampleBackbone.SAMPLE.toString(), "--save-to-run", dir.toString());
+        assertEquals(1, foreign.exitCode());
+        assertTrue(foreign.err().contains("was exported from run " + runFolder.getFileName() + ", not from " + dir),
+                foreign.err());
         CommandLineRun wrongFormat = CommandLineRun.of("export", "--run", runFolder.toString(), "--out",
                 dir.resolve("x").toString(), "--format", "tflite");
         assertEquals(2, wrongFormat.exitCode());

@@ -102,6 +102,11 @@ public final class OnnxCascade {
                     + thresholds.classCount() + " classes but describes " + manifest.exits().size() + " exits and "
                     + manifest.classNames().size() + " classes");
         }
+        if (thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED) {
+            // The exit test here and in cascade.onnx computes max-softmax or entropy scores only.
+            throw new OnnxExportException(manifestFile + " has thresholds for a derived decision rule, which ONNX "
+                    + "exports do not carry; only max-softmax and entropy thresholds are exported");
+        }
         return new OnnxCascade(folder, manifest, thresholds, models);
     }
 
