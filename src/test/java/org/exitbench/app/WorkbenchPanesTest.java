@@ -146,6 +146,22 @@ class WorkbenchPanesTest {
     }
 
     @Test
+    void theAnalysisChartShowsTheOracleCeilingWithALegendEntry(FxRobot robot) throws TimeoutException {
+        openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        org.exitbench.app.operatingpoint.CurveSet test = workbench.curves().curvesProperty().get()
+                .primary(org.exitbench.data.Split.TEST);
+        Node marker = robot.lookup("#analysisChart .ceiling-point").query();
+        assertTrue(marker.isVisible());
+        assertTrue(marker.localToScene(marker.getBoundsInLocal()).getWidth() > 0);
+        String legend = text(robot, "#analysisChartCeilingLegend");
+        assertTrue(legend.contains(DisplayText.percent(test.ceilingReduction())), legend);
+        assertTrue(test.ceilingReduction() > 0);
+    }
+
+    @Test
     void theAnalysisGalleryShowsTheImagesOfExitOneAndAConfusionCellFiltersIt(FxRobot robot)
             throws TimeoutException {
         OperatingPointResult result = openDemo(robot);
