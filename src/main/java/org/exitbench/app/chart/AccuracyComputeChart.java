@@ -14,6 +14,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.shape.Path;
 import org.exitbench.app.operatingpoint.CurveSet;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.cascade.OperatingPoint;
@@ -205,6 +206,11 @@ public final class AccuracyComputeChart {
             }
         }
         series.getData().setAll(data);
+        if (data.isEmpty() && series.getNode() instanceof Path path) {
+            // LineChart keeps an emptied series' last path (it only rebuilds paths with points), so a comparison
+            // set that goes away, as when an exit rule is fitted, would leave its curves drawn.
+            path.getElements().clear();
+        }
         for (XYChart.Data<Number, Number> d : series.getData()) {
             OperatingPoint p = (OperatingPoint) d.getExtraValue();
             d.getNode().setStyle("-fx-background-color: " + ink + "; -fx-background-radius: " + radiusPx
