@@ -106,6 +106,14 @@ final class SharedSweepFolder implements TrialExecutor.SharedFolder {
             if (manifest != null) {
                 upload(manifest, new Path(remote, SweepFolder.MANIFEST));
             }
+            // A file the run removed from the copy (the mark of a running session, once its session is recorded)
+            // goes from the store too, or the next driver would pull it back.
+            for (FileStatus status : fs.listStatus(remote)) {
+                if (status.isFile() && !hidden(status.getPath())
+                        && !Files.exists(local.resolve(status.getPath().getName()))) {
+                    fs.delete(status.getPath(), false);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the sweep folder " + local + " to " + location() + ": "
                     + e.getMessage(), e);

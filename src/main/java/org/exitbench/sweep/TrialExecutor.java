@@ -108,7 +108,10 @@ public interface TrialExecutor {
         /** Copies the stored sweep (manifest, definition, results) into the local copy, emptied first. */
         void pull();
 
-        /** Copies the local copy's files back to the store (results it lacks, reports, the manifest last). */
+        /**
+         * Copies the local copy's files back to the store (results it lacks, reports, the manifest last) and removes
+         * the store's files the copy no longer has (results aside).
+         */
         void push();
 
         /** @return the sweep folder's URI */
