@@ -146,6 +146,43 @@ class WorkbenchPanesTest {
     }
 
     @Test
+    void theCalibrationPaneOffersEveryExitRuleAndItsChartShowsTheCeiling(FxRobot robot) throws TimeoutException {
+        openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<org.exitbench.experiment.ExitRuleStudy.RuleChoice> rules = robot
+                .lookup("#decisionRule").queryAs(javafx.scene.control.ComboBox.class);
+        assertTrue(rules.isVisible());
+        assertEquals(10, rules.getItems().size());
+        assertEquals("max-softmax", rules.getValue().label());
+        // The demo's synthetic scores carry no softmax outputs: a fitted rule is refused with a reason, and the
+        // thresholds stay on max-softmax.
+        robot.interact(() -> workbench.calibration().decisionRules()
+                .choose(org.exitbench.experiment.ExitRuleStudy.RuleChoice.parse("temperature")));
+        assertTrue(text(robot, "#decisionRuleStatus").contains("softmax output"));
+        assertEquals("max-softmax", rules.getValue().label());
+        assertTrue(robot.lookup("#calibrationChart .ceiling-point").query().isVisible());
+    }
+
+    @Test
+    void theAnalysisChartShowsTheOracleCeilingWithALegendEntry(FxRobot robot) throws TimeoutException {
+        openDemo(robot);
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        org.exitbench.app.operatingpoint.CurveSet test = workbench.curves().curvesProperty().get()
+                .primary(org.exitbench.data.Split.TEST);
+        Node marker = robot.lookup("#analysisChart .ceiling-point").query();
+        assertTrue(marker.isVisible());
+        assertTrue(marker.localToScene(marker.getBoundsInLocal()).getWidth() > 0);
+        String legend = text(robot, "#analysisChartCeilingLegend");
+        assertTrue(legend.contains(DisplayText.percent(test.ceilingReduction())), legend);
+        assertTrue(test.ceilingReduction() > 0);
+    }
+
+    @Test
     void theAnalysisGalleryShowsTheImagesOfExitOneAndAConfusionCellFiltersIt(FxRobot robot)
             throws TimeoutException {
         OperatingPointResult result = openDemo(robot);

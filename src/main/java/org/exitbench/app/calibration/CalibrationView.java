@@ -109,7 +109,8 @@ public final class CalibrationView {
                         + " They show how the workbench behaves; they say nothing about a model. The demo starts at"
                         + " m = " + DemoSourceBinding.DEMO_MARGIN + "; at the paper's 0.20 nearly every synthetic"
                         + " image leaves at exit 1.");
-        root.getChildren().addAll(header(), settingsBar(), banner, messageLine(),
+        root.getChildren().addAll(header(), settingsBar(), new DecisionRulePicker(model.decisionRules()).node(),
+                banner, messageLine(),
                 CascadePaneParts.body(model.operatingPoint(), "calibrationPlaceholder", content()));
 
         RefreshWhenShown refresh = new RefreshWhenShown(root,

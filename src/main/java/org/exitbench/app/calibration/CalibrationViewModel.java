@@ -52,6 +52,7 @@ import org.exitbench.store.AtomicFiles;
 public final class CalibrationViewModel {
 
     private final OperatingPointModel point;
+    private final DecisionRuleModel decisionRules;
     private final TaskExecutor executor;
     private final ThresholdHistory history = new ThresholdHistory();
     private final DoubleProperty budgetPoints = new SimpleDoubleProperty(this, "budgetPoints",
@@ -84,6 +85,7 @@ public final class CalibrationViewModel {
     public CalibrationViewModel(OperatingPointModel point, TaskExecutor executor) {
         this.point = Objects.requireNonNull(point, "point");
         this.executor = executor;
+        this.decisionRules = new DecisionRuleModel(point, executor);
         showSettings(point.settingsProperty().get());
         point.settingsProperty().addListener((obs, old, now) -> showSettings(now));
         cpm.marginProperty().addListener((obs, old, now) -> pushSettings());
@@ -92,6 +94,11 @@ public final class CalibrationViewModel {
         cpm.minimumSupportProperty().addListener((obs, old, now) -> pushSettings());
         point.sourceProperty().addListener((obs, old, now) -> sourceChanged(now));
         sourceChanged(point.sourceProperty().get());
+    }
+
+    /** @return the exit decision rule the thresholds apply to, and its fitting (issue 20) */
+    public DecisionRuleModel decisionRules() {
+        return decisionRules;
     }
 
     /** @return the shared operating point, whose result every number of the pane comes from */

@@ -14,13 +14,16 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.shape.Path;
 import org.exitbench.app.operatingpoint.CurveSet;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.cascade.OperatingPoint;
 
 /**
  * Accuracy against compute saved: CPM over its margin and one global threshold as reference curves (and the same
- * for a comparison score set, dashed), the backbone alone at zero saving, and the current operating point, which
+ * for a comparison score set, dashed), the backbone alone at zero saving, the oracle ceiling (the saving an exit
+ * policy that knows the backbone's answer reaches at the backbone's accuracy: what is left to gain in the exit
+ * decision, issue 20), and the current operating point, which
  * moves as thresholds change. Only the current point's coordinates change per update; the curves are replaced
  * only when recomputed. Axes are fixed to the curves' extent (and widened when the current point leaves it), so
  * the chart does not jump while a slider is dragged.
@@ -33,6 +36,8 @@ public final class AccuracyComputeChart {
     private static final String COMPARISON_INK = "#9c6b30";
     private static final String BACKBONE_INK = "#5b6675";
     private static final String CURRENT_INK = "#111111";
+    private static final String CEILING_INK = "#7a3e9d";
+    private static final String DIAMOND = "-fx-shape: \"M5,0 L10,5 L5,10 L0,5 Z\";";
 
     private final NumberAxis xAxis = new NumberAxis();
     private final NumberAxis yAxis = new NumberAxis();
@@ -42,6 +47,7 @@ public final class AccuracyComputeChart {
     private final XYChart.Series<Number, Number> comparisonCpm = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> comparisonGlobal = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> backbone = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> ceiling = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> current = new XYChart.Series<>();
     private final XYChart.Data<Number, Number> currentPoint = new XYChart.Data<>(0, 0);
     private final Tooltip currentTooltip = new Tooltip();
@@ -71,12 +77,14 @@ public final class AccuracyComputeChart {
         // cost more than the rest of a slider move.
         chart.setPrefSize(320, 260);
         // Series are added in drawing order: curves below, the current point on top.
-        chart.getData().addAll(List.of(global, cpm, comparisonGlobal, comparisonCpm, backbone, current));
+        chart.getData().addAll(List.of(global, cpm, comparisonGlobal, comparisonCpm, ceiling, backbone,
+                current));
         SeriesStyle.line(cpm, CPM_INK, false, 2.5);
         SeriesStyle.line(global, GLOBAL_INK, true, 2);
         SeriesStyle.line(comparisonCpm, COMPARISON_INK, false, 2);
         SeriesStyle.line(comparisonGlobal, COMPARISON_INK, true, 1.5);
         SeriesStyle.line(backbone, BACKBONE_INK, false, 0);
+        SeriesStyle.line(ceiling, CEILING_INK, true, 1.5);
         SeriesStyle.line(current, CURRENT_INK, false, 0);
         current.getData().add(currentPoint);
         currentPoint.getNode().getStyleClass().add("current-point");
@@ -127,6 +135,7 @@ public final class AccuracyComputeChart {
             Tooltip.install(point.getNode(), new Tooltip("Backbone only: " + DisplayText.percent(
                     primary.backboneAccuracy()) + " accuracy, no compute saved"));
         }
+        fillCeiling(primary);
         curveBounds = bounds(primary, comparison);
         extent = null;
         legend(primary, comparison);
@@ -157,6 +166,37 @@ public final class AccuracyComputeChart {
         return new double[] {currentPoint.getXValue().doubleValue(), currentPoint.getYValue().doubleValue()};
     }
 
+    /**
+     * Draws the ceiling as a dashed level line from the backbone alone to a diamond at the ceiling's saving: both
+     * sit at the backbone's accuracy, so the line's length is what a perfect exit decision would add.
+     */
+    private void fillCeiling(CurveSet primary) {
+        ceiling.getData().clear();
+        if (primary == null || Double.isNaN(primary.ceilingReduction())) {
+            return;
+        }
+        double accuracy = 100 * primary.backboneAccuracy();
+        XYChart.Data<Number, Number> start = new XYChart.Data<>(0.0, accuracy);
+        XYChart.Data<Number, Number> end = new XYChart.Data<>(100 * primary.ceilingReduction(), accuracy);
+        ceiling.getData().addAll(List.of(start, end));
+        start.getNode().setVisible(false);
+        end.getNode().getStyleClass().add("ceiling-point");
+        end.getNode().setStyle(DIAMOND + " -fx-background-color: " + CEILING_INK + "; -fx-padding: 0.42em;");
+        Tooltip.install(end.getNode(), new Tooltip("Oracle ceiling: " + DisplayText.percent(
+                primary.ceilingReduction()) + " compute saved at the backbone's " + DisplayText.percent(
+                primary.backboneAccuracy()) + " accuracy, if every image left at the first exit agreeing with the"
+                + " backbone. The gap to the CPM curve is lost in the exit decision, not in the branches."));
+    }
+
+    /** @return the ceiling's marker position in percent, {compute saved, accuracy}, or null when none is drawn */
+    public double[] ceilingPosition() {
+        if (ceiling.getData().size() < 2) {
+            return null;
+        }
+        XYChart.Data<Number, Number> end = ceiling.getData().get(1);
+        return new double[] {end.getXValue().doubleValue(), end.getYValue().doubleValue()};
+    }
+
     private void fill(XYChart.Series<Number, Number> series, List<OperatingPoint> points, String parameterName,
             String ink, double radiusPx) {
         List<XYChart.Data<Number, Number>> data = new ArrayList<>(points.size());
@@ -166,6 +206,11 @@ public final class AccuracyComputeChart {
             }
         }
         series.getData().setAll(data);
+        if (data.isEmpty() && series.getNode() instanceof Path path) {
+            // LineChart keeps an emptied series' last path (it only rebuilds paths with points), so a comparison
+            // set that goes away, as when an exit rule is fitted, would leave its curves drawn.
+            path.getElements().clear();
+        }
         for (XYChart.Data<Number, Number> d : series.getData()) {
             OperatingPoint p = (OperatingPoint) d.getExtraValue();
             d.getNode().setStyle("-fx-background-color: " + ink + "; -fx-background-radius: " + radiusPx
@@ -199,6 +244,14 @@ public final class AccuracyComputeChart {
         ring.setStyle("-fx-background-color: " + CURRENT_INK + ", white; -fx-background-insets: 0, 0.2em;"
                 + " -fx-background-radius: 1em;");
         Label currentItem = new Label("current thresholds", ring);
+        if (primary != null && !Double.isNaN(primary.ceilingReduction())) {
+            Label ceilingItem = SeriesStyle.legendItem("oracle ceiling (" + DisplayText.percent(
+                    primary.ceilingReduction()) + " saved)", CEILING_INK, true);
+            ceilingItem.setId(chart.getId() + "CeilingLegend");
+            ceilingItem.setTooltip(new Tooltip("Each image leaves at the first exit whose answer equals the"
+                    + " backbone's: the most any exit decision can save without losing accuracy"));
+            legend.getChildren().add(ceilingItem);
+        }
         for (Label label : List.of(backboneItem, currentItem)) {
             label.getStyleClass().add("legend-item");
             label.setMinWidth(Region.USE_PREF_SIZE);
@@ -217,6 +270,9 @@ public final class AccuracyComputeChart {
             return null;
         }
         double[] b = {0, 0, 100 * primary.backboneAccuracy(), 100 * primary.backboneAccuracy()};
+        if (!Double.isNaN(primary.ceilingReduction())) {
+            b[1] = Math.max(b[1], 100 * primary.ceilingReduction());
+        }
         for (CurveSet set : comparison == null ? List.of(primary) : List.of(primary, comparison)) {
             for (List<OperatingPoint> curve : List.of(set.cpm(), set.global())) {
                 for (OperatingPoint p : curve) {

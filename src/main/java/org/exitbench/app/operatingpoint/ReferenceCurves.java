@@ -10,6 +10,7 @@ import org.exitbench.calibrate.MarginSweep;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.OperatingPoint;
+import org.exitbench.cascade.OracleExitPolicy;
 import org.exitbench.cascade.ThresholdSweep;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Split;
@@ -95,7 +96,9 @@ public record ReferenceCurves(CpmSettings settings, List<CurveSet> validation, L
                         ThresholdSweep.overGlobalThreshold(evaluator, settings.score(), GLOBAL_THRESHOLDS,
                                 ProgressListener.NONE, cancel),
                         evaluator.evaluate(Thresholds.never(scores.exitCount(),
-                                scores.classCount())).backboneAccuracy());
+                                scores.classCount())).backboneAccuracy(),
+                        OracleExitPolicy.evaluate(scores, source.costModel(), OracleExitPolicy.Criterion.BACKBONE,
+                                null).computeReduction());
                 (split == Split.TEST ? test : validation).add(curves);
             }
         }

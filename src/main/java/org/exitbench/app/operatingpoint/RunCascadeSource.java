@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionInputs;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.Split;
 import org.exitbench.experiment.ExperimentConfig;
@@ -78,8 +79,8 @@ public record RunCascadeSource(CascadeSource source, List<String> notes) {
         ScoreSet comparison = comparison(run, primary, notes);
         SampleImages images = imagesOf(run, primary, dataset, datasetComing ? new ArrayList<>() : notes);
         List<String> classNames = run.metrics().backbone().classNames();
-        ScoreSet primarySet = new ScoreSet(ExperimentConfig.modeName(primaryMode), primary.validScores(),
-                primary.testScores());
+        ScoreSet primarySet = withInputs(run, primaryMode, new ScoreSet(ExperimentConfig.modeName(primaryMode),
+                primary.validScores(), primary.testScores()), notes);
         for (ExitScores scores : List.of(primary.validScores(), primary.testScores())) {
             for (int k = 0; k < scores.exitCount(); k++) {
                 scores.ranking(ExitRule.MAX_SOFTMAX, k);
@@ -89,6 +90,23 @@ public record RunCascadeSource(CascadeSource source, List<String> notes) {
         CascadeSource source = new CascadeSource(displayName(run.id(), primaryMode), false, classNames,
                 primary.costModel(), primarySet, comparison, images, thresholds);
         return new RunCascadeSource(source, notes);
+    }
+
+    /**
+     * @return the set with the run's saved softmax outputs attached, so the Calibration pane can fit other exit
+     *         decision rules; the set alone (and a note) when the run folder lacks them or they do not fit
+     */
+    private static ScoreSet withInputs(ExperimentRun run, BranchTrainingMode mode, ScoreSet set, List<String> notes) {
+        try {
+            int classes = set.classCount();
+            return new ScoreSet(set.name(), set.validation(), set.test(),
+                    DecisionInputs.of(run.exitProbabilities(mode, "valid"), classes),
+                    DecisionInputs.of(run.exitProbabilities(mode, "test"), classes));
+        } catch (RuntimeException e) {
+            notes.add("Only max-softmax and entropy can decide exits: the run's softmax outputs could not be read ("
+                    + e.getMessage() + ").");
+            return set;
+        }
     }
 
     /** @return "run 20261125-115238 · boosted": what the top bar and the panes call a run's cascade */

@@ -11,6 +11,7 @@ import org.exitbench.calibrate.MarginForm;
 import org.exitbench.calibrate.MarginSweep;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.OperatingPoint;
+import org.exitbench.cascade.OracleExitPolicy;
 import org.exitbench.cascade.SyntheticExitScores;
 import org.exitbench.data.Split;
 import org.exitbench.progress.CancellationToken;
@@ -47,6 +48,22 @@ class ReferenceCurvesModelTest {
                 computed.primary(Split.VALID).backboneAccuracy());
         assertTrue(computed.comparison(Split.TEST).isEmpty());
         assertEquals(List.of("Computing accuracy-vs-compute curves"), executor.submitted());
+    }
+
+    @Test
+    void theCeilingIsTheOracleExitPolicysSavingOnEachSplit() {
+        ReferenceCurvesModel curves = new ReferenceCurvesModel(point, executor);
+        point.setSource(source);
+
+        ReferenceCurves computed = curves.curvesProperty().get();
+        for (Split split : new Split[] {Split.VALID, Split.TEST}) {
+            OracleExitPolicy.Result oracle = OracleExitPolicy.evaluate(split == Split.TEST
+                    ? source.primary().test() : source.primary().validation(), source.costModel(),
+                    OracleExitPolicy.Criterion.BACKBONE, null);
+            CurveSet set = computed.primary(split);
+            assertEquals(oracle.computeReduction(), set.ceilingReduction(), split.toString());
+            assertEquals(oracle.accuracy(), set.backboneAccuracy(), 1e-12, split.toString());
+        }
     }
 
     @Test
