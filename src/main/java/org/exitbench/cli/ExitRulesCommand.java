@@ -112,12 +112,35 @@ final class ExitRulesCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         ExitRuleReport.write(results, out);
+        saveDecisions(results, out.resolve("decisions"));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(ExitRuleReport.summary(results));
         stdout.println();
         stdout.println("Written to " + out);
         stdout.flush();
         return 0;
+    }
+
+    /**
+     * Saves each rule's operating point per run, mode and budget as a decision file for {@code exitbench export
+     * --decision}: the fitted rule with the thresholds CPM gave at the chosen margin.
+     */
+    private static void saveDecisions(List<ExitRuleStudy.Result> results, Path folder) throws java.io.IOException {
+        Files.createDirectories(folder);
+        for (ExitRuleStudy.Result r : results) {
+            for (ExitRuleStudy.RuleResult rule : r.rules()) {
+                for (ExitRuleStudy.Choice c : rule.choices()) {
+                    if (c.point().isEmpty() || c.thresholds() == null) {
+                        continue;
+                    }
+                    String name = r.runId() + "-" + r.mode() + "-" + rule.rule().replace('+', '_') + "-within"
+                            + String.format(Locale.ROOT, "%.0f", c.budgetPoints()) + ".json";
+                    new org.exitbench.cascade.decision.DecisionFile(rule.fitted(), c.thresholds(), "run " + r.runId()
+                            + ", " + r.mode() + ", " + rule.rule() + ", CPM margin " + c.point().get().margin()
+                            + ", chosen within " + c.budgetPoints() + " points on validation").write(folder.resolve(name));
+                }
+            }
+        }
     }
 
     private BranchTrainingMode mode(String name) {

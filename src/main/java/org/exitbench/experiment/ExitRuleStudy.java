@@ -170,8 +170,9 @@ public final class ExitRuleStudy {
      * @param budgetPoints the budget
      * @param point        the chosen margin's point; empty when no margin saves compute within the budget on
      *                     validation (the backbone alone is then the operating point: 0 saved, 0 lost)
+     * @param thresholds   the chosen margin's thresholds on the rule's score; null with no point
      */
-    public record Choice(double budgetPoints, Optional<Point> point) {
+    public record Choice(double budgetPoints, Optional<Point> point, Thresholds thresholds) {
 
         /** @return the test compute reduction, 0 for the backbone alone */
         public double testReduction() {
@@ -285,7 +286,8 @@ public final class ExitRuleStudy {
             List<Choice> choices = new ArrayList<>();
             for (double budget : settings.budgets()) {
                 Optional<OperatingPoint> chosen = AccuracyBudget.largestSavingWithin(validPoints, budget);
-                choices.add(new Choice(budget, chosen.map(p -> curve.get(validPoints.indexOf(p)))));
+                choices.add(new Choice(budget, chosen.map(p -> curve.get(validPoints.indexOf(p))),
+                        chosen.map(OperatingPoint::thresholds).orElse(null)));
             }
             List<Long> macs = new ArrayList<>();
             for (int k = 0; k < valid.exitCount(); k++) {

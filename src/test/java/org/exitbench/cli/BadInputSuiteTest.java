@@ -307,10 +307,10 @@ class BadInputSuiteTest {
                 Outcome.CLEAR_ERROR, dir -> {
                     Path ds = sampleExcerpt(dir.resolve("ds"));
                     Path colour = ds.resolve("test/bag/colour.png");
-                    DatasetFixtures.write(DatasetFixtures.rgbImage(28, 28, 2, 8, 0), colour);
+                    DatasetFixtures.write(DatasetFixtures.rgbImage(32, 32, 2, 8, 0), colour);
                     return cli("run", "--data", ds.toString(), "--backbone", SampleBackbone.file().toString(),
                             "--workspace", dir.resolve("out").toString());
-                }, List.of("the backbone takes 1×28×28", "1 image is in colour among gray ones",
+                }, List.of("the backbone takes 1×32×32", "1 image is in colour among gray ones",
                         "{dir}/ds/test/bag/colour.png")));
         cases.add(new Case("image", "a dataset whose decoded images exceed the heap", Outcome.CLEAR_ERROR, dir -> {
             // Each 7000x7000 image is under the pixel budget and compresses to little, but takes 147 MB decoded.
@@ -343,7 +343,7 @@ class BadInputSuiteTest {
                 Outcome.CLEAR_ERROR, dir -> {
                     Path batch = dir.resolve("batch");
                     DatasetFixtures.writeBytes(batch.resolve("a.png"), read(image));
-                    DatasetFixtures.write(DatasetFixtures.rgbImage(28, 28, 0, 3, 1), batch.resolve("b.png"));
+                    DatasetFixtures.write(DatasetFixtures.rgbImage(32, 32, 0, 3, 1), batch.resolve("b.png"));
                     DatasetFixtures.writeBytes(batch.resolve("c.png"), read(image));
                     CommandLineRun run = CommandLineRun.of("predict", "--model", cascade.toString(), batch.toString());
                     assertTrue(run.out().contains("a.png") && run.out().contains("c.png")

@@ -225,6 +225,35 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void aSampleOfOneSplitDecodesOnlyTheChosenFilesInTheSplitsOrder() throws IOException {
+        Path root = threeSplits(4, 4);
+        ImageDataset whole = read(root, ReadOptions.DEFAULTS).split(Split.TEST);
+        // Every file but the chosen ones is broken: reading them would fail.
+        for (int i = 0; i < whole.size(); i++) {
+            if (i != 1 && i != 7) {
+                Files.write(Path.of(whole.source(i)), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            }
+        }
+        List<Integer> sizes = new ArrayList<>();
+
+        DatasetReaders.SplitSample sample = DatasetReaders.readSample(root, Split.TEST, size -> {
+            sizes.add(size);
+            return new int[] {1, 7};
+        }, ReadOptions.DEFAULTS, ProgressListener.NONE, CancellationToken.NEVER);
+
+        assertEquals(List.of(9), sizes, "chosen from the whole split");
+        assertEquals(9, sample.splitSize());
+        assertEquals(List.of(whole.source(1), whole.source(7)), sample.images().sources());
+        assertEquals(SORTED, sample.images().classNames());
+        for (int k = 0; k < 2; k++) {
+            int i = k == 0 ? 1 : 7;
+            assertEquals(whole.label(i), sample.images().label(k));
+            assertEquals(whole.pixel(i, 0, 2, 3), sample.images().pixel(k, 0, 2, 3));
+        }
+        assertThrows(DatasetException.class, () -> read(root, ReadOptions.DEFAULTS), "the whole read fails");
+    }
+
+    @Test
     void aCorruptImageIsAnErrorNamingTheFile() throws IOException {
         Path root = threeSplits(4, 4);
         Path corrupt = root.resolve("valid/mole/img001.png");

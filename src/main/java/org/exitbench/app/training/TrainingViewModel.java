@@ -102,10 +102,8 @@ public final class TrainingViewModel {
     private boolean bundledTried;
     private BundledRun toVerify;
     private boolean replaying;
-    private BiConsumer<List<Runnable>, Runnable> replayPacer = (steps, then) -> {
-        steps.forEach(Runnable::run);
-        then.run();
-    };
+    private Consumer<ReplayPresenter> replayPacer = ReplayPresenter::finishNow;
+    private final ReadOnlyObjectWrapper<ReplayPresenter> replay = new ReadOnlyObjectWrapper<>(this, "replay");
     private boolean loadingForm;
     private boolean chartFollowsRun = true;
 
@@ -336,11 +334,17 @@ public final class TrainingViewModel {
     }
 
     /**
-     * @param pacer runs a replay's steps in order at the presenter's pace (the app: one step per animation frame of
-     *              {@link #REPLAY_STEP_MILLIS}); the default runs them at once
+     * @param pacer takes a replay as it starts and moves it on (the app: one step per beat of
+     *              {@link #REPLAY_STEP_MILLIS} while auto-play is on, and the presenter's keys); the default shows it
+     *              all at once
      */
-    public void setReplayPacer(BiConsumer<List<Runnable>, Runnable> pacer) {
+    public void setReplayPacer(Consumer<ReplayPresenter> pacer) {
         replayPacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
+    /** @return the demo replay under way, which the presenter moves on, back, or lets play; {@code null} when none */
+    public ReadOnlyObjectProperty<ReplayPresenter> replayProperty() {
+        return replay.getReadOnlyProperty();
     }
 
     /** The time one replayed step (an epoch, a finished branch) stays on screen in the app. */
@@ -391,10 +395,17 @@ public final class TrainingViewModel {
     private boolean replay(RunEntry entry) {
         Workspace where = workspace.folderProperty().get();
         ExperimentRun run;
-        List<Runnable> steps;
+        ReplayPresenter presenter;
         try {
             run = where.loadRun(entry.id());
-            steps = monitor.replaySteps(entry.metrics(), run.config());
+            ExperimentRun loaded = run;
+            presenter = new ReplayPresenter(() -> monitor.replayStages(entry.metrics(), loaded.config()), () -> {
+                replaying = false;
+                replay.set(null);
+                running.set(false);
+                monitor.conclude("Replayed run " + entry.id() + ".");
+                workspace.runFinished(loaded, () -> onRunShown.accept(loaded, RunKind.DEMO));
+            });
         } catch (RuntimeException e) {
             notices.post(Notice.error("Could not replay run " + entry.id(), ErrorText.of(e)
                     + " Training the demo instead."));
@@ -403,14 +414,11 @@ public final class TrainingViewModel {
         runKind.set(RunKind.DEMO);
         replaying = true;
         running.set(true);
+        replay.set(presenter);
         monitor.log("Replaying run " + entry.id() + ": the demo's settings on these images with this backbone, so"
-                + " training again would give the same networks. Shift+F5 trains anew.");
-        replayPacer.accept(steps, () -> {
-            replaying = false;
-            running.set(false);
-            monitor.conclude("Replayed run " + entry.id() + ".");
-            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.DEMO));
-        });
+                + " training again would give the same networks. Shift+F5 trains anew; PageDown / PageUp step"
+                + " through it, F6 pauses.");
+        replayPacer.accept(presenter);
         return true;
     }
 

@@ -38,17 +38,13 @@ public record AgreementRule(ExitDecisionRule base) implements ExitDecisionRule {
     }
 
     @Override
-    public float[] scores(DecisionInputs inputs) {
-        float[] out = base.scores(inputs);
-        int k = inputs.exitCount();
-        for (int i = 0; i < inputs.samples(); i++) {
-            int previous = inputs.predicted(0, i);
-            for (int e = 1; e < k; e++) {
-                int own = inputs.predicted(e, i);
-                if (own != previous) {
-                    out[i * k + e] = 0f;
+    public float[] scoresAt(DecisionInputs inputs, int exit) {
+        float[] out = base.scoresAt(inputs, exit);
+        if (exit > 0) {
+            for (int i = 0; i < out.length; i++) {
+                if (inputs.predicted(exit, i) != inputs.predicted(exit - 1, i)) {
+                    out[i] = 0f;
                 }
-                previous = own;
             }
         }
         return out;

@@ -24,13 +24,11 @@ public record EntropyRule() implements ExitDecisionRule {
     }
 
     @Override
-    public float[] scores(DecisionInputs inputs) {
-        int k = inputs.exitCount();
-        float[] out = new float[Math.multiplyExact(inputs.samples(), k)];
-        for (int e = 0; e < k; e++) {
-            for (int i = 0; i < inputs.samples(); i++) {
-                out[i * k + e] = (float) (1.0 - normalisedEntropy(inputs, e, i));
-            }
+    public float[] scoresAt(DecisionInputs inputs, int exit) {
+        requireExit(inputs, exit);
+        float[] out = new float[inputs.samples()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (1.0 - normalisedEntropy(inputs, exit, i));
         }
         return out;
     }

@@ -31,7 +31,28 @@ public sealed interface ExitDecisionRule
      *         for the built-in rules, exactly the values {@link ExitScores} computes
      * @throws IllegalArgumentException when the rule was fitted for another number of exits or classes
      */
-    float[] scores(DecisionInputs inputs);
+    default float[] scores(DecisionInputs inputs) {
+        requireExits(inputs);
+        int k = inputs.exitCount();
+        float[] out = new float[Math.multiplyExact(inputs.samples(), k)];
+        for (int e = 0; e < k; e++) {
+            float[] at = scoresAt(inputs, e);
+            for (int i = 0; i < at.length; i++) {
+                out[i * k + e] = at[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The scores of one exit, from the outputs of that exit and the ones before it: what a deployed cascade
+     * computes at exit k for the images still running, before it knows the later exits.
+     *
+     * @param inputs the outputs of exits 0..{@code exit} at least
+     * @return N scores, each in [0, 1]
+     * @throws IllegalArgumentException when the rule has no exit {@code exit} or the inputs do not reach it
+     */
+    float[] scoresAt(DecisionInputs inputs, int exit);
 
     /**
      * The rule's own cost at exit k, counted as {@code MacCounter} counts the networks: multiply-accumulates of
@@ -55,6 +76,15 @@ public sealed interface ExitDecisionRule
             changed |= extra != 0;
         }
         return changed ? new CostModel(costs.backboneMacsToExit(), branches, costs.fullBackboneMacs()) : costs;
+    }
+
+    /** @throws IllegalArgumentException when the rule has no exit {@code exit} or the inputs do not reach it */
+    default void requireExit(DecisionInputs inputs, int exit) {
+        if (exit < 0 || exit >= inputs.exitCount() || (exitCount() != 0 && exit >= exitCount())) {
+            throw new IllegalArgumentException(id() + ": no exit " + exit + " (the rule has "
+                    + (exitCount() == 0 ? "any number of" : Integer.toString(exitCount())) + " exits, the inputs "
+                    + inputs.exitCount() + ")");
+        }
     }
 
     /** @throws IllegalArgumentException when the inputs have another number of exits than the rule was fitted for */

@@ -49,21 +49,18 @@ public record LearnedHeadRule(List<ExitHead> heads, DecisionTarget target, int c
     }
 
     @Override
-    public float[] scores(DecisionInputs inputs) {
-        requireExits(inputs);
+    public float[] scoresAt(DecisionInputs inputs, int exit) {
+        requireExit(inputs, exit);
         if (inputs.classes() != classes) {
             throw new IllegalArgumentException("the heads were trained for " + classes + " classes, the inputs have "
                     + inputs.classes());
         }
-        int k = inputs.exitCount();
-        float[] out = new float[Math.multiplyExact(inputs.samples(), k)];
-        double[] x = new double[HeadFeatures.count(classes, k - 1)];
-        for (int e = 0; e < k; e++) {
-            ExitHead head = heads.get(e);
-            for (int i = 0; i < inputs.samples(); i++) {
-                HeadFeatures.write(inputs, e, i, x, 0);
-                out[i * k + e] = (float) head.score(x, 0);
-            }
+        ExitHead head = heads.get(exit);
+        double[] x = new double[head.inputs()];
+        float[] out = new float[inputs.samples()];
+        for (int i = 0; i < out.length; i++) {
+            HeadFeatures.write(inputs, exit, i, x, 0);
+            out[i] = (float) head.score(x, 0);
         }
         return out;
     }

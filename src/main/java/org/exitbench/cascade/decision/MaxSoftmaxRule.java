@@ -24,15 +24,13 @@ public record MaxSoftmaxRule() implements ExitDecisionRule {
     }
 
     @Override
-    public float[] scores(DecisionInputs inputs) {
-        int k = inputs.exitCount();
+    public float[] scoresAt(DecisionInputs inputs, int exit) {
+        requireExit(inputs, exit);
         int c = inputs.classes();
-        float[] out = new float[Math.multiplyExact(inputs.samples(), k)];
-        for (int e = 0; e < k; e++) {
-            float[] p = inputs.exitProbabilities()[e];
-            for (int i = 0; i < inputs.samples(); i++) {
-                out[i * k + e] = p[i * c + inputs.predicted(e, i)];
-            }
+        float[] p = inputs.exitProbabilities()[exit];
+        float[] out = new float[inputs.samples()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i * c + inputs.predicted(exit, i)];
         }
         return out;
     }

@@ -55,14 +55,11 @@ public record TemperatureRule(double[] temperatures) implements ExitDecisionRule
     }
 
     @Override
-    public float[] scores(DecisionInputs inputs) {
-        requireExits(inputs);
-        int k = inputs.exitCount();
-        float[] out = new float[Math.multiplyExact(inputs.samples(), k)];
-        for (int e = 0; e < k; e++) {
-            for (int i = 0; i < inputs.samples(); i++) {
-                out[i * k + e] = (float) (1.0 / partition(inputs, e, i, temperatures[e]));
-            }
+    public float[] scoresAt(DecisionInputs inputs, int exit) {
+        requireExit(inputs, exit);
+        float[] out = new float[inputs.samples()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (1.0 / partition(inputs, exit, i, temperatures[exit]));
         }
         return out;
     }
