@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.exitbench.model.FeatureCache;
 import org.exitbench.sweep.RemoteTrials;
 import org.exitbench.train.BranchFitMemo;
@@ -60,7 +59,7 @@ final class ExecutorState {
     private static FeatureCache loadCache(String location) {
         URI uri = URI.create(location);
         FileSystem fs = SparkJobs.fileSystem(uri);
-        if (fs instanceof RawLocalFileSystem) {
+        if (SparkJobs.isLocal(fs)) {
             return FeatureCache.load(java.nio.file.Path.of(uri));
         }
         try {

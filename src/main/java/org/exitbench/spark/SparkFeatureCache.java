@@ -21,7 +21,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -302,7 +301,7 @@ final class SparkFeatureCache {
      * folder never holds a manifest whose files are not all there.
      */
     private static void write(FileSystem fs, Path folder, FeatureCache cache) throws IOException {
-        if (fs instanceof RawLocalFileSystem) {
+        if (SparkJobs.isLocal(fs)) {
             cache.save(java.nio.file.Path.of(folder.toUri()));
             return;
         }
@@ -404,7 +403,7 @@ final class SparkFeatureCache {
     private record LocalView(java.nio.file.Path folder, boolean copied) implements AutoCloseable {
 
         static LocalView of(FileSystem fs, Path folder) throws IOException {
-            if (fs instanceof RawLocalFileSystem) {
+            if (SparkJobs.isLocal(fs)) {
                 return new LocalView(java.nio.file.Path.of(folder.toUri()), false);
             }
             java.nio.file.Path local = Files.createTempDirectory("exitbench-shard").resolve(folder.getName());

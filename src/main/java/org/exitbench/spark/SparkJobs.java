@@ -100,6 +100,11 @@ final class SparkJobs {
         }
     }
 
+    /** @return whether a file system is this machine's disk ({@code file:}), whose files java.nio reads in place */
+    static boolean isLocal(FileSystem fs) {
+        return "file".equals(fs.getUri().getScheme());
+    }
+
     /**
      * The file system of a URI. The local one is used without Hadoop's checksum layer, which would leave a
      * {@code .crc} file beside every result and rename it separately.

@@ -76,12 +76,13 @@ class LocalSparkSweepTest {
         assertEquals(2, again.ran(), "the failed ones are tried again, as in process");
         assertSameResults(here.folder().root(), there.folder().root());
 
-        // The same sweep kept on a shared store through Hadoop's FileSystem API (file: URIs here), its cache built
-        // there on Spark: the driver reads no image, and works in a local copy of the sweep folder.
+        // The same sweep kept on a shared store through Hadoop's FileSystem API (a store: file system standing in
+        // for hdfs:), its cache built there on Spark: the driver reads no image, and works in a local copy of the
+        // sweep folder; the executors copy the cache to their disks.
         Path store = dir.resolve("store");
         SparkTrialExecutor cluster = new SparkTrialExecutor("local[2]", LOOPBACK);
-        String sweepUri = store.resolve("sweep").toUri().toString();
-        String cachesUri = store.resolve("caches").toUri().toString();
+        String sweepUri = StoreFileSystem.uri(store.resolve("sweep"));
+        String cachesUri = StoreFileSystem.uri(store.resolve("caches"));
         TrialExecutor.SharedFolder shared = cluster.share(sweepUri, cachesUri, dir.resolve("copy"));
         shared.pull();
         SweepRunner.Outcome stored = runner.on(cluster).run(small(), request(dir.resolve("copy")),
