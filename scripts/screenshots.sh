@@ -1,28 +1,41 @@
 #!/usr/bin/env bash
 # Renders every pane of the app to docs/screenshots/{data,training,calibration,analysis}.png, as a new user first
-# sees them: `mvn -q javafx:run` with a fresh, empty HOME (so there is no workspace yet) on a virtual X display
-# (Xvfb). The first launch opens the bundled sample in ~/.exitbench/workspaces/fashion-mnist-sample and trains its
-# first cascade in the background; the script waits until that run is saved (its metrics.json appears in the
-# workspace's runs/), then switches panes with Ctrl+1..4 and captures the window, and last the
-# Calibration pane once more with projector-sized text (calibration-large-text.png).
-# Needs xvfb, imagemagick, xdotool.
+# sees them, and again with projector-sized text (two Ctrl+= steps: <pane>-large-text.png): the app with a fresh,
+# empty HOME (so there is no workspace yet) on a virtual X display (Xvfb). The first launch opens the bundled sample
+# in ~/.exitbench/workspaces/fashion-mnist-sample and shows the demo run shipped with it (or trains one when the
+# sample has none); the script waits until a run is saved in the workspace's runs/, then switches panes with
+# Ctrl+1..4 and captures the window. It runs offline: the app is started with java on the class path Maven
+# resolves from the local repository (mvn -o dependency:build-classpath), or with `mvn -q javafx:run` when that
+# fails. Needs xvfb, imagemagick, xdotool.
 #
 #   scripts/screenshots.sh [dataset-folder]      (default: the bundled sample-data/fashion-mnist)
 #
-# Environment: SCREENSHOT_DISPLAY (default :99; an X server already running there is reused),
-# SCREENSHOT_TIMEOUT (seconds to wait for the dataset, default 240), SCREENSHOT_RUN_TIMEOUT (seconds to wait for
-# the first run, default 1800; 0 skips waiting), SCREENSHOT_SETTLE (seconds to wait after that, default 6),
-# SCREENSHOT_LARGER (how many times to press Ctrl+= first, to check the projector font sizes; default 0),
-# SCREENSHOT_SCREEN (the virtual screen, default 1600x1000: the window opens at its largest, 1480 × 920; 1280x800
-# shows the usual laptop size), SCREENSHOT_OUT (output folder, default docs/screenshots), SCREENSHOT_HOME (the HOME to run with; default a fresh
-# temporary folder, deleted afterwards).
+# Environment: SCREENSHOT_SCREENS (the virtual screens to render at, default "1600x1000 1280x800": the window opens
+# at 1480 × 920 on the first and 1280 × 800 on the second; the first size's pictures go to the output folder, each
+# other size's to a subfolder named after it), SCREENSHOT_DISPLAY (default :99; each size starts an X server there,
+# so none may be running on it), SCREENSHOT_TIMEOUT (seconds to wait for the dataset, default 240),
+# SCREENSHOT_RUN_TIMEOUT (seconds to wait for the first run, default 1800; 0 skips waiting), SCREENSHOT_SETTLE
+# (seconds to wait after that, default 6), SCREENSHOT_PANE_WAIT (seconds between switching to a pane and capturing
+# it, default 4; a busy machine needs more to lay a pane out the first time), SCREENSHOT_OUT (output folder, default docs/screenshots),
+# SCREENSHOT_HOME (the HOME to run with; default a fresh temporary folder, deleted afterwards).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+if [ -z "${SCREENSHOT_SCREEN:-}" ]; then
+  first=1
+  for screen in ${SCREENSHOT_SCREENS:-1600x1000 1280x800}; do
+    base="${SCREENSHOT_OUT:-$root/docs/screenshots}"
+    if [ "$first" = 1 ]; then dest="$base"; else dest="$base/$screen"; fi
+    SCREENSHOT_SCREEN="$screen" SCREENSHOT_OUT="$dest" "$0" "$@"
+    first=0
+  done
+  exit 0
+fi
 display="${SCREENSHOT_DISPLAY:-:99}"
 timeout_s="${SCREENSHOT_TIMEOUT:-240}"
 run_timeout_s="${SCREENSHOT_RUN_TIMEOUT:-1800}"
 settle_s="${SCREENSHOT_SETTLE:-6}"
+pane_wait="${SCREENSHOT_PANE_WAIT:-4}"
 out="${SCREENSHOT_OUT:-$root/docs/screenshots}"
 mkdir -p "$out"
 export DISPLAY="$display"
@@ -51,8 +64,16 @@ if ! xdotool getdisplaygeometry >/dev/null 2>&1; then
   for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 
-# A session of its own, so that cleanup stops Maven and the JVM it forks together.
-HOME="$home" setsid mvn -q javafx:run ${1:+"-Dexitbench.args=$1"} >"$log" 2>&1 &
+# A session of its own, so that cleanup stops the JVM (and Maven, when it launched it) together. Offline first: the
+# compiled classes with the class path Maven resolves from the local repository.
+classpath="$root/target/screenshots-classpath.txt"
+if mvn -o -q -B compile >/dev/null 2>&1 \
+    && mvn -o -q -B dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null 2>&1; then
+  HOME="$home" setsid java -cp "$root/target/classes:$(cat "$classpath")" org.exitbench.app.Launcher ${1:+"$1"} \
+    >"$log" 2>&1 &
+else
+  HOME="$home" setsid mvn -q javafx:run ${1:+"-Dexitbench.args=$1"} >"$log" 2>&1 &
+fi
 app_pid=$!
 
 window=""
@@ -90,22 +111,21 @@ if [ -z "${1:-}" ] && [ "$run_timeout_s" -gt 0 ]; then
 fi
 
 sleep "$settle_s"
-for _ in $(seq "${SCREENSHOT_LARGER:-0}"); do xdotool key "ctrl+equal"; sleep 0.3; done
-n=1
-for pane in data training calibration analysis; do
-  xdotool key "ctrl+$n"
-  sleep 1.5
-  import -window "$window" "$out/$pane.png"
-  echo "wrote $out/$pane.png"
-  n=$((n + 1))
-done
-# The same window as a teacher shows it on a projector: text two steps larger (Ctrl+=), the Calibration pane.
-if [ "${SCREENSHOT_LARGER:-0}" = 0 ]; then
-  for _ in 1 2; do xdotool key "ctrl+equal"; sleep 0.3; done
-  xdotool key "ctrl+3"
-  sleep 1.5
-  import -window "$window" "$out/calibration-large-text.png"
-  echo "wrote $out/calibration-large-text.png"
-  xdotool key "ctrl+0"
-fi
+grep -h "Start-up:" "$log" || true
+capture() {
+  local suffix="$1" n=1
+  for pane in data training calibration analysis; do
+    xdotool key "ctrl+$n"
+    sleep "$pane_wait"
+    import -window "$window" "$out/$pane$suffix.png"
+    echo "wrote $out/$pane$suffix.png"
+    n=$((n + 1))
+  done
+}
+capture ""
+# The same window as a teacher shows it on a projector: text two steps larger (Ctrl+=).
+for _ in 1 2; do xdotool key "ctrl+equal"; sleep 0.5; done
+sleep 2
+capture "-large-text"
+xdotool key "ctrl+0"
 rm -f "$log"

@@ -1,8 +1,9 @@
 package org.exitbench.app;
 
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.Consumer;
+import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
@@ -42,6 +43,7 @@ import org.exitbench.app.shell.WorkbenchPane;
 import org.exitbench.app.sweep.SweepActions;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
+import org.exitbench.app.training.ReplayPresenter;
 import org.exitbench.app.training.TrainingView;
 import org.exitbench.app.training.TrainingViewModel;
 import org.exitbench.app.workspace.SaveScheduler;
@@ -78,6 +80,12 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
     public static final KeyCombination RUN_DEMO = new KeyCodeCombination(KeyCode.F5);
     /** Trains the teaching demo anew instead of replaying an identical run: Shift+F5. */
     public static final KeyCombination TRAIN_LIVE = new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN);
+    /** Shows the next stage of a demo replay: PageDown (a presentation clicker's "next"). */
+    public static final KeyCombination REPLAY_NEXT = new KeyCodeCombination(KeyCode.PAGE_DOWN);
+    /** Goes back one stage of a demo replay: PageUp. */
+    public static final KeyCombination REPLAY_BACK = new KeyCodeCombination(KeyCode.PAGE_UP);
+    /** Pauses or resumes a demo replay's auto-play: F6. */
+    public static final KeyCombination REPLAY_PAUSE = new KeyCodeCombination(KeyCode.F6);
     /** Starts training with the form's settings: Ctrl+Enter. */
     public static final KeyCombination START = new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN);
 
@@ -217,15 +225,24 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         };
         window.addShortcut(RUN_DEMO, runDemo);
         window.addShortcut(TRAIN_LIVE, trainLive);
-        // A replay moves one step (an epoch, a finished branch) per beat: about 12 s for the shipped demo run.
-        training.setReplayPacer((steps, then) -> {
-            Iterator<Runnable> next = steps.iterator();
+        // A replay plays one step (an epoch, a finished branch) per beat while auto-play is on: about 12 s for the
+        // shipped demo run; the presenter steps through it with PageDown / PageUp (what presentation clickers send)
+        // and pauses or resumes the auto-play with F6.
+        training.setReplayPacer(presenter -> {
             Timeline beats = new Timeline(new KeyFrame(Duration.millis(TrainingViewModel.REPLAY_STEP_MILLIS),
-                    event -> next.next().run()));
-            beats.setCycleCount(steps.size());
-            beats.setOnFinished(event -> then.run());
+                    event -> presenter.tick()));
+            beats.setCycleCount(Animation.INDEFINITE);
+            presenter.activeProperty().addListener((obs, was, now) -> {
+                if (!now) {
+                    beats.stop();
+                }
+            });
             beats.play();
         });
+        window.addShortcut(REPLAY_NEXT, () -> withReplay(training, ReplayPresenter::next));
+        window.addShortcut(REPLAY_BACK, () -> withReplay(training, ReplayPresenter::back));
+        window.addShortcut(REPLAY_PAUSE, () -> withReplay(training, p -> p.autoProperty().set(!p.autoProperty()
+                .get())));
         window.addShortcut(START, training::start);
         window.addShortcut(WorkspaceMenu.NEW, menu::promptNew);
         window.addShortcut(WorkspaceMenu.OPEN, menu::promptOpen);
@@ -246,6 +263,14 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             }
         });
         return new Workbench(data, shell, point, curves, calibration, analysis, workspace, training, notices, window);
+    }
+
+    /** Acts on the demo replay under way, if any. */
+    private static void withReplay(TrainingViewModel training, Consumer<ReplayPresenter> action) {
+        ReplayPresenter presenter = training.replayProperty().get();
+        if (presenter != null) {
+            action.accept(presenter);
+        }
     }
 
     /**

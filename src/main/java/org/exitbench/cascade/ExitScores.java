@@ -45,6 +45,29 @@ public final class ExitScores {
     private final float[] backboneTopProbability;
     private final boolean backboneProbabilitiesKnown;
     private final ScoreRanking[][] rankings;
+    // The score of ExitRule.DERIVED, sample-major like the others; null until a decision rule is attached.
+    private final float[] derived;
+
+    /** A copy sharing every array of {@code source}, with {@code derived} as the score of {@link ExitRule#DERIVED}. */
+    private ExitScores(ExitScores source, float[] derived) {
+        this.exits = source.exits;
+        this.samples = source.samples;
+        this.classes = source.classes;
+        this.top = source.top;
+        this.predicted = source.predicted;
+        this.answers = source.answers;
+        this.confidence = source.confidence;
+        this.certainty = source.certainty;
+        this.entropy = source.entropy;
+        this.topClass = source.topClass;
+        this.topProbability = source.topProbability;
+        this.labels = source.labels;
+        this.backboneTopClass = source.backboneTopClass;
+        this.backboneTopProbability = source.backboneTopProbability;
+        this.backboneProbabilitiesKnown = source.backboneProbabilitiesKnown;
+        this.rankings = new ScoreRanking[ExitRule.values().length][exits];
+        this.derived = derived;
+    }
 
     private ExitScores(BranchArrays branches, int[] backbonePredicted, int[] backboneTopClass,
             float[] backboneTopProbability, boolean backboneProbabilitiesKnown) {
@@ -68,6 +91,34 @@ public final class ExitScores {
         this.backboneTopProbability = backboneTopProbability;
         this.backboneProbabilitiesKnown = backboneProbabilitiesKnown;
         this.rankings = new ScoreRanking[ExitRule.values().length][exits];
+        this.derived = null;
+    }
+
+    /**
+     * The same scores with a decision rule's score attached as {@link ExitRule#DERIVED}; every other array is
+     * shared, not copied.
+     *
+     * @param scores N × K values, sample-major (exit k of sample i at {@code [i * K + k]}), each in [0, 1]
+     * @throws IllegalArgumentException naming the position of the first value outside [0, 1] (or NaN), or when
+     *                                  the length is not N × K
+     */
+    public ExitScores withDerivedScores(float[] scores) {
+        requireNotNull(scores, "scores");
+        requireLength(scores.length, (long) samples * exits, "derived scores");
+        for (int at = 0; at < scores.length; at++) {
+            float v = scores[at];
+            // The rankings sort the scores' bit patterns, which order like the values only for non-negative ones.
+            if (!(v >= 0f && v <= 1f)) {
+                throw new IllegalArgumentException("derived scores: sample " + at / exits + ", exit " + at % exits
+                        + ": " + v + " is outside [0, 1]");
+            }
+        }
+        return new ExitScores(this, scores.clone());
+    }
+
+    /** @return whether a decision rule's score is attached ({@link #withDerivedScores}) */
+    public boolean hasDerivedScores() {
+        return derived != null;
     }
 
     /**
@@ -304,8 +355,9 @@ public final class ExitScores {
     }
 
     /**
-     * @return the score {@code rule} compares with the threshold: the confidence, or 1 − normalised entropy
-     *         (computed in double precision, then rounded to float)
+     * @return the score {@code rule} compares with the threshold: the confidence, 1 − normalised entropy
+     *         (computed in double precision, then rounded to float), or the attached derived score
+     * @throws IllegalArgumentException for {@link ExitRule#DERIVED} when no derived score is attached
      */
     public float score(ExitRule rule, int exit, int sample) {
         return scoreArray(rule)[cell(exit, sample)];
@@ -369,7 +421,17 @@ public final class ExitScores {
     }
 
     float[] scoreArray(ExitRule rule) {
-        return rule == ExitRule.MAX_SOFTMAX ? confidence : certainty;
+        return switch (rule) {
+            case MAX_SOFTMAX -> confidence;
+            case ENTROPY -> certainty;
+            case DERIVED -> {
+                if (derived == null) {
+                    throw new IllegalArgumentException("these scores carry no derived score: attach the decision "
+                            + "rule's scores (withDerivedScores) before thresholding " + ExitRule.DERIVED);
+                }
+                yield derived;
+            }
+        };
     }
 
     private int cell(int exit, int sample) {

@@ -8,7 +8,8 @@ import picocli.CommandLine;
 @Command(name = "exitbench", mixinStandardHelpOptions = true, versionProvider = ExitbenchVersion.class,
         description = "Workbench for early-exit image classifiers (BTS-EE, CPM calibration).",
         subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class, SweepCommand.class,
-            ExportCommand.class, PredictCommand.class, SpeedupCommand.class})
+            ExportCommand.class, PredictCommand.class, SpeedupCommand.class, CacheCommand.class,
+            ExitRulesCommand.class})
 public final class ExitbenchCli implements Runnable {
 
     @CommandLine.Spec

@@ -73,6 +73,11 @@ final class ExportCommand implements Callable<Integer> {
         CPM
     }
 
+    @Option(names = "--decision", paramLabel = "<decision.json>",
+            description = "A decision rule with its thresholds, as 'exitbench exit-rules' saves them in "
+                    + "<out>/decisions/ (zip format only): the cascade then decides with that rule.")
+    Path decision;
+
     @Option(names = "--thresholds", paramLabel = "tuned|cpm", converter = ThresholdChoiceConverter.class,
             description = "Export the thresholds tuned by hand in the app and saved in the run's workspace "
                     + "(tuned), or those CPM calibrated in the run (cpm). Default: tuned when the workspace has them "
@@ -109,6 +114,25 @@ final class ExportCommand implements Callable<Integer> {
                         .orElse("the run in a workspace's runs/ folder") + ")");
             }
             OnnxCascadeExport.Shape shape = shape();
+            if (decision != null) {
+                if (shape != null || thresholds != null) {
+                    throw new ExperimentException("--decision exports a zip with the rule's own thresholds; it cannot "
+                            + "be combined with --format onnx|onnx-single or --thresholds");
+                }
+                org.exitbench.cascade.decision.DecisionFile file;
+                try {
+                    file = org.exitbench.cascade.decision.DecisionFile.read(decision);
+                } catch (IllegalArgumentException e) {
+                    throw new ExperimentException("--decision: " + e.getMessage(), e);
+                }
+                CascadeExport.write(loaded, chosen, backbone, file, out);
+                PrintWriter stdout = spec.commandLine().getOut();
+                stdout.printf("Exported the %s cascade of run %s to %s (%,d bytes), deciding with %s from %s%n",
+                        ExperimentConfig.modeName(chosen), loaded.id(), out, Files.size(out), file.rule().id(),
+                        decision);
+                stdout.flush();
+                return 0;
+            }
             if (shape != null) {
                 OnnxCascadeExport.Result result = CascadeExport.writeOnnx(loaded, chosen, backbone,
                         tuned.orElse(null), shape, out);

@@ -118,8 +118,8 @@ final class PredictCommand implements Callable<Integer> {
     private int classify(Described manifest, EarlyExitPredictor predictor, OnnxEarlyExitPredictor onnx,
                          ConsoleProgress progress) {
         List<Path> files = ImageFiles.list(inputs);
-        ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputHeight(), manifest.inputWidth(),
-                !strict, progress, CancellationToken.NEVER);
+        ImageFiles.Decoded decoded = ImageFiles.decode(files, manifest.inputChannels(), manifest.inputHeight(),
+                manifest.inputWidth(), !strict, progress, CancellationToken.NEVER);
         progress.endLine();
         // One unreadable image among many is reported, and the others still get their answer.
         PrintWriter err = spec.commandLine().getErr();

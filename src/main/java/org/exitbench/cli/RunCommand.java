@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.experiment.ModeAtBudget;
 import org.exitbench.experiment.RunMetrics;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
@@ -78,6 +79,13 @@ final class RunCommand implements Callable<Integer> {
                     + "training split, 0 one pass over the branch's own images (runs before issue 17).")
     Integer epochLength;
 
+    @Option(names = "--budget", paramLabel = "<points>", defaultValue = "2.0",
+            description = "The accuracy budget, in points: beside the training margin's cascade the report shows "
+                    + "each mode at the margin that saves the most compute while losing at most this much accuracy "
+                    + "on the validation split (read on test), and warns when the training margin loses more "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double budget;
+
     private final CancellationToken cancel;
 
     RunCommand() {
@@ -94,6 +102,10 @@ final class RunCommand implements Callable<Integer> {
         // A bad value in the configuration file is bad input (exit 1, the message names the field), not a misuse of
         // the command line: CliErrors.HANDLER reports the ConfigException.
         ExperimentConfig experiment = experiment();
+        if (!(budget >= 0) || Double.isInfinite(budget)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--budget: the accuracy budget must be 0 or"
+                    + " more points, was " + budget);
+        }
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = progressOption.on(err);
         // Cancelling lets the run remove its staging folder before the JVM exits.
@@ -102,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
                     BranchTrainingListener.NONE, cancel);
             progress.endLine();
             PrintWriter out = spec.commandLine().getOut();
-            out.print(report(run));
+            out.print(report(run, atBudget(run, budget)));
             out.flush();
             return 0;
         } catch (CancelledException e) {
@@ -147,8 +159,24 @@ final class RunCommand implements Callable<Integer> {
         return experiment;
     }
 
-    /** The run as text: backbone, branches, the side-by-side table, skipped branches, where it was saved. */
-    static String report(ExperimentRun run) {
+    /** Each mode with a cascade at the accuracy budget, in the run's order. */
+    private List<ModeAtBudget> atBudget(ExperimentRun run, double budgetPoints) {
+        List<ModeAtBudget> found = new ArrayList<>();
+        for (RunMetrics.ModeMetrics metrics : run.metrics().modes()) {
+            ExperimentRun.ModeResult mode = run.mode(metrics.mode()).orElseThrow();
+            found.add(mode.hasCascade() ? ModeAtBudget.of(mode, run.config().cpmSettings(), budgetPoints, cancel)
+                    : null);
+        }
+        return found;
+    }
+
+    /**
+     * The run as text: backbone, branches, the side-by-side table at the training margin and at the accuracy
+     * budget, a warning when the training margin loses more than the budget, skipped branches, where it was saved.
+     *
+     * @param atBudget each mode of the run at the budget, in the run's order ({@code null} for a mode without cascade)
+     */
+    static String report(ExperimentRun run, List<ModeAtBudget> atBudget) {
         RunMetrics metrics = run.metrics();
         RunMetrics.BackboneFacts backbone = metrics.backbone();
         StringBuilder text = new StringBuilder();
@@ -179,7 +207,34 @@ final class RunCommand implements Callable<Integer> {
         rows.add(row("reaches the backbone head", modes, m -> percent(m.test().exits()
                 .get(m.test().exits().size() - 1).rate())));
         rows.add(row("training time", modes, m -> String.format(Locale.ROOT, "%.1f s", m.trainingSeconds())));
+        text.append("At the training margin (").append(marginText(run)).append("):")
+                .append(System.lineSeparator());
         text.append(table(rows));
+        double budgetPoints = atBudget.stream().filter(b -> b != null).findFirst().map(ModeAtBudget::budgetPoints)
+                .orElse(Double.NaN);
+        if (!Double.isNaN(budgetPoints)) {
+            text.append(System.lineSeparator()).append(String.format(Locale.ROOT, "At the accuracy budget (the margin"
+                    + " that saves the most compute losing at most %.1f points on validation; --budget):%n",
+                    budgetPoints));
+            List<List<String>> budgetRows = new ArrayList<>();
+            budgetRows.add(header);
+            budgetRows.add(budgetRow("margin m", modes, atBudget, b -> String.format(Locale.ROOT, "%.3f",
+                    b.margin())));
+            budgetRows.add(budgetRow("test accuracy", modes, atBudget, b -> percent(b.test().get().accuracy())));
+            budgetRows.add(budgetRow("accuracy drop (points)", modes, atBudget, b -> String.format(Locale.ROOT,
+                    "%.2f", -100 * b.test().get().accuracyChange())));
+            budgetRows.add(budgetRow("compute reduction", modes, atBudget, b -> percent(b.test().get()
+                    .computeReduction())));
+            text.append(table(budgetRows));
+            for (int i = 0; i < modes.size(); i++) {
+                RunMetrics.ModeMetrics mode = modes.get(i);
+                ModeAtBudget best = atBudget.get(i);
+                double lost = mode.test().accuracyDropPoints();
+                if (best != null && lost > budgetPoints) {
+                    text.append(System.lineSeparator()).append(warning(run, mode, best, lost));
+                }
+            }
+        }
         for (RunMetrics.ModeMetrics mode : modes) {
             for (RunMetrics.BranchMetrics branch : mode.branches()) {
                 if (!branch.trained()) {
@@ -191,6 +246,37 @@ final class RunCommand implements Callable<Integer> {
         text.append(System.lineSeparator()).append(System.lineSeparator()).append("Run saved in ")
                 .append(run.folder()).append(System.lineSeparator());
         return text.toString();
+    }
+
+    private static String marginText(ExperimentRun run) {
+        return String.format(Locale.ROOT, "CPM m = %.3f, %s", run.config().cpmSettings().margin(),
+                run.config().cpmSettings().marginForm().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Says that the training margin loses more than the budget, and which margin would not. */
+    private static String warning(ExperimentRun run, RunMetrics.ModeMetrics mode, ModeAtBudget best, double lost) {
+        String name = ExperimentConfig.modeName(mode.mode());
+        String text = String.format(Locale.ROOT, "Warning: at the training margin (%s) the %s cascade loses %.2f "
+                + "points of test accuracy, more than the %.1f-point budget.", marginText(run), name, lost,
+                best.budgetPoints());
+        if (best.test().isEmpty()) {
+            return text + " No margin saves compute within the budget: the backbone alone is the better choice."
+                    + System.lineSeparator();
+        }
+        return text + String.format(Locale.ROOT, " At m = %.3f it loses %.2f points and saves %s of the compute "
+                + "(--margin %.3f trains and calibrates there).%n", best.margin(),
+                -100 * best.test().get().accuracyChange(), percent(best.test().get().computeReduction()),
+                best.margin());
+    }
+
+    private static List<String> budgetRow(String label, List<RunMetrics.ModeMetrics> modes,
+            List<ModeAtBudget> atBudget, Function<ModeAtBudget, String> cell) {
+        List<String> row = new ArrayList<>(List.of(label));
+        for (int i = 0; i < modes.size(); i++) {
+            ModeAtBudget best = atBudget.get(i);
+            row.add(best == null || best.test().isEmpty() ? "—" : cell.apply(best));
+        }
+        return row;
     }
 
     private static List<String> row(String label, List<RunMetrics.ModeMetrics> modes,

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.exitbench.data.Dataset;
+import java.util.stream.IntStream;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ReadOptions;
@@ -175,18 +175,20 @@ final class SpeedupCommand implements Callable<Integer> {
     /** What the images timed are, for the report; set by {@link #images}. */
     private String label;
 
-    /** Reads the split to time, checks it fits the cascade, and thins it evenly to --limit images. */
+    /**
+     * Reads the images to time, --limit of them evenly spaced over the split (only those are decoded from an
+     * ImageFolder dataset), and checks they fit the cascade.
+     */
     private ImageDataset images(Split which, int channels, int height, int width, ConsoleProgress progress) {
-        Dataset dataset = DatasetReaders.read(data.folder, ReadOptions.DEFAULTS, progress, cancel);
-        ImageDataset images = dataset.split(which);
-        CascadeFit.check(channels, height, width, images, data.folder.toString());
+        DatasetReaders.SplitSample sample = DatasetReaders.readSample(data.folder, which,
+                size -> limit != null && limit < size ? SpeedupMeasurement.evenlySpaced(size, limit)
+                        : IntStream.range(0, size).toArray(), ReadOptions.DEFAULTS, progress, cancel);
+        ImageDataset images = sample.images();
+        int all = sample.splitSize();
         if (images.size() == 0) {
             throw new ExitbenchException(data.folder + " has no " + which.folderName() + " images");
         }
-        int all = images.size();
-        if (limit != null && limit < all) {
-            images = images.subset(SpeedupMeasurement.evenlySpaced(all, limit));
-        }
+        CascadeFit.check(channels, height, width, images, data.folder.toString());
         label = String.format(Locale.ROOT, "%s, %s split, %d of %d images", data.folder, which.folderName(),
                 images.size(), all);
         return images;

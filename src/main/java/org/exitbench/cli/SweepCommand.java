@@ -51,9 +51,16 @@ final class SweepCommand implements Callable<Integer> {
                     + "The name fair-v2 runs the built-in fair test of issue 17.")
     Path definition;
 
-    @Option(names = "--out", paramLabel = "<dir>",
-            description = "The sweep folder (default: <workspace>/sweeps/<definition name>).")
-    Path out;
+    @Option(names = "--out", paramLabel = "<dir|uri>",
+            description = "The sweep folder (default: <workspace>/sweeps/<definition name>). With --spark also a "
+                    + "Hadoop file system URI (hdfs://…, s3a://…, file:/…): the executors write the results there and "
+                    + "this machine keeps a copy under <workspace>/sweeps/.shared/.")
+    String out;
+
+    @Option(names = "--caches", paramLabel = "<uri>",
+            description = "With --spark: the folder of the feature caches as a Hadoop file system URI (default: "
+                    + "<workspace>/cache); a missing cache is built there on the cluster.")
+    String caches;
 
     @Option(names = "--seeds", paramLabel = "<n>",
             description = "Train every configuration with seeds 1..n (default: the definition's, 1,2,3).")
@@ -121,26 +128,50 @@ final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads: must be at least 1, was "
                     + threads);
         }
-        Path folder = this.out != null ? this.out : workspace.folder.resolve(Workspace.SWEEPS_FOLDER).resolve(sweep.name()
-                .replaceAll("[^A-Za-z0-9._-]", "_"));
+        boolean stored = this.out != null && CacheCommand.Build.isUri(this.out);
+        if ((stored || caches != null) && (spark == null || reportOnly)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (stored ? "--out " + this.out : "--caches")
+                    + ": a Hadoop file system URI needs --spark (and no --report-only): the executors reach it");
+        }
+        Path sweeps = workspace.folder.resolve(Workspace.SWEEPS_FOLDER);
+        Path folder = stored ? sweeps.resolve(".shared").resolve(this.out.replaceAll("[^A-Za-z0-9._-]", "_"))
+                : this.out != null ? Path.of(this.out) : sweeps.resolve(sweep.name().replaceAll("[^A-Za-z0-9._-]", "_"));
         PrintWriter err = spec.commandLine().getErr();
         ConsoleProgress progress = progressOption.on(err);
         if (reportOnly) {
             return reportOnly(folder, definition != null ? sweep : null, out);
         }
+        TrialExecutor.SharedFolder shared = null;
         try (CtrlCCancellation onCtrlC = new CtrlCCancellation(cancel, 1, TimeUnit.MINUTES,
                 "exitbench-cancel-sweep")) {
             SweepRunner runner = workspace.workspace().sweepRunner();
             if (spark != null) {
                 // Spark's driver reads its executors' results with Java serialization (cluster traffic, not files).
                 SerialFilter.allowClusterTraffic();
-                runner = runner.on(TrialExecutor.forCluster("spark", spark));
+                TrialExecutor cluster = TrialExecutor.forCluster("spark", spark);
+                if (stored || caches != null) {
+                    shared = cluster.share(stored ? this.out : null, caches, folder);
+                    if (shared != null) {
+                        shared.pull();
+                    }
+                }
+                runner = runner.on(cluster);
             }
-            SweepRunner.Outcome outcome = runner.run(sweep,
-                    new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
-                            threads), progress, cancel);
+            SweepRunner.Outcome outcome;
+            try {
+                outcome = runner.run(sweep, new SweepRunner.Request(inputs.dataOrSample(), inputs.backbone, folder,
+                        threads), progress, cancel);
+            } finally {
+                // A stopped sweep's session is recorded in the store too.
+                if (shared != null) {
+                    shared.push();
+                }
+            }
             progress.endLine();
             out.print(report(outcome));
+            if (shared != null) {
+                out.println("Stored in " + shared.location() + " (this machine's copy: " + folder + ")");
+            }
             out.flush();
             return 0;
         } catch (CancelledException e) {

@@ -93,10 +93,34 @@ public record DatasetSummary(String name, DatasetFormat format, Path root, int c
             }
             notes.add(note.append('.').toString());
         }
+        colourAmongGrey(metadata.colourAmongGrey()).ifPresent(notes::add);
         for (Split split : Split.values()) {
             imbalance(split, classNames, counts.get(split)).ifPresent(notes::add);
         }
         return notes;
+    }
+
+    /**
+     * The note on colour images among more numerous gray ones, naming them.
+     *
+     * @return empty when there are none
+     */
+    public static Optional<String> colourAmongGrey(List<String> files) {
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder note = new StringBuilder();
+        note.append(files.size() == 1 ? "1 image is" : files.size() + " images are")
+                .append(" in colour among gray ones, so the dataset is read with 3 channels (gray images repeated in "
+                        + "R, G and B): ");
+        for (int i = 0; i < Math.min(LISTED_SKIPPED, files.size()); i++) {
+            note.append(i == 0 ? "" : "; ").append(files.get(i));
+        }
+        if (files.size() > LISTED_SKIPPED) {
+            note.append("; and ").append(files.size() - LISTED_SKIPPED).append(" more");
+        }
+        return Optional.of(note.append(". If the dataset is meant to be gray, convert or remove ")
+                .append(files.size() == 1 ? "it." : "them.").toString());
     }
 
     private static Optional<String> imbalance(Split split, List<String> classNames, List<Integer> counts) {

@@ -32,7 +32,11 @@ import org.exitbench.progress.ProgressListener;
  *
  * <p>All groups share one geometry, because a dataset's splits must: the channel count is 3 when any image is
  * in colour (gray images then repeat their value in R, G and B) and 1 otherwise; the size is the first image's
- * unless the options ask for resizing. Buffers are allocated once with room for three channels, so a colour
+ * unless the options ask for resizing. An image stored as RGB whose three channels are equal everywhere is gray in
+ * substance and counts as gray (it makes the dataset three-channel only when every image is stored so, as before),
+ * so a gray file re-saved by an editor no longer turns a gray dataset into a colour one. Colour images that are
+ * fewer than the gray ones are named in {@link Decoded#colourAmongGrey()}; a caller that needs gray images (a gray
+ * cascade) asks for one channel, and a colour image is then a failure naming the file. Buffers are allocated once with room for three channels, so a colour
  * dataset is never copied; a grayscale one is packed down to one channel at the end.
  */
 final class ImageFileDecoder {
@@ -57,12 +61,18 @@ final class ImageFileDecoder {
      * @param groups  one dataset per input group, in order
      * @param skipped files skipped as undecodable, in input order (empty unless the options allow skipping)
      * @param resized whether any image was resized
+     * @param colourAmongGrey the colour images, in input order, when they are fewer than the gray ones; else empty
      */
-    record Decoded(List<ImageDataset> groups, List<SkippedFile> skipped, boolean resized) {
+    record Decoded(List<ImageDataset> groups, List<SkippedFile> skipped, boolean resized,
+                   List<String> colourAmongGrey) {
     }
 
-    /** One decoded image: C×H×W bytes with C = 1 for grayscale, 3 for colour. */
-    private record Pixels(byte[] data, int channels, int height, int width) {
+    /**
+     * One decoded image: C×H×W bytes with C = 1 for grayscale, 3 for colour.
+     *
+     * @param storedAsRgb whether the file holds RGB samples, even when they turned out gray ({@code channels} 1)
+     */
+    private record Pixels(byte[] data, int channels, int height, int width, boolean storedAsRgb) {
     }
 
     private record Failure(int index, DatasetException error) {
@@ -77,11 +87,12 @@ final class ImageFileDecoder {
     private final int[] groupSizes;
     private final List<String> classNames;
     private final ReadOptions options;
+    private final int requiredChannels;
     private final ProgressListener progress;
     private final CancellationToken cancel;
 
     private ImageFileDecoder(List<List<LabeledFile>> groups, List<String> classNames, ReadOptions options,
-                             ProgressListener progress, CancellationToken cancel) {
+                             int requiredChannels, ProgressListener progress, CancellationToken cancel) {
         groupSizes = new int[groups.size()];
         for (List<LabeledFile> group : groups) {
             files.addAll(group);
@@ -98,6 +109,7 @@ final class ImageFileDecoder {
         }
         this.classNames = classNames;
         this.options = options;
+        this.requiredChannels = requiredChannels;
         this.progress = progress;
         this.cancel = cancel;
     }
@@ -113,7 +125,23 @@ final class ImageFileDecoder {
      */
     static Decoded decode(List<List<LabeledFile>> groups, List<String> classNames, ReadOptions options,
                           ProgressListener progress, CancellationToken cancel) {
-        return new ImageFileDecoder(groups, classNames, options, progress, cancel).run();
+        return decode(groups, classNames, options, 0, progress, cancel);
+    }
+
+    /**
+     * As {@link #decode(List, List, ReadOptions, ProgressListener, CancellationToken)}, for a consumer that takes
+     * only one kind of image.
+     *
+     * @param requiredChannels 1 when only gray images will do (a colour image is then an undecodable file, named,
+     *                         and skipped if the options allow), 0 to take both
+     */
+    static Decoded decode(List<List<LabeledFile>> groups, List<String> classNames, ReadOptions options,
+                          int requiredChannels, ProgressListener progress, CancellationToken cancel) {
+        if (requiredChannels != 0 && requiredChannels != 1) {
+            throw new IllegalArgumentException("requiredChannels must be 0 (any) or 1 (gray), was "
+                    + requiredChannels);
+        }
+        return new ImageFileDecoder(groups, classNames, options, requiredChannels, progress, cancel).run();
     }
 
     private Decoded run() {
@@ -123,6 +151,7 @@ final class ImageFileDecoder {
         Queue<SizeMismatch> mismatches = new ConcurrentLinkedQueue<>();
         boolean[] decoded = new boolean[total];
         boolean[] colour = new boolean[total];
+        boolean[] storedAsRgb = new boolean[total];
         AtomicBoolean resized = new AtomicBoolean();
 
         // The reference size: the resize target, or the first image that decodes.
@@ -130,7 +159,7 @@ final class ImageFileDecoder {
         Pixels reference = null;
         while (reference == null && first < total) {
             try {
-                reference = read(files.get(first).file());
+                reference = readAs(files.get(first).file());
             } catch (DatasetException e) {
                 if (!options.skipCorrupt()) {
                     throw e;
@@ -148,6 +177,10 @@ final class ImageFileDecoder {
         int height = options.resizes() ? options.resizeHeight() : reference.height();
         int width = options.resizes() ? options.resizeWidth() : reference.width();
         int slot = 3 * height * width;
+        long allBytes = (long) total * slot;
+        MemoryBudget.requireHeap(allBytes, files.get(0).file().getParent(), String.format(java.util.Locale.ROOT,
+                "the decoded images (%,d images of %dx%d, read with room for 3 channels)", total, height, width),
+                "read them resized to a smaller size (--resize HxW)");
         byte[][] buffers = new byte[groupSizes.length][];
         for (int g = 0; g < groupSizes.length; g++) {
             long bytes = (long) groupSizes[g] * slot;
@@ -189,7 +222,7 @@ final class ImageFileDecoder {
                             px = firstPixels;
                         } else {
                             try {
-                                px = read(files.get(i).file());
+                                px = readAs(files.get(i).file());
                             } catch (DatasetException e) {
                                 failures.add(new Failure(i, e));
                                 if (!options.skipCorrupt()) {
@@ -213,6 +246,7 @@ final class ImageFileDecoder {
                             resized.set(true);
                         }
                         colour[i] = px.channels() == 3;
+                        storedAsRgb[i] = px.storedAsRgb();
                         decoded[i] = true;
                     }
                     progress.report(message, done.addAndGet(to - from), total);
@@ -242,8 +276,26 @@ final class ImageFileDecoder {
         progress.report(message, total, total);
 
         boolean anyColour = false;
-        for (boolean c : colour) {
-            anyColour |= c;
+        boolean allStoredAsRgb = true;
+        int colourCount = 0;
+        int decodedCount = 0;
+        for (int i = 0; i < total; i++) {
+            if (decoded[i]) {
+                decodedCount++;
+                anyColour |= colour[i];
+                colourCount += colour[i] ? 1 : 0;
+                allStoredAsRgb &= storedAsRgb[i];
+            }
+        }
+        // A dataset stored wholly as RGB stays three-channel even when its pixels are gray, as it always was read.
+        anyColour |= allStoredAsRgb && requiredChannels == 0;
+        List<String> colourAmongGrey = new ArrayList<>();
+        if (colourCount > 0 && colourCount < decodedCount - colourCount) {
+            for (int i = 0; i < total; i++) {
+                if (decoded[i] && colour[i]) {
+                    colourAmongGrey.add(files.get(i).file().toString());
+                }
+            }
         }
         List<ImageDataset> datasets = new ArrayList<>();
         int index = 0;
@@ -256,7 +308,7 @@ final class ImageFileDecoder {
                 .sorted(Comparator.comparingInt(Failure::index))
                 .map(f -> new SkippedFile(files.get(f.index()).file().toString(), problemOf(f.error())))
                 .toList();
-        return new Decoded(datasets, skipped, resized.get());
+        return new Decoded(datasets, skipped, resized.get(), colourAmongGrey);
     }
 
     /**
@@ -331,7 +383,16 @@ final class ImageFileDecoder {
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
-    /** Decodes one file into gray or RGB bytes; never modifies it. */
+    /** {@link #read(Path)}, refusing a colour image when only gray ones will do. */
+    private Pixels readAs(Path file) {
+        Pixels px = read(file);
+        if (requiredChannels == 1 && px.channels() == 3) {
+            throw new DatasetException(file, "is a colour image, and only gray images (one channel) fit here");
+        }
+        return px;
+    }
+
+    /** Decodes one file into gray or RGB bytes (gray when its RGB channels are equal); never modifies it. */
     private static Pixels read(Path file) {
         if (!Files.isReadable(file)) {
             throw new DatasetException(file, "cannot be read (missing or no read permission)");
@@ -355,18 +416,25 @@ final class ImageFileDecoder {
                     gray[p] = (byte) (bits == 8 ? samples[p] : Math.round(samples[p] * 255.0 / max));
                 }
             }
-            return new Pixels(gray, 1, h, w);
+            return new Pixels(gray, 1, h, w, false);
         }
         int plane = h * w;
         byte[] rgb = new byte[3 * plane];
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        boolean gray = true;
         for (int p = 0; p < plane; p++) {
             int v = argb[p];
             rgb[p] = (byte) (v >> 16);
             rgb[plane + p] = (byte) (v >> 8);
             rgb[2 * plane + p] = (byte) v;
+            gray &= rgb[p] == rgb[plane + p] && rgb[p] == rgb[2 * plane + p];
         }
-        return new Pixels(rgb, 3, h, w);
+        if (gray) {
+            byte[] first = new byte[plane];
+            System.arraycopy(rgb, 0, first, 0, plane);
+            return new Pixels(first, 1, h, w, true);
+        }
+        return new Pixels(rgb, 3, h, w, false);
     }
 
     /**

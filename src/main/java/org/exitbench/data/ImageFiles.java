@@ -88,13 +88,25 @@ public final class ImageFiles {
      */
     public static Decoded decode(List<Path> files, int height, int width, boolean skipUnreadable,
                                  ProgressListener progress, CancellationToken cancel) {
+        return decode(files, 0, height, width, skipUnreadable, progress, cancel);
+    }
+
+    /**
+     * As {@link #decode(List, int, int, boolean, ProgressListener, CancellationToken)}, for a consumer that takes
+     * {@code channels} channels: with 1, a colour image (one whose RGB channels differ) is refused naming it, or
+     * skipped and listed, since no reading of it as gray would be the one the user meant; with 3 or 0, gray and
+     * colour images are both taken.
+     */
+    public static Decoded decode(List<Path> files, int channels, int height, int width, boolean skipUnreadable,
+                                 ProgressListener progress, CancellationToken cancel) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no image files given");
         }
         List<ImageFileDecoder.LabeledFile> group = files.stream()
                 .map(file -> new ImageFileDecoder.LabeledFile(file, 0)).toList();
         ImageFileDecoder.Decoded decoded = ImageFileDecoder.decode(List.of(group), List.of(UNLABELLED),
-                ReadOptions.DEFAULTS.withResize(height, width).withSkipCorrupt(skipUnreadable), progress, cancel);
+                ReadOptions.DEFAULTS.withResize(height, width).withSkipCorrupt(skipUnreadable), channels == 1 ? 1 : 0,
+                progress, cancel);
         return new Decoded(decoded.groups().get(0), decoded.resized(), decoded.skipped());
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.function.IntFunction;
 import org.exitbench.data.ImageFileDecoder.LabeledFile;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
@@ -93,8 +94,47 @@ final class ImageFolderReader {
         ImageDataset train = splits.get(Split.TRAIN);
         DatasetMetadata metadata = new DatasetMetadata(carve, carve ? options.validationFraction() : 0,
                 carve ? options.splitSeed() : 0,
-                decoded.resized() ? train.height() + "x" + train.width() : null, decoded.skipped());
+                decoded.resized() ? train.height() + "x" + train.width() : null, decoded.skipped(),
+                decoded.colourAmongGrey());
         return new Dataset(DatasetReaders.displayName(root), root, DatasetFormat.IMAGE_FOLDER, splits, metadata);
+    }
+
+    /**
+     * Decodes only some images of one split, in the split's file order (class by class): what a speedup measurement
+     * times, without decoding the rest of the dataset.
+     *
+     * @param choose given the split's size, the indices of the images to decode, ascending
+     * @return the chosen images, and how many the split holds
+     */
+    static DatasetReaders.SplitSample readSome(Path root, Split split, IntFunction<int[]> choose,
+            ReadOptions options, ProgressListener progress, CancellationToken cancel) {
+        Path trainDir = requireSplit(root, Split.TRAIN);
+        Path splitDir = requireSplit(root, split);
+        List<String> classNames = subfolders(trainDir);
+        if (classNames.isEmpty()) {
+            throw new DatasetException(trainDir, "has no class folders; the ImageFolder layout needs "
+                    + "train/<class>/ folders of images");
+        }
+        if (split != Split.TRAIN) {
+            requireSameClasses(splitDir, subfolders(splitDir), trainDir, classNames);
+        }
+        List<LabeledFile> files = new ArrayList<>();
+        for (int label = 0; label < classNames.size(); label++) {
+            cancel.throwIfCancelled();
+            for (Path image : imageFiles(splitDir.resolve(classNames.get(label)))) {
+                files.add(new LabeledFile(image, label));
+            }
+        }
+        if (files.isEmpty()) {
+            throw new DatasetException(splitDir, "has no .png, .jpg, .jpeg or .bmp files in its class folders");
+        }
+        List<LabeledFile> chosen = new ArrayList<>();
+        for (int index : choose.apply(files.size())) {
+            chosen.add(files.get(index));
+        }
+        ImageFileDecoder.Decoded decoded = ImageFileDecoder.decode(List.of(chosen), classNames, options, progress,
+                cancel);
+        return new DatasetReaders.SplitSample(decoded.groups().get(0), files.size());
     }
 
     private static Path requireSplit(Path root, Split split) {

@@ -24,7 +24,11 @@ import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionRuleJson;
+import org.exitbench.cascade.decision.ExitDecisionRule;
+import org.exitbench.cascade.decision.LearnedHeadRule;
 import org.exitbench.model.BackboneFile;
 import org.exitbench.model.BatchNormFolding;
 import org.exitbench.model.Dl4jEngine;
@@ -132,7 +136,9 @@ public final class CascadeFile {
         InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) input;
         CascadeManifest manifest = new CascadeManifest(backbone.classNames(), (int) in.getChannels(),
                 (int) in.getHeight(), (int) in.getWidth(), in.getFormat(), backbone.stats(), backbone.spec(),
-                parts.pooling(), true, exits, head, macs.total(), thresholds, macs, parts.provenance(), hashes, sizes);
+                parts.pooling(), true, exits, head, macs.total(), thresholds, macs, parts.provenance(), hashes, sizes,
+                // Built-in rules are named by the thresholds alone, so such files stay as they always were.
+                parts.decisionRule().slot() == ExitRule.DERIVED ? DecisionRuleJson.toJson(parts.decisionRule()) : null);
         byte[] json = JsonDocuments.toBytes(DOCUMENT_TYPE, manifest);
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -177,6 +183,33 @@ public final class CascadeFile {
         } catch (IllegalArgumentException e) {
             throw new CascadeFileException(file, "has invalid thresholds: " + e.getMessage(), e);
         }
+        ExitDecisionRule decisionRule;
+        if (manifest.decisionRule() == null) {
+            // Files without a rule (all files before rules were pluggable) decide with the thresholds' own score.
+            if (thresholds.rule() == ExitRule.DERIVED) {
+                throw new CascadeFileException(file, "has thresholds on a derived decision score, but names no "
+                        + "decision rule to compute it (field decisionRule)");
+            }
+            decisionRule = CascadeParts.builtIn(thresholds);
+        } else {
+            try {
+                decisionRule = DecisionRuleJson.fromJson(manifest.decisionRule(), "decisionRule");
+            } catch (IllegalArgumentException e) {
+                throw new CascadeFileException(file, "has an invalid " + e.getMessage(), e);
+            }
+            if (decisionRule.slot() != thresholds.rule()) {
+                throw new CascadeFileException(file, "has a decisionRule (" + decisionRule.id() + ") that scores "
+                        + decisionRule.slot() + ", but thresholds that compare " + thresholds.rule());
+            }
+            if (decisionRule.exitCount() != 0 && decisionRule.exitCount() != manifest.exits().size()) {
+                throw new CascadeFileException(file, "has a decisionRule fitted for " + decisionRule.exitCount()
+                        + " exits, but describes " + manifest.exits().size());
+            }
+            if (decisionRule instanceof LearnedHeadRule heads && heads.classes() != manifest.classNames().size()) {
+                throw new CascadeFileException(file, "has decisionRule heads for " + heads.classes()
+                        + " classes, but describes " + manifest.classNames().size());
+            }
+        }
         int exits = manifest.exits().size();
         if (exits == 0) {
             throw new CascadeFileException(file, "describes a cascade without exits");
@@ -200,7 +233,7 @@ public final class CascadeFile {
             }
         }
         segments.add(restore(file, manifest.headSegment(), entries));
-        return new ExportedCascade(file, manifest, thresholds, segments, branches);
+        return new ExportedCascade(file, manifest, thresholds, segments, branches, decisionRule);
     }
 
     /** Chains the segments on probe images and compares with the whole backbone's output. */

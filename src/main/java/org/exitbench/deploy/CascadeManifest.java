@@ -1,5 +1,6 @@
 package org.exitbench.deploy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +38,17 @@ import org.exitbench.model.MacTable;
  * @param entrySizes      every other entry's size in bytes, the most a reader inflates it to (a zip bomb cannot
  *                        exceed it); absent in files written before it was added, whose entries are then capped by
  *                        {@link org.exitbench.store.InputLimits}
+ * @param decisionRule    the exit decision rule when it is not max-softmax or entropy
+ *                        ({@link org.exitbench.cascade.decision.DecisionRuleJson}); absent (null) in files with
+ *                        max-softmax or entropy thresholds, and in every file written before rules were pluggable
  */
 public record CascadeManifest(List<String> classNames, int inputChannels, int inputHeight, int inputWidth,
                               CNN2DFormat inputFormat, ChannelStats stats, BackboneSpec backbone,
                               FeaturePooling pooling, boolean batchNormFolded, List<Exit> exits, String headSegment,
                               long fullBackboneMacs, JsonNode thresholds, MacTable macTable,
                               CascadeProvenance provenance, Map<String, String> entries,
-                              Map<String, Long> entrySizes) {
+                              Map<String, Long> entrySizes,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode decisionRule) {
 
     /** Null stays null (a file missing a field), so that the reader can name the field instead of failing here. */
     public CascadeManifest {

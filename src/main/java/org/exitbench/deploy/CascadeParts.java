@@ -3,6 +3,10 @@ package org.exitbench.deploy;
 import java.util.List;
 import java.util.Objects;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.EntropyRule;
+import org.exitbench.cascade.decision.ExitDecisionRule;
+import org.exitbench.cascade.decision.LearnedHeadRule;
+import org.exitbench.cascade.decision.MaxSoftmaxRule;
 import org.exitbench.model.ExitBranch;
 import org.exitbench.model.FeaturePooling;
 import org.exitbench.model.TrainedBackbone;
@@ -19,9 +23,30 @@ import org.exitbench.model.TrainedBackbone;
  * @param pooling       the pooling the branches' inputs were cached with
  * @param thresholds    one row per branch, one column per class
  * @param provenance    where the cascade came from
+ * @param decisionRule  how each exit scores its answer; its score slot must be the one the thresholds compare
  */
 public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, List<ExitBranch> branches,
-                           FeaturePooling pooling, Thresholds thresholds, CascadeProvenance provenance) {
+                           FeaturePooling pooling, Thresholds thresholds, CascadeProvenance provenance,
+                           ExitDecisionRule decisionRule) {
+
+    /** A cascade deciding with the thresholds' own built-in rule (max-softmax or entropy). */
+    public CascadeParts(TrainedBackbone backbone, List<String> exitVertices, List<ExitBranch> branches,
+                        FeaturePooling pooling, Thresholds thresholds, CascadeProvenance provenance) {
+        this(backbone, exitVertices, branches, pooling, thresholds, provenance, builtIn(thresholds));
+    }
+
+    /**
+     * @return the rule whose score the thresholds compare when it is built in
+     * @throws IllegalArgumentException for derived thresholds, which need their rule
+     */
+    public static ExitDecisionRule builtIn(Thresholds thresholds) {
+        return switch (Objects.requireNonNull(thresholds, "thresholds").rule()) {
+            case MAX_SOFTMAX -> MaxSoftmaxRule.INSTANCE;
+            case ENTROPY -> EntropyRule.INSTANCE;
+            case DERIVED -> throw new IllegalArgumentException("the thresholds compare a derived decision score; "
+                    + "give the decision rule that computes it");
+        };
+    }
 
     /** @throws IllegalArgumentException naming what does not fit together */
     public CascadeParts {
@@ -29,6 +54,7 @@ public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, 
         Objects.requireNonNull(pooling, "pooling");
         Objects.requireNonNull(thresholds, "thresholds");
         Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(decisionRule, "decisionRule");
         exitVertices = List.copyOf(exitVertices);
         branches = List.copyOf(branches);
         if (exitVertices.isEmpty()) {
@@ -43,6 +69,18 @@ public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, 
             throw new IllegalArgumentException("the thresholds are " + thresholds.exitCount() + " exits × "
                     + thresholds.classCount() + " classes, the cascade has " + branches.size() + " branches and "
                     + classes + " classes");
+        }
+        if (decisionRule.slot() != thresholds.rule()) {
+            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " scores "
+                    + decisionRule.slot() + ", the thresholds compare " + thresholds.rule());
+        }
+        if (decisionRule.exitCount() != 0 && decisionRule.exitCount() != branches.size()) {
+            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " was fitted for "
+                    + decisionRule.exitCount() + " exits, the cascade has " + branches.size());
+        }
+        if (decisionRule instanceof LearnedHeadRule heads && heads.classes() != classes) {
+            throw new IllegalArgumentException("the decision heads were trained for " + heads.classes()
+                    + " classes, the cascade has " + classes);
         }
         for (int k = 0; k < branches.size(); k++) {
             ExitBranch branch = branches.get(k);
@@ -64,6 +102,7 @@ public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, 
      * @throws IllegalArgumentException when they do not fit the exits and classes
      */
     public CascadeParts withThresholds(Thresholds value) {
-        return new CascadeParts(backbone, exitVertices, branches, pooling, value, provenance);
+        return new CascadeParts(backbone, exitVertices, branches, pooling, value, provenance,
+                value.rule() == decisionRule.slot() ? decisionRule : builtIn(value));
     }
 }

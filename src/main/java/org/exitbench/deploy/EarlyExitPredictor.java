@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.cascade.ExitRule;
+import org.exitbench.cascade.decision.DecisionInputs;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.data.ImageDataset;
@@ -55,6 +57,8 @@ public final class EarlyExitPredictor {
     private final int classes;
     private final int top;
     private final double logClasses;
+    // The rule's score when it is derived (it may read earlier exits' outputs); null for max-softmax and entropy.
+    private final ExitDecisionRule derivedRule;
 
     /** A predictor listing the {@value #DEFAULT_TOP} most probable classes. */
     public EarlyExitPredictor(ExportedCascade cascade) {
@@ -72,6 +76,7 @@ public final class EarlyExitPredictor {
         this.cascade = cascade;
         this.manifest = cascade.manifest();
         this.thresholds = cascade.thresholds();
+        this.derivedRule = cascade.decisionRule().slot() == ExitRule.DERIVED ? cascade.decisionRule() : null;
         this.exits = cascade.exitCount();
         this.classes = manifest.classNames().size();
         if (top < 1) {
@@ -172,16 +177,21 @@ public final class EarlyExitPredictor {
             alive[i] = i;
         }
         int aliveCount = n;
+        // With a derived rule, every exit's probabilities by original row: the rule may read earlier exits.
+        float[][] history = derivedRule == null ? null : new float[exits][];
         for (int k = 0; k < exits && aliveCount > 0; k++) {
             long started = System.nanoTime();
             INDArray map = segments.get(k).outputSingle(false, current);
             long segmentDone = System.nanoTime();
             float[] raw = values(map);
             float[] probabilities = score(k, raw, aliveCount);
+            float[] derived = history == null ? null : derivedScores(history, k, probabilities, alive, aliveCount, n);
             int survivors = 0;
             int[] kept = new int[aliveCount];
             for (int i = 0; i < aliveCount; i++) {
-                if (fires(k, probabilities, i * classes)) {
+                boolean fires = derived == null ? fires(k, probabilities, i * classes)
+                        : thresholds.admits(k, argmax(probabilities, i * classes), derived[i]);
+                if (fires) {
                     out[alive[i]] = answer(k, probabilities, i * classes);
                 } else {
                     kept[survivors++] = i;
@@ -279,6 +289,27 @@ public final class EarlyExitPredictor {
         float[] nchw = format == CNN2DFormat.NHWC ? nhwcToNchw(map, count, channels, plane) : map;
         pooling.pool(nchw, count, channels, height, width, features, 0);
         return features;
+    }
+
+    /**
+     * Records exit k's probabilities of the alive rows and returns the derived rule's scores for them, computed
+     * from exits 0..k of those rows as the workbench computes them from the stored outputs.
+     */
+    private float[] derivedScores(float[][] history, int k, float[] probabilities, int[] alive, int aliveCount,
+                                  int n) {
+        history[k] = new float[n * classes];
+        for (int i = 0; i < aliveCount; i++) {
+            System.arraycopy(probabilities, i * classes, history[k], alive[i] * classes, classes);
+        }
+        float[][] upTo = new float[k + 1][];
+        for (int j = 0; j <= k; j++) {
+            float[] rows = new float[aliveCount * classes];
+            for (int i = 0; i < aliveCount; i++) {
+                System.arraycopy(history[j], alive[i] * classes, rows, i * classes, classes);
+            }
+            upTo[j] = rows;
+        }
+        return derivedRule.scoresAt(new DecisionInputs(upTo, aliveCount, classes), k);
     }
 
     /** Whether exit k takes the row whose probabilities start at {@code at}: score ≥ τ[k][ĉ]. */

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.model.ExitBranch;
 
 /**
@@ -20,9 +21,11 @@ public final class ExportedCascade {
     private final Thresholds thresholds;
     private final List<ComputationGraph> segments;
     private final List<ExitBranch> branches;
+    private final ExitDecisionRule decisionRule;
 
     ExportedCascade(Path file, CascadeManifest manifest, Thresholds thresholds, List<ComputationGraph> segments,
-                    List<ExitBranch> branches) {
+                    List<ExitBranch> branches, ExitDecisionRule decisionRule) {
+        this.decisionRule = decisionRule;
         this.file = file;
         this.manifest = manifest;
         this.thresholds = thresholds;
@@ -43,6 +46,11 @@ public final class ExportedCascade {
     /** @return the exit thresholds, one row per early exit */
     public Thresholds thresholds() {
         return thresholds;
+    }
+
+    /** @return how each exit scores its answer (max-softmax or entropy for files that name no rule) */
+    public ExitDecisionRule decisionRule() {
+        return decisionRule;
     }
 
     /** @return the class names, index = class */

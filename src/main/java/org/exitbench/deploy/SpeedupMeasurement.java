@@ -346,7 +346,7 @@ public final class SpeedupMeasurement {
     }
 
     /** @return the 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];
@@ -356,7 +356,7 @@ public final class SpeedupMeasurement {
     }
 
     /** @return the processor's model name from /proc/cpuinfo, or the architecture where there is none */
-    static String cpuModel() {
+    public static String cpuModel() {
         Path info = Path.of("/proc/cpuinfo");
         if (Files.isReadable(info)) {
             try (Stream<String> lines = Files.lines(info)) {

@@ -102,6 +102,33 @@ public final class CascadeExport {
     }
 
     /**
+     * Exports one mode's cascade of a run deciding with a fitted decision rule and thresholds on its score (issue 20,
+     * {@code exitbench exit-rules} saves them).
+     *
+     * @throws ExperimentException when the rule or thresholds do not fit the cascade, or as {@link #fromRun}
+     */
+    public static void write(ExperimentRun run, BranchTrainingMode mode, Path backboneFile,
+                             org.exitbench.cascade.decision.DecisionFile decision, Path out) {
+        CascadeParts parts = fromRun(run, mode, backboneFile);
+        Thresholds own = parts.thresholds();
+        Thresholds thresholds = decision.thresholds();
+        if (thresholds.exitCount() != own.exitCount() || thresholds.classCount() != own.classCount()) {
+            throw new ExperimentException("the decision's thresholds are " + thresholds.exitCount() + " exits × "
+                    + thresholds.classCount() + " classes, the cascade of run " + run.id() + " has "
+                    + own.exitCount() + " × " + own.classCount());
+        }
+        CascadeParts decided;
+        try {
+            decided = new CascadeParts(parts.backbone(), parts.exitVertices(), parts.branches(), parts.pooling(),
+                    thresholds, parts.provenance(), decision.rule());
+        } catch (IllegalArgumentException e) {
+            throw new ExperimentException("the decision does not fit the cascade of run " + run.id() + ": "
+                    + e.getMessage(), e);
+        }
+        CascadeFile.save(decided, out);
+    }
+
+    /**
      * Exports one mode's cascade of a run at other thresholds than CPM's (e.g. tuned by hand in the app), replacing
      * the file atomically.
      *

@@ -340,6 +340,10 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
         required(problems, "cpm.anchor", cpm.anchor(), AnchorSource.class);
         required(problems, "cpm.precisionReference", cpm.precisionReference(), PrecisionReference.class);
         required(problems, "cpm.score", cpm.score(), ExitRule.class);
+        if (cpm.score() == ExitRule.DERIVED) {
+            problems.add("cpm.score: \"derived\" is the score of a fitted decision rule and cannot be trained with; "
+                    + "use max-softmax or entropy");
+        }
         range(problems, "cpm.minimumSupport", cpm.minimumSupport(), 1, Integer.MAX_VALUE);
     }
 

@@ -19,6 +19,7 @@ import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
+import org.exitbench.data.DatasetSummary;
 import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
 import org.exitbench.model.Backbone;
@@ -335,15 +336,26 @@ public final class ExperimentPipeline {
      *                             fit it (saying what differs)
      */
     public static Backbone loadBackbone(ExperimentConfig config, Dataset dataset) {
-        Path backbonePath = requireBackboneFile(config);
-        if (isOnnx(backbonePath)) {
-            OnnxBackbone onnx = OnnxBackbone.load(backbonePath);
+        return loadBackbone(requireBackboneFile(config), dataset);
+    }
+
+    /** @see #loadBackbone(ExperimentConfig, Dataset) */
+    public static Backbone loadBackbone(Path backbonePath, Dataset dataset) {
+        Backbone backbone = readBackbone(backbonePath);
+        if (backbone instanceof OnnxBackbone onnx) {
             onnx.checkFits(dataset);
-            return onnx;
+        } else {
+            checkFits(backbone, backbonePath, dataset);
         }
-        TrainedBackbone backbone = BackboneFile.load(backbonePath, false);
-        checkFits(backbone, backbonePath, dataset);
         return backbone;
+    }
+
+    /**
+     * Loads a backbone file, a DL4J model zip or an ONNX model, without a dataset to check it against: for a driver
+     * that leaves the dataset to a cluster's executors, which check the fit there.
+     */
+    public static Backbone readBackbone(Path backbonePath) {
+        return isOnnx(backbonePath) ? OnnxBackbone.load(backbonePath) : BackboneFile.load(backbonePath, false);
     }
 
     /** @return whether a backbone file is an ONNX model (by its extension, as users name them) */
@@ -400,6 +412,9 @@ public final class ExperimentPipeline {
             differences.add("the backbone takes " + backbone.inputChannels() + "×" + backbone.inputHeight() + "×"
                     + backbone.inputWidth() + " images (channels×height×width), the dataset's are " + dataset.channels()
                     + "×" + dataset.height() + "×" + dataset.width());
+            if (backbone.inputChannels() == 1 && dataset.channels() == 3) {
+                DatasetSummary.colourAmongGrey(dataset.metadata().colourAmongGrey()).ifPresent(differences::add);
+            }
         }
         if (!differences.isEmpty()) {
             throw new ExperimentException("the dataset " + dataset.root() + " does not fit the backbone "
@@ -421,7 +436,15 @@ public final class ExperimentPipeline {
     }
 
     private static String cacheName(Dataset dataset, Backbone backbone, int poolingGrid) {
-        String name = dataset.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        return cacheName(dataset.name(), backbone, poolingGrid);
+    }
+
+    /**
+     * The name of the cache folder {@link #cacheFolder(Path, Dataset, Backbone, int)} gives, from the dataset's
+     * name ({@link Dataset#name()}) alone: for a driver that leaves reading the dataset to a cluster.
+     */
+    public static String cacheName(String datasetName, Backbone backbone, int poolingGrid) {
+        String name = datasetName.replaceAll("[^A-Za-z0-9._-]", "_");
         if (name.isEmpty() || name.startsWith(".")) {
             name = "dataset" + name;
         }

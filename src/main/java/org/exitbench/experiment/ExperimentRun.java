@@ -211,6 +211,35 @@ public final class ExperimentRun {
     }
 
     /**
+     * Reads one mode's stored branch probabilities: what a decision rule computes its scores from.
+     *
+     * @param split "valid" or "test"
+     * @return per trained branch, N × C softmax probabilities, row-major
+     * @throws StoreException naming the file when it is missing or unreadable
+     */
+    public float[][] exitProbabilities(BranchTrainingMode mode, String split) {
+        ModeResult result = Objects.requireNonNull(modes.get(mode), () -> "the run has no mode " + mode);
+        if (!result.hasCascade()) {
+            throw new IllegalArgumentException("mode " + mode + " of run " + id() + " has no trained branch");
+        }
+        String name = switch (split) {
+            case "valid" -> VALID_EXITS;
+            case "test" -> TEST_EXITS;
+            default -> throw new IllegalArgumentException("split must be valid or test, was " + split);
+        };
+        Path file = folder.resolve(result.metrics().folder()).resolve(name);
+        long[] shape = ArrayFile.readHeader(file).shape();
+        float[] all = ArrayFile.readFloats(file);
+        int exits = (int) shape[0];
+        int block = (int) (shape[1] * shape[2]);
+        float[][] perExit = new float[exits][];
+        for (int j = 0; j < exits; j++) {
+            perExit[j] = Arrays.copyOfRange(all, j * block, (j + 1) * block);
+        }
+        return perExit;
+    }
+
+    /**
      * Loads one trained branch network.
      *
      * @param position the branch's position in the mode's cascade (0 = first trained branch)

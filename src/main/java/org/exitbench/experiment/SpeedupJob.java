@@ -20,6 +20,7 @@ import org.exitbench.deploy.SpeedupMeasurement;
 import org.exitbench.deploy.onnx.OnnxCascade;
 import org.exitbench.deploy.onnx.OnnxCascadeExport;
 import org.exitbench.deploy.onnx.OnnxEarlyExitPredictor;
+import org.exitbench.deploy.onnx.OnnxMeasuredSpeedup;
 import org.exitbench.deploy.onnx.OnnxSpeedup;
 import org.exitbench.model.DatasetFingerprint;
 import org.exitbench.progress.CancellationToken;
@@ -51,7 +52,7 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
     }
 
     /**
-     * Exports, measures and saves.
+     * Exports, measures and saves (the DL4J cascade; see {@link #runBothEngines} for a run on an imported backbone).
      *
      * @return the measurement saved
      */
@@ -62,15 +63,17 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
     /**
      * Both engines on the same images at the same thresholds, side by side.
      *
-     * @param dl4j the DL4J cascade's measurement, saved to the run folder as {@link #run} saves it
+     * @param dl4j the DL4J cascade's measurement, saved to the run folder as {@link #run} saves it; null for a run on an
+     *             imported backbone
      * @param onnx ONNX Runtime's, of the one-file {@code cascade.onnx} against {@code backbone.onnx} (one thread, as
-     *             DL4J's default); not saved
+     *             DL4J's default), saved to the run folder beside the DL4J one ({@link OnnxMeasuredSpeedup})
      */
-    public record BothEngines(MeasuredSpeedup dl4j, OnnxSpeedup.Report onnx) {
+    public record BothEngines(MeasuredSpeedup dl4j, OnnxMeasuredSpeedup onnx) {
     }
 
     /**
-     * Exports the cascade as a zip and as ONNX, measures both and saves the DL4J one.
+     * Exports the cascade as a zip and as ONNX, measures both and saves both to the run folder; for a run on an
+     * imported ONNX backbone, which DL4J cannot run, ONNX Runtime's alone ({@code dl4j} is then null).
      *
      * @return both measurements
      */
@@ -78,9 +81,19 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
         return measure(true, progress, cancel);
     }
 
-    private BothEngines measure(boolean onnxToo, ProgressListener progress, CancellationToken cancel) {
+    /**
+     * Exports, measures and saves: the DL4J cascade, and ONNX Runtime's too when asked; for a run on an imported
+     * ONNX backbone, which DL4J cannot run, ONNX Runtime's alone ({@code dl4j} is then null).
+     *
+     * @return what was measured (and saved)
+     */
+    public BothEngines measure(boolean onnxToo, ProgressListener progress, CancellationToken cancel) {
         progress.report("Exporting the cascade", 0, 1);
         ExperimentRun run = ExperimentRun.load(runFolder);
+        if (importedBackbone(run)) {
+            // DL4J cannot run an imported backbone: ONNX Runtime is the only engine to time.
+            return new BothEngines(null, measureOnnx(run, null, timedImages(run, progress, cancel), progress, cancel));
+        }
         CascadeParts parts = CascadeExport.fromRun(run, mode, null).withThresholds(thresholds);
         EarlyExitPredictor predictor;
         Path file = null;
@@ -95,6 +108,55 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
         }
         cancel.throwIfCancelled();
 
+        Timed timed = timedImages(run, progress, cancel);
+        SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, timed.images(), timed.label(),
+                new SpeedupMeasurement.Settings(warmUp, 1), progress, cancel);
+        MeasuredSpeedup speedup = report.speedup();
+        MeasuredSpeedup.save(runFolder, speedup);
+        return new BothEngines(speedup, onnxToo ? measureOnnx(run, parts, timed, progress, cancel) : null);
+    }
+
+    /** @return whether the run's backbone is an imported ONNX model */
+    public static boolean importedBackbone(ExperimentRun run) {
+        return ExperimentPipeline.isOnnx(ExperimentPipeline.backbonePath(run.config()));
+    }
+
+    /**
+     * Exports the cascade as one cascade.onnx to a temporary folder, times it against backbone.onnx and saves the
+     * measurement to the run folder.
+     *
+     * @param parts the DL4J cascade at the thresholds, or null for a run on an imported backbone
+     */
+    private OnnxMeasuredSpeedup measureOnnx(ExperimentRun run, CascadeParts parts, Timed timed,
+                                            ProgressListener progress, CancellationToken cancel) {
+        progress.report("Exporting the cascade as ONNX", 0, 1);
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("exitbench-speedup-onnx-").resolve("cascade");
+            if (parts == null) {
+                CascadeExport.writeOnnx(run, mode, null, thresholds, OnnxCascadeExport.Shape.SINGLE, folder);
+            } else {
+                OnnxCascadeExport.export(parts, timed.images(), OnnxCascadeExport.Shape.SINGLE, folder);
+            }
+            cancel.throwIfCancelled();
+            try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 1)) {
+                OnnxMeasuredSpeedup measured = OnnxMeasuredSpeedup.of(OnnxSpeedup.measure(onnx, timed.images(),
+                        timed.label(), warmUp, 1, progress, cancel), onnx.cascade());
+                OnnxMeasuredSpeedup.save(runFolder, measured);
+                return measured;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temporary ONNX export: " + e.getMessage(), e);
+        } finally {
+            deleteTree(folder == null ? null : folder.getParent());
+        }
+    }
+
+    /** The test images timed and how to name them. */
+    private record Timed(ImageDataset images, String label) {
+    }
+
+    private Timed timedImages(ExperimentRun run, ProgressListener progress, CancellationToken cancel) {
         Dataset dataset = datasetOf(run, progress, cancel);
         ImageDataset test = dataset.split(Split.TEST);
         if (test.size() == 0) {
@@ -102,29 +164,8 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
         }
         int all = test.size();
         ImageDataset timed = images < all ? test.subset(SpeedupMeasurement.evenlySpaced(all, images)) : test;
-        String label = String.format(Locale.ROOT, "%s, test split, %d of %d images", dataset.name(), timed.size(),
-                all);
-        SpeedupMeasurement.Report report = SpeedupMeasurement.measure(predictor, timed, label,
-                new SpeedupMeasurement.Settings(warmUp, 1), progress, cancel);
-        MeasuredSpeedup speedup = report.speedup();
-        MeasuredSpeedup.save(runFolder, speedup);
-        if (!onnxToo) {
-            return new BothEngines(speedup, null);
-        }
-        progress.report("Exporting the cascade as ONNX", 0, 1);
-        Path folder = null;
-        try {
-            folder = Files.createTempDirectory("exitbench-speedup-onnx-").resolve("cascade");
-            OnnxCascadeExport.export(parts, timed, OnnxCascadeExport.Shape.SINGLE, folder);
-            try (OnnxEarlyExitPredictor onnx = new OnnxEarlyExitPredictor(OnnxCascade.load(folder), 1, 1)) {
-                return new BothEngines(speedup, OnnxSpeedup.measure(onnx, timed, label, warmUp, 1, progress,
-                        cancel));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a temporary ONNX export: " + e.getMessage(), e);
-        } finally {
-            deleteTree(folder == null ? null : folder.getParent());
-        }
+        return new Timed(timed, String.format(Locale.ROOT, "%s, test split, %d of %d images", dataset.name(),
+                timed.size(), all));
     }
 
     private static void deleteTree(Path folder) {

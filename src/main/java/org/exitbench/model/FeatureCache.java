@@ -17,10 +17,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.exitbench.data.Dataset;
+import org.exitbench.data.MemoryBudget;
 import org.exitbench.data.Split;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.store.ArrayFile;
+import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StoreException;
 
@@ -153,12 +156,21 @@ public final class FeatureCache {
         for (Split split : Split.values()) {
             total += dataset.split(split).size();
         }
+        long valuesPerImage = backbone.classNames().size();
+        for (ExitFeatureShape shape : extractor.exitShapes()) {
+            valuesPerImage += shape.featureDim();
+        }
+        // Float features and logits, int predictions and labels, all held at once until the cache is saved.
+        MemoryBudget.requireHeap(total * (valuesPerImage * Float.BYTES + 2L * Integer.BYTES), dataset.root(),
+                String.format(java.util.Locale.ROOT, "the feature cache (%,d images × %,d values)", total,
+                        valuesPerImage), "choose fewer or shallower exit points, or a coarser pooling");
         long offset = 0;
         Map<Split, SplitFeatures> splits = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
             long before = offset;
             long all = total;
-            String message = "Extracting features (" + split.folderName() + ")";
+            // The count runs over every split, so the label says so: "(train)" beside "9000/15000" misled.
+            String message = "Extracting features of all splits (now " + split.folderName() + ")";
             splits.put(split, extractor.extract(dataset.split(split),
                     p -> progress.report(message, before + p.done(), all), cancel));
             offset += dataset.split(split).size();
@@ -182,6 +194,19 @@ public final class FeatureCache {
     public static Result loadOrBuild(Path folder, Backbone backbone, Dataset dataset,
                                      FeatureCacheOptions options, ProgressListener progress,
                                      CancellationToken cancel) {
+        // Two processes building one cache would each spend the extraction; the second waits and reuses the
+        // first's. Under the lock no live writer is in the folder, so what a killed one left can go.
+        try (ExclusiveLock lock = ExclusiveLock.onFolder(folder, "building the feature cache", true)) {
+            for (Path leftover : AtomicFiles.removeLeftovers(folder)) {
+                progress.report("Removed " + leftover + ", left by a process killed while writing the cache", 0, -1);
+            }
+            return loadOrBuildLocked(folder, backbone, dataset, options, progress, cancel);
+        }
+    }
+
+    private static Result loadOrBuildLocked(Path folder, Backbone backbone, Dataset dataset,
+                                            FeatureCacheOptions options, ProgressListener progress,
+                                            CancellationToken cancel) {
         FeatureCacheKey key = FeatureCacheKey.of(backbone, dataset, options.pooling());
         Path manifestFile = folder.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) {

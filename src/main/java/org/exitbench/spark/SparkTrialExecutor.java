@@ -36,8 +36,8 @@ import org.exitbench.sweep.TrialExecutor;
  * without training again, so every trial is trained to one file however often Spark retries.
  *
  * <p>The sweep folder and the caches must be where every executor and the driver see them: a shared file system
- * mounted at the same path, or {@code hdfs:} / {@code s3a:} (the driver still writes its manifest and reports
- * locally, so the sweep folder is local to the driver and shared with the executors).
+ * mounted at the same path, or a Hadoop file system URI ({@code hdfs:}, {@code s3a:}) given through {@link #share},
+ * where the executors write the results and the driver copies its manifest and reports.
  */
 final class SparkTrialExecutor implements TrialExecutor {
 
@@ -45,6 +45,10 @@ final class SparkTrialExecutor implements TrialExecutor {
 
     private final String master;
     private final Map<String, String> settings;
+    /** The sweep folder on a shared store, when {@link #share} was called. */
+    private SharedSweepFolder shared;
+    /** The caches' folder on a shared store, or null for the runner's. */
+    private String sharedCaches;
 
     /**
      * @param master   the master URL, or "submit" for spark-submit's
@@ -59,12 +63,29 @@ final class SparkTrialExecutor implements TrialExecutor {
     record Outcome(String resultFile, String id, long seed, boolean trained, String error, double seconds) {
     }
 
+    /** Builds the caches on the executors ({@link SparkFeatureCache}): the driver reads no image. */
+    @Override
+    public List<ClusterCache> prepareCaches(CacheRequest request, ProgressListener progress,
+                                            CancellationToken cancel) {
+        CacheRequest where = sharedCaches == null ? request : new CacheRequest(request.dataset(),
+                request.backboneFile(), request.backbone(), request.grids(), sharedCaches, request.shardImages());
+        return SparkFeatureCache.build(master, settings, where, progress, cancel);
+    }
+
+    @Override
+    public SharedFolder share(String sweepFolder, String cachesFolder, java.nio.file.Path localCopy) {
+        shared = sweepFolder == null ? null : new SharedSweepFolder(sweepFolder, localCopy);
+        sharedCaches = cachesFolder;
+        return shared;
+    }
+
     @Override
     public Tally execute(RemoteTrials trials, ProgressListener progress, CancellationToken cancel) {
         if (trials.pending().isEmpty()) {
             return new Tally(0, 0);
         }
-        URI results = trials.resultsFolder().toAbsolutePath().toUri();
+        boolean toStore = shared != null && shared.isCopy(trials.folder().root());
+        URI results = toStore ? shared.results() : trials.resultsFolder().toAbsolutePath().toUri();
         List<String> tasks = new ArrayList<>();
         for (RemoteTrials.Pending p : trials.pending()) {
             tasks.add(json(p));
@@ -108,6 +129,15 @@ final class SparkTrialExecutor implements TrialExecutor {
                 ResultFiles.removeLeftovers(SparkJobs.fileSystem(results), new Path(results));
             } catch (IOException e) {
                 progress.report("Could not remove temporary files in " + results + ": " + e.getMessage(), 0, -1);
+            }
+            if (toStore) {
+                // The runner's reports read the local copy.
+                try {
+                    shared.pullResults();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot copy the results from " + results + ": " + e.getMessage(),
+                            e);
+                }
             }
         }
         int failed = (int) outcomes.stream().filter(o -> o.error() != null).count();

@@ -9,9 +9,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that a reader sees either the complete old content or the complete new content, never a mix
@@ -59,6 +63,35 @@ public final class AtomicFiles {
             writer.writeTo(out);
             out.flush();
         });
+    }
+
+    /**
+     * Removes the temporary files that writers killed mid-write (SIGKILL, power loss) left in a folder: hidden
+     * files ending in {@link #TEMP_SUFFIX}. Call it only while holding the folder's {@link ExclusiveLock}, so that no
+     * live writer's file is among them.
+     *
+     * @return the files removed, for the user to be told
+     * @throws UncheckedIOException when the folder cannot be listed or a leftover cannot be removed
+     */
+    public static List<Path> removeLeftovers(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX) && Files.isRegularFile(file,
+                        LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(file);
+                    removed.add(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove what a killed writer left in " + folder + ": "
+                    + e.getMessage(), e);
+        }
+        return removed;
     }
 
     /** Replaces {@code target} atomically with the given bytes. */

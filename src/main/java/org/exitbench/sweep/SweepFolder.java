@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.exitbench.store.AtomicFiles;
 import org.exitbench.store.JsonDocuments;
@@ -26,6 +29,7 @@ import org.exitbench.store.StoreException;
  * paired.csv           one row per configuration × seed × compared mode: the paired differences
  * summary.md           the summary tables
  * report.html          everything in one self-contained page
+ * session-running.json the session now running (or killed before it could record itself in sweep.json)
  * </pre>
  * A result is never overwritten by another configuration's, and the folder refuses a sweep on another dataset or
  * backbone, so nothing measured is lost or mixed up.
@@ -46,6 +50,8 @@ public final class SweepFolder {
     public static final String SUMMARY = "summary.md";
     /** The HTML report. */
     public static final String REPORT = "report.html";
+    /** The mark a session leaves while it runs, removed once it is recorded in the manifest. */
+    public static final String SESSION_MARK = "session-running.json";
 
     private final Path root;
 
@@ -111,6 +117,98 @@ public final class SweepFolder {
     }
 
     static final JsonDocuments.DocumentType MANIFEST_TYPE = JsonDocuments.DocumentType.of("exitbench.sweep", 1);
+    static final JsonDocuments.DocumentType SESSION_MARK_TYPE =
+            JsonDocuments.DocumentType.of("exitbench.sweep-session", 1);
+
+    /**
+     * The mark of a running session: what its {@link Session} entry will need that its results do not hold.
+     *
+     * @param started when it started (UTC, ISO-8601)
+     * @param threads trials trained at once
+     * @param machine the machine in words
+     * @param pid     the process, for a person reading the folder
+     */
+    record RunningSession(String started, int threads, String machine, long pid) {
+    }
+
+    /**
+     * Marks a session as running. A session records itself in the manifest only when it ends; one killed (SIGKILL,
+     * power loss) never does, and without this mark the trials it trained would sit in the folder with no session
+     * that ran them. Call it under the sweep's lock, after {@link #recordKilledSession}.
+     */
+    void markSessionRunning(Instant started, int threads, String machine) {
+        JsonDocuments.write(root.resolve(SESSION_MARK), SESSION_MARK_TYPE, new RunningSession(started.toString(),
+                threads, machine, ProcessHandle.current().pid()));
+    }
+
+    /** @return the time an ISO-8601 text gives, or null when it gives none (a file is input, not a promise) */
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Removes the running mark, once the session is recorded in the manifest. */
+    void clearSessionMark() {
+        try {
+            Files.deleteIfExists(root.resolve(SESSION_MARK));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove " + root.resolve(SESSION_MARK) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records the session an earlier process left marked as running and never recorded: it was killed, or failed
+     * before it could. Its entry is rebuilt from the trials that finished after it started (under the sweep's lock
+     * no other session can have written them): how many, how many failed, and its wall time up to the last of
+     * them; its CPU time is unknown. It is marked cancelled, since it did not run to its end.
+     *
+     * @param notice receives one sentence saying what was recorded, for the user
+     * @return the manifest with that session, written; or {@code manifest} itself when there was no mark
+     */
+    Manifest recordKilledSession(Manifest manifest, Consumer<String> notice) {
+        Path markFile = root.resolve(SESSION_MARK);
+        if (!Files.isRegularFile(markFile)) {
+            return manifest;
+        }
+        RunningSession mark;
+        try {
+            mark = JsonDocuments.read(markFile, SESSION_MARK_TYPE, RunningSession.class);
+        } catch (StoreException e) {
+            clearSessionMark();
+            notice.accept("Removed the mark of an earlier session that could not be read (" + e.getMessage() + ")");
+            return manifest;
+        }
+        Instant started = instant(mark.started());
+        if (started == null) {
+            clearSessionMark();
+            notice.accept("Removed the mark of an earlier session: " + markFile + " gives no start time");
+            return manifest;
+        }
+        int ran = 0;
+        int failed = 0;
+        Instant last = started;
+        for (SweepResult result : readResults(new ArrayList<>()).values()) {
+            Instant finished = instant(result.finished());
+            if (finished != null && !finished.isBefore(started)) {
+                ran++;
+                failed += result.succeeded() ? 0 : 1;
+                last = finished.isAfter(last) ? finished : last;
+            }
+        }
+        double wall = Duration.between(started, last).toMillis() / 1000.0;
+        Manifest recorded = manifest.with(new Session(mark.started(), wall, null, ran, failed, true, mark.threads(),
+                mark.machine() + "; ended (killed, process " + mark.pid() + ") before it recorded itself, recorded"
+                        + " from its results by the next session"));
+        writeManifest(recorded);
+        clearSessionMark();
+        notice.accept("Recorded an earlier session (started " + mark.started() + ", process " + mark.pid()
+                + ") that ended before it could record itself: it had trained " + ran + " trial"
+                + (ran == 1 ? "" : "s") + ", kept");
+        return recorded;
+    }
 
     /** @return the manifest, or null when the folder has none yet */
     public Manifest readManifest() {

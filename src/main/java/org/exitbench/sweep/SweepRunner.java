@@ -28,6 +28,7 @@ import org.exitbench.experiment.ExperimentException;
 import org.exitbench.experiment.ExperimentPipeline;
 import org.exitbench.model.ExitPoints;
 import org.exitbench.model.FeatureCache;
+import org.exitbench.model.FeatureCacheKey;
 import org.exitbench.model.FeatureCacheOptions;
 import org.exitbench.model.FeatureExtractor;
 import org.exitbench.model.Backbone;
@@ -155,31 +156,52 @@ public final class SweepRunner {
                 backboneArg);
         ExperimentConfig first = configurations.get(0).config();
         Path backboneFile = ExperimentPipeline.requireBackboneFile(first);
-        progress.report("Reading the dataset " + request.dataset(), 0, -1);
-        Dataset dataset = DatasetReaders.read(request.dataset(), ReadOptions.DEFAULTS, progress, cancel);
-        cancel.throwIfCancelled();
-        progress.report("Loading the backbone " + backboneFile, 0, -1);
-        Backbone backbone = ExperimentPipeline.loadBackbone(first, dataset);
+        Map<Integer, FeatureCache> caches = new LinkedHashMap<>();
+        Map<Integer, String> cacheLocations = new LinkedHashMap<>();
+        FeatureCacheKey cacheKey = null;
+        Backbone backbone = null;
+        Dataset dataset = null;
+        if (cluster != null) {
+            // A cluster that builds the caches itself spares the driver the dataset (and the caches): it learns
+            // where each cache is and what it was made from.
+            progress.report("Loading the backbone " + backboneFile, 0, -1);
+            backbone = ExperimentPipeline.readBackbone(backboneFile);
+            List<Integer> grids = configurations.stream().map(c -> c.config().poolingGrid()).distinct().toList();
+            List<TrialExecutor.ClusterCache> built = cluster.prepareCaches(new TrialExecutor.CacheRequest(
+                    request.dataset(), backboneFile, withAllExits(backbone, configurations), grids,
+                    cachesFolder.toAbsolutePath().toUri().toString(), 0), progress, cancel);
+            if (built != null) {
+                built.forEach(c -> cacheLocations.put(c.grid(), c.location()));
+                cacheKey = built.get(0).key();
+            }
+        }
+        if (cacheKey == null) {
+            progress.report("Reading the dataset " + request.dataset(), 0, -1);
+            dataset = DatasetReaders.read(request.dataset(), ReadOptions.DEFAULTS, progress, cancel);
+            cancel.throwIfCancelled();
+            progress.report("Loading the backbone " + backboneFile, 0, -1);
+            backbone = ExperimentPipeline.loadBackbone(first, dataset);
+        }
         List<String> defaultExits = backbone.exitPoints().vertices();
         Backbone withAllExits = withAllExits(backbone, configurations);
         List<String> exitVertices = withAllExits.exitPoints().vertices();
 
-        Map<Integer, FeatureCache> caches = new LinkedHashMap<>();
-        Map<Integer, String> cacheLocations = new LinkedHashMap<>();
         for (SweepConfiguration c : configurations) {
             int grid = c.config().poolingGrid();
-            if (!caches.containsKey(grid)) {
+            if (dataset != null && !caches.containsKey(grid)) {
                 cancel.throwIfCancelled();
                 Path cacheFolder = ExperimentPipeline.cacheFolder(cachesFolder, dataset, withAllExits, grid);
                 cacheLocations.put(grid, cacheFolder.toAbsolutePath().toUri().toString());
                 caches.put(grid, FeatureCache.loadOrBuild(cacheFolder,
                         withAllExits, dataset, new FeatureCacheOptions(c.config().pooling(),
                                 FeatureExtractor.DEFAULT_BATCH_SIZE), progress, cancel).cache());
+                cacheKey = caches.get(grid).key();
             }
         }
 
         SweepFolder folder = new SweepFolder(request.folder());
-        SweepFolder.Manifest manifest = openFolder(folder, request, backboneFile, withAllExits, caches, exitVertices);
+        SweepFolder.Manifest manifest = folder.recordKilledSession(openFolder(folder, request, backboneFile,
+                withAllExits, cacheKey, exitVertices), notice -> progress.report(notice, 0, -1));
         folder.writeDefinition(definition);
 
         List<String> unreadable = new ArrayList<>();
@@ -200,11 +222,12 @@ public final class SweepRunner {
             }
         }
         int reused = trials - pending.size();
-        SweepTrial trial = new SweepTrial(caches, exitVertices, defaultExits, withAllExits.macTable(),
-                BranchFitMemo.create(), definition.margins());
         int threads = Math.min(request.threads(), Math.max(1, pending.size()));
+        folder.markSessionRunning(startedAt, threads, machine());
         Counters counters;
         if (cluster == null) {
+            SweepTrial trial = new SweepTrial(caches, exitVertices, defaultExits, withAllExits.macTable(),
+                    BranchFitMemo.create(), definition.margins());
             counters = runTrials(pending, trial, folder, threads, trials, reused, progress, cancel);
         } else {
             RemoteTrials.Plan plan = new RemoteTrials.Plan(definition.toJson(), request.dataset().toString(),
@@ -220,6 +243,7 @@ public final class SweepRunner {
         Double cpuSeconds = Double.isNaN(cpuAtStart) ? null : processCpuSeconds() - cpuAtStart;
         folder.writeManifest(manifest.with(new SweepFolder.Session(startedAt.toString(), secondsSince(started),
                 cpuSeconds, counters.ran.get(), counters.failed.get(), cancelled, threads, machine())));
+        folder.clearSessionMark();
         cancel.throwIfCancelled();
 
         progress.report("Writing the reports", 0, -1);
@@ -348,11 +372,10 @@ public final class SweepRunner {
 
     /** Checks an existing folder is about the same dataset and backbone, or starts a new one. */
     private static SweepFolder.Manifest openFolder(SweepFolder folder, Request request, Path backboneFile,
-                                                   Backbone backbone, Map<Integer, FeatureCache> caches,
+                                                   Backbone backbone, FeatureCacheKey cacheKey,
                                                    List<String> exitVertices) {
-        FeatureCache cache = caches.values().iterator().next();
-        String datasetFingerprint = cache.key().datasetFingerprint();
-        String backboneFingerprint = cache.key().backboneFingerprint();
+        String datasetFingerprint = cacheKey.datasetFingerprint();
+        String backboneFingerprint = cacheKey.backboneFingerprint();
         SweepFolder.Manifest existing = folder.readManifest();
         if (existing != null) {
             List<String> differences = new ArrayList<>();

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -22,6 +25,7 @@ import org.exitbench.data.ChannelStats;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.ImageDataSetIterator;
 import org.exitbench.data.ImageDataset;
+import org.exitbench.data.MemoryBudget;
 import org.exitbench.data.Split;
 import org.exitbench.model.SafeModelZip;
 import org.exitbench.model.BackboneSpec;
@@ -29,6 +33,7 @@ import org.exitbench.model.Dl4jEngine;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.store.AtomicFiles;
 import org.exitbench.store.ExclusiveLock;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -122,6 +127,7 @@ public final class BackboneTrainer {
         }
         ChannelStats stats = ChannelStats.of(data.split(Split.TRAIN));
         ComputationGraph trainable = withTrainingSettings(graph, config);
+        requireNativeMemory(trainable, spec, data, config.batchSize());
         try {
             Files.createDirectories(checkpointDir);
             String initial = String.format(EPOCH_FILE, 0);
@@ -376,6 +382,25 @@ public final class BackboneTrainer {
                     + data.name() + " has " + data.channels() + "x" + data.height() + "x" + data.width()
                     + " images of " + data.numClasses() + " classes");
         }
+    }
+
+    /**
+     * Refuses a training whose weights, gradients, updater state and activations at this batch size cannot fit in
+     * ND4J's native memory, as DL4J's own memory report estimates them: such a run would otherwise fail with an
+     * OutOfMemoryError at its first batch, or later, at the first validation.
+     */
+    static void requireNativeMemory(ComputationGraph graph, BackboneSpec spec, Dataset data, int batchSize) {
+        long bytes;
+        try {
+            bytes = graph.getConfiguration().getMemoryReport(InputType.convolutional(data.height(), data.width(),
+                    data.channels())).getTotalMemoryBytes(batchSize, MemoryUseMode.TRAINING, CacheMode.NONE,
+                    DataType.FLOAT);
+        } catch (RuntimeException unknown) {
+            // A layer without a memory report (none of ours today): no estimate, so nothing to refuse.
+            return;
+        }
+        MemoryBudget.requireNative(bytes, "training " + spec.describe() + " at batch " + batchSize,
+                "a smaller batch (--batch)");
     }
 
     private static void checkGraphFits(ComputationGraph graph, Dataset data) {

@@ -71,12 +71,27 @@ public final class BundledRun {
      * @return why the shipped run does not belong to them, as a sentence; empty when it does
      */
     public Optional<String> mismatch(String datasetFingerprint, String backboneFingerprint) {
-        RunMetrics.Provenance made = metrics.provenance();
-        if (!made.backboneFingerprint().equals(backboneFingerprint)) {
+        return backboneMismatch(backboneFingerprint).or(() -> datasetMismatch(datasetFingerprint));
+    }
+
+    /**
+     * @param backboneFingerprint the fingerprint recorded in the backbone file at hand
+     * @return why the shipped run does not belong to that backbone, as a sentence; empty when it does
+     */
+    public Optional<String> backboneMismatch(String backboneFingerprint) {
+        if (!metrics.provenance().backboneFingerprint().equals(backboneFingerprint)) {
             return Optional.of("The demo run shipped in " + folder + " was made with another backbone than "
                     + "the sample's backbone.zip, so its scores do not apply.");
         }
-        if (!made.datasetFingerprint().equals(datasetFingerprint)) {
+        return Optional.empty();
+    }
+
+    /**
+     * @param datasetFingerprint {@link org.exitbench.model.DatasetFingerprint} of the dataset at hand
+     * @return why the shipped run does not belong to those images, as a sentence; empty when it does
+     */
+    public Optional<String> datasetMismatch(String datasetFingerprint) {
+        if (!metrics.provenance().datasetFingerprint().equals(datasetFingerprint)) {
             return Optional.of("The demo run shipped in " + folder + " was made on other images than the sample "
                     + "holds now, so its scores do not apply.");
         }

@@ -230,6 +230,29 @@ class BadInputSuiteTest {
                 Split.VALID, 2, Split.TEST, 2), 8, 8, List.of());
     }
 
+    /** Two images of every class and split of the sample, as an ImageFolder dataset the sample backbone fits. */
+    private static Path sampleExcerpt(Path ds) {
+        try (Stream<Path> splits = Files.list(SampleBackbone.SAMPLE)) {
+            for (Path split : splits.filter(p -> Files.isDirectory(p) && p.getFileName().toString()
+                    .matches("train|valid|test")).toList()) {
+                try (Stream<Path> classes = Files.list(split)) {
+                    for (Path cls : classes.toList()) {
+                        try (Stream<Path> files = Files.list(cls)) {
+                            for (Path file : files.sorted().limit(2).toList()) {
+                                DatasetFixtures.writeBytes(ds.resolve(split.getFileName().toString())
+                                        .resolve(cls.getFileName().toString()).resolve(file.getFileName()
+                                                .toString()), read(file));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ds;
+    }
+
     private static void images(List<Case> cases) {
         cases.add(new Case("image", "random bytes named .png", Outcome.CLEAR_ERROR, dir -> {
             Path ds = tinyFolder(dir);
@@ -261,6 +284,45 @@ class BadInputSuiteTest {
             DatasetFixtures.write(DatasetFixtures.uniformGray(9, 8, 5), ds.resolve("test/ant/img001.png"));
             return inspect(ds);
         }, List.of("{dir}/ds/test/ant/img001.png", "9x8", "differ in size")));
+        cases.add(new Case("image", "one colour image among gray ones (data inspect names it)", Outcome.HANDLED,
+                dir -> {
+                    Path ds = tinyFolder(dir);
+                    DatasetFixtures.write(DatasetFixtures.rgbImage(8, 8, 0, 1, 2), ds.resolve("train/bee/img002.png"));
+                    CommandLineRun run = CommandLineRun.of("data", "inspect", ds.toString());
+                    assertTrue(run.out().contains("3 channels (RGB)"), run.out());
+                    return new Result(run.exitCode(), run.out().lines().filter(l -> l.contains("in colour"))
+                            .findFirst().orElse(run.out()) + run.err().lines().filter(l -> l.contains("rror"))
+                            .findFirst().orElse(""));
+                }, List.of("1 image is in colour among gray ones", "{dir}/ds/train/bee/img002.png")));
+        cases.add(new Case("image", "a gray image saved as RGB among gray ones", Outcome.HANDLED, dir -> {
+            Path ds = tinyFolder(dir);
+            DatasetFixtures.write(DatasetFixtures.asRgb(DatasetFixtures.uniformGray(8, 8, 99)),
+                    ds.resolve("valid/ant/img000.png"));
+            CommandLineRun run = CommandLineRun.of("data", "inspect", ds.toString());
+            assertFalse(run.out().contains("in colour"), run.out());
+            return new Result(run.exitCode(), run.out().lines().filter(l -> l.contains("channel")).findFirst()
+                    .orElse(run.out()) + run.err().lines().filter(l -> l.contains("rror")).findFirst().orElse(""));
+        }, List.of("1 channel (grayscale)")));
+        cases.add(new Case("image", "one colour image in a gray dataset given to run (gray backbone)",
+                Outcome.CLEAR_ERROR, dir -> {
+                    Path ds = sampleExcerpt(dir.resolve("ds"));
+                    Path colour = ds.resolve("test/bag/colour.png");
+                    DatasetFixtures.write(DatasetFixtures.rgbImage(32, 32, 2, 8, 0), colour);
+                    return cli("run", "--data", ds.toString(), "--backbone", SampleBackbone.file().toString(),
+                            "--workspace", dir.resolve("out").toString());
+                }, List.of("the backbone takes 1×32×32", "1 image is in colour among gray ones",
+                        "{dir}/ds/test/bag/colour.png")));
+        cases.add(new Case("image", "a dataset whose decoded images exceed the heap", Outcome.CLEAR_ERROR, dir -> {
+            // Each 7000x7000 image is under the pixel budget and compresses to little, but takes 147 MB decoded.
+            Path ds = tinyFolder(dir);
+            Path big = DatasetFixtures.write(DatasetFixtures.uniformGray(7000, 7000, 90), dir.resolve("big.png"));
+            long copies = Runtime.getRuntime().maxMemory() / (3L * 7000 * 7000) + 2;
+            for (int i = 0; i < copies; i++) {
+                DatasetFixtures.writeBytes(ds.resolve(String.format("train/ant/big%03d.png", i)), read(big));
+            }
+            delete(big);
+            return cli("data", "inspect", "--resize", "7000x7000", ds.toString());
+        }, List.of("{dir}/ds/", "the decoded images (", "of Java heap", "--resize HxW", "-Xmx")));
         cases.add(new Case("image", "text file given to predict", Outcome.CLEAR_ERROR, dir -> {
             Path text = DatasetFixtures.writeBytes(dir.resolve("notes.png"), "hello".getBytes(StandardCharsets.UTF_8));
             return cli("predict", "--model", cascade.toString(), text.toString());
@@ -277,6 +339,17 @@ class BadInputSuiteTest {
                     assertTrue(run.out().contains("a.png"), "the readable image is still predicted: " + run.out());
                     return new Result(run.exitCode(), run.err());
                 }, List.of("skipped {dir}/batch/b.png: ", "1 of 2 images could not be read")));
+        cases.add(new Case("image batch", "a colour image among gray ones, gray cascade (predict goes on)",
+                Outcome.CLEAR_ERROR, dir -> {
+                    Path batch = dir.resolve("batch");
+                    DatasetFixtures.writeBytes(batch.resolve("a.png"), read(image));
+                    DatasetFixtures.write(DatasetFixtures.rgbImage(32, 32, 0, 3, 1), batch.resolve("b.png"));
+                    DatasetFixtures.writeBytes(batch.resolve("c.png"), read(image));
+                    CommandLineRun run = CommandLineRun.of("predict", "--model", cascade.toString(), batch.toString());
+                    assertTrue(run.out().contains("a.png") && run.out().contains("c.png")
+                            && !run.out().contains("b.png"), "the gray images are still predicted: " + run.out());
+                    return new Result(run.exitCode(), run.err());
+                }, List.of("skipped {dir}/batch/b.png: is a colour image", "1 of 3 images")));
         cases.add(new Case("image batch", "one unreadable image with --strict", Outcome.CLEAR_ERROR, dir -> {
             Path batch = dir.resolve("batch");
             DatasetFixtures.writeBytes(batch.resolve("a.png"), read(image));
@@ -485,6 +558,11 @@ class BadInputSuiteTest {
 
     private static void backbones(List<Case> cases) {
         Path genuine = SampleBackbone.file();
+        cases.add(new Case("training", "a batch size whose activations exceed ND4J's memory", Outcome.CLEAR_ERROR,
+                dir -> cli("backbone", "train", "--data", sampleExcerpt(dir.resolve("ds")).toString(), "--epochs",
+                        "1", "--batch", "2000000", "--out", dir.resolve("m.zip").toString()),
+                List.of("training Small ResNet", "at batch 2000000 needs about", "of native memory (ND4J)",
+                        "--batch")));
         cases.add(new Case("backbone zip", "preprocessor.bin holding a serialized object (probe)",
                 Outcome.CLEAR_ERROR, dir -> cli("backbone", "info", withEntry(genuine, dir.resolve("b.zip"),
                         SafeModelZip.PREPROCESSOR_BIN, SerializationProbe.bytes()).toString()),

@@ -50,6 +50,40 @@ class RunCommandTest {
         String saved = lines.get(lines.size() - 1);
         assertTrue(saved.startsWith("Run saved in " + workspace.resolve("runs")), saved);
         assertTrue(Files.isRegularFile(Path.of(saved.substring("Run saved in ".length())).resolve("metrics.json")));
+        assertTrue(lines.contains("At the training margin (CPM m = 0.000, multiplicative):"), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("At the accuracy budget (the margin that saves the most"
+                + " compute losing at most 2.0 points on validation")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("margin m\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}")), run.out());
+    }
+
+    @Test
+    void theTrainingMarginIsComparedWithTheAccuracyBudgetAndAWarningSaysWhenItLosesMore() throws IOException {
+        Path config = dir.resolve("paper.json");
+        Files.writeString(config, """
+                {"exitPoints": ["stage1", "stage2"], "training": {"epochs": 2}}""");
+        Path workspace = SampleBackbone.workspace().root();
+        // The paper's m = 0.20 (additive) lets the sample's branches take far more images than they get right.
+        CommandLineRun run = exitbench("run", "--data", SampleBackbone.SAMPLE.toString(), "--config",
+                config.toString(), "--backbone", SampleBackbone.file().toString(), "--workspace", workspace.toString(),
+                "--modes", "boosted", "--budget", "1.5");
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.contains("At the training margin (CPM m = 0.200, additive):"), run.out());
+        String drop = lines.stream().filter(l -> l.startsWith("accuracy drop (points)")).findFirst().orElseThrow();
+        double lost = Double.parseDouble(drop.substring(drop.lastIndexOf(' ') + 1));
+        assertTrue(lost > 1.5, "the paper's margin loses more than the budget here: " + drop);
+        String budgetDrop = lines.stream().filter(l -> l.startsWith("accuracy drop (points)")).skip(1).findFirst()
+                .orElseThrow();
+        assertTrue(run.out().contains("Warning: at the training margin (CPM m = 0.200, additive) the boosted cascade "
+                + "loses " + String.format(java.util.Locale.ROOT, "%.2f", lost) + " points of test accuracy, more than "
+                + "the 1.5-point budget. At m = "), run.out());
+        assertTrue(Double.parseDouble(budgetDrop.substring(budgetDrop.lastIndexOf(' ') + 1)) < lost, budgetDrop);
+
+        CommandLineRun negative = exitbench("run", "--data", SampleBackbone.SAMPLE.toString(), "--budget", "-1",
+                "--workspace", dir.resolve("ws").toString());
+        assertEquals(2, negative.exitCode());
+        assertTrue(negative.err().contains("--budget: the accuracy budget must be 0 or more points, was -1.0"),
+                negative.err());
     }
 
     @Test

@@ -69,6 +69,18 @@ public final class DatasetFixtures {
         return img;
     }
 
+    /** The same pixels stored as RGB, each channel equal to the gray value (what an editor re-saving it may do). */
+    public static BufferedImage asRgb(BufferedImage gray) {
+        BufferedImage img = new BufferedImage(gray.getWidth(), gray.getHeight(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < gray.getHeight(); y++) {
+            for (int x = 0; x < gray.getWidth(); x++) {
+                int v = gray.getRaster().getSample(x, y, 0);
+                img.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        return img;
+    }
+
     /** Writes an image in the format its extension names (png, bmp, jpg). */
     public static Path write(BufferedImage image, Path file) {
         String name = file.getFileName().toString();

@@ -83,6 +83,74 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void aColourImageAmongGrayOnesIsNamedInTheMetadataAndTheSummary() {
+        Path root = threeSplits(4, 4);
+        Path colour = DatasetFixtures.write(DatasetFixtures.rgbImage(4, 4, 0, 1, 1), root.resolve("train/ant/img001.png"));
+
+        Dataset dataset = read(root, ReadOptions.DEFAULTS);
+
+        assertEquals(3, dataset.channels(), "gray images still fit a colour dataset without loss");
+        assertEquals(List.of(colour.toString()), dataset.metadata().colourAmongGrey());
+        String note = DatasetSummary.of(dataset).notes().stream().filter(n -> n.contains("in colour")).findFirst()
+                .orElseThrow();
+        assertTrue(note.startsWith("1 image is in colour among gray ones") && note.contains(colour.toString()), note);
+    }
+
+    @Test
+    void aGrayImageSavedAsRgbStaysGrayAndIsNotReportedAsColour() {
+        Path root = threeSplits(4, 4);
+        Path resaved = root.resolve("valid/mole/img000.png");
+        DatasetFixtures.write(DatasetFixtures.asRgb(DatasetFixtures.grayImage(4, 4, Split.VALID.ordinal(), 2, 0)),
+                resaved);
+
+        Dataset dataset = read(root, ReadOptions.DEFAULTS);
+
+        assertEquals(1, dataset.channels());
+        assertEquals(List.of(), dataset.metadata().colourAmongGrey());
+        ImageDataset valid = dataset.split(Split.VALID);
+        int i = valid.sources().indexOf(resaved.toString());
+        assertEquals(value(Split.VALID.ordinal(), 2, 0, 0, 3, 1), valid.pixel(i, 0, 3, 1));
+    }
+
+    @Test
+    void aDatasetStoredWhollyAsRgbKeepsThreeChannelsEvenWhenItsPixelsAreGray() throws IOException {
+        Path root = threeSplits(4, 4);
+        try (var files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".png")).toList()) {
+                DatasetFixtures.write(DatasetFixtures.asRgb(javax.imageio.ImageIO.read(file.toFile())), file);
+            }
+        }
+
+        Dataset dataset = read(root, ReadOptions.DEFAULTS);
+
+        assertEquals(3, dataset.channels(), "a backbone trained on it as RGB must still fit it");
+        assertEquals(List.of(), dataset.metadata().colourAmongGrey());
+    }
+
+    @Test
+    void looseImagesForAGrayConsumerRefuseOrSkipTheColourOneByName() {
+        Path gray = DatasetFixtures.write(DatasetFixtures.uniformGray(4, 4, 10), dir.resolve("a.png"));
+        Path colour = DatasetFixtures.write(DatasetFixtures.rgbImage(4, 4, 0, 0, 0), dir.resolve("b.png"));
+        Path resaved = DatasetFixtures.write(DatasetFixtures.asRgb(DatasetFixtures.uniformGray(4, 4, 20)),
+                dir.resolve("c.png"));
+
+        DatasetException refused = assertThrows(DatasetException.class, () -> ImageFiles.decode(
+                List.of(gray, colour, resaved), 1, 4, 4, false, ProgressListener.NONE, CancellationToken.NEVER));
+        assertEquals(colour + ": is a colour image, and only gray images (one channel) fit here",
+                refused.getMessage());
+
+        ImageFiles.Decoded decoded = ImageFiles.decode(List.of(gray, colour, resaved), 1, 4, 4, true,
+                ProgressListener.NONE, CancellationToken.NEVER);
+        assertEquals(1, decoded.images().channels());
+        assertEquals(List.of(gray.toString(), resaved.toString()), decoded.images().sources());
+        assertEquals(List.of(colour.toString()), decoded.skipped().stream().map(f -> f.file()).toList());
+        assertEquals(20, decoded.images().pixel(1, 0, 0, 0));
+
+        assertEquals(3, ImageFiles.decode(List.of(gray, colour), 3, 4, 4, false, ProgressListener.NONE,
+                CancellationToken.NEVER).images().channels(), "a colour consumer takes both");
+    }
+
+    @Test
     void aDatasetWithAnyColourImageIsRgbAndItsGrayImagesRepeatTheirValueInEachChannel() {
         Path root = imageFolder(dir.resolve("mixed"), CLASSES, Map.of(Split.TRAIN, 2, Split.VALID, 1, Split.TEST, 1),
                 4, 4, List.of("mole"));
@@ -154,6 +222,35 @@ class ImageFolderReaderTest {
         assertEquals(valid.sources(), read(root, options).split(Split.VALID).sources(), "same seed, same carve");
         assertNotEquals(valid.sources(), read(root, new ReadOptions(0.25, 8L, false, 0, 0, 2)).split(Split.VALID)
                 .sources(), "another seed, another carve");
+    }
+
+    @Test
+    void aSampleOfOneSplitDecodesOnlyTheChosenFilesInTheSplitsOrder() throws IOException {
+        Path root = threeSplits(4, 4);
+        ImageDataset whole = read(root, ReadOptions.DEFAULTS).split(Split.TEST);
+        // Every file but the chosen ones is broken: reading them would fail.
+        for (int i = 0; i < whole.size(); i++) {
+            if (i != 1 && i != 7) {
+                Files.write(Path.of(whole.source(i)), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            }
+        }
+        List<Integer> sizes = new ArrayList<>();
+
+        DatasetReaders.SplitSample sample = DatasetReaders.readSample(root, Split.TEST, size -> {
+            sizes.add(size);
+            return new int[] {1, 7};
+        }, ReadOptions.DEFAULTS, ProgressListener.NONE, CancellationToken.NEVER);
+
+        assertEquals(List.of(9), sizes, "chosen from the whole split");
+        assertEquals(9, sample.splitSize());
+        assertEquals(List.of(whole.source(1), whole.source(7)), sample.images().sources());
+        assertEquals(SORTED, sample.images().classNames());
+        for (int k = 0; k < 2; k++) {
+            int i = k == 0 ? 1 : 7;
+            assertEquals(whole.label(i), sample.images().label(k));
+            assertEquals(whole.pixel(i, 0, 2, 3), sample.images().pixel(k, 0, 2, 3));
+        }
+        assertThrows(DatasetException.class, () -> read(root, ReadOptions.DEFAULTS), "the whole read fails");
     }
 
     @Test

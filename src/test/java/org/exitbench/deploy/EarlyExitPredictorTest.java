@@ -46,7 +46,7 @@ class EarlyExitPredictorTest {
 
     @Test
     void answersAsTheCascadeEvaluatorDoesOnTheWorkbenchsScores() {
-        for (ExitRule rule : ExitRule.values()) {
+        for (ExitRule rule : List.of(ExitRule.MAX_SOFTMAX, ExitRule.ENTROPY)) {
             Thresholds thresholds = sample.medianThresholds(rule);
             EarlyExitPredictor predictor = rule == ExitRule.MAX_SOFTMAX ? median
                     : predictor(thresholds, rule + ".zip");

@@ -44,7 +44,7 @@ class OnnxExportEquivalenceTest {
     void bothShapesAnswerAsTheWorkbenchAndTheDl4jPredictorOnEveryTestImage() {
         int n = sample.images.size();
         assertEquals(2500, n, "the sample's whole test split");
-        for (ExitRule rule : ExitRule.values()) {
+        for (ExitRule rule : List.of(ExitRule.MAX_SOFTMAX, ExitRule.ENTROPY)) {
             Thresholds thresholds = sample.medianThresholds(rule);
             CascadeParts parts = sample.parts(thresholds);
             Path zip = dir.resolve(rule + ".zip");

@@ -42,9 +42,11 @@ final class SampleCascade {
     final ImageDataset images;
     /** The workbench's scores of {@link #images}: branch softmax on cached features, backbone softmax from logits. */
     final ExitScores scores;
+    private final float[][] probabilities;
 
     private SampleCascade(TrainedBackbone backbone, List<ExitBranch> branches, ImageDataset images,
-                          ExitScores scores) {
+                          ExitScores scores, float[][] probabilities) {
+        this.probabilities = probabilities;
         this.backbone = backbone;
         this.branches = branches;
         this.images = images;
@@ -82,7 +84,7 @@ final class SampleCascade {
         }
         ExitScores scores = ExitScores.fromProbabilities(probabilities, softmax(features.logits(), 10),
                 images.labels(), 10);
-        return new SampleCascade(backbone, List.copyOf(branches), images, scores);
+        return new SampleCascade(backbone, List.copyOf(branches), images, scores, probabilities);
     }
 
     /**
@@ -105,6 +107,15 @@ final class SampleCascade {
             java.util.Arrays.fill(values[k], (sorted[above - 1] + (double) sorted[above]) / 2);
         }
         return Thresholds.of(rule, values);
+    }
+
+    /** @return per exit, the branches' N × C probabilities the scores were built from (what decision rules read) */
+    float[][] exitProbabilities() {
+        return probabilities;
+    }
+
+    FeaturePooling pooling() {
+        return FeaturePooling.GLOBAL_AVERAGE;
     }
 
     CascadeParts parts(Thresholds thresholds) {

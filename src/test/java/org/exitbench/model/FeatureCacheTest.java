@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetFormat;
 import org.exitbench.data.DatasetMetadata;
@@ -25,6 +27,8 @@ import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.CancelledException;
 import org.exitbench.progress.Progress;
 import org.exitbench.progress.ProgressListener;
+import org.exitbench.store.AtomicFiles;
+import org.exitbench.store.ExclusiveLock;
 import org.exitbench.store.StoreException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -71,7 +75,9 @@ class FeatureCacheTest {
         Progress last = reports.get(reports.size() - 1);
         assertEquals(80, last.done());
         assertEquals(80, last.total());
-        assertTrue(reports.stream().anyMatch(p -> p.message().contains("valid")));
+        // The count runs over all splits (80 images), and the label says so rather than naming one split only.
+        assertTrue(reports.stream().anyMatch(p -> p.message().equals("Extracting features of all splits (now valid)")
+                && p.total() == 80 && p.done() > 40), reports.toString());
     }
 
     @Test
@@ -82,6 +88,35 @@ class FeatureCacheTest {
         assertEquals(FeatureCache.Outcome.REUSED, second.outcome());
         assertEquals(first.cache(), second.cache());
         assertTrue(second.notice().contains("Reused"), second.notice());
+    }
+
+    @Test
+    void whatAWriterKilledMidSaveLeftIsRemovedAndTheCacheStillReused() throws IOException {
+        loadOrBuild();
+        Path leftover = Files.writeString(dir.resolve(".train-exit1.f32.4711" + AtomicFiles.TEMP_SUFFIX), "half");
+        List<String> messages = new ArrayList<>();
+
+        FeatureCache.Result again = FeatureCache.loadOrBuild(dir, backbone, dataset, FeatureCacheOptions.defaults(),
+                p -> messages.add(p.message()), CancellationToken.NEVER);
+
+        assertEquals(FeatureCache.Outcome.REUSED, again.outcome());
+        assertFalse(Files.exists(leftover));
+        assertEquals(List.of("Removed " + leftover + ", left by a process killed while writing the cache"), messages);
+    }
+
+    @Test
+    void aSecondBuilderWaitsForTheFirstAndReusesWhatItSaved() throws Exception {
+        FeatureCache.Result result;
+        try (ExclusiveLock first = ExclusiveLock.onFolder(dir, "a test building the cache", false)) {
+            CompletableFuture<FeatureCache.Result> second = CompletableFuture.supplyAsync(this::loadOrBuild);
+            Thread.sleep(700);
+            assertFalse(second.isDone(), "it must wait while the first holds the cache folder");
+            FeatureCache.build(backbone, dataset, FeatureCacheOptions.defaults(), ProgressListener.NONE,
+                    CancellationToken.NEVER).save(dir);
+            first.close();
+            result = second.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(FeatureCache.Outcome.REUSED, result.outcome(), "built once, by the first");
     }
 
     @Test

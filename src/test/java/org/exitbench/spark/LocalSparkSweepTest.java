@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.exitbench.experiment.SampleBackbone;
+import org.exitbench.model.FeatureCache;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 import org.exitbench.sweep.SweepDefinition;
 import org.exitbench.sweep.SweepFolder;
 import org.exitbench.sweep.SweepRunner;
+import org.exitbench.sweep.TrialExecutor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 @Tag("spark")
-@Timeout(300)
+@Timeout(900)
 class LocalSparkSweepTest {
 
     /** Every address on the loopback interface, no web UI: the tests open nothing to the network. */
@@ -73,6 +75,41 @@ class LocalSparkSweepTest {
         assertEquals(2, again.reused(), "the finished trials are kept");
         assertEquals(2, again.ran(), "the failed ones are tried again, as in process");
         assertSameResults(here.folder().root(), there.folder().root());
+
+        // The same sweep kept on a shared store through Hadoop's FileSystem API (file: URIs here), its cache built
+        // there on Spark: the driver reads no image, and works in a local copy of the sweep folder.
+        Path store = dir.resolve("store");
+        SparkTrialExecutor cluster = new SparkTrialExecutor("local[2]", LOOPBACK);
+        String sweepUri = store.resolve("sweep").toUri().toString();
+        String cachesUri = store.resolve("caches").toUri().toString();
+        TrialExecutor.SharedFolder shared = cluster.share(sweepUri, cachesUri, dir.resolve("copy"));
+        shared.pull();
+        SweepRunner.Outcome stored = runner.on(cluster).run(small(), request(dir.resolve("copy")),
+                ProgressListener.NONE, CancellationToken.NEVER);
+        shared.push();
+        assertEquals(4, stored.ran());
+        assertSameResults(here.folder().root(), store.resolve("sweep"));
+        assertEquals(here.summary(), stored.summary());
+        for (String file : List.of(SweepFolder.MANIFEST, SweepFolder.DEFINITION, SweepFolder.REPORT, SweepFolder.CSV)) {
+            assertTrue(Files.isRegularFile(store.resolve("sweep").resolve(file)), file + " is in the store");
+        }
+        try (Stream<Path> caches = Files.list(store.resolve("caches"))) {
+            assertEquals(1, caches.filter(c -> Files.isRegularFile(c.resolve(FeatureCache.MANIFEST))).count(),
+                    "the cache was built in the store");
+        }
+
+        // Another driver, with an empty copy, resumes from the store: the failed trials run again, nothing else.
+        TrialExecutor.SharedFolder second = cluster.share(sweepUri, cachesUri, dir.resolve("copy2"));
+        second.pull();
+        SweepRunner.Outcome resumed = runner.on(cluster).run(small(), request(dir.resolve("copy2")),
+                ProgressListener.NONE, CancellationToken.NEVER);
+        second.push();
+        assertEquals(2, resumed.reused(), "the finished trials come from the store");
+        assertEquals(2, resumed.ran());
+        assertEquals(2, new SweepFolder(dir.resolve("copy2")).readManifest().sessions().size());
+        assertEquals(2, new SweepFolder(store.resolve("sweep")).readManifest().sessions().size(),
+                "the store's manifest records both sessions");
+        assertSameResults(here.folder().root(), store.resolve("sweep"));
     }
 
     /** Asserts both folders hold the same trials with the same numbers (wall times aside), and nothing else. */

@@ -104,13 +104,15 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /**
-     * @return whether worker {@code index} (0-based) has launched an executor and kept it for {@code seconds}: by then
-     *         the executor has registered and, while tasks are pending, runs one
+     * @return whether worker {@code index} (0-based) has launched an executor for the newest application and kept it
+     *         for {@code seconds}: by then the executor has registered and, while tasks are pending, runs one
      */
     boolean executorRunningFor(int index, long seconds) throws IOException {
         Path work = home.resolve("worker" + (index + 1));
         try (var apps = Files.list(work)) {
-            for (Path app : apps.filter(Files::isDirectory).toList()) {
+            // Application ids (app-<time>-<n>) sort by start: a sweep's or a build's earlier jobs are over.
+            for (Path app : apps.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).limit(1)
+                    .toList()) {
                 try (var executors = Files.list(app)) {
                     for (Path executor : executors.filter(Files::isDirectory).toList()) {
                         long age = System.currentTimeMillis() - Files.getLastModifiedTime(executor).toMillis();
@@ -140,7 +142,7 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private void awaitWorkers(int count, Duration timeout) throws IOException {
+    void awaitWorkers(int count, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (aliveWorkers() < count) {
             if (System.nanoTime() > deadline || !master.isAlive()) {

@@ -47,6 +47,24 @@ class AtomicFilesTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("result.txt"), e.getMessage());
     }
 
+    @Test
+    void leftoversOfKilledWritersAreRemovedAndNothingElse() throws IOException {
+        Path kept = Files.writeString(dir.resolve("train-exit1.f32"), "data");
+        Path hiddenKept = Files.writeString(dir.resolve(".exitbench.lock"), "pid 1");
+        Path visibleTmp = Files.writeString(dir.resolve("notes.tmp"), "a user's file");
+        Path leftover = Files.writeString(dir.resolve(".train-exit1.f32.123456" + AtomicFiles.TEMP_SUFFIX), "half");
+        Files.createDirectories(dir.resolve(".folder.tmp"));
+
+        assertEquals(List.of(leftover), AtomicFiles.removeLeftovers(dir));
+
+        assertEquals(List.of(".exitbench.lock", ".folder.tmp", "notes.tmp", "train-exit1.f32"),
+                listNames(dir).stream().map(Path::toString).sorted().toList());
+        assertEquals("data", Files.readString(kept));
+        assertEquals("pid 1", Files.readString(hiddenKept));
+        assertEquals("a user's file", Files.readString(visibleTmp));
+        assertEquals(List.of(), AtomicFiles.removeLeftovers(dir.resolve("missing")));
+    }
+
     private static List<Path> listNames(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(Path::getFileName).toList();

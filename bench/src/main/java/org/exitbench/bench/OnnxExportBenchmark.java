@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Issue 16: batch-1 latency of a run's cascade exported as ONNX and run by ONNX Runtime (segments, and the one-file
  * cascade.onnx) against today's DL4J predictor, same thresholds, same images; plus each engine's whole backbone for
- * the measured ÷ theoretical speedup, export times and sizes. Every image is classified by all six paths in turn
+ * the measured ÷ theoretical speedup, export times and sizes. The paths take turns over blocks of 25 images
  * (interleaved, so a shared machine's load hits them alike); ratios come from this one run.
  *
  * <p>Options: {@code --run FOLDER} (required; {@code EarlyExitBenchmark --prepare} trains one), {@code --mode M},
@@ -165,41 +165,40 @@ public final class OnnxExportBenchmark {
                 segments.predictPixels(pixels[image], 1);
                 single.predictPixels(pixels[image], 1);
             }
-            for (int r = 0, at = 0; r < repeats; r++) {
-                for (int i = 0; i < n; i++, at++) {
-                    long c0 = cpu.getCurrentThreadCpuTime();
-                    long t0 = System.nanoTime();
-                    dl4jBackbone.outputSingle(false, normalised.get(i)).argMax(1).getInt(0);
-                    long t1 = System.nanoTime();
-                    long c1 = cpu.getCurrentThreadCpuTime();
-                    var p = dl4j.predict(normalised.get(i)).get(0);
-                    long t2 = System.nanoTime();
-                    long c2 = cpu.getCurrentThreadCpuTime();
-                    backbone.classify(pixels[i]);
-                    long t3 = System.nanoTime();
-                    long c3 = cpu.getCurrentThreadCpuTime();
-                    var s = segments.predictPixels(pixels[i], 1).get(0);
-                    long t4 = System.nanoTime();
-                    long c4 = cpu.getCurrentThreadCpuTime();
-                    var o = single.predictPixels(pixels[i], 1).get(0);
-                    long t5 = System.nanoTime();
-                    long c5 = cpu.getCurrentThreadCpuTime();
-                    nanos[0][at] = t1 - t0;
-                    nanos[1][at] = t2 - t1;
-                    nanos[2][at] = t3 - t2;
-                    nanos[3][at] = t4 - t3;
-                    nanos[4][at] = t5 - t4;
-                    cpuNanos[0][at] = c1 - c0;
-                    cpuNanos[1][at] = c2 - c1;
-                    cpuNanos[2][at] = c3 - c2;
-                    cpuNanos[3][at] = c4 - c3;
-                    cpuNanos[4][at] = c5 - c4;
-                    dl4jExit[i] = p.exit();
-                    dl4jClass[i] = p.classIndex();
-                    exitOf[0][i] = s.exit();
-                    classOf[0][i] = s.classIndex();
-                    exitOf[1][i] = o.exit();
-                    classOf[1][i] = o.classIndex();
+            // Blocks of images per path, not path after path per image: each path's model is its own copy of the
+            // weights, and switching per image would time every path with caches holding another path's weights.
+            int block = 25;
+            for (int r = 0; r < repeats; r++) {
+                for (int from = 0, b = 0; from < n; from += block, b++) {
+                    for (int turn = 0; turn < names.length; turn++) {
+                        int path = (turn + b) % names.length;
+                        for (int i = from; i < Math.min(n, from + block); i++) {
+                            int at = r * n + i;
+                            long c0 = cpu.getCurrentThreadCpuTime();
+                            long t0 = System.nanoTime();
+                            switch (path) {
+                                case 0 -> dl4jBackbone.outputSingle(false, normalised.get(i)).argMax(1).getInt(0);
+                                case 1 -> {
+                                    var p = dl4j.predict(normalised.get(i)).get(0);
+                                    dl4jExit[i] = p.exit();
+                                    dl4jClass[i] = p.classIndex();
+                                }
+                                case 2 -> backbone.classify(pixels[i]);
+                                case 3 -> {
+                                    var p = segments.predictPixels(pixels[i], 1).get(0);
+                                    exitOf[0][i] = p.exit();
+                                    classOf[0][i] = p.classIndex();
+                                }
+                                default -> {
+                                    var p = single.predictPixels(pixels[i], 1).get(0);
+                                    exitOf[1][i] = p.exit();
+                                    classOf[1][i] = p.classIndex();
+                                }
+                            }
+                            nanos[path][at] = System.nanoTime() - t0;
+                            cpuNanos[path][at] = cpu.getCurrentThreadCpuTime() - c0;
+                        }
+                    }
                 }
             }
         }

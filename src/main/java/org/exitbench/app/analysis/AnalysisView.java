@@ -13,9 +13,11 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -84,7 +86,7 @@ public final class AnalysisView {
         Node banner = CascadePaneParts.syntheticBanner(model.operatingPoint(), "analysisSyntheticBanner",
                 "Synthetic demo scores: generated for this dataset's images, not produced by trained branches."
                         + " The images are real; the answers and confidences are not.");
-        root.getChildren().addAll(header(), banner, messageLine(), boostingNote(),
+        root.getChildren().addAll(header(), banner, messageLine(), boostingNote(), boostingTable(),
                 CascadePaneParts.body(model.operatingPoint(), "analysisPlaceholder", content()));
 
         RefreshWhenShown refresh = new RefreshWhenShown(root,
@@ -160,6 +162,64 @@ public final class AnalysisView {
         return note;
     }
 
+    /**
+     * What boosting changes, exit by exit: for both modes of the shown run, the test images reaching each exit, how
+     * many it takes and how often it is right, and the classes it takes most. Folded by default; hidden without a
+     * second mode.
+     */
+    private Node boostingTable() {
+        GridPane table = new GridPane();
+        table.setId("boostingTable");
+        table.setHgap(18);
+        table.setVgap(4);
+        TitledPane pane = new TitledPane("What boosting changes, exit by exit (test split, current CPM settings)",
+                table);
+        pane.setId("boostingPane");
+        pane.setExpanded(false);
+        pane.setAnimated(false);
+        pane.visibleProperty().bind(model.boostingComparisonProperty().isNotNull());
+        pane.managedProperty().bind(pane.visibleProperty());
+        Runnable fill = () -> {
+            table.getChildren().clear();
+            BoostingNote.Comparison comparison = model.boostingComparisonProperty().get();
+            if (comparison == null) {
+                return;
+            }
+            table.addRow(0, cellLabel("", true), cellLabel(comparison.primaryName(), true),
+                    cellLabel(comparison.comparisonName(), true));
+            int row = 1;
+            for (BoostingNote.ExitComparison exit : comparison.exits()) {
+                table.addRow(row++, cellLabel(exit.exit(), true), cellLabel(describe(exit.primary()), false),
+                        cellLabel(describe(exit.comparison()), false));
+            }
+        };
+        model.boostingComparisonProperty().addListener((obs, old, now) -> fill.run());
+        fill.run();
+        return pane;
+    }
+
+    private static String describe(BoostingNote.ModeAtExit at) {
+        if (at.reaching() == 0) {
+            return "no image reaches it";
+        }
+        String taken = "takes " + DisplayText.count(at.taken()) + " of " + DisplayText.count(at.reaching())
+                + " reaching it";
+        if (at.taken() == 0) {
+            return taken;
+        }
+        return taken + ", " + DisplayText.wholePercent(at.precision()) + " right\nmostly " + at.topClasses();
+    }
+
+    private static Label cellLabel(String text, boolean bold) {
+        Label label = new Label(text);
+        label.setWrapText(true);
+        label.setMinHeight(Region.USE_PREF_SIZE);
+        if (bold) {
+            label.getStyleClass().add("panel-title");
+        }
+        return label;
+    }
+
     private Node content() {
         chart.hideTitle();
         speedupSlot.setId("speedupSlot");
@@ -196,7 +256,7 @@ public final class AnalysisView {
         // window size and font size.
         SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.29, 0.775);
+        DividerPositions.placeWhenShown(split, 800, 0.27, 0.785);
         return split;
     }
 
@@ -212,9 +272,11 @@ public final class AnalysisView {
     private static Node panel(String title, Node content, Button... actions) {
         Label heading = new Label(title);
         heading.getStyleClass().add("panel-title");
-        // A narrow column wraps the title ("… · test split" says which numbers these are) rather than cutting it.
+        // A narrow column wraps the title ("… · test split" says which numbers these are) rather than cutting it,
+        // and never shrinks it below the lines it needs (the column scrolls instead).
         heading.setMinWidth(0);
         heading.setWrapText(true);
+        heading.setMinHeight(Region.USE_PREF_SIZE);
         for (Button action : actions) {
             action.setMinWidth(Region.USE_PREF_SIZE);
         }
@@ -275,6 +337,9 @@ public final class AnalysisView {
         summary.setId("gallerySummary");
         summary.getStyleClass().add("muted");
         summary.textProperty().bind(model.gallerySummaryProperty());
+        summary.setWrapText(true);
+        summary.setMinWidth(0);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
         FlowPane filters = new FlowPane(10, 6, classes, outcome, clearCell);
         filters.setAlignment(Pos.CENTER_LEFT);
 

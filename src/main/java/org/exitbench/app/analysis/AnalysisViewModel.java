@@ -52,6 +52,8 @@ public final class AnalysisViewModel {
     private final ReadOnlyObjectWrapper<SamplePath> selectedPath = new ReadOnlyObjectWrapper<>(this,
             "selectedPath");
     private final ReadOnlyStringWrapper boostingNote = new ReadOnlyStringWrapper(this, "boostingNote", "");
+    private final ReadOnlyObjectWrapper<BoostingNote.Comparison> boostingComparison = new ReadOnlyObjectWrapper<>(this,
+            "boostingComparison");
     private CascadeSource orderedFor;
     private int[][] confidenceOrder;
 
@@ -100,8 +102,18 @@ public final class AnalysisViewModel {
         return boostingNote.getReadOnlyProperty();
     }
 
+    /**
+     * @return the shown run's two modes exit by exit at the current CPM settings on test (what each branch takes of
+     *         the images reaching it, how often it is right, which classes it takes most); {@code null} without a
+     *         second mode or for synthetic scores
+     */
+    public ReadOnlyObjectProperty<BoostingNote.Comparison> boostingComparisonProperty() {
+        return boostingComparison.getReadOnlyProperty();
+    }
+
     private void refreshBoostingNote() {
         boostingNote.set(BoostingNote.of(orderedFor, point.settingsProperty().get()).orElse(""));
+        boostingComparison.set(BoostingNote.perExit(orderedFor, point.settingsProperty().get()).orElse(null));
     }
 
     /** @return the shared operating point */

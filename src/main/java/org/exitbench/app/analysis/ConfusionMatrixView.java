@@ -95,6 +95,7 @@ final class ConfusionMatrixView {
         cells = new MatrixCell[classes][classes];
         Label corner = new Label("true ↓  answer →");
         corner.getStyleClass().add("confusion-corner");
+        corner.setMinWidth(Region.USE_PREF_SIZE);
         grid.add(corner, 0, 0);
         for (int p = 0; p < classes; p++) {
             Label header = new Label(names.get(p));

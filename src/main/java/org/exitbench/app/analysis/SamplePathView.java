@@ -48,13 +48,18 @@ final class SamplePathView {
         picture.setPreserveRatio(true);
         title.getStyleClass().add("path-title");
         title.setWrapText(true);
+        // A wrapped label never shrinks below the lines it needs (the column scrolls instead of cutting it).
+        title.setMinHeight(Region.USE_PREF_SIZE);
         verdict.setId("pathVerdict");
         verdict.setWrapText(true);
+        verdict.setMinHeight(Region.USE_PREF_SIZE);
         cost.setId("pathCost");
         cost.getStyleClass().add("muted");
         cost.setWrapText(true);
+        cost.setMinHeight(Region.USE_PREF_SIZE);
         hint.getStyleClass().add("muted");
         hint.setWrapText(true);
+        hint.setMinHeight(Region.USE_PREF_SIZE);
         model.selectedPathProperty().addListener((obs, old, now) -> show(now));
         show(model.selectedPathProperty().get());
     }
@@ -109,6 +114,9 @@ final class SamplePathView {
     private static Label heading() {
         Label heading = new Label("Path through the cascade");
         heading.getStyleClass().add("panel-title");
+        // A narrow column wraps the title rather than cutting it.
+        heading.setWrapText(true);
+        heading.setMinHeight(Region.USE_PREF_SIZE);
         return heading;
     }
 
@@ -129,10 +137,12 @@ final class SamplePathView {
         Label classes = new Label(top.toString());
         classes.getStyleClass().add("path-top");
         classes.setWrapText(true);
+        classes.setMinHeight(Region.USE_PREF_SIZE);
         HBox.setHgrow(classes, Priority.ALWAYS);
         Label decision = new Label(decision(step, exits));
         decision.getStyleClass().add(step.fired() ? "path-fired" : "muted");
         decision.setWrapText(true);
+        decision.setMinHeight(Region.USE_PREF_SIZE);
         VBox text = new VBox(1, new HBox(8, name, classes), decision);
         text.getStyleClass().add("path-step");
         text.setOpacity(step.reached() ? 1.0 : 0.45);

@@ -7,8 +7,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
@@ -27,6 +26,7 @@ public final class SpeedupView {
         title.getStyleClass().add("panel-title");
         title.setMinWidth(0);
         title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
         Button measure = new Button("Measure speedup");
         measure.setId("measureSpeedup");
         measure.getStyleClass().add("small-button");
@@ -42,11 +42,11 @@ public final class SpeedupView {
                 + "with ONNX Runtime on the same images, beside DL4J"));
         alsoOnnx.selectedProperty().bindBidirectional(model.alsoOnnxProperty());
         alsoOnnx.disableProperty().bind(model.measuringProperty());
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox top = new HBox(6, title, spacer, alsoOnnx, measure);
-        top.setAlignment(Pos.CENTER_LEFT);
-        root.getChildren().addAll(top,
+        // The title alone on its line and the actions in a flow: in a narrow column neither is cut.
+        title.setMaxWidth(Double.MAX_VALUE);
+        FlowPane actions = new FlowPane(10, 4, alsoOnnx, measure);
+        actions.setAlignment(Pos.CENTER_LEFT);
+        root.getChildren().addAll(title, actions,
                 line("speedupTheoretical", model.theoreticalProperty(), null),
                 line("speedupFigures", model.figuresProperty(), "speedup-figures"),
                 line("speedupLatency", model.latencyProperty(), "muted"),

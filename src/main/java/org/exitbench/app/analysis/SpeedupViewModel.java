@@ -35,7 +35,7 @@ import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.Dataset;
 import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.MeasuredSpeedup;
-import org.exitbench.deploy.onnx.OnnxSpeedup;
+import org.exitbench.deploy.onnx.OnnxMeasuredSpeedup;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.SpeedupJob;
 import org.exitbench.store.StoreException;
@@ -99,6 +99,7 @@ public final class SpeedupViewModel {
     private final ReadOnlyBooleanWrapper measuring = new ReadOnlyBooleanWrapper(this, "measuring");
     private final BooleanProperty alsoOnnx = new SimpleBooleanProperty(this, "alsoOnnx", false);
     private final ReadOnlyStringWrapper onnxFigures = new ReadOnlyStringWrapper(this, "onnxFigures", "");
+    private OnnxMeasuredSpeedup shownOnnx;
     private int images = DEFAULT_IMAGES;
     private int warmUp = DEFAULT_WARM_UP;
     private Thresholds shownThresholds;
@@ -192,8 +193,9 @@ public final class SpeedupViewModel {
     }
 
     /**
-     * @return the last ONNX Runtime measurement of this session, e.g. "ONNX Runtime, cascade.onnx: measured 1.52× ·
-     *         measured / theoretical 0.95 · backbone 0.31 / … ms · cascade …", or empty (not kept in the run folder)
+     * @return the latest ONNX Runtime measurement of the shown run and mode saved in its
+     *         {@value OnnxMeasuredSpeedup#FILE_NAME}, e.g. "ONNX Runtime 1.23.2, cascade.onnx: measured 1.52× ·
+     *         measured / theoretical 0.95 · …", noting when it was taken at other thresholds; or empty
      */
     public ReadOnlyStringProperty onnxFiguresProperty() {
         return onnxFigures.getReadOnlyProperty();
@@ -210,6 +212,7 @@ public final class SpeedupViewModel {
     public void reload() {
         Target t = target.get();
         MeasuredSpeedup latest = null;
+        OnnxMeasuredSpeedup latestOnnx = null;
         Thresholds at = null;
         String problem = null;
         if (t != null) {
@@ -218,10 +221,13 @@ public final class SpeedupViewModel {
                 if (latest != null) {
                     at = latest.thresholdsMeasured(t.runFolder().resolve(MeasuredSpeedup.FILE_NAME)).orElse(null);
                 }
+                latestOnnx = OnnxMeasuredSpeedup.latest(OnnxMeasuredSpeedup.readAll(t.runFolder()), t.runId(),
+                        t.modeName()).orElse(null);
             } catch (StoreException | IllegalArgumentException e) {
                 problem = "The saved measurements could not be read: " + ErrorText.of(e);
             }
         }
+        shownOnnx = latestOnnx;
         shownThresholds = at;
         shown.set(latest);
         figures.set(latest == null ? "" : figures(latest));
@@ -244,20 +250,20 @@ public final class SpeedupViewModel {
         SpeedupJob job = new SpeedupJob(t.runFolder(), t.mode(), result.thresholds(), openDataset.get(), images,
                 warmUp);
         measuring.set(true);
-        onnxFigures.set("");
         refreshLive();
         boolean both = alsoOnnx.get();
         executor.submit("Measuring the speedup of " + RunCascadeSource.displayName(t.runId(), t.mode()),
-                (progress, cancel) -> both ? job.runBothEngines(progress, cancel)
-                        : new SpeedupJob.BothEngines(job.run(progress, cancel), null),
+                (progress, cancel) -> job.measure(both, progress, cancel),
                 TaskCallbacks.of(engines -> {
-                    MeasuredSpeedup measured = engines.dl4j();
                     measuring.set(false);
                     reload();
-                    onnxFigures.set(engines.onnx() == null ? "" : onnxFigures(engines.onnx()));
-                    notices.post(Notice.info("Speedup measured", String.format(Locale.ROOT, "Run %s · %s: measured "
+                    // A run on an imported ONNX backbone is timed on ONNX Runtime alone.
+                    boolean dl4j = engines.dl4j() != null;
+                    notices.post(Notice.info("Speedup measured", String.format(Locale.ROOT, "Run %s · %s%s: measured "
                             + "%.2f× against %.2f× in theory, on %d test images.", t.runId(), t.modeName(),
-                            measured.measured(), measured.theoretical(), measured.samples())));
+                            dl4j ? "" : " (ONNX Runtime)", dl4j ? engines.dl4j().measured() : engines.onnx().measured(),
+                            dl4j ? engines.dl4j().theoretical() : engines.onnx().theoretical(),
+                            dl4j ? engines.dl4j().samples() : engines.onnx().samples())));
                 }, error -> {
                     measuring.set(false);
                     refreshLive();
@@ -282,10 +288,15 @@ public final class SpeedupViewModel {
                 + "theoretical %.2f", m.theoretical(), m.simulated(), m.measured(), m.measuredOverTheoretical());
     }
 
-    static String onnxFigures(OnnxSpeedup.Report r) {
-        return String.format(Locale.ROOT, "ONNX Runtime, cascade.onnx: measured %.2f× · measured / theoretical %.2f"
-                + " · backbone %s · cascade %s", r.measured(), r.measuredOverTheoretical(), milliseconds(r.backbone()),
-                milliseconds(r.cascade()));
+    /** The saved ONNX Runtime line, with a note when it was measured at other thresholds than {@code current}. */
+    static String onnxFigures(OnnxMeasuredSpeedup m, Thresholds current, Path runFolder) {
+        Thresholds at;
+        try {
+            at = m.thresholdsMeasured(runFolder.resolve(OnnxMeasuredSpeedup.FILE_NAME)).orElse(null);
+        } catch (IllegalArgumentException e) {
+            at = null;
+        }
+        return m.describe() + (current.equals(at) ? "" : " · measured at other thresholds than the current ones");
     }
 
     static String latency(MeasuredSpeedup m) {
@@ -350,6 +361,8 @@ public final class SpeedupViewModel {
         MeasuredSpeedup latest = shown.get();
         thresholdNote.set(latest == null || result == null || !runShown ? ""
                 : thresholdNote(shownThresholds, result.thresholds()));
+        onnxFigures.set(shownOnnx == null || !runShown ? "" : onnxFigures(shownOnnx, result.thresholds(),
+                t.runFolder()));
         if (problem != null) {
             status.set(problem);
         } else if (synthetic) {
@@ -358,7 +371,7 @@ public final class SpeedupViewModel {
             status.set("Measuring … (progress and Cancel in the task strip)");
         } else if (!runShown) {
             status.set(result == null ? "" : "Open a run to measure its speedup.");
-        } else if (latest == null) {
+        } else if (latest == null && shownOnnx == null) {
             status.set("Not measured yet: times this cascade against its backbone, one image at a time, on "
                     + images + " test images.");
         } else {

@@ -2,9 +2,11 @@ package org.exitbench.app.calibration;
 
 import java.util.ArrayList;
 import java.util.List;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.HPos;
+import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -64,6 +66,10 @@ import org.exitbench.data.Split;
 public final class CalibrationView {
 
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
+    /** Room for the grid's vertical scroll bar and the divider, in pixels. */
+    private static final double SCROLL_BAR_ROOM = 24;
+    /** The least width, in ems, the totals and chart keep when the divider makes room for the grid. */
+    private static final double SIDE_MIN_EM = 22;
 
     private final CalibrationViewModel model;
     private final FileDialogs dialogs;
@@ -83,6 +89,9 @@ public final class CalibrationView {
     private final ExitLegend legend = new ExitLegend();
     private final Label warnings = new Label();
     private CascadeSource shownSource;
+    /** The grid width the divider was last moved for, with the split's width then. */
+    private double fittedGrid = -1;
+    private double fittedSplit = -1;
 
     /**
      * @param model   the pane's state
@@ -311,7 +320,15 @@ public final class CalibrationView {
                 "calibration-accuracy-vs-compute"));
         HBox chartActions = new HBox(png);
         chartActions.setAlignment(Pos.CENTER_RIGHT);
-        VBox side = new VBox(10, totals(), warnings, chart.node(), chartActions);
+        // The chart's title as a label of the column, which wraps at projector-sized text where the chart's own
+        // title would be cut.
+        chart.hideTitle();
+        Label chartTitle = new Label("Accuracy vs compute saved · validation split");
+        chartTitle.setId("calibrationChartTitle");
+        chartTitle.getStyleClass().add("panel-title");
+        chartTitle.setWrapText(true);
+        chartTitle.setMinHeight(Region.USE_PREF_SIZE);
+        VBox side = new VBox(10, totals(), warnings, chartTitle, chart.node(), chartActions);
         side.getStyleClass().add("calibration-side");
         VBox.setVgrow(chart.node(), Priority.ALWAYS);
         warnings.setId("calibrationWarnings");
@@ -329,7 +346,32 @@ public final class CalibrationView {
         SplitPane split = new SplitPane(gridScroll, sideScroll);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.58);
+        // When the grid's columns no longer fit (larger text, a narrower window, more exits), the divider moves to
+        // give them their width as far as the totals and chart can spare it; a divider the user dragged stays
+        // until the needed width changes again.
+        Runnable fit = () -> Platform.runLater(() -> fitGrid(split, gridScroll));
+        grid.widthProperty().addListener((obs, old, now) -> fit.run());
+        split.widthProperty().addListener((obs, old, now) -> fit.run());
         return split;
+    }
+
+    private void fitGrid(SplitPane split, ScrollPane gridScroll) {
+        double width = split.getWidth();
+        if (width < 600 || split.getDividers().isEmpty() || gridScroll.getViewportBounds() == null) {
+            return;
+        }
+        Insets insets = gridScroll.getInsets();
+        double needed = grid.minWidth(-1) + insets.getLeft() + insets.getRight() + SCROLL_BAR_ROOM;
+        if (Math.abs(needed - fittedGrid) < 1 && Math.abs(width - fittedSplit) < 1) {
+            return;
+        }
+        fittedGrid = needed;
+        fittedSplit = width;
+        double shown = split.getDividerPositions()[0] * width;
+        if (needed > shown) {
+            double sideMin = Math.max(SIDE_MIN_EM * sourceLabel.getFont().getSize(), 280);
+            split.setDividerPositions(Math.min(needed, width - sideMin) / width);
+        }
     }
 
     private Node totals() {

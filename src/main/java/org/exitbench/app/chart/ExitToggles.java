@@ -4,7 +4,7 @@ import javafx.beans.property.IntegerProperty;
 import javafx.scene.Node;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Region;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.cascade.CascadeResult;
@@ -16,7 +16,8 @@ import org.exitbench.cascade.CascadeResult;
  */
 public final class ExitToggles {
 
-    private final HBox row = new HBox();
+    // A flow, not a box: in a narrow column or at projector-sized text the buttons wrap instead of running past it.
+    private final FlowPane row = new FlowPane();
     private final ToggleGroup group = new ToggleGroup();
     private final String idPrefix;
     private final IntegerProperty exit;

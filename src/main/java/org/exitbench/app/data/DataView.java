@@ -222,7 +222,8 @@ public final class DataView {
         summaryScroll.getStyleClass().add("summary-scroll");
         SplitPane split = new SplitPane(summaryScroll, thumbnailColumn());
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.42);
+        // Wide enough for the counts table's five columns at projector-sized text.
+        split.setDividerPositions(0.45);
         split.visibleProperty().bind(model.datasetProperty().isNotNull());
         return split;
     }

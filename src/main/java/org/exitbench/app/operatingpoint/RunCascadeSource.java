@@ -60,12 +60,23 @@ public record RunCascadeSource(CascadeSource source, List<String> notes) {
      */
     public static RunCascadeSource of(ExperimentRun run, BranchTrainingMode primaryMode, Dataset dataset,
             Thresholds start) {
+        return of(run, primaryMode, dataset, start, false);
+    }
+
+    /**
+     * As {@link #of(ExperimentRun, BranchTrainingMode, Dataset, Thresholds)}, for a run shown while its dataset is
+     * still being opened: without a dataset, and without the note that none is open when one is on its way.
+     *
+     * @param datasetComing whether a dataset is being opened (the run is shown again with its images then)
+     */
+    public static RunCascadeSource of(ExperimentRun run, BranchTrainingMode primaryMode, Dataset dataset,
+            Thresholds start, boolean datasetComing) {
         ExperimentRun.ModeResult primary = run.mode(primaryMode).filter(ExperimentRun.ModeResult::hasCascade)
                 .orElseThrow(() -> new IllegalArgumentException("run " + run.id() + " has no "
                         + ExperimentConfig.modeName(primaryMode) + " cascade"));
         List<String> notes = new ArrayList<>();
         ScoreSet comparison = comparison(run, primary, notes);
-        SampleImages images = imagesOf(run, primary, dataset, notes);
+        SampleImages images = imagesOf(run, primary, dataset, datasetComing ? new ArrayList<>() : notes);
         List<String> classNames = run.metrics().backbone().classNames();
         ScoreSet primarySet = new ScoreSet(ExperimentConfig.modeName(primaryMode), primary.validScores(),
                 primary.testScores());

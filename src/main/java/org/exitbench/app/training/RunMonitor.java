@@ -112,6 +112,16 @@ public final class RunMonitor {
      * @throws IllegalArgumentException when the run trained no mode at any exit
      */
     public List<Runnable> replaySteps(RunMetrics metrics, ExperimentConfig config) {
+        return replayStages(metrics, config).stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * As {@link #replaySteps}, grouped as a presenter moves through them: one stage per branch (its epochs, then its
+     * survivors), and the end.
+     *
+     * @throws IllegalArgumentException when the run trained no mode at any exit
+     */
+    public List<List<Runnable>> replayStages(RunMetrics metrics, ExperimentConfig config) {
         List<RunMetrics.ModeMetrics> modes = metrics.modes();
         if (modes.isEmpty() || modes.get(0).branches().isEmpty()) {
             throw new IllegalArgumentException("run " + metrics.runId() + " has no branches to show");
@@ -121,22 +131,24 @@ public final class RunMonitor {
         begin(new RunPlan(modes.stream().map(RunMetrics.ModeMetrics::mode).toList(),
                 firstBranches.stream().map(RunMetrics.BranchMetrics::vertex).toList(), first.trainReaching(),
                 first.validReaching(), config.training().epochs(), config.cpmSettings(), false));
-        List<Runnable> steps = new ArrayList<>();
+        List<List<Runnable>> stages = new ArrayList<>();
         for (RunMetrics.ModeMetrics mode : modes) {
             for (RunMetrics.BranchMetrics b : mode.branches()) {
+                List<Runnable> steps = new ArrayList<>();
                 b.history().forEach(e -> steps.add(() -> epoch(e)));
                 steps.add(() -> branchDone(mode.mode(), b.exit(), b.vertex(), b.skipReason(), b.trainSamples(),
                         b.trainReaching(), b.trainExited(), b.validReaching(), b.validExited(), b.bestEpoch()));
+                stages.add(steps);
             }
         }
-        steps.add(() -> {
+        stages.add(List.of(() -> {
             markAllDone();
             runId = metrics.runId();
             caption.set(StepCaptions.done());
             String when = trainedAt(metrics.created());
             phase.set("Run " + runId + " as it was trained" + (when.isEmpty() ? "" : " (" + when + ")"));
-        });
-        return steps;
+        }));
+        return stages;
     }
 
     /** @return "2026-11-25 14:19 UTC" for the ISO instant a run was made at, or the text as it is */

@@ -62,6 +62,9 @@ final class TrainingCharts {
         title.setId("trainingChartsTitle");
         title.getStyleClass().add("panel-title");
         title.setMinWidth(0);
+        // Wrapped rather than cut when the mode buttons beside it leave it little room (projector-sized text).
+        title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox top = new HBox(10, title, spacer, modeToggles);
@@ -105,6 +108,7 @@ final class TrainingCharts {
             ToggleButton button = new ToggleButton(StepCaptions.modeTitle(mode));
             button.setId("chartMode-" + mode.name().toLowerCase(java.util.Locale.ROOT));
             button.setUserData(mode);
+            button.setMinWidth(Region.USE_PREF_SIZE);
             button.setToggleGroup(modes);
             button.setSelected(mode == model.chartModeProperty().get());
             button.setTooltip(new Tooltip("Show the curves of the " + StepCaptions.modeTitle(mode).toLowerCase(

@@ -3,6 +3,7 @@ package org.exitbench.app.training;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
@@ -21,6 +22,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Control;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
@@ -34,6 +36,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.cell.CheckBoxTableCell;
 import javafx.scene.layout.ColumnConstraints;
@@ -186,6 +189,20 @@ public final class TrainingView {
         log.setId("trainingLog");
         log.getStyleClass().add("training-log");
         log.setPrefHeight(110);
+        // Long lines wrap within the list's width rather than running past it at projector-sized text.
+        log.setCellFactory(list -> {
+            ListCell<String> cell = new ListCell<>() {
+                @Override
+                protected void updateItem(String item, boolean empty) {
+                    super.updateItem(item, empty);
+                    setText(empty ? null : item);
+                }
+            };
+            cell.setWrapText(true);
+            cell.prefWidthProperty().bind(list.widthProperty().subtract(24));
+            cell.setMaxWidth(Region.USE_PREF_SIZE);
+            return cell;
+        });
         model.monitor().log().addListener((ListChangeListener<String>) change -> {
             if (!log.getItems().isEmpty()) {
                 log.scrollTo(log.getItems().size() - 1);
@@ -195,7 +212,8 @@ public final class TrainingView {
         logPane.setId("logPane");
         logPane.setAnimated(false);
         VBox.setVgrow(charts.node(), Priority.ALWAYS);
-        VBox right = new VBox(10, new StepsView(model.monitor()).node(), charts.node(), funnel.node(), logPane);
+        VBox right = new VBox(10, presenterBar(), new StepsView(model.monitor()).node(), charts.node(), funnel.node(),
+                logPane);
         right.getStyleClass().add("training-right");
         ScrollPane rightScroll = new ScrollPane(right);
         rightScroll.setFitToWidth(true);
@@ -616,5 +634,62 @@ public final class TrainingView {
                 spinner.increment(0);
             }
         });
+    }
+
+    /**
+     * The presenter's controls while the demo replays a run: back one stage, pause or play, next stage, skip to the
+     * end (also PageUp, F6, PageDown); hidden otherwise.
+     */
+    private Node presenterBar() {
+        Button back = new Button("\u25c0 Back");
+        back.setId("replayBack");
+        back.setTooltip(new Tooltip("Go back one step of the demo (PageUp)"));
+        ToggleButton play = new ToggleButton();
+        play.setId("replayAuto");
+        play.setTooltip(new Tooltip("Let the demo play by itself, or pause it to explain a step (F6)"));
+        Button next = new Button("Next \u25b6");
+        next.setId("replayNext");
+        next.setTooltip(new Tooltip("Show the next step of the demo at once (PageDown)"));
+        Button end = new Button("Skip to the end");
+        end.setId("replayEnd");
+        Label where = new Label();
+        where.setId("replayStage");
+        where.getStyleClass().add("muted");
+        where.setMinWidth(Region.USE_PREF_SIZE);
+        for (Region control : List.of(back, play, next, end)) {
+            control.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        FlowPane bar = new FlowPane(8, 6, back, play, next, end, where);
+        bar.setId("presenterBar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("presenter-bar");
+        bar.visibleProperty().bind(model.replayProperty().isNotNull());
+        bar.managedProperty().bind(bar.visibleProperty());
+        model.replayProperty().addListener((obs, old, presenter) -> {
+            if (old != null) {
+                play.selectedProperty().unbindBidirectional(old.autoProperty());
+            }
+            where.textProperty().unbind();
+            if (presenter == null) {
+                return;
+            }
+            play.selectedProperty().bindBidirectional(presenter.autoProperty());
+            where.textProperty().bind(Bindings.createStringBinding(() -> "Replay: step "
+                    + Math.min(presenter.stageProperty().get() + 1, presenter.stageCountProperty().get()) + " of "
+                    + presenter.stageCountProperty().get(), presenter.stageProperty(),
+                    presenter.stageCountProperty()));
+        });
+        play.textProperty().bind(Bindings.when(play.selectedProperty()).then("\u23f8 Pause").otherwise("\u25b6 Play"));
+        back.setOnAction(event -> act(ReplayPresenter::back));
+        next.setOnAction(event -> act(ReplayPresenter::next));
+        end.setOnAction(event -> act(ReplayPresenter::finishNow));
+        return bar;
+    }
+
+    private void act(Consumer<ReplayPresenter> action) {
+        ReplayPresenter presenter = model.replayProperty().get();
+        if (presenter != null) {
+            action.accept(presenter);
+        }
     }
 }

@@ -99,11 +99,11 @@ public final class TrainingViewModel {
     private BiConsumer<ExperimentRun, RunKind> onRunShown = (run, kind) -> { };
     private Consumer<RunKind> onPartialShown = kind -> { };
     private boolean installing;
+    private boolean bundledTried;
+    private BundledRun toVerify;
     private boolean replaying;
-    private BiConsumer<List<Runnable>, Runnable> replayPacer = (steps, then) -> {
-        steps.forEach(Runnable::run);
-        then.run();
-    };
+    private Consumer<ReplayPresenter> replayPacer = ReplayPresenter::finishNow;
+    private final ReadOnlyObjectWrapper<ReplayPresenter> replay = new ReadOnlyObjectWrapper<>(this, "replay");
     private boolean loadingForm;
     private boolean chartFollowsRun = true;
 
@@ -128,7 +128,10 @@ public final class TrainingViewModel {
         form.addChangeListener(this::saveForm);
         form.addChangeListener(this::updateShownRunSettings);
         workspace.firstRunPendingProperty().addListener((obs, was, now) -> maybeStartFirstRun());
-        data.datasetProperty().addListener((obs, old, now) -> maybeStartFirstRun());
+        data.datasetProperty().addListener((obs, old, now) -> {
+            verifyBundled(now);
+            maybeStartFirstRun();
+        });
         data.errorProperty().addListener((obs, old, now) -> {
             if (!now.isEmpty() && workspace.firstRunPendingProperty().get()) {
                 // The first launch's dataset could not be opened: there will be no automatic run.
@@ -331,11 +334,17 @@ public final class TrainingViewModel {
     }
 
     /**
-     * @param pacer runs a replay's steps in order at the presenter's pace (the app: one step per animation frame of
-     *              {@link #REPLAY_STEP_MILLIS}); the default runs them at once
+     * @param pacer takes a replay as it starts and moves it on (the app: one step per beat of
+     *              {@link #REPLAY_STEP_MILLIS} while auto-play is on, and the presenter's keys); the default shows it
+     *              all at once
      */
-    public void setReplayPacer(BiConsumer<List<Runnable>, Runnable> pacer) {
+    public void setReplayPacer(Consumer<ReplayPresenter> pacer) {
         replayPacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
+    /** @return the demo replay under way, which the presenter moves on, back, or lets play; {@code null} when none */
+    public ReadOnlyObjectProperty<ReplayPresenter> replayProperty() {
+        return replay.getReadOnlyProperty();
     }
 
     /** The time one replayed step (an epoch, a finished branch) stays on screen in the app. */
@@ -386,10 +395,17 @@ public final class TrainingViewModel {
     private boolean replay(RunEntry entry) {
         Workspace where = workspace.folderProperty().get();
         ExperimentRun run;
-        List<Runnable> steps;
+        ReplayPresenter presenter;
         try {
             run = where.loadRun(entry.id());
-            steps = monitor.replaySteps(entry.metrics(), run.config());
+            ExperimentRun loaded = run;
+            presenter = new ReplayPresenter(() -> monitor.replayStages(entry.metrics(), loaded.config()), () -> {
+                replaying = false;
+                replay.set(null);
+                running.set(false);
+                monitor.conclude("Replayed run " + entry.id() + ".");
+                workspace.runFinished(loaded, () -> onRunShown.accept(loaded, RunKind.DEMO));
+            });
         } catch (RuntimeException e) {
             notices.post(Notice.error("Could not replay run " + entry.id(), ErrorText.of(e)
                     + " Training the demo instead."));
@@ -398,14 +414,11 @@ public final class TrainingViewModel {
         runKind.set(RunKind.DEMO);
         replaying = true;
         running.set(true);
+        replay.set(presenter);
         monitor.log("Replaying run " + entry.id() + ": the demo's settings on these images with this backbone, so"
-                + " training again would give the same networks. Shift+F5 trains anew.");
-        replayPacer.accept(steps, () -> {
-            replaying = false;
-            running.set(false);
-            monitor.conclude("Replayed run " + entry.id() + ".");
-            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.DEMO));
-        });
+                + " training again would give the same networks. Shift+F5 trains anew; PageDown / PageUp step"
+                + " through it, F6 pauses.");
+        replayPacer.accept(presenter);
         return true;
     }
 
@@ -610,25 +623,34 @@ public final class TrainingViewModel {
 
     private void maybeStartFirstRun() {
         WorkspaceDocument document = workspace.documentProperty().get();
+        if (!workspace.firstRunPendingProperty().get() || running.get() || installing || document == null) {
+            return;
+        }
         Dataset dataset = data.datasetProperty().get();
-        if (!workspace.firstRunPendingProperty().get() || running.get() || installing || document == null
-                || dataset == null || !dataset.root().toAbsolutePath().normalize().equals(document.datasetPath())) {
-            return;
+        Path folder = document.datasetPath();
+        boolean datasetOpen = dataset != null && dataset.root().toAbsolutePath().normalize().equals(folder);
+        // The shipped run needs only its own files and the backbone's recorded fingerprint to be shown, so it is
+        // installed while the dataset is still being decoded (the longest step of a first launch); the images'
+        // fingerprint is checked once they are decoded (verifyBundled).
+        if (!bundledTried) {
+            bundledTried = true;
+            Optional<BundledRun> bundled = Optional.empty();
+            try {
+                bundled = BundledRun.besides(folder);
+            } catch (StoreException e) {
+                notices.post(Notice.error("The demo run shipped with the dataset is unreadable", ErrorText.of(e)
+                        + " A first cascade is trained instead."));
+            }
+            Path backbone = folder.resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
+            if (bundled.isPresent() && document.backbone().source() == BackboneSource.DATASET
+                    && Files.isRegularFile(backbone)) {
+                installBundled(bundled.get(), folder, backbone, workspace.folderProperty().get());
+                return;
+            }
         }
-        Optional<BundledRun> bundled = Optional.empty();
-        try {
-            bundled = BundledRun.besides(dataset.root());
-        } catch (StoreException e) {
-            notices.post(Notice.error("The demo run shipped with the dataset is unreadable", ErrorText.of(e)
-                    + " A first cascade is trained instead."));
+        if (datasetOpen) {
+            trainFirstRun();
         }
-        Path backbone = dataset.root().resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
-        if (bundled.isPresent() && document.backbone().source() == BackboneSource.DATASET
-                && Files.isRegularFile(backbone)) {
-            installBundled(bundled.get(), dataset, backbone, workspace.folderProperty().get());
-            return;
-        }
-        trainFirstRun();
     }
 
     private void trainFirstRun() {
@@ -641,48 +663,70 @@ public final class TrainingViewModel {
     }
 
     /**
-     * The first launch on a sample that ships a finished demo run: when it belongs to the sample's images and
-     * backbone (fingerprints), it is copied into the workspace and shown at once; otherwise a first cascade is
-     * trained as without one.
+     * The first launch on a sample that ships a finished demo run: when it belongs to the sample's backbone
+     * (fingerprint), it is copied into the workspace and shown at once; otherwise a first cascade is trained as
+     * without one. Whether it belongs to the sample's images is checked when they are open ({@link #verifyBundled}).
      */
-    private void installBundled(BundledRun bundled, Dataset dataset, Path backbone, Workspace where) {
+    private void installBundled(BundledRun bundled, Path dataset, Path backbone, Workspace where) {
         installing = true;
         status.set("Opening the demo run shipped with the sample \u2026");
         executor.submit("Opening the sample's demo run", (progress, cancel) -> {
-            progress.report("Checking that the demo run belongs to these images and this backbone", 0, 2);
-            Optional<String> mismatch = bundled.mismatch(DatasetFingerprint.of(dataset),
-                    BackboneFile.readMetadata(backbone).fingerprint());
+            progress.report("Checking that the demo run belongs to this backbone", 0, 2);
+            Optional<String> mismatch = bundled.backboneMismatch(BackboneFile.readMetadata(backbone).fingerprint());
             if (mismatch.isPresent()) {
                 return new Installed(null, mismatch.get());
             }
             cancel.throwIfCancelled();
             progress.report("Copying the demo run into the workspace", 1, 2);
-            return new Installed(bundled.install(where, dataset.root(), backbone), null);
+            return new Installed(bundled.install(where, dataset, backbone), null);
         }, TaskCallbacks.of(installed -> {
             installing = false;
             status.set("");
             if (installed.run() == null) {
                 notices.post(Notice.info("Training a first cascade", installed.mismatch()
                         + " A new one is trained now."));
-                trainFirstRun();
+                maybeStartFirstRun();
                 return;
             }
             ExperimentRun run = installed.run();
+            toVerify = bundled;
             monitor.log("Showing run " + run.id() + ", shipped with the sample (trained in advance on these images"
                     + " with this backbone). Run demo (F5) walks through it step by step; Start trains a new one.");
             workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
             workspace.firstRunStarted();
+            verifyBundled(data.datasetProperty().get());
         }, failure -> {
             installing = false;
             status.set("");
             notices.post(Notice.error("Could not open the demo run shipped with the sample", ErrorText.of(failure)
                     + " A first cascade is trained instead."));
-            trainFirstRun();
+            maybeStartFirstRun();
         }, () -> {
             installing = false;
             status.set("");
             workspace.firstRunStarted();
         }));
+    }
+
+    /**
+     * Checks, once the sample's images are decoded, that the shown shipped run was made on them; when not (the
+     * sample was changed), a first cascade is trained on them instead.
+     */
+    private void verifyBundled(Dataset dataset) {
+        BundledRun bundled = toVerify;
+        if (bundled == null || dataset == null) {
+            return;
+        }
+        toVerify = null;
+        executor.submit("Checking the demo run against the sample's images", (progress, cancel) ->
+                bundled.datasetMismatch(DatasetFingerprint.of(dataset)), TaskCallbacks.of(mismatch -> {
+                    if (mismatch.isPresent()) {
+                        notices.post(Notice.info("Training a first cascade", mismatch.get()
+                                + " A new one is trained now."));
+                        startDemo(RunKind.FIRST_LAUNCH);
+                    }
+                }, failure -> notices.post(Notice.error("Could not check the demo run against the sample's images",
+                        ErrorText.of(failure))), () -> { }));
     }
 
     private void updateStatus() {

@@ -31,7 +31,8 @@ import org.exitbench.workspace.WorkspaceDocument;
 /**
  * The run whose cascade the panes show: reading it in the background (the latest request wins), handing the
  * operating point a {@link RunCascadeSource} with the open dataset's images, its CPM settings and the thresholds
- * tuned for it if any, and a run that waits until its dataset is open.
+ * tuned for it if any. A run is shown as soon as its own files are read, even while its dataset is still being
+ * opened; the galleries get their images when the dataset is open.
  */
 final class ShownRun {
 
@@ -50,10 +51,6 @@ final class ShownRun {
         void updateDocument(UnaryOperator<WorkspaceDocument> change);
     }
 
-    /** A run to show once the dataset it needs has been opened. */
-    private record Pending(String runId, BranchTrainingMode mode) {
-    }
-
     /** A run read in the background, ready for the operating point. */
     private record LoadedRun(ExperimentRun run, BranchTrainingMode mode, RunCascadeSource source, Thresholds saved,
             CpmSettings savedSettings, CpmSettings settings, List<String> notes) {
@@ -68,8 +65,8 @@ final class ShownRun {
     private final ReadOnlyObjectWrapper<RunEntry> run = new ReadOnlyObjectWrapper<>(this, "shownRun");
     private final ReadOnlyObjectWrapper<BranchTrainingMode> mode = new ReadOnlyObjectWrapper<>(this, "shownMode");
     private final ReadOnlyBooleanWrapper opening = new ReadOnlyBooleanWrapper(this, "openingRun");
-    private Pending pending;
     private long ticket;
+    private boolean reshowWhenShown;
 
     ShownRun(TaskExecutor executor, DataViewModel data, OperatingPointModel point, Notices notices, Host host,
             SavedThresholds saved) {
@@ -112,34 +109,20 @@ final class ShownRun {
         }
     }
 
-    /** Shows {@code runId} once {@link #datasetOpened()} or {@link #datasetFailed()} says its dataset is settled. */
-    void showAfterDataset(String runId, BranchTrainingMode wanted) {
-        pending = new Pending(runId, wanted);
-        opening.set(true);
-    }
-
-    /** The dataset could not be opened: show a waiting run without its images rather than not at all. */
-    void datasetFailed() {
-        if (pending != null) {
-            showPending();
-        }
-    }
-
-    /** A dataset was opened: show the waiting run, or look at the shown one again so its galleries get images. */
+    /**
+     * A dataset was opened: look at the shown run again so its galleries get images, or, when a run is being read,
+     * once it is shown.
+     */
     void datasetOpened() {
-        if (pending != null) {
-            showPending();
+        if (opening.get()) {
+            reshowWhenShown = true;
         } else if (run.get() != null) {
-            show(run.get().id(), mode.get(), point.thresholds(), point.settingsProperty().get(), null);
+            reshow();
         }
     }
 
-    private void showPending() {
-        Pending waiting = pending;
-        pending = null;
-        if (waiting != null) {
-            show(waiting.runId(), waiting.mode(), null, null, null);
-        }
+    private void reshow() {
+        show(run.get().id(), mode.get(), point.thresholds(), point.settingsProperty().get(), null);
     }
 
     /**
@@ -155,10 +138,13 @@ final class ShownRun {
         if (where == null) {
             return;
         }
-        pending = null;
         long mine = ++ticket;
+        reshowWhenShown = false;
         opening.set(true);
-        Dataset dataset = data.datasetProperty().get();
+        // While a dataset is being opened the run is shown at once without images (its curves, thresholds and
+        // numbers need only its own files), and again with them once the dataset is open (datasetOpened).
+        boolean datasetComing = data.loadingProperty().get();
+        Dataset dataset = datasetComing ? null : data.datasetProperty().get();
         executor.submit("Opening run " + runId, (progress, cancel) -> {
             progress.report("Reading run " + runId, 0, 2);
             ExperimentRun loaded = where.loadRun(runId);
@@ -188,7 +174,8 @@ final class ShownRun {
                     : loaded.config().cpmSettings();
             cancel.throwIfCancelled();
             progress.report("Sorting the scores of run " + runId, 1, 2);
-            RunCascadeSource source = RunCascadeSource.of(loaded, chosen, dataset, start != null ? start : tuned);
+            RunCascadeSource source = RunCascadeSource.of(loaded, chosen, dataset, start != null ? start : tuned,
+                    datasetComing);
             return new LoadedRun(loaded, chosen, source, tuned != null ? tuned : own, savedSettings,
                     startSettings != null ? startSettings : savedSettings, notes);
         }, TaskCallbacks.of(loaded -> {
@@ -197,6 +184,10 @@ final class ShownRun {
                 apply(loaded);
                 if (then != null) {
                     then.run();
+                }
+                if (reshowWhenShown) {
+                    reshowWhenShown = false;
+                    reshow();
                 }
             }
         }, failure -> {
@@ -217,7 +208,6 @@ final class ShownRun {
      * shown meanwhile, so nothing of it can be saved. See {@link WorkspaceViewModel#showPartial}.
      */
     void showPartial(ExperimentRun partial, BranchTrainingMode wanted, String label, Runnable then) {
-        pending = null;
         long mine = ++ticket;
         Dataset dataset = data.datasetProperty().get();
         executor.submit("Showing the " + ExperimentConfig.modeName(wanted) + " cascade", (progress, cancel) ->
@@ -266,7 +256,7 @@ final class ShownRun {
      */
     void clear(boolean keepDocument) {
         ticket++;
-        pending = null;
+        reshowWhenShown = false;
         opening.set(false);
         run.set(null);
         mode.set(null);

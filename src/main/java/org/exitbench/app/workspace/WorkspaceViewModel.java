@@ -126,11 +126,6 @@ public final class WorkspaceViewModel {
         document.addListener((obs, old, now) -> updateBackboneLabel());
         shown.runProperty().addListener((obs, old, now) -> updateBackboneLabel());
         data.datasetProperty().addListener((obs, old, now) -> datasetChanged(now));
-        data.errorProperty().addListener((obs, old, now) -> {
-            if (!now.isEmpty()) {
-                shown.datasetFailed();
-            }
-        });
     }
 
     // ---- state -------------------------------------------------------------------------------------------------
@@ -336,12 +331,12 @@ public final class WorkspaceViewModel {
                 : null;
         Dataset open = data.datasetProperty().get();
         boolean datasetNeeded = open == null || !sameFolder(open.root(), doc.datasetPath());
+        // The dataset starts opening first, so the run (read in far less time than the images are decoded) is
+        // shown at once without images and again with them when the dataset is open.
         if (datasetNeeded) {
-            if (toShow != null) {
-                shown.showAfterDataset(toShow.id(), mode);
-            }
             data.open(doc.datasetPath());
-        } else if (toShow != null) {
+        }
+        if (toShow != null) {
             shown.show(toShow.id(), mode, null, null, null);
         }
         return true;

@@ -30,7 +30,7 @@ final class BranchOnnxWriter {
      */
     static Onnx.ModelProto model(ExitBranch branch, FeaturePooling pooling, int channels, int height, int width,
                                  String docString) {
-        OnnxGraph g = new OnnxGraph(docString);
+        OnnxGraphBuilder g = new OnnxGraphBuilder(docString);
         g.input("map", Onnx.TensorProto.DataType.FLOAT, "batch", (long) channels, (long) height, (long) width);
         String out = write(g, branch, pooling, "map", channels, height, width, "exit");
         g.add("Identity", List.of(out), List.of(g.reserve("probabilities")));
@@ -45,7 +45,7 @@ final class BranchOnnxWriter {
      * @param prefix prepended to the names of the nodes and weights written
      * @return the tensor holding the probabilities
      */
-    static String write(OnnxGraph g, ExitBranch branch, FeaturePooling pooling, String map, int channels, int height,
+    static String write(OnnxGraphBuilder g, ExitBranch branch, FeaturePooling pooling, String map, int channels, int height,
                         int width, String prefix) {
         BranchSpec spec = branch.spec();
         int grid = pooling.grid();
@@ -65,7 +65,7 @@ final class BranchOnnxWriter {
         String x = switch (spec.type()) {
             case CONV1D_CHANNELS -> {
                 String vector = grid == 1 ? pooled : g.node("ReduceMean", prefix + "_cell_mean", List.of(pooled),
-                        OnnxGraph.ints("axes", 2), OnnxGraph.integer("keepdims", 1));
+                        OnnxGraphBuilder.ints("axes", 2), OnnxGraphBuilder.integer("keepdims", 1));
                 yield reshape(g, prefix + "_sequence", vector, -1, 1, channels);
             }
             case CONV1D_TOKENS -> pooled;
@@ -82,12 +82,12 @@ final class BranchOnnxWriter {
             String w = g.floats(prefix + "_conv.W", Dl4jOnnxWriter.floats(conv.getParam("W")), filters, inChannels,
                     kernel, kernel);
             convolved = g.node("Conv", prefix + "_conv", List.of(x, w, g.floats(prefix + "_conv.b", bias, filters)),
-                    OnnxGraph.ints("kernel_shape", kernel, kernel), OnnxGraph.ints("pads", half, half, half, half));
+                    OnnxGraphBuilder.ints("kernel_shape", kernel, kernel), OnnxGraphBuilder.ints("pads", half, half, half, half));
         } else {
             String w = g.floats(prefix + "_conv.W", conv1dWeights(conv.getParam("W"), filters, inChannels, kernel),
                     filters, inChannels, kernel);
             convolved = g.node("Conv", prefix + "_conv", List.of(x, w, g.floats(prefix + "_conv.b", bias, filters)),
-                    OnnxGraph.ints("kernel_shape", kernel), OnnxGraph.ints("pads", half, half));
+                    OnnxGraphBuilder.ints("kernel_shape", kernel), OnnxGraphBuilder.ints("pads", half, half));
         }
         String activated = g.node("Relu", prefix + "_relu", List.of(convolved));
         BranchPooling branchPooling = spec.pooling();
@@ -97,18 +97,18 @@ final class BranchOnnxWriter {
             reduced = g.node(max ? "GlobalMaxPool" : "GlobalAveragePool", prefix + "_pool", List.of(activated));
         } else {
             reduced = g.node(max ? "MaxPool" : "AveragePool", prefix + "_pool", List.of(activated),
-                    OnnxGraph.ints("kernel_shape", 2), OnnxGraph.ints("strides", 2));
+                    OnnxGraphBuilder.ints("kernel_shape", 2), OnnxGraphBuilder.ints("strides", 2));
         }
-        String features = g.node("Flatten", prefix + "_features", List.of(reduced), OnnxGraph.integer("axis", 1));
+        String features = g.node("Flatten", prefix + "_features", List.of(reduced), OnnxGraphBuilder.integer("axis", 1));
         Layer output = branch.graph().getLayer(BranchSpec.OUTPUT);
         INDArray w = output.getParam("W");
         String logits = g.node("Gemm", prefix + "_logits", List.of(features,
                 g.floats(prefix + "_dense.W", Dl4jOnnxWriter.floats(w), w.size(0), w.size(1)),
                 g.floats(prefix + "_dense.b", Dl4jOnnxWriter.floats(output.getParam("b")), w.size(1))));
-        return g.node("Softmax", prefix + "_probabilities", List.of(logits), OnnxGraph.integer("axis", 1));
+        return g.node("Softmax", prefix + "_probabilities", List.of(logits), OnnxGraphBuilder.integer("axis", 1));
     }
 
-    private static String reshape(OnnxGraph g, String name, String in, long... shape) {
+    private static String reshape(OnnxGraphBuilder g, String name, String in, long... shape) {
         return g.node("Reshape", name, List.of(in, g.longs(name + "_shape", shape, shape.length)));
     }
 

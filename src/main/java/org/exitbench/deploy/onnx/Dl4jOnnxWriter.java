@@ -70,7 +70,7 @@ final class Dl4jOnnxWriter {
      */
     static Map.Entry<Onnx.ModelProto, Written> model(ComputationGraph graph, InputType inputType, String inputName,
                                                      String outputName, String docString) {
-        OnnxGraph g = new OnnxGraph(docString);
+        OnnxGraphBuilder g = new OnnxGraphBuilder(docString);
         InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) inputType;
         g.input(inputName, Onnx.TensorProto.DataType.FLOAT, "batch", in.getChannels(), in.getHeight(),
                 in.getWidth());
@@ -106,7 +106,7 @@ final class Dl4jOnnxWriter {
      *
      * @param input the tensor holding the network's input (NCHW)
      */
-    static Written write(OnnxGraph g, ComputationGraph graph, InputType inputType, String input) {
+    static Written write(OnnxGraphBuilder g, ComputationGraph graph, InputType inputType, String input) {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         String outputVertex = outputVertex(graph);
         String networkInput = conf.getNetworkInputs().get(0);
@@ -146,7 +146,7 @@ final class Dl4jOnnxWriter {
         return new Written(tensors.get(outputVertex), tensors, types);
     }
 
-    private static String layer(OnnxGraph g, ComputationGraph graph, String name, Layer layer, String in,
+    private static String layer(OnnxGraphBuilder g, ComputationGraph graph, String name, Layer layer, String in,
                                 InputType inType) {
         org.deeplearning4j.nn.api.Layer trained = graph.getLayer(name);
         if (layer.getClass() == ConvolutionLayer.class || layer.getClass() == ChannelsLastConvolutionLayer.class) {
@@ -171,7 +171,7 @@ final class Dl4jOnnxWriter {
                 default -> throw unsupported("global " + pool.getPoolingType() + " pooling");
             };
             String pooled = g.node(op, name + "_4d", List.of(in));
-            return g.node("Flatten", name, List.of(pooled), OnnxGraph.integer("axis", 1));
+            return g.node("Flatten", name, List.of(pooled), OnnxGraphBuilder.integer("axis", 1));
         }
         if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
             if (!(inType instanceof InputType.InputTypeFeedForward)) {
@@ -183,7 +183,7 @@ final class Dl4jOnnxWriter {
         throw unsupported("its layer type " + layer.getClass().getSimpleName());
     }
 
-    private static String convolution(OnnxGraph g, String name, ConvolutionLayer conv,
+    private static String convolution(OnnxGraphBuilder g, String name, ConvolutionLayer conv,
                                       org.deeplearning4j.nn.api.Layer trained, String in,
                                       InputType.InputTypeConvolutional inType) {
         INDArray w = trained.getParam("W");
@@ -212,17 +212,17 @@ final class Dl4jOnnxWriter {
         } else {
             throw unsupported("convolution mode " + conv.getConvolutionMode());
         }
-        List<String> inputs = OnnxGraph.list(in, g.floats(name + ".W", floats(w), shape));
+        List<String> inputs = OnnxGraphBuilder.list(in, g.floats(name + ".W", floats(w), shape));
         if (conv.hasBias()) {
             inputs.add(g.floats(name + ".b", floats(trained.getParam("b")), conv.getNOut()));
         }
         String out = g.node("Conv", conv.getActivationFn() instanceof ActivationIdentity ? name : name + "_conv",
-                inputs, OnnxGraph.ints("kernel_shape", k[0], k[1]), OnnxGraph.ints("strides", s[0], s[1]),
-                OnnxGraph.ints("dilations", d[0], d[1]), OnnxGraph.ints("pads", pads));
+                inputs, OnnxGraphBuilder.ints("kernel_shape", k[0], k[1]), OnnxGraphBuilder.ints("strides", s[0], s[1]),
+                OnnxGraphBuilder.ints("dilations", d[0], d[1]), OnnxGraphBuilder.ints("pads", pads));
         return activation(g, name, conv.getActivationFn(), out);
     }
 
-    private static String batchNorm(OnnxGraph g, String name, BatchNormalization bn,
+    private static String batchNorm(OnnxGraphBuilder g, String name, BatchNormalization bn,
                                     org.deeplearning4j.nn.api.Layer trained, String in, InputType inType) {
         if (!(inType instanceof InputType.InputTypeConvolutional c)) {
             throw unsupported("batch-norm is written for 2-D maps only");
@@ -258,7 +258,7 @@ final class Dl4jOnnxWriter {
         return activation(g, name, bn.getActivationFn(), out);
     }
 
-    private static String pooling(OnnxGraph g, String name, SubsamplingLayer pool, String in) {
+    private static String pooling(OnnxGraphBuilder g, String name, SubsamplingLayer pool, String in) {
         int[] p = pool.getPadding();
         if (p[0] != 0 || p[1] != 0 || pool.getConvolutionMode() == ConvolutionMode.Same) {
             throw unsupported("padded pooling");
@@ -270,14 +270,14 @@ final class Dl4jOnnxWriter {
         };
         int[] k = pool.getKernelSize();
         int[] s = pool.getStride();
-        return g.node(op, name, List.of(in), OnnxGraph.ints("kernel_shape", k[0], k[1]),
-                OnnxGraph.ints("strides", s[0], s[1]));
+        return g.node(op, name, List.of(in), OnnxGraphBuilder.ints("kernel_shape", k[0], k[1]),
+                OnnxGraphBuilder.ints("strides", s[0], s[1]));
     }
 
-    private static String dense(OnnxGraph g, String name, FeedForwardLayer layer,
+    private static String dense(OnnxGraphBuilder g, String name, FeedForwardLayer layer,
                                 org.deeplearning4j.nn.api.Layer trained, String in) {
         INDArray w = trained.getParam("W");
-        List<String> inputs = OnnxGraph.list(in, g.floats(name + ".W", floats(w), w.size(0), w.size(1)));
+        List<String> inputs = OnnxGraphBuilder.list(in, g.floats(name + ".W", floats(w), w.size(0), w.size(1)));
         if (trained.paramTable().containsKey("b")) {
             inputs.add(g.floats(name + ".b", floats(trained.getParam("b")), w.size(1)));
         }
@@ -286,7 +286,7 @@ final class Dl4jOnnxWriter {
         return activation(g, name, fn, out);
     }
 
-    private static String activation(OnnxGraph g, String name, IActivation fn, String in) {
+    private static String activation(OnnxGraphBuilder g, String name, IActivation fn, String in) {
         if (fn == null || fn instanceof ActivationIdentity) {
             return in;
         }
@@ -304,12 +304,12 @@ final class Dl4jOnnxWriter {
             return g.node("Tanh", name, List.of(in));
         }
         if (fn instanceof ActivationSoftmax) {
-            return g.node("Softmax", name, List.of(in), OnnxGraph.integer("axis", 1));
+            return g.node("Softmax", name, List.of(in), OnnxGraphBuilder.integer("axis", 1));
         }
         throw unsupported("the activation " + fn);
     }
 
-    private static String elementWise(OnnxGraph g, String name, ElementWiseVertex vertex, List<String> inputs) {
+    private static String elementWise(OnnxGraphBuilder g, String name, ElementWiseVertex vertex, List<String> inputs) {
         String op = switch (vertex.getOp()) {
             case Add -> inputs.size() == 2 ? "Add" : "Sum";
             case Product -> "Mul";

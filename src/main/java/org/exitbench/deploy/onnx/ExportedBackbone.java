@@ -1,7 +1,8 @@
 package org.exitbench.deploy.onnx;
 
-import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import java.util.Set;
 
 /**
  * The whole backbone of an ONNX export ({@value OnnxCascadeExport#BACKBONE}) on ONNX Runtime: what a deployment
@@ -10,6 +11,8 @@ import ai.onnxruntime.OrtSession;
 public final class ExportedBackbone implements AutoCloseable {
 
     private final OrtSession session;
+    private final String input;
+    private final Set<String> output;
     private final long[] shape;
     private final int classes;
 
@@ -21,6 +24,8 @@ public final class ExportedBackbone implements AutoCloseable {
         OnnxManifest m = cascade.manifest();
         this.session = OrtCalls.open(cascade.model(m.backbone()), threads, cascade.folder().resolve(m.backbone())
                 .toString());
+        this.input = session.getInputNames().iterator().next();
+        this.output = Set.of(session.getOutputNames().iterator().next());
         this.shape = new long[] {1, m.inputChannels(), m.inputHeight(), m.inputWidth()};
         this.classes = m.classNames().size();
     }
@@ -32,15 +37,14 @@ public final class ExportedBackbone implements AutoCloseable {
      * @return the class of largest probability
      */
     public int classify(float[] pixels) {
-        return ExitDecision.argmax(OrtCalls.runSingle(session, pixels, shape).values(), 0, classes);
+        try (OnnxTensor x = OrtCalls.tensor(pixels, 0, pixels.length, shape);
+             OrtSession.Result result = OrtCalls.run(session, input, x, output)) {
+            return ExitDecision.argmax(OrtCalls.floats(result, output.iterator().next()), 0, classes);
+        }
     }
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // Closing releases native memory; a failure here leaves nothing to recover.
-        }
+        OrtCalls.close(session);
     }
 }

@@ -586,7 +586,7 @@ public final class OnnxCascadeExport {
         String probabilities = logits + "_softmax";
         Onnx.GraphProto.Builder g = graph.toBuilder();
         g.addNode(Onnx.NodeProto.newBuilder().setOpType("Softmax").setName(probabilities).addInput(logits)
-                .addOutput(probabilities).addAttribute(OnnxGraph.integer("axis", 1)));
+                .addOutput(probabilities).addAttribute(OnnxGraphBuilder.integer("axis", 1)));
         g.setOutput(0, graph.getOutput(0).toBuilder().setName(probabilities));
         return model.toBuilder().setGraph(g).build();
     }

@@ -1,10 +1,11 @@
 package org.exitbench.deploy.onnx;
 
-import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import onnx.Onnx;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.deploy.EarlyExitPredictor;
@@ -15,10 +16,13 @@ import org.exitbench.model.ExitPoints;
  * Classifies images with an ONNX export on ONNX Runtime, really stopping at the first exit that fires.
  *
  * <ul>
- *   <li>Segments shape: segment k runs only on the rows no earlier exit took (the batch is compacted after each
- *       exit, as the DL4J predictor does), exit k's model scores them, and the exit test is made here, exactly as
- *       the workbench makes it ({@link ExitDecision}). Timings per segment and exit as {@link Prediction} describes.
- *   </li>
+ *   <li>Segments shape: stage k runs backbone segment k and exit k's branch as one ONNX Runtime call, only on the
+ *       rows no earlier exit took (the batch is compacted after each exit, as the DL4J predictor does); the exit
+ *       test is made here, exactly as the workbench makes it ({@link ExitDecision}). The stages are assembled in
+ *       memory from the export's segment and exit files ({@link CascadeOnnxAssembler#stage}): one call instead of
+ *       two per exit, the map handed on channels last, and kept in ONNX Runtime's memory on its way to the next
+ *       stage unless rows must be dropped from it. A prediction's
+ *       {@code segmentNanos[k]} is stage k's call (segment and branch), {@code branchNanos[k]} the exit test.</li>
  *   <li>Single shape: each image runs alone through {@code cascade.onnx}, whose {@code If} nodes make the exit
  *       test; a prediction's only timing is the whole call ({@code segmentNanos} has one entry, {@code branchNanos}
  *       none), since the runtime does not report the parts.</li>
@@ -32,6 +36,12 @@ import org.exitbench.model.ExitPoints;
  */
 public final class OnnxEarlyExitPredictor implements AutoCloseable {
 
+    private static final Set<String> STAGE_OUTPUTS = Set.of(CascadeOnnxAssembler.MAP_OUT,
+            CascadeOnnxAssembler.PROBABILITIES);
+    private static final Set<String> HEAD_OUTPUTS = Set.of(CascadeOnnxAssembler.PROBABILITIES);
+    private static final Set<String> SINGLE_OUTPUTS = Set.of(CascadeOnnxAssembler.EXIT,
+            CascadeOnnxAssembler.PROBABILITIES);
+
     private final OnnxCascade cascade;
     private final OnnxManifest manifest;
     private final Thresholds thresholds;
@@ -39,9 +49,11 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     private final int classes;
     private final int top;
     private final int threads;
-    private final List<OrtSession> segments = new ArrayList<>();
-    private final List<OrtSession> branches = new ArrayList<>();
+    /** Segments shape: K stages (segment k + exit k) and the head; each session's input name beside it. */
+    private final List<OrtSession> stages = new ArrayList<>();
+    private final List<String> stageInputs = new ArrayList<>();
     private final OrtSession single;
+    private final String singleInput;
 
     /**
      * Opens the export's sessions.
@@ -63,14 +75,18 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
         this.threads = threads;
         try {
             if (cascade.single()) {
-                single = open(manifest.cascade());
+                single = open(cascade.model(manifest.cascade()), cascade.folder().resolve(manifest.cascade()));
+                singleInput = single.getInputNames().iterator().next();
             } else {
                 single = null;
+                singleInput = null;
                 for (OnnxManifest.Exit exit : manifest.exits()) {
-                    segments.add(open(exit.segment()));
-                    branches.add(open(exit.branch()));
+                    Onnx.ModelProto stage = CascadeOnnxAssembler.stage(parse(exit.segment()), parse(exit.branch()),
+                            !stages.isEmpty());
+                    addStage(open(stage.toByteArray(), cascade.folder().resolve(exit.segment())));
                 }
-                segments.add(open(manifest.headSegment()));
+                Onnx.ModelProto head = CascadeOnnxAssembler.stage(parse(manifest.headSegment()), null, exits > 0);
+                addStage(open(head.toByteArray(), cascade.folder().resolve(manifest.headSegment())));
             }
         } catch (RuntimeException e) {
             close();
@@ -78,8 +94,22 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
         }
     }
 
-    private OrtSession open(String file) {
-        return OrtCalls.open(cascade.model(file), threads, cascade.folder().resolve(file).toString());
+    private void addStage(OrtSession session) {
+        stages.add(session);
+        stageInputs.add(session.getInputNames().iterator().next());
+    }
+
+    private Onnx.ModelProto parse(String file) {
+        try {
+            return Onnx.ModelProto.parseFrom(cascade.model(file));
+        } catch (org.nd4j.shade.protobuf.InvalidProtocolBufferException e) {
+            throw new OnnxExportException(cascade.folder().resolve(file) + " is not an ONNX model: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private OrtSession open(byte[] model, java.nio.file.Path file) {
+        return OrtCalls.open(model, threads, file.toString());
     }
 
     /** @return the export this predictor runs */
@@ -120,16 +150,17 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     private List<Prediction> predictOneByOne(float[] pixels, int count, int size) {
         List<Prediction> out = new ArrayList<>(count);
         long[] shape = {1, manifest.inputChannels(), manifest.inputHeight(), manifest.inputWidth()};
-        float[] image = new float[size];
         for (int i = 0; i < count; i++) {
-            System.arraycopy(pixels, i * size, image, 0, size);
             long started = System.nanoTime();
-            var result = OrtCalls.run(single, image, shape, Set.of(CascadeOnnxAssembler.EXIT,
-                    CascadeOnnxAssembler.PROBABILITIES));
+            int exit;
+            float[] p;
+            try (OnnxTensor image = OrtCalls.tensor(pixels, i * size, size, shape);
+                 OrtSession.Result result = OrtCalls.run(single, singleInput, image, SINGLE_OUTPUTS)) {
+                exit = (int) OrtCalls.firstLong(result, CascadeOnnxAssembler.EXIT);
+                p = OrtCalls.floats(result, CascadeOnnxAssembler.PROBABILITIES);
+            }
             long elapsed = System.nanoTime() - started;
-            int exit = (int) result.get(CascadeOnnxAssembler.EXIT).values()[0];
-            Prediction p = answer(exit, result.get(CascadeOnnxAssembler.PROBABILITIES).values(), 0);
-            out.add(withTimes(p, new long[] {elapsed}, new long[0]));
+            out.add(withTimes(answer(exit, p, 0), new long[] {elapsed}, new long[0]));
         }
         return out;
     }
@@ -143,58 +174,79 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
             alive[i] = i;
         }
         int aliveCount = n;
-        float[] current = pixels;
-        long[] shape = {n, manifest.inputChannels(), manifest.inputHeight(), manifest.inputWidth()};
-        for (int k = 0; k <= exits && aliveCount > 0; k++) {
-            long started = System.nanoTime();
-            OrtCalls.Output map = OrtCalls.runSingle(segments.get(k), current, shape);
-            long segmentDone = System.nanoTime();
-            if (k == exits) {
+        // The stage input: a tensor made here (closed here) or one held by the previous stage's result.
+        OnnxTensor input = OrtCalls.tensor(pixels, 0, pixels.length, new long[] {n, manifest.inputChannels(),
+            manifest.inputHeight(), manifest.inputWidth()});
+        OnnxTensor ownInput = input;
+        OrtSession.Result inputOwner = null;
+        try {
+            for (int k = 0; k <= exits && aliveCount > 0; k++) {
+                long started = System.nanoTime();
+                OrtSession.Result result = OrtCalls.run(stages.get(k), stageInputs.get(k), input,
+                        k == exits ? HEAD_OUTPUTS : STAGE_OUTPUTS);
+                long ran = System.nanoTime();
+                OrtCalls.close(ownInput);
+                OrtCalls.close(inputOwner);
+                ownInput = null;
+                inputOwner = result;
+                float[] p = OrtCalls.floats(result, CascadeOnnxAssembler.PROBABILITIES);
+                if (k == exits) {
+                    for (int i = 0; i < aliveCount; i++) {
+                        int row = alive[i];
+                        segmentNanos[row] = append(segmentNanos[row], (ran - started) / aliveCount);
+                        out[row] = answer(exits, p, i * classes);
+                    }
+                    break;
+                }
+                int survivors = 0;
+                int[] kept = new int[aliveCount];
+                for (int i = 0; i < aliveCount; i++) {
+                    if (ExitDecision.fires(thresholds, k, p, i * classes, classes)) {
+                        out[alive[i]] = answer(k, p, i * classes);
+                    } else {
+                        kept[survivors++] = i;
+                    }
+                }
+                OnnxTensor map = (OnnxTensor) result.get(CascadeOnnxAssembler.MAP_OUT).orElseThrow();
+                if (survivors < aliveCount && survivors > 0) {
+                    input = compact(map, kept, survivors, aliveCount);
+                    ownInput = input;
+                } else {
+                    input = map;
+                }
+                long tested = System.nanoTime();
                 for (int i = 0; i < aliveCount; i++) {
                     int row = alive[i];
-                    segmentNanos[row] = append(segmentNanos[row], (segmentDone - started) / aliveCount);
-                    out[row] = answer(exits, map.values(), i * classes);
+                    segmentNanos[row] = append(segmentNanos[row], (ran - started) / aliveCount);
+                    branchNanos[row] = append(branchNanos[row], (tested - ran) / aliveCount);
                 }
-                break;
-            }
-            float[] p = OrtCalls.runSingle(branches.get(k), map.values(), map.shape()).values();
-            int survivors = 0;
-            int[] kept = new int[aliveCount];
-            for (int i = 0; i < aliveCount; i++) {
-                if (ExitDecision.fires(thresholds, k, p, i * classes, classes)) {
-                    out[alive[i]] = answer(k, p, i * classes);
-                } else {
-                    kept[survivors++] = i;
-                }
-            }
-            shape = map.shape().clone();
-            if (survivors < aliveCount && survivors > 0) {
-                int rowSize = (int) (map.values().length / aliveCount);
-                float[] compact = new float[survivors * rowSize];
                 for (int s = 0; s < survivors; s++) {
-                    System.arraycopy(map.values(), kept[s] * rowSize, compact, s * rowSize, rowSize);
+                    alive[s] = alive[kept[s]];
                 }
-                current = compact;
-                shape[0] = survivors;
-            } else {
-                current = map.values();
+                aliveCount = survivors;
             }
-            long branchDone = System.nanoTime();
-            for (int i = 0; i < aliveCount; i++) {
-                int row = alive[i];
-                segmentNanos[row] = append(segmentNanos[row], (segmentDone - started) / aliveCount);
-                branchNanos[row] = append(branchNanos[row], (branchDone - segmentDone) / aliveCount);
-            }
-            for (int s = 0; s < survivors; s++) {
-                alive[s] = alive[kept[s]];
-            }
-            aliveCount = survivors;
+        } finally {
+            OrtCalls.close(ownInput);
+            OrtCalls.close(inputOwner);
         }
         List<Prediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             predictions.add(withTimes(out[i], segmentNanos[i], branchNanos[i] == null ? new long[0] : branchNanos[i]));
         }
         return predictions;
+    }
+
+    /** @return the rows {@code kept[0 .. survivors)} of a map of {@code rows} rows, as a new tensor */
+    private static OnnxTensor compact(OnnxTensor map, int[] kept, int survivors, int rows) {
+        long[] shape = map.getInfo().getShape();
+        java.nio.FloatBuffer values = map.getFloatBuffer();
+        int rowSize = values.remaining() / rows;
+        float[] compact = new float[survivors * rowSize];
+        for (int s = 0; s < survivors; s++) {
+            values.get(kept[s] * rowSize, compact, s * rowSize, rowSize);
+        }
+        shape[0] = survivors;
+        return OrtCalls.tensor(compact, 0, compact.length, shape);
     }
 
     private static Prediction withTimes(Prediction p, long[] segmentNanos, long[] branchNanos) {
@@ -236,17 +288,7 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     /** Releases the sessions. */
     @Override
     public void close() {
-        List<OrtSession> all = new ArrayList<>(segments);
-        all.addAll(branches);
-        if (single != null) {
-            all.add(single);
-        }
-        for (OrtSession session : all) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                // Closing releases native memory; a failure here leaves nothing to recover.
-            }
-        }
+        stages.forEach(OrtCalls::close);
+        OrtCalls.close(single);
     }
 }

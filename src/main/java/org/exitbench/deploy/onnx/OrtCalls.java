@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.LinkedHashMap;
@@ -62,6 +64,61 @@ final class OrtCalls {
             return read;
         } catch (OrtException e) {
             throw new OnnxExportException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A tensor over a fresh direct buffer holding {@code values[from .. from + length)}. ONNX Runtime reads a direct
+     * buffer in place, where a heap array would be copied into one on every call.
+     */
+    static OnnxTensor tensor(float[] values, int from, int length, long[] shape) {
+        FloatBuffer buffer = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        buffer.put(values, from, length).rewind();
+        try {
+            return OnnxTensor.createTensor(OnnxRuntimeSessions.environment(), buffer, shape);
+        } catch (OrtException e) {
+            throw new OnnxExportException("ONNX Runtime refused an input of shape " + java.util.Arrays.toString(shape)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a one-input session on a tensor, computing only the named outputs; the caller closes the result (and
+     * may feed one of its tensors to the next session first, which saves copying it through Java).
+     */
+    static OrtSession.Result run(OrtSession session, String input, OnnxTensor x, Set<String> outputs) {
+        try {
+            return session.run(Map.of(input, x), outputs);
+        } catch (OrtException e) {
+            throw new OnnxExportException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return a float output's values */
+    static float[] floats(OrtSession.Result result, String name) {
+        FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow(() -> new OnnxExportException(
+                "ONNX Runtime returned no output " + name))).getFloatBuffer();
+        float[] values = new float[buffer.remaining()];
+        buffer.get(values);
+        return values;
+    }
+
+    /** @return the first value of an int64 output */
+    static long firstLong(OrtSession.Result result, String name) {
+        return ((OnnxTensor) result.get(name).orElseThrow(() -> new OnnxExportException(
+                "ONNX Runtime returned no output " + name))).getLongBuffer().get(0);
+    }
+
+    /** Closes native ONNX Runtime objects; a failure to close leaves nothing to recover. */
+    static void close(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Closing releases native memory; a failure here leaves nothing to recover.
         }
     }
 

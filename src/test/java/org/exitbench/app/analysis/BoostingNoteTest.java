@@ -14,6 +14,7 @@ import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.CascadeEvaluator;
+import org.exitbench.cascade.CascadeResult;
 import org.exitbench.cascade.OracleExitPolicy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,33 @@ class BoostingNoteTest {
         assertTrue(note.contains(String.format(Locale.ROOT, "would save %.1f %% with the boosted",
                 100 * ceiling)), note);
         assertTrue(note.contains("one seed at one margin"), note);
+    }
+
+    @Test
+    void thePanelComparesBothModesExitByExitOnTest() {
+        CascadeSource source = twoModes();
+        BoostingNote.Comparison comparison = BoostingNote.perExit(source, CPM).orElseThrow();
+        assertEquals("boosted", comparison.primaryName());
+        assertEquals("non-boosted", comparison.comparisonName());
+        for (boolean primary : new boolean[] {true, false}) {
+            ScoreSet set = primary ? source.primary() : source.comparison();
+            CascadeResult expected = new CascadeEvaluator(set.test(), source.costModel())
+                    .evaluate(new CpmCalibrator(CPM).calibrate(set.validation()));
+            assertEquals(expected.exitCount() + 1, comparison.exits().size(), "every exit and the head");
+            assertEquals("Backbone head", comparison.exits().get(expected.exitCount()).exit());
+            int taken = 0;
+            for (int k = 0; k <= expected.exitCount(); k++) {
+                BoostingNote.ModeAtExit at = primary ? comparison.exits().get(k).primary()
+                        : comparison.exits().get(k).comparison();
+                assertEquals(expected.survivorCount(k), at.reaching());
+                assertEquals(expected.exitedCount(k), at.taken());
+                assertEquals(expected.precision(k), at.precision(), 1e-12);
+                assertEquals(at.taken() > 0, !at.topClasses().isEmpty());
+                taken += at.taken();
+            }
+            assertEquals(expected.sampleCount(), taken, "every test image leaves somewhere");
+        }
+        assertEquals(Optional.empty(), BoostingNote.perExit(TestSources.withImages(4, 100), CPM));
     }
 
     @Test

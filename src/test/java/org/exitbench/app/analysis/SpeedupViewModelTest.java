@@ -23,6 +23,7 @@ import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.deploy.LatencyStats;
 import org.exitbench.deploy.MeasuredSpeedup;
+import org.exitbench.deploy.onnx.OnnxMeasuredSpeedup;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.train.BranchTrainingMode;
 import org.junit.jupiter.api.Tag;
@@ -169,11 +170,23 @@ class SpeedupViewModelTest {
         assertEquals(List.of(), notices.posted().stream().filter(Notice::error).toList());
         assertNotNull(model.shownProperty().get(), "DL4J's measurement is shown and saved as before");
         assertEquals(1, MeasuredSpeedup.readAll(run.folder()).size());
+        assertEquals(1, OnnxMeasuredSpeedup.readAll(run.folder()).size(), "ONNX Runtime's measurement is saved too");
         String onnx = model.onnxFiguresProperty().get();
-        assertTrue(onnx.matches("ONNX Runtime, cascade\\.onnx: measured \\d+\\.\\d\\d× · measured / theoretical "
-                + "\\d+\\.\\d\\d · backbone .* ms · cascade .* ms"), onnx);
+        assertTrue(onnx.matches("ONNX Runtime \\S+, cascade\\.onnx: measured \\d+\\.\\d\\d× · measured / "
+                + "theoretical \\d+\\.\\d\\d \\(CPU time .*\\) · backbone .* ms · cascade .* ms .*"), onnx);
+        assertFalse(onnx.contains("other thresholds"), onnx);
+
+        SpeedupViewModel reopened = new SpeedupViewModel(point, executor, notices, SampleRuns::sample);
+        reopened.targetProperty().set(new SpeedupViewModel.Target(run.folder(), BranchTrainingMode.BOOSTED));
+        assertEquals(onnx, reopened.onnxFiguresProperty().get(), "the saved ONNX line is shown again when the run "
+                + "is reopened");
+
         model.alsoOnnxProperty().set(false);
         model.measure();
-        assertEquals("", model.onnxFiguresProperty().get(), "a DL4J-only measurement shows no ONNX line");
+        assertEquals(onnx, model.onnxFiguresProperty().get(), "a DL4J-only measurement keeps the saved ONNX line");
+        Thresholds measured = point.resultProperty().get().thresholds();
+        point.requestThresholds(Thresholds.never(measured.exitCount(), measured.classCount()));
+        assertTrue(model.onnxFiguresProperty().get().endsWith("measured at other thresholds than the current ones"),
+                model.onnxFiguresProperty().get());
     }
 }

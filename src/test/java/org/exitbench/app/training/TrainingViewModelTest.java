@@ -2,6 +2,8 @@ package org.exitbench.app.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +22,7 @@ import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.SampleImages;
 import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.app.task.BackgroundWork;
 import org.exitbench.app.task.RunningTask;
@@ -326,14 +329,63 @@ class TrainingViewModelTest {
         assertEquals(1, firstLaunch.runs().size(), "no new run");
     }
 
-    /** Runs work at once, except the first launch's training run, which it only records (and never ends). */
+    @Test
+    void aFirstLaunchShowsTheShippedRunWhileTheImagesAreDecodedAndTheirPicturesOnceTheyAre() {
+        HoldingExecutor holding = new HoldingExecutor();
+        holding.delayDatasets = true;
+        DataViewModel sampleData = new DataViewModel(holding, SampleRuns.loader());
+        WorkspaceViewModel firstLaunch = new WorkspaceViewModel(holding, sampleData, point, questions, notices,
+                SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
+        TrainingViewModel training = new TrainingViewModel(holding, firstLaunch, sampleData, notices);
+
+        firstLaunch.startUp(null);
+
+        assertTrue(sampleData.loadingProperty().get(), "the images are still being decoded");
+        assertNull(sampleData.datasetProperty().get());
+        String shipped = BundledRun.besides(SampleRuns.samplePath()).orElseThrow().metrics().runId();
+        assertEquals(shipped, firstLaunch.shownRunProperty().get().id(), "shown before the images are decoded");
+        assertNotNull(point.resultProperty().get(), "the top bar has its operating point");
+        assertFalse(point.resultProperty().get().source().synthetic());
+        assertEquals(SampleImages.NONE, point.sourceProperty().get().images(), "no pictures yet");
+        assertTrue(notices.posted().isEmpty(), "no word about a missing dataset: it is on its way "
+                + notices.posted());
+
+        holding.releaseDatasets();
+
+        assertEquals(SampleRuns.samplePath(), sampleData.datasetProperty().get().root().toAbsolutePath().normalize());
+        assertNotEquals(SampleImages.NONE, point.sourceProperty().get().images(), "the galleries get the pictures");
+        assertTrue(point.sourceProperty().get().images().image(org.exitbench.data.Split.TEST, 0).isPresent());
+        assertEquals(shipped, firstLaunch.shownRunProperty().get().id());
+        assertEquals(List.of(), holding.held, "the images are those of the shipped run: nothing is trained");
+        assertTrue(notices.posted().isEmpty(), notices.posted().toString());
+        assertFalse(training.runningProperty().get());
+    }
+
+    /**
+     * Runs work at once, except the first launch's training run, which it only records (and never ends), and, when
+     * asked, dataset opens, which wait for {@link #releaseDatasets()}.
+     */
     private static final class HoldingExecutor implements TaskExecutor {
         private final SynchronousTaskExecutor inner = new SynchronousTaskExecutor();
         private final ObservableList<RunningTask> running = FXCollections.observableArrayList();
         private final List<String> held = new ArrayList<>();
+        private final List<Runnable> delayed = new ArrayList<>();
+        private boolean delayDatasets;
+
+        void releaseDatasets() {
+            delayDatasets = false;
+            List<Runnable> now = List.copyOf(delayed);
+            delayed.clear();
+            now.forEach(Runnable::run);
+        }
 
         @Override
         public <T> RunningTask submit(String name, BackgroundWork<T> work, TaskCallbacks<T> callbacks) {
+            if (delayDatasets && name.equals("Opening " + SampleRuns.samplePath().getFileName())) {
+                RunningTask task = new RunningTask(name, new CancellationToken(), System::nanoTime);
+                delayed.add(() -> inner.submit(name, work, callbacks));
+                return task;
+            }
             if (!name.startsWith("Training the demo cascade")) {
                 return inner.submit(name, work, callbacks);
             }

@@ -14,7 +14,7 @@ import org.nd4j.shade.protobuf.ByteString;
  * outputs, with names kept unique. One instance builds one graph or one {@code If} branch; weights go into the graph
  * whose nodes use them, so a subgraph that never runs carries its own weights with it.
  */
-final class OnnxGraph {
+final class OnnxGraphBuilder {
 
     /** The ONNX operator set every graph Exitbench writes is built against. */
     static final int OPSET = 13;
@@ -29,19 +29,19 @@ final class OnnxGraph {
      * @param name  the graph's name
      * @param taken names already used by enclosing graphs (shared, so nested branches stay unique too)
      */
-    OnnxGraph(String name, Set<String> taken) {
+    OnnxGraphBuilder(String name, Set<String> taken) {
         this.graph = Onnx.GraphProto.newBuilder().setName(name);
         this.names = taken;
     }
 
     /** A top-level graph. */
-    OnnxGraph(String name) {
+    OnnxGraphBuilder(String name) {
         this(name, new HashSet<>());
     }
 
     /** A branch graph (for an {@code If}) sharing this graph's names. */
-    OnnxGraph subgraph(String name) {
-        return new OnnxGraph(name, names);
+    OnnxGraphBuilder subgraph(String name) {
+        return new OnnxGraphBuilder(name, names);
     }
 
     /** @return a name not used before in this graph family, derived from {@code base} */
@@ -157,7 +157,7 @@ final class OnnxGraph {
 
     /** @return the jar's implementation version, or "development" when run from classes */
     static String producerVersion() {
-        String version = OnnxGraph.class.getPackage().getImplementationVersion();
+        String version = OnnxGraphBuilder.class.getPackage().getImplementationVersion();
         return version == null ? "development" : version;
     }
 
