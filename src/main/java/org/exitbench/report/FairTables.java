@@ -108,15 +108,20 @@ final class FairTables {
 
     private static SweepReports.Table claims(SweepReports.Inputs in, FairComparison fair) {
         List<List<String>> rows = new ArrayList<>();
+        double accTol = in.definition().tolerance().accuracyPoints();
+        double redTol = in.definition().tolerance().reductionPoints();
         for (FairComparison.ModeComparison m : fair.modes()) {
             String claim = m.mode() + " beats " + fair.baseline();
-            rows.add(List.of(claim, "(a) at the training margin", FairComparison.verdictAtTrainingMargin(m),
+            rows.add(List.of(claim, "(a) at the training margin", FairComparison.verdictAtTrainingMargin(m, accTol,
+                            redTol),
                     "accuracy " + m.trainedAccuracy().interval() + "; compute " + m.trainedReduction().interval()));
             if (fair.marginAxis() != null) {
                 rows.add(List.of(claim, "(b) matched compute, retrained curves",
-                        FairComparison.verdict(m.matchedAccuracy()), "accuracy " + m.matchedAccuracy().interval()));
+                        FairComparison.verdict(m.matchedAccuracy(), accTol), "accuracy "
+                                + m.matchedAccuracy().interval()));
             }
-            rows.add(List.of(claim, "re-calibrated curves (v1)", FairComparison.verdict(m.recalibratedMatched()),
+            rows.add(List.of(claim, "re-calibrated curves (v1)", FairComparison.verdict(m.recalibratedMatched(),
+                            accTol),
                     "accuracy " + m.recalibratedMatched().interval()));
         }
         for (SweepSummary.BestReduction b : in.summary().best()) {
@@ -141,9 +146,12 @@ final class FairTables {
                     verdict, evidence));
         }
         return new SweepReports.Table("The paper's claims: verdicts",
-                "Holds: the interval excludes 0 in the claim's favour. Does not hold: it excludes 0 against it, or "
-                        + "includes 0 (no difference: no evidence for the claim). Mixed: better on one of accuracy "
-                        + "and compute, worse on the other, or within 5 points of the headline.",
+                String.format(Locale.ROOT, "Holds: the interval excludes 0 in the claim's favour and the mean "
+                        + "difference is beyond the tie tolerance (%s points of accuracy, %s of compute). Does not "
+                        + "hold: the same against it, or the interval includes 0 (no difference: no evidence for the "
+                        + "claim), or it excludes 0 around a mean within the tolerance (a negligible difference). "
+                        + "Mixed: better on one of accuracy and compute, worse on the other, or within 5 points of "
+                        + "the headline.", SweepSummary.number(accTol), SweepSummary.number(redTol)),
                 List.of("claim", "protocol", "verdict", "evidence (points, 95 % cluster t-interval)"), rows);
     }
 

@@ -141,6 +141,60 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
         return up ? "mixed (a trade-off)" : "does not hold (no difference)";
     }
 
+    /**
+     * The verdict at the training margin, where a difference counts only beyond the definition's tolerance (the one
+     * that decides ties): an interval that excludes 0 around a mean smaller than that is a real but negligible
+     * difference, not evidence for or against a claim about saving compute (a 0.2-point shift of compute, say).
+     *
+     * @param accuracyTolerance  points of accuracy within which a difference is a tie
+     * @param reductionTolerance points of compute reduction within which a difference is a tie
+     */
+    public static String verdictAtTrainingMargin(ModeComparison m, double accuracyTolerance,
+                                                 double reductionTolerance) {
+        String plain = verdictAtTrainingMargin(m);
+        if (!m.trainedAccuracy().hasInterval()) {
+            return plain;
+        }
+        ClusterInterval acc = m.trainedAccuracy();
+        ClusterInterval red = m.trainedReduction();
+        boolean up = beyond(acc, accuracyTolerance, true) || beyond(red, reductionTolerance, true);
+        boolean down = beyond(acc, accuracyTolerance, false) || beyond(red, reductionTolerance, false);
+        if (up && !down) {
+            return "holds";
+        }
+        if (down && !up) {
+            return "does not hold";
+        }
+        if (up) {
+            return "mixed (a trade-off)";
+        }
+        return acc.above() || acc.below() || red.above() || red.below()
+                ? "does not hold (a difference within the tolerance)" : "does not hold (no difference)";
+    }
+
+    /**
+     * The verdict from a difference at matched compute or budget, counting it only beyond {@code tolerance} points
+     * (see {@link #verdictAtTrainingMargin(ModeComparison, double, double)}).
+     */
+    public static String verdict(ClusterInterval difference, double tolerance) {
+        String plain = verdict(difference);
+        if (!difference.hasInterval()) {
+            return plain;
+        }
+        if (beyond(difference, tolerance, true)) {
+            return "holds";
+        }
+        if (beyond(difference, tolerance, false)) {
+            return "does not hold";
+        }
+        return difference.above() || difference.below() ? "does not hold (a difference within the tolerance)"
+                : "does not hold (no difference)";
+    }
+
+    private static boolean beyond(ClusterInterval d, double tolerance, boolean up) {
+        return up ? d.above() && d.mean() > tolerance : d.below() && d.mean() < -tolerance;
+    }
+
     /** The verdict on "the mode beats the baseline" from a difference at matched compute or budget. */
     public static String verdict(ClusterInterval difference) {
         if (difference.units() == 0) {

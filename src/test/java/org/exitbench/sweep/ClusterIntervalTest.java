@@ -52,4 +52,25 @@ class ClusterIntervalTest {
         assertTrue(one.interval().contains("one cluster"), one.interval());
         assertEquals("—", ClusterInterval.of(Map.of(), 0.1).interval());
     }
+
+    /**
+     * A difference whose interval excludes 0 but whose mean is within the tie tolerance is negligible: the verdict
+     * says so instead of "holds" (seen with two clusters whose compute differences were +0.43 and +0.47 points,
+     * against a tolerance of 0.5).
+     */
+    @Test
+    void aVerdictCountsADifferenceOnlyBeyondTheTolerance() {
+        ClusterInterval small = ClusterInterval.of(Map.of("seed 1", List.of(0.43), "seed 2", List.of(0.47)), 0.5);
+        assertTrue(small.above(), small.interval());
+        assertEquals("holds", FairComparison.verdict(small));
+        assertEquals("does not hold (a difference within the tolerance)", FairComparison.verdict(small, 0.5));
+        ClusterInterval large = ClusterInterval.of(Map.of("seed 1", List.of(1.3), "seed 2", List.of(1.5),
+                "seed 3", List.of(1.4)), 0.5);
+        assertEquals("holds", FairComparison.verdict(large, 0.5));
+        ClusterInterval against = ClusterInterval.of(Map.of("seed 1", List.of(-1.3), "seed 2", List.of(-1.5),
+                "seed 3", List.of(-1.4)), 0.5);
+        assertEquals("does not hold", FairComparison.verdict(against, 0.5));
+        ClusterInterval none = ClusterInterval.of(Map.of("seed 1", List.of(-1.0), "seed 2", List.of(1.2)), 0.5);
+        assertEquals("does not hold (no difference)", FairComparison.verdict(none, 0.5));
+    }
 }
