@@ -6,7 +6,7 @@
 # (blocks of images alternating between the two, thread CPU time at one thread), at 1 and 2 threads.
 # Everything is written under target/resnet18 (the ONNX files are ~45 MB each: never commit them).
 #   bench/run-onnx-resnet18-bench.sh [--limit N] [--repeats N]
-# Reports: target/bench/onnx-resnet18-<shape>-<threads>t.json; each step is skipped when its output exists.
+# Reports: target/bench/onnx-resnet18-<shape>-<threads>t.txt; each step is skipped when its output exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=600
@@ -28,7 +28,10 @@ if [[ ! -f $out/resnet18-backbone.onnx ]]; then
     scripts/exitbench backbone import $out/resnet18.onnx --data $data --out $out/resnet18-backbone.onnx
 fi
 if ! ls -d $out/workspace/runs/* >/dev/null 2>&1; then
-    scripts/exitbench run --data $data --backbone $out/resnet18-backbone.onnx --modes boosted --workspace $out/workspace
+    # A one-epoch backbone is unsure of itself: the default margin sends 97 % of the images out at exit 1 losing 9.7
+    # points; -0.015 is the margin the run itself proposes for the 2-point budget.
+    scripts/exitbench run --data $data --backbone $out/resnet18-backbone.onnx --modes boosted --margin -0.015 \
+        --workspace $out/workspace
 fi
 run=$(ls -d $out/workspace/runs/* | tail -n 1)
 for shape in onnx onnx-single; do
@@ -41,6 +44,6 @@ for threads in 1 2; do
     for shape in onnx-single onnx; do
         echo "== $shape, $threads thread(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
         OMP_NUM_THREADS=$threads scripts/exitbench speedup --model $out/export-$shape --data $data \
-            --threads "$threads" --limit "$limit" --repeats "$repeats" --json target/bench/onnx-resnet18-$shape-${threads}t.json
+            --threads "$threads" --limit "$limit" --repeats "$repeats" --quiet | tee target/bench/onnx-resnet18-$shape-${threads}t.txt
     done
 done
