@@ -15,6 +15,7 @@ import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.cascade.ExitRule;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.experiment.ExitRuleStudy.Kind;
 import org.exitbench.experiment.ExitRuleStudy.RuleChoice;
 import org.exitbench.progress.CancellationToken;
@@ -41,6 +42,7 @@ public final class DecisionRuleModel {
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>(this, "task");
     private CascadeSource base;
     private CascadeSource applied;
+    private ExitDecisionRule appliedRule;
 
     /**
      * @param point    the shared operating point
@@ -81,6 +83,14 @@ public final class DecisionRuleModel {
     /** @return the running fit, for its progress, or {@code null} */
     public ReadOnlyObjectProperty<RunningTask> taskProperty() {
         return task.getReadOnlyProperty();
+    }
+
+    /**
+     * @return the rule the current source's scores were fitted with, to score images from outside the dataset the
+     *         same way; {@code null} for the source as opened
+     */
+    public ExitDecisionRule appliedRule() {
+        return appliedRule;
     }
 
     /** Fits {@code choice} and applies it; a fit still running is cancelled first. */
@@ -128,6 +138,7 @@ public final class DecisionRuleModel {
             return;
         }
         applied = fitted.source();
+        appliedRule = fitted.rule();
         // Both sources carry the max-softmax and entropy slots, so the one with the derived slot is set while the
         // settings may point at it: the source first for a derived score, the settings first otherwise.
         if (fitted.cpm().score() == ExitRule.DERIVED) {
@@ -159,6 +170,7 @@ public final class DecisionRuleModel {
         cancel();
         base = now;
         applied = now;
+        appliedRule = null;
         fittable.set(DecisionRuleFit.canFit(now));
         rule.set(new RuleChoice(Kind.MAX_SOFTMAX, false));
         status.set("");
