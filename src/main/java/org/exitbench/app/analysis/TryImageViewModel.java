@@ -326,7 +326,8 @@ public final class TryImageViewModel {
             progress.report("Running " + item.name() + " through the cascade", 2, 3);
             RunImageScorer.Scored scored = scorer.score(converted.pixels(), original.source());
             return new Shown(item.name(), original, original.scaledToFit(THUMBNAIL_SIDE), converted, scored,
-                    RunCascadeSource.displayName(on.runId(), on.mode()), scorer.costModel(), scorer.classNames(),
+                    RunCascadeSource.displayName(scorer.run().id(), scorer.mode()), scorer.costModel(),
+                    scorer.classNames(),
                     (System.nanoTime() - started) / 1e9);
         }, TaskCallbacks.of(result -> {
             if (ticket != generation) {
