@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * inside a 2-pixel margin): a dataset image untouched, a phone photo of a pen drawing converted, and bad files refused
  * naming them.
  */
-class ImageConversionTest {
+public class ImageConversionTest {
 
     private static final Path SAMPLE = Path.of("sample-data", "fashion-mnist");
     private static ImageDataset test;
@@ -43,7 +43,7 @@ class ImageConversionTest {
      * A colour photo of a dark-blue pen drawing (a pair of trousers: two legs and a waistband) on slightly uneven
      * white paper, as a phone takes it: large, landscape, JPEG.
      */
-    static Path photographedDrawing(Path folder, int width, int height) throws IOException {
+    public static Path photographedDrawing(Path folder, int width, int height) throws IOException {
         BufferedImage photo = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = photo.createGraphics();
         for (int y = 0; y < height; y++) {
