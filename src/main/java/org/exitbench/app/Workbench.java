@@ -211,6 +211,7 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         analysisView.addAction(TryImageActions.button(tryImage, services.files(),
                 FolderChooser.titled("Choose a folder of images to try"), showAnalysis));
         TryImageActions.acceptDrops(window.node(), tryImage, showAnalysis);
+        TryImageActions.prepareWhenShown(analysisView.node(), tryImage);
         window.addShortcut(TryImageActions.PASTE, () -> TryImageActions.paste(window.node().getScene(), tryImage,
                 showAnalysis));
         window.installPane(WorkbenchPane.ANALYSIS, analysisView.node());

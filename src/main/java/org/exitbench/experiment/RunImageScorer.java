@@ -121,6 +121,14 @@ public final class RunImageScorer implements AutoCloseable {
         return new Scored(scores, DecisionInputs.of(probabilities, classes));
     }
 
+    /**
+     * Runs a blank image through every part once, so the engine's one-time work (compiled code, native primitives
+     * for the image size) is done before the first image someone waits for.
+     */
+    public void warmUp() {
+        score(new byte[inputChannels() * inputHeight() * inputWidth()], "warm-up image");
+    }
+
     /** @return the run */
     public ExperimentRun run() {
         return run;

@@ -93,6 +93,23 @@ public final class TryImageActions {
     }
 
     /**
+     * Prepares the cascade for images whenever {@code pane} (the Analysis pane) is shown, or the run changes while it
+     * is: the first image is then answered without waiting for the network to load.
+     */
+    public static void prepareWhenShown(Node pane, TryImageViewModel model) {
+        pane.visibleProperty().addListener((obs, was, now) -> {
+            if (now) {
+                model.prepare();
+            }
+        });
+        model.targetProperty().addListener((obs, old, now) -> {
+            if (pane.isVisible()) {
+                model.prepare();
+            }
+        });
+    }
+
+    /**
      * Pastes: into the focused text field when there is one, otherwise the clipboard's files or picture are tried.
      *
      * @param scene    the window's scene

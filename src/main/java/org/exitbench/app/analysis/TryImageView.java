@@ -10,6 +10,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -27,6 +28,8 @@ public final class TryImageView {
 
     /** The side of the converted image on screen: a 32×32 image in 3×3 blocks. */
     private static final int NETWORK_SIDE = 96;
+    /** The side the original fits in: with the converted image, one line in the Analysis pane's right column. */
+    private static final int ORIGINAL_SIDE = 104;
 
     private final TryImageViewModel model;
     private final VBox root = new VBox(6);
@@ -50,8 +53,8 @@ public final class TryImageView {
         root.managedProperty().bind(root.visibleProperty());
         original.setPreserveRatio(true);
         original.setSmooth(true);
-        original.setFitWidth(TryImageViewModel.THUMBNAIL_SIDE);
-        original.setFitHeight(TryImageViewModel.THUMBNAIL_SIDE * 0.75);
+        original.setFitWidth(ORIGINAL_SIDE);
+        original.setFitHeight(ORIGINAL_SIDE);
         original.setId("tryImageOriginal");
         network.setSmooth(false);
         network.setPreserveRatio(true);
@@ -108,11 +111,15 @@ public final class TryImageView {
         Label asGiven = wrapped(new Label("as given"), null);
         asGiven.getStyleClass().add("muted");
         networkCaption.getStyleClass().add("muted");
+        // As wide as the picture above it: the caption wraps rather than widening the column.
+        networkCaption.setPrefWidth(NETWORK_SIDE);
+        networkCaption.setMaxWidth(NETWORK_SIDE);
         VBox left = new VBox(2, original, asGiven);
         VBox right = new VBox(2, network, networkCaption);
         left.setAlignment(Pos.TOP_CENTER);
         right.setAlignment(Pos.TOP_CENTER);
-        HBox pictures = new HBox(12, left, right);
+        // Side by side where the column has room, one above the other where it has not.
+        FlowPane pictures = new FlowPane(8, 6, left, right);
         pictures.setAlignment(Pos.TOP_LEFT);
 
         CheckBox invert = new CheckBox("Invert (light background → dark)");
@@ -151,7 +158,7 @@ public final class TryImageView {
         ImageConversion.Converted seen = shown.converted();
         int scale = Math.max(1, NETWORK_SIDE / Math.max(seen.height(), seen.width()));
         network.setImage(image(seen.pixels(), seen.channels(), seen.height(), seen.width(), scale));
-        networkCaption.setText("what the network sees · " + seen.width() + "×" + seen.height());
+        networkCaption.setText("what the network sees, " + seen.width() + "×" + seen.height());
         name.setText(shown.name() + " · " + shown.runName());
         conversion.setText(shown.converted().description());
         timing.setText(String.format(Locale.ROOT, "Read, converted and run through every exit in %.2f s.",

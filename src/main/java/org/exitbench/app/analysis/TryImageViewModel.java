@@ -1,8 +1,10 @@
 package org.exitbench.app.analysis;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javafx.beans.property.BooleanProperty;
@@ -53,6 +55,8 @@ public final class TryImageViewModel {
     /** The longest side of the original's thumbnail. */
     public static final int THUMBNAIL_SIDE = 160;
 
+    private static final System.Logger LOG = System.getLogger(TryImageViewModel.class.getName());
+
     /**
      * One image tried.
      *
@@ -64,11 +68,20 @@ public final class TryImageViewModel {
      * @param runName    the cascade that scored it ("run … · boosted")
      * @param costs      what each exit of that cascade costs
      * @param classNames the class names, index = class
-     * @param seconds    from asking to scores ready: reading, converting, the network (and loading it, the first time)
+     * @param seconds    from asking to the path ready: reading, converting, the network (and loading it, the first
+     *                   time)
+     * @param cpuSeconds the processor time the background work took (loading the network, reading, converting,
+     *                   the network), which the machine's load does not inflate
      */
     public record Shown(String name, ImageConversion.Original original, ImageConversion.Original thumbnail,
                         ImageConversion.Converted converted, RunImageScorer.Scored scored, String runName,
-                        CostModel costs, List<String> classNames, double seconds) {
+                        CostModel costs, List<String> classNames, double seconds, double cpuSeconds) {
+
+        /** @return this image with the time it took, from asking to its path ready */
+        Shown took(double total) {
+            return new Shown(name, original, thumbnail, converted, scored, runName, costs, classNames, total,
+                    cpuSeconds);
+        }
     }
 
     /** One image to try: a file, or a picture from the clipboard. */
@@ -101,6 +114,7 @@ public final class TryImageViewModel {
     private int index;
     private long generation;
     private boolean settingInvert;
+    private boolean preparing;
     private Dataset lookedAt;
     private ImageConversion.Look look;
 
@@ -242,6 +256,35 @@ public final class TryImageViewModel {
         showItem(true, null);
     }
 
+    /**
+     * Loads the shown run's cascade in the background and runs a blank image through it, when it is not loaded
+     * yet: called when the Analysis pane is shown, so the first image dropped there is answered in about a second
+     * rather than after the network has loaded. A failure is left for the first real try to report.
+     */
+    public void prepare() {
+        SpeedupViewModel.Target on = target.get();
+        if (on == null || preparing || scorers.holds(on)) {
+            return;
+        }
+        preparing = true;
+        long started = System.nanoTime();
+        executor.submit("Preparing Try your own image", (progress, cancel) -> {
+            progress.report("Loading the cascade", 0, 1);
+            long cpuStart = cpuNanos();
+            scorers.get(on).warmUp();
+            return (cpuNanos() - cpuStart) / 1e9;
+        }, TaskCallbacks.of(cpu -> {
+            preparing = false;
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "Prepared %s for trying images in %.2f s, "
+                    + "%.2f s of CPU (load average %.1f)", RunCascadeSource.displayName(on.runId(), on.mode()),
+                    (System.nanoTime() - started) / 1e9, cpu,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        }, error -> {
+            preparing = false;
+            LOG.log(System.Logger.Level.INFO, "Could not prepare the cascade for trying images: " + error.getMessage());
+        }, () -> preparing = false));
+    }
+
     /** Shows a sentence in the panel in place of an image (why nothing could be tried). */
     public void explain(String message) {
         ++generation;
@@ -313,6 +356,7 @@ public final class TryImageViewModel {
                 + " …");
         Dataset dataset = openDataset.get();
         executor.submit("Trying " + item.name(), (progress, cancel) -> {
+            long cpuStart = cpuNanos();
             progress.report("Loading the cascade", 0, 3);
             RunImageScorer scorer = scorers.get(on);
             cancel.throwIfCancelled();
@@ -327,8 +371,7 @@ public final class TryImageViewModel {
             RunImageScorer.Scored scored = scorer.score(converted.pixels(), original.source());
             return new Shown(item.name(), original, original.scaledToFit(THUMBNAIL_SIDE), converted, scored,
                     RunCascadeSource.displayName(scorer.run().id(), scorer.mode()), scorer.costModel(),
-                    scorer.classNames(),
-                    (System.nanoTime() - started) / 1e9);
+                    scorer.classNames(), Double.NaN, (cpuNanos() - cpuStart) / 1e9);
         }, TaskCallbacks.of(result -> {
             if (ticket != generation) {
                 return;
@@ -338,8 +381,19 @@ public final class TryImageViewModel {
             settingInvert = true;
             invert.set(result.converted().inverted());
             settingInvert = false;
-            shown.set(result);
+            Shown timed = result.took((System.nanoTime() - started) / 1e9);
+            shown.set(timed);
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "Tried %s: read, converted and run through "
+                    + "%s in %.2f s, %.2f s of CPU (load average %.1f)", timed.name(), timed.runName(), timed.seconds(),
+                    timed.cpuSeconds(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         }, error -> fail(ticket, item.name(), error), () -> cancelled(ticket)));
+    }
+
+    /** @return the processor time of the calling thread so far, in nanoseconds (0 where the JVM cannot tell) */
+    private static long cpuNanos() {
+        var threads = ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     }
 
     /** The dataset's look, learned once per dataset from the open one when it has the backbone's geometry. */
@@ -435,6 +489,10 @@ public final class TryImageViewModel {
     private static final class Scorers {
         private SpeedupViewModel.Target loadedFor;
         private RunImageScorer scorer;
+
+        synchronized boolean holds(SpeedupViewModel.Target target) {
+            return scorer != null && target.equals(loadedFor);
+        }
 
         synchronized RunImageScorer get(SpeedupViewModel.Target target) {
             if (scorer != null && target.equals(loadedFor)) {
