@@ -15,6 +15,7 @@ import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.cascade.ExitRule;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.experiment.ExitRuleStudy.Kind;
 import org.exitbench.experiment.ExitRuleStudy.RuleChoice;
 import org.exitbench.progress.CancellationToken;
@@ -41,6 +42,7 @@ public final class DecisionRuleModel {
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>(this, "task");
     private CascadeSource base;
     private CascadeSource applied;
+    private ExitDecisionRule appliedRule;
 
     /**
      * @param point    the shared operating point
@@ -123,6 +125,14 @@ public final class DecisionRuleModel {
         return task.getReadOnlyProperty();
     }
 
+    /**
+     * @return the rule the current source's scores were fitted with, to score images from outside the dataset the
+     *         same way; {@code null} for the source as opened
+     */
+    public ExitDecisionRule appliedRule() {
+        return appliedRule;
+    }
+
     /** Fits {@code choice} and applies it; a fit still running is cancelled first. */
     public void choose(RuleChoice choice) {
         Objects.requireNonNull(choice, "choice");
@@ -168,6 +178,7 @@ public final class DecisionRuleModel {
             return;
         }
         applied = fitted.source();
+        appliedRule = fitted.rule();
         // Both sources carry the max-softmax and entropy slots, so the one with the derived slot is set while the
         // settings may point at it: the source first for a derived score, the settings first otherwise.
         if (fitted.cpm().score() == ExitRule.DERIVED) {
@@ -200,6 +211,7 @@ public final class DecisionRuleModel {
         cancel();
         base = now;
         applied = now;
+        appliedRule = null;
         fittable.set(DecisionRuleFit.canFit(now));
         rule.set(new RuleChoice(Kind.MAX_SOFTMAX, false));
         point.decisionRuleProperty().set(null);
