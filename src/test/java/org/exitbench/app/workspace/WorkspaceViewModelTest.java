@@ -313,6 +313,9 @@ class WorkspaceViewModelTest {
         assertEquals(point.decisionRuleProperty().get(), org.exitbench.cascade.decision.DecisionFile
                 .read(decisionFile).rule());
         assertFalse(model.dirtyProperty().get(), "nothing differs from what was saved");
+        assertTrue(rules.statusProperty().get().endsWith("as saved with the run"), rules.statusProperty().get());
+        assertTrue(point.sourceProperty().get().comparisonSet().orElseThrow(() -> new AssertionError(
+                "the other mode's curve is kept")).validation().hasDerivedScores(), "with the rule fitted on it");
     }
 
     @Test
