@@ -1,5 +1,6 @@
 package org.exitbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,8 +75,22 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @param filters the convolution's filters: the branch's width
      * @param kernel  the convolution's kernel (odd)
      * @param pooling the pooling before the dense layer, or null for the type's default
+     * @param layers  convolution layers, 1 or 2; null (and 1, which is stored as null) for one. Left out of the
+     *                JSON when null, so a one-layer configuration keeps the digest its stored sweep trials have
      */
-    public record Branch(BranchType type, int filters, int kernel, BranchPooling pooling) {
+    public record Branch(BranchType type, int filters, int kernel, BranchPooling pooling,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Integer layers) {
+
+        public Branch {
+            if (layers != null && layers == 1) {
+                layers = null;
+            }
+        }
+
+        /** A one-layer branch. */
+        public Branch(BranchType type, int filters, int kernel, BranchPooling pooling) {
+            this(type, filters, kernel, pooling, null);
+        }
     }
 
     /**
@@ -269,6 +284,9 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
             return;
         }
         range(problems, "branch.filters", branch.filters(), 1, BranchSpec.MAX_FILTERS);
+        if (branch.layers() != null) {
+            range(problems, "branch.layers", branch.layers(), 1, BranchSpec.MAX_LAYERS);
+        }
         if (branch.kernel() < 1 || branch.kernel() > BranchSpec.MAX_KERNEL || branch.kernel() % 2 == 0) {
             problems.add("branch.kernel: must be odd, 1 to " + BranchSpec.MAX_KERNEL + ", was " + branch.kernel());
         }
@@ -369,7 +387,8 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     /** @return the branch architecture */
     public BranchSpec branchSpec() {
         return new BranchSpec(branch.type(), branch.filters(), branch.kernel(),
-                branch.pooling() != null ? branch.pooling() : BranchPooling.defaultFor(branch.type()));
+                branch.pooling() != null ? branch.pooling() : BranchPooling.defaultFor(branch.type()),
+                branch.layers() != null ? branch.layers() : 1);
     }
 
     /** @return the training settings of one mode */

@@ -90,6 +90,21 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void aTwoLayerBranchIsReadWrittenAndCheckedAndOneLayerWritesNoLayersField() {
+        ExperimentConfig deep = ExperimentConfig.fromJson("""
+                {"branch": {"filters": 24, "layers": 2}}""", null);
+        assertEquals(BranchSpec.of(BranchType.CONV1D_CHANNELS, 24, 3).withLayers(2), deep.branchSpec());
+        assertEquals(deep, ExperimentConfig.fromJson(deep.toJson(), null));
+        // One layer, given or not, is the same configuration and leaves the JSON (and so sweep keys) unchanged.
+        ExperimentConfig one = ExperimentConfig.fromJson("""
+                {"branch": {"layers": 1}}""", null);
+        assertEquals(ExperimentConfig.defaults(), one);
+        assertTrue(!one.toJson().contains("layers"), one.toJson());
+        assertEquals(List.of("branch.layers: must be 1 to 2, was 3"), rejected("""
+                {"branch": {"layers": 3}}""").problems());
+    }
+
+    @Test
     void writtenJsonReadsBackEqualAndUsesKebabCaseNames(@TempDir Path dir) throws Exception {
         ExperimentConfig config = ExperimentConfig.defaults().withBackbone("models/b.zip")
                 .withModes(List.of(BranchTrainingMode.NON_BOOSTED));
