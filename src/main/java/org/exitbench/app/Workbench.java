@@ -20,6 +20,9 @@ import org.exitbench.app.analysis.AnalysisView;
 import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.analysis.SpeedupView;
 import org.exitbench.app.analysis.SpeedupViewModel;
+import org.exitbench.app.analysis.TryImageActions;
+import org.exitbench.app.analysis.TryImageView;
+import org.exitbench.app.analysis.TryImageViewModel;
 import org.exitbench.app.calibration.CalibrationView;
 import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.chart.OperatingPointSummaryView;
@@ -199,6 +202,18 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             return run == null || mode == null ? null : new SpeedupViewModel.Target(run.folder(), mode);
         }, workspace.shownRunProperty(), workspace.shownModeProperty()));
         analysisView.speedupSlot().getChildren().add(new SpeedupView(speedup).node());
+        // Try your own image (issue 18): through the shown run's cascade, at the shared thresholds.
+        TryImageViewModel tryImage = new TryImageViewModel(point, executor, notices, data.datasetProperty()::get,
+                calibration.decisionRules()::appliedRule);
+        tryImage.targetProperty().bind(speedup.targetProperty());
+        analysisView.ownImageSlot().getChildren().add(new TryImageView(tryImage).node());
+        Runnable showAnalysis = () -> shell.select(WorkbenchPane.ANALYSIS);
+        analysisView.addAction(TryImageActions.button(tryImage, services.files(),
+                FolderChooser.titled("Choose a folder of images to try"), showAnalysis));
+        TryImageActions.acceptDrops(window.node(), tryImage, showAnalysis);
+        TryImageActions.prepareWhenShown(analysisView.node(), tryImage);
+        window.addShortcut(TryImageActions.PASTE, () -> TryImageActions.paste(window.node().getScene(), tryImage,
+                showAnalysis));
         window.installPane(WorkbenchPane.ANALYSIS, analysisView.node());
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());
 
