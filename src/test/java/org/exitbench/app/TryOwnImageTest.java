@@ -12,6 +12,7 @@ import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Labeled;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.exitbench.app.data.FolderChooser;
@@ -116,6 +117,20 @@ class TryOwnImageTest {
         WaitForAsyncUtils.waitForFxEvents();
         Node panel = robot.lookup("#tryImage").query();
         assertTrue(!panel.isVisible(), "closed");
+
+        // Ctrl+V with an image file on the clipboard (copied in a file manager) tries it.
+        Path testImage = Path.of(workbench.data().datasetProperty().get().split(org.exitbench.data.Split.TEST)
+                .source(0));
+        robot.interact(() -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putFiles(java.util.List.of(testImage.toFile()));
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.press(KeyCode.CONTROL, KeyCode.V).release(KeyCode.V, KeyCode.CONTROL);
+        waitForPath(robot);
+        assertTrue(text(robot, "#tryImageName").startsWith(testImage.getFileName() + " · run "),
+                text(robot, "#tryImageName"));
+        assertTrue(text(robot, "#tryImageConversion").endsWith("used as it is."), text(robot, "#tryImageConversion"));
     }
 
     private static void waitForPath(FxRobot robot) throws TimeoutException {
