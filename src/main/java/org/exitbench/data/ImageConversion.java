@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
 
 /**
  * Turns one image from outside any dataset (a photograph of a drawing, a picture pasted from the clipboard) into an
@@ -53,6 +55,23 @@ public final class ImageConversion {
         /** @return a look that asks for no inversion, levelling or cropping: the image is only letterboxed */
         public static Look unknown() {
             return new Look(0, false, 0);
+        }
+
+        /**
+         * Learns the look of a dataset on disk from up to {@value #LOOK_SAMPLES} evenly spaced test images, decoding
+         * only those where the layout allows ({@link DatasetReaders#readSample}).
+         *
+         * @throws DatasetException naming the folder when it is not a dataset that can be read
+         */
+        public static Look of(Path dataset, ProgressListener progress, CancellationToken cancel) {
+            return of(DatasetReaders.readSample(dataset, Split.TEST, size -> {
+                int count = Math.min(size, LOOK_SAMPLES);
+                int[] chosen = new int[count];
+                for (int i = 0; i < count; i++) {
+                    chosen[i] = (int) ((long) i * size / count);
+                }
+                return chosen;
+            }, ReadOptions.DEFAULTS, progress, cancel).images());
         }
 
         /**
@@ -286,7 +305,7 @@ public final class ImageConversion {
                 values[i] = (byte) (255 - (values[i] & 0xFF));
             }
             steps.add(suggested ? "inverted: its background is " + shade(255 - look.background())
-                    + ", the dataset's " + shade(look.background()) + " (untick Invert to undo)" : "inverted");
+                    + ", the dataset's " + shade(look.background()) : "inverted");
         } else if (suggested) {
             steps.add("not inverted, although its background is " + shade(255 - look.background())
                     + " and the dataset's " + shade(look.background()));
