@@ -53,6 +53,46 @@ public final class DecisionRuleModel {
         this.executor = executor;
         point.sourceProperty().addListener((obs, old, now) -> sourceChanged(now));
         sourceChanged(point.sourceProperty().get());
+        point.savedDecisionProperty().addListener((obs, old, now) -> restore(now));
+    }
+
+    /**
+     * Puts back the rule saved with the shown run's thresholds ({@link DecisionRuleFit#restore}), in the background
+     * like a pick; the saved thresholds are the new source's start. The request is cleared once taken.
+     */
+    private void restore(org.exitbench.cascade.decision.DecisionFile saved) {
+        if (saved == null || base == null) {
+            return;
+        }
+        point.savedDecisionProperty().set(null);
+        cancel();
+        CascadeSource from = base;
+        RuleChoice choice;
+        try {
+            choice = DecisionRuleFit.choiceOf(saved.rule());
+        } catch (IllegalArgumentException e) {
+            status.set("Could not put back the saved rule: " + e.getMessage());
+            return;
+        }
+        var settings = point.settingsProperty().get();
+        TaskCallbacks<DecisionRuleFit.Fitted> callbacks = TaskCallbacks.of(
+                fitted -> apply(from, choice, fitted),
+                error -> finish("Could not put back the saved rule " + choice.label() + ": " + error.getMessage()),
+                () -> finish("Putting back " + choice.label() + " cancelled; still " + rule.get().label()));
+        fitting.set(true);
+        status.set("Putting back " + choice.label() + " saved with the run…");
+        if (executor == null) {
+            try {
+                callbacks.succeeded(DecisionRuleFit.restore(from, saved.rule(), settings, saved.thresholds(),
+                        HEAD_SEED, ProgressListener.NONE, CancellationToken.NEVER));
+            } catch (RuntimeException e) {
+                callbacks.failed(e);
+            }
+            return;
+        }
+        task.set(executor.submit("Putting back exit rule " + choice.label(),
+                (progress, cancel) -> DecisionRuleFit.restore(from, saved.rule(), settings, saved.thresholds(),
+                        HEAD_SEED, progress, cancel), callbacks));
     }
 
     /** @return every rule the picker offers: each base rule alone, then with agreement */
@@ -149,6 +189,7 @@ public final class DecisionRuleModel {
             point.setSource(applied);
         }
         rule.set(choice);
+        point.decisionRuleProperty().set(fitted.rule().slot() == ExitRule.DERIVED ? fitted.rule() : null);
         long macs = 0;
         for (int k = 0; k < from.exitCount(); k++) {
             macs += fitted.rule().macs(k);
@@ -173,6 +214,7 @@ public final class DecisionRuleModel {
         appliedRule = null;
         fittable.set(DecisionRuleFit.canFit(now));
         rule.set(new RuleChoice(Kind.MAX_SOFTMAX, false));
+        point.decisionRuleProperty().set(null);
         status.set("");
         var settings = point.settingsProperty().get();
         if (now != null && settings.score() == ExitRule.DERIVED) {
