@@ -4,9 +4,11 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import org.exitbench.progress.CancellationToken;
 import org.exitbench.progress.ProgressListener;
 
@@ -110,7 +112,7 @@ public final class ImageConversion {
             int margin = 0;
             if (uniform) {
                 boolean[] blank = new boolean[count];
-                java.util.Arrays.fill(blank, true);
+                Arrays.fill(blank, true);
                 for (int m = 0; m < maxMargin; m++) {
                     int kept = 0;
                     for (int s = 0; s < count; s++) {
@@ -350,7 +352,7 @@ public final class ImageConversion {
         byte[] fitted = new byte[channels * fitH * fitW];
         ImageResizer.resize(cropped, 0, channels, boxH, boxW, fitted, 0, fitH, fitW);
         byte[] out = new byte[channels * height * width];
-        java.util.Arrays.fill(out, (byte) look.background());
+        Arrays.fill(out, (byte) look.background());
         int y0 = (height - fitH) / 2;
         int x0 = (width - fitW) / 2;
         for (int c = 0; c < channels; c++) {
@@ -517,7 +519,7 @@ public final class ImageConversion {
     }
 
     /** Calls {@code action} with the index of every pixel on the ring {@code inset} pixels in from the edge. */
-    private static void forRing(int h, int w, int inset, java.util.function.IntConsumer action) {
+    private static void forRing(int h, int w, int inset, IntConsumer action) {
         int top = inset;
         int bottom = h - 1 - inset;
         int left = inset;
