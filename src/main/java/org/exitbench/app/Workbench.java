@@ -21,7 +21,6 @@ import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.analysis.SpeedupView;
 import org.exitbench.app.analysis.SpeedupViewModel;
 import org.exitbench.app.analysis.TryImageActions;
-import org.exitbench.app.analysis.TryImageView;
 import org.exitbench.app.analysis.TryImageViewModel;
 import org.exitbench.app.calibration.CalibrationView;
 import org.exitbench.app.calibration.CalibrationViewModel;
@@ -206,12 +205,10 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         TryImageViewModel tryImage = new TryImageViewModel(point, executor, notices, data.datasetProperty()::get,
                 calibration.decisionRules()::appliedRule);
         tryImage.targetProperty().bind(speedup.targetProperty());
-        analysisView.ownImageSlot().getChildren().add(new TryImageView(tryImage).node());
         Runnable showAnalysis = () -> shell.select(WorkbenchPane.ANALYSIS);
-        analysisView.addAction(TryImageActions.button(tryImage, services.files(),
-                FolderChooser.titled("Choose a folder of images to try"), showAnalysis));
+        TryImageActions.attach(analysisView, tryImage, services.files(),
+                FolderChooser.titled("Choose a folder of images to try"), showAnalysis);
         TryImageActions.acceptDrops(window.node(), tryImage, showAnalysis);
-        TryImageActions.prepareWhenShown(analysisView.node(), tryImage);
         window.addShortcut(TryImageActions.PASTE, () -> TryImageActions.paste(window.node().getScene(), tryImage,
                 showAnalysis));
         window.installPane(WorkbenchPane.ANALYSIS, analysisView.node());
