@@ -74,6 +74,9 @@ public final class ExitbenchApp extends Application {
         stage.setScene(MainWindow.splashScene("Opening the workbench \u2026"));
         stage.show();
         clock.mark("window shown");
+        // While the shell is built: the classes the first operating point needs, loaded on another thread. Started
+        // only now, as it would otherwise compete with the toolkit's own start for the class loader and the JIT.
+        StartupWarmUp.start(SAMPLE_DATA);
         PauseTransition firstFrame = new PauseTransition(Duration.millis(50));
         firstFrame.setOnFinished(event -> open(stage));
         firstFrame.play();

@@ -15,8 +15,6 @@ public final class Launcher {
     public static void main(String[] args) {
         // Before anything reads a file: no Java object is ever deserialized in this process.
         SerialFilter.install();
-        // While the JavaFX toolkit starts: the classes the first operating point needs, loaded on another thread.
-        StartupWarmUp.start(ExitbenchApp.SAMPLE_DATA);
         ExitbenchApp.launchWith(args);
     }
 }
