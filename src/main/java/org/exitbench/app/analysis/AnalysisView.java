@@ -55,6 +55,9 @@ public final class AnalysisView {
     private final AnalysisViewModel model;
     private final ReferenceCurvesModel curves;
     private final ExportActions exports;
+    /** Room beside the confusion matrix for its scroll pane's border and vertical scroll bar, in pixels. */
+    private static final double MATRIX_SCROLL_ALLOWANCE = 24;
+
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
     private final ExitDistributionView distribution = new ExitDistributionView();
@@ -245,7 +248,12 @@ public final class AnalysisView {
                 pngButton("exportConfusionPng", confusion.node(), "the confusion matrix", "confusion-matrix"),
                 csvButton("exportConfusionCsv", () -> model.confusionCsv(model.confusionExitProperty().get()),
                         "the confusion matrix", "confusion-matrix"));
-        SplitPane centre = new SplitPane(scrolling(confusionPanel, 300), galleryPanel());
+        ScrollPane confusionScroll = scrolling(confusionPanel, 300);
+        // The matrix's column is never narrower than the matrix, which grows with the text (Ctrl+=): the dividers
+        // give way rather than the matrix scrolling sideways, its last columns out of view.
+        confusionScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.max(300,
+                confusionPanel.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE), confusionPanel.layoutBoundsProperty()));
+        SplitPane centre = new SplitPane(confusionScroll, galleryPanel());
         centre.setOrientation(Orientation.VERTICAL);
         DividerPositions.placeWhenShown(centre, 400, 0.58);
 

@@ -181,7 +181,9 @@ public final class TrainingView {
         runs.textProperty().bind(Bindings.createStringBinding(() -> "Runs (" + workspace.runs().size() + ")",
                 workspace.runs()));
         left.getTabs().setAll(settings, runs);
-        left.setMinWidth(300);
+        // The settings form's narrowest layout grows with the text: its minimum width is in em (stylesheet), so the
+        // divider makes room for it at projector-sized text instead of the form scrolling sideways.
+        left.getStyleClass().add("training-settings-column");
 
         TrainingCharts charts = new TrainingCharts(model);
         FunnelView funnel = new FunnelView(model.monitor());
