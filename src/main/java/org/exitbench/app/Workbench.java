@@ -25,6 +25,9 @@ import org.exitbench.app.analysis.AnalysisView;
 import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.analysis.SpeedupView;
 import org.exitbench.app.analysis.SpeedupViewModel;
+import org.exitbench.app.analysis.TryImageActions;
+import org.exitbench.app.analysis.TryImageView;
+import org.exitbench.app.analysis.TryImageViewModel;
 import org.exitbench.app.calibration.CalibrationView;
 import org.exitbench.app.calibration.CalibrationViewModel;
 import org.exitbench.app.chart.OperatingPointSummaryView;
@@ -220,11 +223,24 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             BranchTrainingMode mode = workspace.shownModeProperty().get();
             return run == null || mode == null ? null : new SpeedupViewModel.Target(run.folder(), mode);
         }, workspace.shownRunProperty(), workspace.shownModeProperty()));
+        // Try your own image (issue 18): through the shown run's cascade, at the shared thresholds. An image dropped
+        // or pasted before the Analysis pane is built selects it, which builds it.
+        TryImageViewModel tryImage = new TryImageViewModel(point, executor, notices, data.datasetProperty()::get,
+                calibration.decisionRules()::appliedRule);
+        tryImage.targetProperty().bind(speedup.targetProperty());
+        Runnable showAnalysis = () -> shell.select(WorkbenchPane.ANALYSIS);
+        TryImageActions.acceptDrops(window.node(), tryImage, showAnalysis);
+        window.addShortcut(TryImageActions.PASTE, () -> TryImageActions.paste(window.node().getScene(), tryImage,
+                showAnalysis));
         window.installPaneLater(WorkbenchPane.ANALYSIS, () -> {
             AnalysisView analysisView = new AnalysisView(analysis, curves, services.files());
             analysisView.addAction(SweepActions.button(executor, notices, workspace, services.files(),
                     shell.fontSizeProperty()));
             analysisView.speedupSlot().getChildren().add(new SpeedupView(speedup).node());
+            analysisView.ownImageSlot().getChildren().add(new TryImageView(tryImage).node());
+            analysisView.addAction(TryImageActions.button(tryImage, services.files(),
+                    FolderChooser.titled("Choose a folder of images to try"), showAnalysis));
+            TryImageActions.prepareWhenShown(analysisView.node(), tryImage);
             return analysisView.node();
         });
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());

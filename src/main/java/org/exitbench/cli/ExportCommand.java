@@ -75,7 +75,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--decision", paramLabel = "<decision.json>",
             description = "A decision rule with its thresholds, as 'exitbench exit-rules' saves them in "
-                    + "<out>/decisions/ (zip format only): the cascade then decides with that rule.")
+                    + "<out>/decisions/: the cascade then decides with that rule (in the ONNX formats the rule is "
+                    + "written as ONNX operators and checked against the workbench's rule).")
     Path decision;
 
     @Option(names = "--thresholds", paramLabel = "tuned|cpm", converter = ThresholdChoiceConverter.class,
@@ -115,15 +116,21 @@ final class ExportCommand implements Callable<Integer> {
             }
             OnnxCascadeExport.Shape shape = shape();
             if (decision != null) {
-                if (shape != null || thresholds != null) {
-                    throw new ExperimentException("--decision exports a zip with the rule's own thresholds; it cannot "
-                            + "be combined with --format onnx|onnx-single or --thresholds");
+                if (thresholds != null) {
+                    throw new ExperimentException("--decision exports the rule with its own thresholds; it cannot "
+                            + "be combined with --thresholds");
                 }
                 org.exitbench.cascade.decision.DecisionFile file;
                 try {
                     file = org.exitbench.cascade.decision.DecisionFile.read(decision);
                 } catch (IllegalArgumentException e) {
                     throw new ExperimentException("--decision: " + e.getMessage(), e);
+                }
+                if (shape != null) {
+                    OnnxCascadeExport.Result result = CascadeExport.writeOnnxDecided(loaded, chosen, backbone, file, shape,
+                            out);
+                    printOnnx(result, loaded.id(), "the decision rule " + file.rule().id() + "'s, from " + decision);
+                    return 0;
                 }
                 CascadeExport.write(loaded, chosen, backbone, file, out);
                 PrintWriter stdout = spec.commandLine().getOut();

@@ -72,7 +72,7 @@ final class ImageFileDecoder {
      *
      * @param storedAsRgb whether the file holds RGB samples, even when they turned out gray ({@code channels} 1)
      */
-    private record Pixels(byte[] data, int channels, int height, int width, boolean storedAsRgb) {
+    record Pixels(byte[] data, int channels, int height, int width, boolean storedAsRgb) {
     }
 
     private record Failure(int index, DatasetException error) {
@@ -397,7 +397,11 @@ final class ImageFileDecoder {
         if (!Files.isReadable(file)) {
             throw new DatasetException(file, "cannot be read (missing or no read permission)");
         }
-        BufferedImage image = decodeWithinBudget(file, ImagePixelBudget.current());
+        return pixelsOf(decodeWithinBudget(file, ImagePixelBudget.current()));
+    }
+
+    /** A decoded image's gray or RGB bytes (gray when its RGB channels are equal), as {@link #read(Path)} gives. */
+    static Pixels pixelsOf(BufferedImage image) {
         int h = image.getHeight();
         int w = image.getWidth();
         ColorModel model = image.getColorModel();

@@ -109,7 +109,11 @@ public final class CascadeExport {
      */
     public static void write(ExperimentRun run, BranchTrainingMode mode, Path backboneFile,
                              org.exitbench.cascade.decision.DecisionFile decision, Path out) {
-        CascadeParts parts = fromRun(run, mode, backboneFile);
+        CascadeFile.save(decided(run, fromRun(run, mode, backboneFile), decision), out);
+    }
+
+    private static CascadeParts decided(ExperimentRun run, CascadeParts parts,
+                                        org.exitbench.cascade.decision.DecisionFile decision) {
         Thresholds own = parts.thresholds();
         Thresholds thresholds = decision.thresholds();
         if (thresholds.exitCount() != own.exitCount() || thresholds.classCount() != own.classCount()) {
@@ -117,15 +121,33 @@ public final class CascadeExport {
                     + thresholds.classCount() + " classes, the cascade of run " + run.id() + " has "
                     + own.exitCount() + " × " + own.classCount());
         }
-        CascadeParts decided;
         try {
-            decided = new CascadeParts(parts.backbone(), parts.exitVertices(), parts.branches(), parts.pooling(),
+            return new CascadeParts(parts.backbone(), parts.exitVertices(), parts.branches(), parts.pooling(),
                     thresholds, parts.provenance(), decision.rule());
         } catch (IllegalArgumentException e) {
             throw new ExperimentException("the decision does not fit the cascade of run " + run.id() + ": "
                     + e.getMessage(), e);
         }
-        CascadeFile.save(decided, out);
+    }
+
+    /**
+     * Exports one mode's cascade of a run as standard ONNX deciding with a fitted decision rule (issue 20): the rule
+     * is written as ONNX operators into cascade.onnx's exits, or as one decision model per exit in the segments
+     * shape, and checked against the workbench's rule on the run's test images.
+     *
+     * @throws ExperimentException when the rule or thresholds do not fit the cascade, or as {@link #fromRun}
+     * @throws org.exitbench.deploy.onnx.OnnxExportException when a part cannot be written faithfully
+     */
+    public static OnnxCascadeExport.Result writeOnnxDecided(ExperimentRun run, BranchTrainingMode mode,
+                                                            Path backboneFile,
+                                                            org.exitbench.cascade.decision.DecisionFile decision,
+                                                     OnnxCascadeExport.Shape shape, Path out) {
+        Path backbonePath = backboneFile != null ? backboneFile : ExperimentPipeline.backbonePath(run.config());
+        if (ExperimentPipeline.isOnnx(backbonePath) && Files.isRegularFile(backbonePath)) {
+            return writeOnnxOfImported(run, mode, backbonePath, decision, shape, out);
+        }
+        return OnnxCascadeExport.export(decided(run, fromRun(run, mode, backboneFile), decision), checkImages(run),
+                shape, out);
     }
 
     /**
@@ -162,7 +184,9 @@ public final class CascadeExport {
                                                      Thresholds thresholds, OnnxCascadeExport.Shape shape, Path out) {
         Path backbonePath = backboneFile != null ? backboneFile : ExperimentPipeline.backbonePath(run.config());
         if (ExperimentPipeline.isOnnx(backbonePath) && Files.isRegularFile(backbonePath)) {
-            return writeOnnxOfImported(run, mode, backbonePath, thresholds, shape, out);
+            return writeOnnxOfImported(run, mode, backbonePath, thresholds == null ? null
+                    : new org.exitbench.cascade.decision.DecisionFile(CascadeParts.builtIn(thresholds), thresholds,
+                    null), shape, out);
         }
         CascadeParts parts = fromRun(run, mode, backboneFile);
         if (thresholds != null) {
@@ -177,7 +201,9 @@ public final class CascadeExport {
      * kept a branch (model.onnx.OnnxSegments), and the run's branches and thresholds are attached to them.
      */
     private static OnnxCascadeExport.Result writeOnnxOfImported(ExperimentRun run, BranchTrainingMode mode,
-            Path backbonePath, Thresholds thresholds, OnnxCascadeExport.Shape shape, Path out) {
+            Path backbonePath, org.exitbench.cascade.decision.DecisionFile decision, OnnxCascadeExport.Shape shape,
+            Path out) {
+        Thresholds thresholds = decision == null ? null : decision.thresholds();
         ExperimentRun.ModeResult result = cascadeOf(run, mode);
         OnnxBackbone backbone = OnnxBackbone.load(backbonePath);
         RunMetrics.Provenance runProvenance = run.metrics().provenance();
@@ -195,16 +221,25 @@ public final class CascadeExport {
                 cut.segments().segments(), vertices, cut.classNames(), cut.stats(), input.channels(), input.height(),
                 input.width(), macsToExit, macs.total(), true, input.layout() == OnnxGraph.Layout.NHWC);
         Thresholds own = result.thresholds();
-        if (thresholds != null) {
+        if (thresholds != null && thresholds.rule() != org.exitbench.cascade.ExitRule.DERIVED) {
             requireFit(run, own, thresholds);
+        } else if (thresholds != null && (thresholds.exitCount() != own.exitCount()
+                || thresholds.classCount() != own.classCount())) {
+            throw new ExperimentException("the decision's thresholds do not fit the cascade of run " + run.id());
         }
         ExperimentConfig config = run.config();
         CascadeProvenance provenance = new CascadeProvenance(run.id(), ExperimentConfig.modeName(mode),
                 config.toJson(), config.dataset(), runProvenance.datasetFingerprint(), backbonePath.toString(),
                 backbone.fingerprint(), ExperimentPipeline.exitbenchVersion(), ExperimentPipeline.dl4jVersion(),
                 System.getProperty("java.version"), Instant.now().toString());
-        return OnnxCascadeExport.export(segmented, branches, config.pooling(), thresholds != null ? thresholds : own,
-                provenance, checkImages(run), shape, out);
+        try {
+            return OnnxCascadeExport.export(segmented, branches, config.pooling(), thresholds != null ? thresholds
+                    : own, decision != null ? decision.rule() : CascadeParts.builtIn(own), provenance,
+                    checkImages(run), shape, out);
+        } catch (IllegalArgumentException e) {
+            throw new ExperimentException("the decision does not fit the cascade of run " + run.id() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static void requireFit(ExperimentRun run, Thresholds own, Thresholds thresholds) {

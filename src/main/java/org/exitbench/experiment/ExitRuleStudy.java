@@ -306,15 +306,41 @@ public final class ExitRuleStudy {
 
     private static ExitDecisionRule fit(Kind kind, DecisionInputs calibrationInputs, ExitScores calibration,
                                         Training training, HeadTrainer.Settings head) {
-        return switch (kind) {
+        return fit(new RuleChoice(kind, false), calibrationInputs, labels(calibration),
+                () -> new HeadData(training.inputs, training.backbone, training.labels, training.reaching), head);
+    }
+
+    /**
+     * What a learned head trains on: the training split as the cascade's branches answer it.
+     *
+     * @param inputs   the branches' training-split probabilities
+     * @param backbone the backbone's answer per training sample
+     * @param labels   the true class per training sample
+     * @param reaching per exit and sample, whether the sample reaches the exit (BTS-EE's survivors), or null for all
+     */
+    public record HeadData(DecisionInputs inputs, int[] backbone, int[] labels, boolean[][] reaching) {
+    }
+
+    /**
+     * Fits one rule as the study does: temperature by NLL on the calibration rows, heads on the training split's
+     * survivors (read only for a head, since computing the training outputs costs a pass over the split).
+     *
+     * @param calibrationLabels the true class of each calibration row
+     * @param headData          supplies the heads' training data
+     */
+    public static ExitDecisionRule fit(RuleChoice choice, DecisionInputs calibrationInputs, int[] calibrationLabels,
+                                       java.util.function.Supplier<HeadData> headData, HeadTrainer.Settings head) {
+        ExitDecisionRule base = switch (choice.kind()) {
             case MAX_SOFTMAX -> MaxSoftmaxRule.INSTANCE;
             case ENTROPY -> EntropyRule.INSTANCE;
-            case TEMPERATURE -> TemperatureFit.fit(calibrationInputs, labels(calibration), null);
-            case LEARNED_HEAD -> new HeadTrainer(head).train(training.inputs, training.backbone, training.labels,
-                    training.reaching);
-            case LOGISTIC_HEAD -> new HeadTrainer(head.withHidden(0)).train(training.inputs, training.backbone,
-                    training.labels, training.reaching);
+            case TEMPERATURE -> TemperatureFit.fit(calibrationInputs, calibrationLabels, null);
+            case LEARNED_HEAD, LOGISTIC_HEAD -> {
+                HeadData d = headData.get();
+                yield new HeadTrainer(choice.kind() == Kind.LOGISTIC_HEAD ? head.withHidden(0) : head)
+                        .train(d.inputs(), d.backbone(), d.labels(), d.reaching());
+            }
         };
+        return choice.agreement() ? new AgreementRule(base) : base;
     }
 
     /** The training split as the run's branches see it, and who reaches each exit under the run's thresholds. */

@@ -41,14 +41,33 @@ import org.exitbench.train.BranchTrainingMode;
  * @param openDataset the dataset open in the app, used when it is the one the run scored; or {@code null}
  * @param images      test images to time, evenly spaced over the split
  * @param warmUp      images run before timing
+ * @param decisionRule the derived exit decision rule the thresholds compare (issue 20), exported with them; null
+ *                     when they compare max-softmax or entropy
  */
 public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds, Dataset openDataset, int images,
-                  int warmUp) {
+                  int warmUp, org.exitbench.cascade.decision.ExitDecisionRule decisionRule) {
 
     public SpeedupJob {
         Objects.requireNonNull(runFolder, "runFolder");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(thresholds, "thresholds");
+        if ((thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED) != (decisionRule != null)) {
+            throw new IllegalArgumentException("thresholds on a derived score need their decision rule, and only "
+                    + "they: the thresholds compare " + thresholds.rule() + ", the rule is " + (decisionRule == null
+                    ? "missing" : decisionRule.id()));
+        }
+    }
+
+    /** A measurement at thresholds on max-softmax or entropy. */
+    public SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thresholds, Dataset openDataset, int images,
+                      int warmUp) {
+        this(runFolder, mode, thresholds, openDataset, images, warmUp, null);
+    }
+
+    /** @return the rule and thresholds as a decision file, or null for a built-in rule */
+    private org.exitbench.cascade.decision.DecisionFile decision() {
+        return decisionRule == null ? null : new org.exitbench.cascade.decision.DecisionFile(decisionRule, thresholds,
+                "measured in the app");
     }
 
     /**
@@ -94,7 +113,9 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
             // DL4J cannot run an imported backbone: ONNX Runtime is the only engine to time.
             return new BothEngines(null, measureOnnx(run, null, timedImages(run, progress, cancel), progress, cancel));
         }
-        CascadeParts parts = CascadeExport.fromRun(run, mode, null).withThresholds(thresholds);
+        CascadeParts base = CascadeExport.fromRun(run, mode, null);
+        CascadeParts parts = decisionRule == null ? base.withThresholds(thresholds) : new CascadeParts(base.backbone(),
+                base.exitVertices(), base.branches(), base.pooling(), thresholds, base.provenance(), decisionRule);
         EarlyExitPredictor predictor;
         Path file = null;
         try {
@@ -134,7 +155,12 @@ public record SpeedupJob(Path runFolder, BranchTrainingMode mode, Thresholds thr
         try {
             folder = Files.createTempDirectory("exitbench-speedup-onnx-").resolve("cascade");
             if (parts == null) {
-                CascadeExport.writeOnnx(run, mode, null, thresholds, OnnxCascadeExport.Shape.SINGLE, folder);
+                if (decisionRule == null) {
+                    CascadeExport.writeOnnx(run, mode, null, thresholds, OnnxCascadeExport.Shape.SINGLE, folder);
+                } else {
+                    CascadeExport.writeOnnxDecided(run, mode, null, decision(), OnnxCascadeExport.Shape.SINGLE,
+                            folder);
+                }
             } else {
                 OnnxCascadeExport.export(parts, timed.images(), OnnxCascadeExport.Shape.SINGLE, folder);
             }

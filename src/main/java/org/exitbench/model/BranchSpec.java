@@ -119,6 +119,12 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
         };
     }
 
+    /** @return the floats of the largest activation per input row: the convolution's output */
+    long activationsPerRow(BranchInput input) {
+        long positions = type == BranchType.CONV2D ? (long) input.grid() * input.grid() : sequenceLength(input);
+        return positions * filters;
+    }
+
     private int sequenceLength(BranchInput input) {
         return type == BranchType.CONV1D_TOKENS ? input.cells() : input.channels();
     }
@@ -168,8 +174,9 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
         if (pooling.isGlobal()) {
             graph.addLayer(pooled, new GlobalPoolingLayer.Builder(pooling.poolingType()).build(), conv);
         } else {
-            graph.addLayer("pool_window", new Subsampling1DLayer.Builder(pooling.subsamplingType(), 2, 2).build(),
-                    conv);
+            // DL4J's own layer would hand this pooling to a slow oneDNN reference kernel (PairPooling1DLayer).
+            graph.addLayer("pool_window", PairPooling1DLayer.of(
+                    new Subsampling1DLayer.Builder(pooling.subsamplingType(), 2, 2).build()), conv);
             // Flatten [N, filters, L/2] to [N, filters·L/2]: a dense layer after a sequence would otherwise be
             // applied per position (DL4J's RnnToFeedForward pre-processor).
             graph.addVertex(pooled, new ReshapeVertex(-1, filters * (sequenceLength(input) / 2)),

@@ -22,9 +22,11 @@ import org.exitbench.experiment.ExperimentConfig;
  * @param key    a digest of everything that decides its results (the configuration without dataset, backbone and
  *               seed, and the CPM margins its curves are measured at): results are stored under it, so a sweep
  *               that is resumed, or whose definition changed, reuses exactly the results that still apply
+ * @param exitRule the exit decision rule its cascades are calibrated and evaluated with (issue 20), e.g.
+ *                 {@code temperature+agreement}; null for max-softmax, as every sweep before rules were pluggable
  */
 public record SweepConfiguration(int index, String id, Map<String, String> labels, ExperimentConfig config,
-                                 String key) {
+                                 String key, String exitRule) {
 
     public SweepConfiguration {
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
@@ -36,13 +38,32 @@ public record SweepConfiguration(int index, String id, Map<String, String> label
         return String.format(Locale.ROOT, "c%0" + digits + "d", index + 1);
     }
 
+    /**
+     * @param exitRule the exit decision rule, or null; max-softmax gives the key it had before rules were pluggable,
+     *                 so results stored then are reused
+     * @return the digest under which the results of {@code config} measured at {@code margins} with the rule are
+     *         stored
+     */
+    static String key(ExperimentConfig config, List<Double> margins, String exitRule) {
+        return exitRule == null || exitRule.equals("max-softmax") ? key(config, margins)
+                : digest(identity(config, margins) + "exitRule=" + exitRule);
+    }
+
     /** @return the digest under which the results of {@code config} measured at {@code margins} are stored */
     static String key(ExperimentConfig config, List<Double> margins) {
+        return digest(identity(config, margins));
+    }
+
+    private static String identity(ExperimentConfig config, List<Double> margins) {
         // Written with the header of configuration version 1 whatever the current version, so results stored before
         // a version change keep their keys (the fields, every one written, decide the results; the header does not).
         String identity = ConfigJson.toJson(config.withDataset("-").withBackbone(null).withSeed(0),
                 ExperimentConfig.FORMAT, ExperimentConfig.FORMAT_VERSION_1, "configuration").replace("\r\n", "\n")
                 + "margins=" + margins;
+        return identity;
+    }
+
+    private static String digest(String identity) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 6);

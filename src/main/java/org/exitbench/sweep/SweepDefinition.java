@@ -23,6 +23,7 @@ import java.util.stream.LongStream;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ConfigJson;
+import org.exitbench.experiment.ExitRuleStudy;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.store.InputLimits;
 import org.exitbench.train.BranchTrainingMode;
@@ -72,6 +73,17 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
     public static final int FORMAT_VERSION = 2;
     /** The first version, still read. */
     public static final int FIRST_VERSION = 1;
+
+    /**
+     * The pseudo-field of an axis choosing the exit decision rule (issue 20) rather than a configuration field: its
+     * values are rule names ({@code max-softmax}, {@code temperature+agreement}, …, see
+     * {@link ExitRuleStudy.RuleChoice#parse}). A definition's top-level {@code "exitRules": [...]} list is read as
+     * such an axis, named {@value #EXIT_RULE_AXIS}. A definition without one decides with max-softmax, as every
+     * sweep did before rules were pluggable, under the same result keys.
+     */
+    public static final String EXIT_RULE_FIELD = "exitRule";
+    /** The name of the axis a top-level {@code exitRules} list becomes. */
+    public static final String EXIT_RULE_AXIS = "exitRule";
 
     /** The name of the built-in fair test of issue 17. */
     public static final String FAIR = "fair-v2";
@@ -210,6 +222,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
                 checkHeader(merged, defaults);
                 ConfigJson.overlay(merged, object);
             }
+            exitRulesAsAxis(merged, source);
             if (version == FIRST_VERSION && merged.has("marginAxis")) {
                 throw new ConfigException(source, List.of("marginAxis: is a version-2 field; set \"formatVersion\": "
                         + FORMAT_VERSION));
@@ -220,6 +233,33 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         }
         definition.validate(source);
         return definition;
+    }
+
+    /** Turns a top-level {@code exitRules} list into an axis on {@value #EXIT_RULE_FIELD}, appended to the axes. */
+    private static void exitRulesAsAxis(ObjectNode merged, String source) {
+        JsonNode rules = merged.remove("exitRules");
+        if (rules == null || rules.isNull()) {
+            return;
+        }
+        if (!rules.isArray() || rules.isEmpty()) {
+            throw new ConfigException(source, List.of("exitRules: must list at least one decision rule, e.g. "
+                    + "[\"max-softmax\", \"temperature+agreement\"]"));
+        }
+        JsonNode axes = merged.get("axes");
+        if (axes == null || !axes.isArray()) {
+            axes = merged.putArray("axes");
+        }
+        for (JsonNode axis : axes) {
+            if (EXIT_RULE_FIELD.equals(axis.path("field").asText(null))
+                    || EXIT_RULE_AXIS.equals(axis.path("name").asText(null))) {
+                throw new ConfigException(source, List.of("exitRules: the axes already choose the exit rule (axis \""
+                        + axis.path("name").asText() + "\"); give the rules in one place"));
+            }
+        }
+        ObjectNode axis = ((com.fasterxml.jackson.databind.node.ArrayNode) axes).addObject();
+        axis.put("name", EXIT_RULE_AXIS);
+        axis.put("field", EXIT_RULE_FIELD);
+        axis.set("values", rules);
     }
 
     /** Checks and removes the header; returns the version (the current one when the document gives none). */
@@ -298,9 +338,14 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         for (int index = 0; index < total; index++) {
             ObjectNode merged = base.deepCopy();
             Map<String, String> labels = new LinkedHashMap<>();
+            String exitRule = null;
             for (int a = 0; a < levels.size(); a++) {
                 Variant v = levels.get(a).get(position[a]);
-                ConfigJson.overlay(merged, v.set().deepCopy());
+                if (EXIT_RULE_FIELD.equals(axes.get(a).field())) {
+                    exitRule = ExitRuleStudy.RuleChoice.parse(v.label()).label();
+                } else {
+                    ConfigJson.overlay(merged, v.set().deepCopy());
+                }
                 labels.put(axes.get(a).name(), v.label());
             }
             String id = SweepConfiguration.id(index, total);
@@ -312,7 +357,7 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
                 ExperimentConfig config = ExperimentConfig.fromJson(merged.toString(), null)
                         .withDataset(dataset).withBackbone(backbone).withModes(modes);
                 configurations.add(new SweepConfiguration(index, id, labels, config,
-                        SweepConfiguration.key(config, margins)));
+                        SweepConfiguration.key(config, margins, exitRule), exitRule));
             } catch (ConfigException e) {
                 String where = "configuration " + id + " (" + labels.entrySet().stream()
                         .map(l -> l.getKey() + " = " + l.getValue()).collect(Collectors.joining(", ")) + ")";
@@ -450,6 +495,25 @@ public record SweepDefinition(String name, String description, ObjectNode base, 
         }
         if (axis.values() == null || axis.values().isEmpty()) {
             problems.add(where + ".values: must list at least one value");
+            return;
+        }
+        if (EXIT_RULE_FIELD.equals(axis.field())) {
+            Set<String> rules = new HashSet<>();
+            for (int i = 0; i < axis.values().size(); i++) {
+                JsonNode value = axis.values().get(i);
+                String at = (axis.name().equals(EXIT_RULE_AXIS) ? "exitRules" : where + ".values") + "[" + i + "]";
+                try {
+                    if (value == null || !value.isTextual()) {
+                        throw new IllegalArgumentException("must be a rule name such as \"temperature\", was "
+                                + value);
+                    }
+                    if (!rules.add(ExitRuleStudy.RuleChoice.parse(value.asText()).label())) {
+                        problems.add(at + ": \"" + value.asText() + "\" is listed twice");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(at + ": " + e.getMessage());
+                }
+            }
             return;
         }
         checkLevels(axis, where, "values", problems);

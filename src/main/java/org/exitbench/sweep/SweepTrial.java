@@ -16,6 +16,10 @@ import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionInputs;
+import org.exitbench.cascade.decision.ExitDecisionRule;
+import org.exitbench.cascade.decision.HeadTrainer;
+import org.exitbench.experiment.ExitRuleStudy;
 import org.exitbench.data.Split;
 import org.exitbench.experiment.ConfigJson;
 import org.exitbench.experiment.ExperimentConfig;
@@ -62,7 +66,8 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
             BranchTrainingResult result = new BranchTrainer(config.branchSpec(), config.trainingSettings(mode),
                     config.cpmSettings(), memo, config.epochLength(), config.calibration()).train(cache, exits, ProgressListener.NONE, BranchTrainingListener.NONE,
                     cancel);
-            modes.add(evaluate(result, config.cpmSettings(), config.calibration(), cache));
+            modes.add(evaluate(result, config.cpmSettings(), config.calibration(), cache, configuration.exitRule(),
+                    seed));
         }
         return new SweepResult(configuration.key(), configuration.id(), configuration.labels(), seed, null,
                 ConfigJson.mapper().valueToTree(config), cache.split(Split.VALID).backboneAccuracy(),
@@ -91,8 +96,12 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         return exits;
     }
 
+    /**
+     * @param exitRule the decision rule the cascade is calibrated and evaluated with (null or max-softmax: the
+     *                 branches' max-softmax, exactly as before rules were pluggable)
+     */
     private SweepResult.ModeResult evaluate(BranchTrainingResult result, CpmSettings cpm, CalibrationSplit split,
-                                            FeatureCache cache) {
+                                            FeatureCache cache, String exitRule, long seed) {
         String mode = ExperimentConfig.modeName(result.mode());
         List<String> skipped = result.outcomes().stream().filter(o -> !o.trained())
                 .map(o -> o.vertex() + ": " + o.skipReason()).toList();
@@ -106,6 +115,9 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
                     null);
         }
         CostModel costs = ExperimentPipeline.costModel(result.cacheExits(), result.branchMacs(), macs);
+        if (exitRule != null && !exitRule.equals("max-softmax")) {
+            return evaluateWithRule(result, cpm, split, cache, costs, exitRule, seed, mode, trained, skipped, seconds);
+        }
         CascadeEvaluator valid = new CascadeEvaluator(result.validScores(), costs);
         CascadeEvaluator test = new CascadeEvaluator(result.testScores(), costs);
         // CPM re-calibrates on the calibration part alone, and validation numbers come from the other part, so an
@@ -130,6 +142,74 @@ record SweepTrial(Map<Integer, FeatureCache> caches, List<String> exitCache, Lis
         }
         return new SweepResult.ModeResult(mode, trained, skipped, branchMacs, seconds, trainedAt, curve, globalAt,
                 ceiling(result, costs, held));
+    }
+
+    /**
+     * As the max-softmax evaluation, with a fitted decision rule (issue 20): the rule is fitted as {@code exitbench
+     * exit-rules} fits it (temperature on the calibration rows, heads on the training split's survivors under the
+     * trained thresholds, seeded by the trial), its score replaces the branches' max-softmax, CPM calibrates on that
+     * score, and a head's MACs are charged to its exit. The ceiling does not depend on the rule.
+     */
+    private SweepResult.ModeResult evaluateWithRule(BranchTrainingResult result, CpmSettings cpm,
+                                                    CalibrationSplit split, FeatureCache cache, CostModel costs,
+                                                    String exitRule, long seed, String mode, List<String> trained,
+                                                    List<String> skipped, double seconds) {
+        int classes = cache.numClasses();
+        SplitFeatures validSplit = cache.split(Split.VALID);
+        CalibrationSplit.Parts parts = split.split(validSplit.labels());
+        boolean[] held = split.isOn() ? parts.stoppingMask() : null;
+        float[][] validProbabilities = result.validProbabilities().toArray(float[][]::new);
+        ExitScores calibration = ScoreRows.select(validProbabilities, TargetLabels.backboneProbabilities(validSplit),
+                validSplit.labels(), classes, parts.calibration());
+        DecisionInputs validInputs = DecisionInputs.of(validProbabilities, classes);
+        DecisionInputs calibrationInputs = validInputs.rows(parts.calibration());
+        int[] calibrationLabels = new int[calibration.sampleCount()];
+        for (int i = 0; i < calibrationLabels.length; i++) {
+            calibrationLabels[i] = calibration.label(i);
+        }
+        ExitDecisionRule rule = ExitRuleStudy.fit(ExitRuleStudy.RuleChoice.parse(exitRule), calibrationInputs,
+                calibrationLabels, () -> headData(result, cache, costs), HeadTrainer.Settings.defaults(seed));
+        CostModel charged = rule.withCost(costs);
+        CascadeEvaluator valid = new CascadeEvaluator(rule.attach(result.validScores(), validInputs), charged);
+        CascadeEvaluator test = new CascadeEvaluator(rule.attach(result.testScores(), DecisionInputs.of(
+                result.testProbabilities().toArray(float[][]::new), classes)), charged);
+        ExitScores ruleCalibration = rule.attach(calibration, calibrationInputs);
+        CpmSettings onRule = cpm.toBuilder().score(rule.slot()).build();
+        SweepResult.Point trainedAt = point(cpm.margin(), new CpmCalibrator(onRule).calibrate(ruleCalibration),
+                valid, test, held);
+        List<SweepResult.Point> curve = new ArrayList<>(margins.size());
+        for (double m : margins) {
+            Thresholds t = new CpmCalibrator(onRule.toBuilder().margin(m).build()).calibrate(ruleCalibration);
+            curve.add(point(m, t, valid, test, held));
+        }
+        Thresholds global = new GlobalThresholdCalibrator(onRule).calibrate(ruleCalibration);
+        SweepResult.Point globalAt = point(cpm.margin(), global, valid, test, held);
+        List<Long> branchMacs = new ArrayList<>();
+        for (long m : charged.branchMacs()) {
+            branchMacs.add(m);
+        }
+        return new SweepResult.ModeResult(mode, trained, skipped, branchMacs, seconds, trainedAt, curve, globalAt,
+                ceiling(result, costs, held));
+    }
+
+    /** The training split as the trained branches answer it, and who reaches each exit under their thresholds. */
+    private static ExitRuleStudy.HeadData headData(BranchTrainingResult result, FeatureCache cache, CostModel costs) {
+        SplitFeatures train = cache.split(Split.TRAIN);
+        int exits = result.branches().size();
+        float[][] probabilities = new float[exits][];
+        for (int j = 0; j < exits; j++) {
+            probabilities[j] = result.branches().get(j).probabilities(train.features(result.cacheExits()[j]), null);
+        }
+        int classes = cache.numClasses();
+        ExitScores scores = ExitScores.fromProbabilities(probabilities, train.predictions(), train.labels(), classes);
+        CascadeEvaluator evaluator = new CascadeEvaluator(scores, costs);
+        evaluator.evaluate(result.thresholds());
+        boolean[][] reaching = new boolean[exits][train.size()];
+        for (int k = 0; k < exits; k++) {
+            evaluator.survivorsAt(k, reaching[k]);
+        }
+        return new ExitRuleStudy.HeadData(DecisionInputs.of(probabilities, classes), train.predictions(),
+                train.labels(), reaching);
     }
 
     private static SweepResult.Ceiling ceiling(BranchTrainingResult result, CostModel costs, boolean[] held) {

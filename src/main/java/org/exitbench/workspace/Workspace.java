@@ -271,6 +271,7 @@ public final class Workspace {
             try {
                 Files.deleteIfExists(tunedFile(runId, mode));
                 Files.deleteIfExists(tunedSettingsFile(runId, mode));
+                Files.deleteIfExists(tunedDecisionFile(runId, mode));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not delete " + tunedFile(runId, mode) + ": " + e.getMessage(),
                         e);
@@ -317,6 +318,50 @@ public final class Workspace {
         Objects.requireNonNull(settings, "settings");
         AtomicFiles.writeString(tunedFile(runId, mode), thresholds.toJson());
         JsonDocuments.write(tunedSettingsFile(runId, mode), TUNED_SETTINGS, settings);
+    }
+
+    /**
+     * Saves the derived exit decision rule (issue 20) the run's tuned thresholds compare, with those thresholds, as
+     * a decision file ({@code exitbench export --decision} reads it too); or deletes it when the tuned thresholds
+     * compare max-softmax or entropy.
+     *
+     * @param decision the rule and thresholds, or {@code null} for none
+     */
+    public void saveTunedDecision(String runId, BranchTrainingMode mode,
+            org.exitbench.cascade.decision.DecisionFile decision) {
+        Path file = tunedDecisionFile(runId, mode);
+        if (decision == null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete " + file + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        decision.write(file);
+    }
+
+    /**
+     * @return the decision rule saved with the run's tuned thresholds, if any
+     * @throws StoreException naming the file when it exists but cannot be read
+     */
+    public Optional<org.exitbench.cascade.decision.DecisionFile> tunedDecision(String runId, BranchTrainingMode mode) {
+        Path file = tunedDecisionFile(runId, mode);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(org.exitbench.cascade.decision.DecisionFile.read(file));
+        } catch (IOException e) {
+            throw new StoreException(file, "could not be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(file, "is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return where the decision rule of a run's tuned thresholds is kept */
+    public Path tunedDecisionFile(String runId, BranchTrainingMode mode) {
+        return root.resolve(THRESHOLDS).resolve(tunedName(runId, mode) + ".decision.json");
     }
 
     /** @return where a run's tuned thresholds are kept */

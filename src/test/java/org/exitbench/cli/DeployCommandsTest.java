@@ -167,6 +167,57 @@ class DeployCommandsTest {
                 wrongFormat.err());
     }
 
+    /**
+     * Issue 20: a decision file (a derived rule with thresholds on its score) exports as ONNX too, the rule written
+     * as ONNX operators; both shapes answer as the zip exported with the same decision file.
+     */
+    @Test
+    void exportsADecisionRuleAsOnnxThatPredictsAsTheZip(@TempDir Path dir) throws IOException {
+        Path decision = dir.resolve("temperature.json");
+        new org.exitbench.cascade.decision.DecisionFile(new org.exitbench.cascade.decision.TemperatureRule(
+                new double[] {1.8, 0.7}), org.exitbench.cascade.Thresholds.of(org.exitbench.cascade.ExitRule.DERIVED,
+                new double[][] {filled(0.55), filled(0.8)}), "test").write(decision);
+        Path zipFile = dir.resolve("decided.zip");
+        CommandLineRun zipExport = CommandLineRun.of("export", "--run", runFolder.toString(), "--out",
+                zipFile.toString(), "--decision", decision.toString());
+        assertEquals(0, zipExport.exitCode(), zipExport.err());
+        CommandLineRun zip = CommandLineRun.of("predict", "--model", zipFile.toString(), "--json", SHIRTS.toString());
+        assertEquals(0, zip.exitCode(), zip.err());
+        JsonNode expected = JsonDocuments.newMapper().readTree(zip.out()).get("predictions");
+        for (String format : List.of("onnx", "onnx-single")) {
+            Path folder = dir.resolve(format);
+            CommandLineRun export = CommandLineRun.of("export", "--run", runFolder.toString(), "--out",
+                    folder.toString(), "--format", format, "--decision", decision.toString());
+            assertEquals(0, export.exitCode(), export.err());
+            assertTrue(export.out().contains("Thresholds: the decision rule temperature's, from " + decision),
+                    export.out());
+            assertTrue(export.out().contains("32 of 32 images take the same exit and class"), export.out());
+            CommandLineRun predict = CommandLineRun.of("predict", "--model", folder.toString(), "--json",
+                    SHIRTS.toString());
+            assertEquals(0, predict.exitCode(), predict.err());
+            JsonNode actual = JsonDocuments.newMapper().readTree(predict.out()).get("predictions");
+            assertEquals(expected.size(), actual.size());
+            java.util.Set<Integer> exits = new java.util.HashSet<>();
+            for (int i = 0; i < actual.size(); i++) {
+                assertEquals(expected.get(i).get("class").asText(), actual.get(i).get("class").asText(), format);
+                assertEquals(expected.get(i).get("exit").asInt(), actual.get(i).get("exit").asInt(), format);
+                exits.add(actual.get(i).get("exit").asInt());
+            }
+            assertTrue(exits.size() >= 2, format + ": the rule sends images to more than one exit: " + exits);
+        }
+        CommandLineRun both = CommandLineRun.of("export", "--run", runFolder.toString(), "--out",
+                dir.resolve("both").toString(), "--format", "onnx", "--decision", decision.toString(),
+                "--thresholds", "cpm");
+        assertEquals(1, both.exitCode());
+        assertTrue(both.err().contains("cannot be combined with --thresholds"), both.err());
+    }
+
+    private static double[] filled(double value) {
+        double[] row = new double[10];
+        java.util.Arrays.fill(row, value);
+        return row;
+    }
+
     @Test
     void speedupRefusesAForeignRunFolderBeforeTiming(@TempDir Path dir) {
         CommandLineRun wrongRun = CommandLineRun.of("speedup", "--model", cascade.toString(), "--data",

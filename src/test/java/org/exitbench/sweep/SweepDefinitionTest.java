@@ -200,4 +200,44 @@ class SweepDefinitionTest {
         assertEquals(0.0, first.config().calibration().fraction(), "bts-ee-64 keeps report v1's protocol");
         assertEquals(0, first.config().training().updatesPerEpoch());
     }
+
+    /**
+     * Issue 20: a top-level exitRules list becomes an axis on the exit rule; its max-softmax configurations keep the
+     * keys the same configurations had without it (stored trials are reused), other rules get keys of their own, and
+     * a bad rule is named.
+     */
+    @Test
+    void exitRulesBecomeAnAxisAndMaxSoftmaxKeepsItsKeys() {
+        SweepDefinition stage1 = SweepDefinition.read(Path.of("bench", "sweeps", "fair-v2-stage1.json"));
+        List<SweepConfiguration> plain = stage1.configurations("sample-data/fashion-mnist", null);
+        SweepDefinition withRules = SweepDefinition.fromJson(stage1.toJson().replaceFirst("\\{", """
+                {"exitRules": ["max-softmax", "logistic-head+agreement"],"""), "rules.json");
+        List<SweepConfiguration> ruled = withRules.configurations("sample-data/fashion-mnist", null);
+        assertEquals(2 * plain.size(), ruled.size());
+        SweepDefinition.Axis axis = withRules.axes().get(withRules.axes().size() - 1);
+        assertEquals(SweepDefinition.EXIT_RULE_AXIS, axis.name());
+        assertEquals(SweepDefinition.EXIT_RULE_FIELD, axis.field());
+        for (int i = 0; i < plain.size(); i++) {
+            SweepConfiguration maxSoftmax = ruled.get(2 * i);
+            SweepConfiguration head = ruled.get(2 * i + 1);
+            assertEquals("max-softmax", maxSoftmax.labels().get("exitRule"));
+            assertEquals(plain.get(i).key(), maxSoftmax.key(), "the stored trial is reused");
+            assertEquals(plain.get(i).config(), head.config(), "the rule leaves the training configuration alone");
+            assertEquals("logistic-head+agreement", head.exitRule());
+            assertNotEquals(plain.get(i).key(), head.key());
+        }
+        assertEquals(null, plain.get(0).exitRule(), "a definition without rules decides with max-softmax");
+        assertEquals(withRules, SweepDefinition.fromJson(withRules.toJson(), "written"), "round trip as an axis");
+
+        ConfigException bad = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"name": "bad", "exitRules": ["temperature", "oracle", "temperature"]}""", "bad.json"));
+        assertTrue(bad.problems().stream().anyMatch(p -> p.startsWith("exitRules[1]: \"oracle\" is not a decision "
+                + "rule")), bad.getMessage());
+        assertTrue(bad.problems().contains("exitRules[2]: \"temperature\" is listed twice"), bad.getMessage());
+        ConfigException twice = assertThrows(ConfigException.class, () -> SweepDefinition.fromJson("""
+                {"name": "twice", "exitRules": ["temperature"],
+                 "axes": [{"name": "rule", "field": "exitRule", "values": ["entropy"]}]}""", "twice.json"));
+        assertTrue(twice.getMessage().contains("exitRules: the axes already choose the exit rule"),
+                twice.getMessage());
+    }
 }

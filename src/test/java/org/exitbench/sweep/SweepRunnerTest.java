@@ -193,6 +193,63 @@ class SweepRunnerTest {
         assertEquals(0, again.ran());
     }
 
+    /**
+     * Issue 20: the tiny sweep again with an exit-rule axis (max-softmax and a logistic head with agreement), in a
+     * copy of the finished folder: the max-softmax trials are the stored ones (reused, not run), the head's are run
+     * on the same trained branches and differ in their curves, which charge the heads' MACs to the exits.
+     */
+    @Test
+    void anExitRuleAxisReusesTheMaxSoftmaxTrialsAndRunsTheRule() throws IOException {
+        Path folder = dir.resolve("rules");
+        copy(complete.folder().root(), folder);
+        SweepDefinition rules = SweepDefinition.fromJson(tiny().toJson().replaceFirst("\\{", """
+                {"exitRules": ["max-softmax", "logistic-head+agreement"],"""), "tiny-rules");
+        SweepRunner.Outcome outcome = RUNNER.run(rules, request(folder), ProgressListener.NONE,
+                CancellationToken.NEVER);
+        assertEquals(8, outcome.trials());
+        assertEquals(4, outcome.reused(), "the max-softmax trials were stored by the sweep without rules");
+        assertEquals(4, outcome.ran());
+        assertEquals(0, outcome.failed());
+        Map<String, SweepResult> results = new SweepFolder(folder).readResults(new ArrayList<>());
+        List<SweepConfiguration> configurations = rules.configurations(SampleBackbone.SAMPLE.toString(),
+                SampleBackbone.file().toString());
+        for (int i = 0; i < configurations.size(); i += 2) {
+            SweepResult maxSoftmax = find(results, configurations.get(i));
+            SweepResult head = find(results, configurations.get(i + 1));
+            assertEquals("logistic-head+agreement", head.labels().get("exitRule"));
+            SweepResult.ModeResult a = maxSoftmax.modes().get(0);
+            SweepResult.ModeResult b = head.modes().get(0);
+            assertEquals(a.curve().size(), b.curve().size());
+            assertTrue(b.branchMacs().get(0) > a.branchMacs().get(0), "the head's MACs are charged to its exit: "
+                    + a.branchMacs() + " vs " + b.branchMacs());
+            boolean differs = false;
+            for (int m = 0; m < a.curve().size(); m++) {
+                differs |= a.curve().get(m).validReduction() != b.curve().get(m).validReduction();
+            }
+            assertTrue(differs, "the rule changes the curve of " + configurations.get(i + 1).describe());
+        }
+        assertTrue(Files.readString(folder.resolve(SweepFolder.PAIRED_CSV)).contains("axis_exitRule"),
+                "the reports show the rule as an axis");
+    }
+
+    private static SweepResult find(Map<String, SweepResult> results, SweepConfiguration configuration) {
+        return results.values().stream().filter(r -> r.key().equals(configuration.key())).findFirst()
+                .orElseThrow(() -> new AssertionError("no result for " + configuration.describe()));
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().endsWith(".lock")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     /** A stored result as JSON without its wall times, which differ between runs. */
     private static JsonNode withoutTimes(Path folder, String trial) throws IOException {
         JsonNode node = new ObjectMapper().readTree(folder.resolve(SweepFolder.RESULTS).resolve(trial + ".json")

@@ -101,4 +101,40 @@ class WorkspaceTest {
         assertTrue(missing.getMessage().contains("no run '20261125-110000'"), missing.getMessage());
         assertThrows(IllegalArgumentException.class, () -> workspace.deleteRun("../cache"));
     }
+
+    /**
+     * Issue 20: tuned thresholds on a derived rule's score are saved with the rule as a decision file, read back
+     * equal, removed when the thresholds go back to a built-in score, and deleted with the run.
+     */
+    @Test
+    void aDecisionRuleIsSavedWithTunedThresholdsAndDeletedWithTheRun() throws IOException {
+        Workspace workspace = Workspace.at(root);
+        try (StagedRun staged = workspace.stageRun()) {
+            AtomicFiles.writeString(staged.folder().resolve("metrics.json"), "{}");
+            staged.commit("r1");
+        }
+        var mode = org.exitbench.train.BranchTrainingMode.BOOSTED;
+        var thresholds = org.exitbench.cascade.Thresholds.of(org.exitbench.cascade.ExitRule.DERIVED,
+                new double[][] {{0.5, 0.6}, {0.7, 0.8}});
+        var decision = new org.exitbench.cascade.decision.DecisionFile(new org.exitbench.cascade.decision.AgreementRule(
+                new org.exitbench.cascade.decision.TemperatureRule(new double[] {1.5, 0.8})), thresholds, "test");
+        workspace.saveTunedThresholds("r1", mode, thresholds, org.exitbench.calibrate.CpmSettings.defaults());
+        workspace.saveTunedDecision("r1", mode, decision);
+        var read = workspace.tunedDecision("r1", mode).orElseThrow();
+        assertEquals(decision.rule(), read.rule());
+        assertEquals(thresholds, read.thresholds());
+        assertEquals(thresholds, workspace.tunedThresholds("r1", mode).orElseThrow());
+
+        workspace.saveTunedDecision("r1", mode, null);
+        assertFalse(Files.exists(workspace.tunedDecisionFile("r1", mode)));
+        workspace.saveTunedDecision("r1", mode, decision);
+        workspace.deleteRun("r1");
+        assertFalse(Files.exists(workspace.tunedDecisionFile("r1", mode)), "deleted with the run");
+
+        Files.createDirectories(workspace.tunedDecisionFile("r2", mode).getParent());
+        Files.writeString(workspace.tunedDecisionFile("r2", mode), "{\"format\": \"exitbench-decision\"}");
+        org.exitbench.store.StoreException bad = assertThrows(org.exitbench.store.StoreException.class,
+                () -> workspace.tunedDecision("r2", mode));
+        assertTrue(bad.getMessage().contains(workspace.tunedDecisionFile("r2", mode).toString()), bad.getMessage());
+    }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.exitbench.calibrate.CalibrationSplit;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
@@ -24,6 +25,7 @@ import org.exitbench.train.BranchTrainer;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingResult;
 import org.exitbench.train.BranchTrainingSettings;
+import org.exitbench.train.EpochLength;
 import org.exitbench.workspace.Workspace;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,7 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code bench/run-branch-bench.sh}.
  *
  * <p>Options: {@code --backbone FILE} (default {@code <sample>/backbone.zip}), {@code --sample DIR} (default
- * {@code sample-data/fashion-mnist}), {@code --repeats N} (default 3).
+ * {@code sample-data/fashion-mnist}), {@code --repeats N} (default 3), and for the wide branches of report v2
+ * (issue 17) {@code --filters N --kernel K} (default: the default branch), {@code --updates U} (updates per epoch;
+ * default one pass over the rows, -1 for one pass over the training split as the fair protocol trains).
  */
 public final class BranchTrainingBenchmark {
 
@@ -48,13 +52,21 @@ public final class BranchTrainingBenchmark {
         Path backboneFile = null;
         Path sample = Path.of("sample-data", "fashion-mnist");
         int repeats = 3;
+        BranchSpec spec = BranchSpec.defaults();
+        int filters = spec.filters();
+        int kernel = spec.kernel();
+        int updates = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--backbone" -> backboneFile = Path.of(args[++i]);
                 case "--sample" -> sample = Path.of(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--filters" -> filters = Integer.parseInt(args[++i]);
+                case "--kernel" -> kernel = Integer.parseInt(args[++i]);
+                case "--updates" -> updates = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --backbone FILE, --sample DIR, --repeats N)");
+                        + " (options: --backbone FILE, --sample DIR, --repeats N, --filters N, --kernel K, "
+                        + "--updates U)");
             }
         }
         Dl4jEngine.initialize();
@@ -80,13 +92,15 @@ public final class BranchTrainingBenchmark {
         System.out.printf(Locale.ROOT, "Feature cache: %s (%.1f s)%n", cached.notice(), seconds(started));
 
         BranchTrainingSettings settings = BranchTrainingSettings.defaults();
-        System.out.println("Settings: " + settings);
-        System.out.println("Branch: " + BranchSpec.defaults().describe() + "; CPM " + CpmSettings.defaults());
+        spec = BranchSpec.of(spec.type(), filters, kernel);
+        EpochLength epochLength = new EpochLength(updates);
+        System.out.println("Settings: " + settings + ", " + epochLength.describe() + " per epoch");
+        System.out.println("Branch: " + spec.describe() + "; CPM " + CpmSettings.defaults());
         List<Double> times = new ArrayList<>();
         for (int r = 1; r <= repeats; r++) {
             long t = System.nanoTime();
-            BranchTrainingResult result = new BranchTrainer(BranchSpec.defaults(), settings, CpmSettings.defaults())
-                    .train(cached.cache(), ProgressListener.NONE, BranchTrainingListener.NONE,
+            BranchTrainingResult result = new BranchTrainer(spec, settings, CpmSettings.defaults(), null, epochLength,
+                    CalibrationSplit.off()).train(cached.cache(), ProgressListener.NONE, BranchTrainingListener.NONE,
                             CancellationToken.NEVER);
             double wall = seconds(t);
             times.add(wall);

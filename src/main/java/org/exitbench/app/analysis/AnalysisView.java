@@ -69,6 +69,7 @@ public final class AnalysisView {
     private final Label sourceLabel = new Label();
     private final VBox speedupSlot = new VBox(4);
     private final HBox actionsSlot = new HBox(6);
+    private final VBox ownImageSlot = new VBox();
     private CascadeSource shownSource;
 
     /**
@@ -118,6 +119,15 @@ public final class AnalysisView {
      */
     public Pane speedupSlot() {
         return speedupSlot;
+    }
+
+    /**
+     * The place above the selected test image's path for the path of an image of the user's own (issue 18).
+     *
+     * @return the slot, empty until filled
+     */
+    public Pane ownImageSlot() {
+        return ownImageSlot;
     }
 
     /**
@@ -257,7 +267,10 @@ public final class AnalysisView {
         centre.setOrientation(Orientation.VERTICAL);
         DividerPositions.placeWhenShown(centre, 400, 0.58);
 
-        Node right = scrolling(path.node(), 220);
+        ownImageSlot.setId("ownImageSlot");
+        ownImageSlot.visibleProperty().bind(Bindings.isNotEmpty(ownImageSlot.getChildren()));
+        ownImageSlot.managedProperty().bind(ownImageSlot.visibleProperty());
+        Node right = scrolling(new VBox(10, ownImageSlot, path.node()), 220);
         right.getStyleClass().add("path-scroll");
 
         // Every column scrolls rather than insisting on its full width, so the divider positions hold at any

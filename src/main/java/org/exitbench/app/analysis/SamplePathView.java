@@ -120,7 +120,7 @@ final class SamplePathView {
         return heading;
     }
 
-    private static Node stepLine(PathStep step, int exits, List<String> names) {
+    static Node stepLine(PathStep step, int exits, List<String> names) {
         Label name = new Label(DisplayText.exitTitle(step.exit(), exits), ExitLegend.swatch(step.exit(), exits));
         name.getStyleClass().add("path-exit");
         name.setMinWidth(Region.USE_PREF_SIZE);

@@ -247,8 +247,10 @@ public final class SpeedupViewModel {
         }
         Target t = target.get();
         OperatingPointResult result = point.resultProperty().get();
+        // Thresholds on a derived rule's score (the Calibration pane's rule picker) are exported with their rule.
         SpeedupJob job = new SpeedupJob(t.runFolder(), t.mode(), result.thresholds(), openDataset.get(), images,
-                warmUp);
+                warmUp, result.thresholds().rule() == org.exitbench.cascade.ExitRule.DERIVED
+                        ? point.decisionRuleProperty().get() : null);
         measuring.set(true);
         refreshLive();
         boolean both = alsoOnnx.get();

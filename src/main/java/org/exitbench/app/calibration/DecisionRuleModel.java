@@ -15,6 +15,7 @@ import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.cascade.ExitRule;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.experiment.ExitRuleStudy.Kind;
 import org.exitbench.experiment.ExitRuleStudy.RuleChoice;
 import org.exitbench.progress.CancellationToken;
@@ -41,6 +42,7 @@ public final class DecisionRuleModel {
     private final ReadOnlyObjectWrapper<RunningTask> task = new ReadOnlyObjectWrapper<>(this, "task");
     private CascadeSource base;
     private CascadeSource applied;
+    private ExitDecisionRule appliedRule;
 
     /**
      * @param point    the shared operating point
@@ -51,6 +53,46 @@ public final class DecisionRuleModel {
         this.executor = executor;
         point.sourceProperty().addListener((obs, old, now) -> sourceChanged(now));
         sourceChanged(point.sourceProperty().get());
+        point.savedDecisionProperty().addListener((obs, old, now) -> restore(now));
+    }
+
+    /**
+     * Puts back the rule saved with the shown run's thresholds ({@link DecisionRuleFit#restore}), in the background
+     * like a pick; the saved thresholds are the new source's start. The request is cleared once taken.
+     */
+    private void restore(org.exitbench.cascade.decision.DecisionFile saved) {
+        if (saved == null || base == null) {
+            return;
+        }
+        point.savedDecisionProperty().set(null);
+        cancel();
+        CascadeSource from = base;
+        RuleChoice choice;
+        try {
+            choice = DecisionRuleFit.choiceOf(saved.rule());
+        } catch (IllegalArgumentException e) {
+            status.set("Could not put back the saved rule: " + e.getMessage());
+            return;
+        }
+        var settings = point.settingsProperty().get();
+        TaskCallbacks<DecisionRuleFit.Fitted> callbacks = TaskCallbacks.of(
+                fitted -> apply(from, choice, fitted),
+                error -> finish("Could not put back the saved rule " + choice.label() + ": " + error.getMessage()),
+                () -> finish("Putting back " + choice.label() + " cancelled; still " + rule.get().label()));
+        fitting.set(true);
+        status.set("Putting back " + choice.label() + " saved with the run…");
+        if (executor == null) {
+            try {
+                callbacks.succeeded(DecisionRuleFit.restore(from, saved.rule(), settings, saved.thresholds(),
+                        HEAD_SEED, ProgressListener.NONE, CancellationToken.NEVER));
+            } catch (RuntimeException e) {
+                callbacks.failed(e);
+            }
+            return;
+        }
+        task.set(executor.submit("Putting back exit rule " + choice.label(),
+                (progress, cancel) -> DecisionRuleFit.restore(from, saved.rule(), settings, saved.thresholds(),
+                        HEAD_SEED, progress, cancel), callbacks));
     }
 
     /** @return every rule the picker offers: each base rule alone, then with agreement */
@@ -81,6 +123,14 @@ public final class DecisionRuleModel {
     /** @return the running fit, for its progress, or {@code null} */
     public ReadOnlyObjectProperty<RunningTask> taskProperty() {
         return task.getReadOnlyProperty();
+    }
+
+    /**
+     * @return the rule the current source's scores were fitted with, to score images from outside the dataset the
+     *         same way; {@code null} for the source as opened
+     */
+    public ExitDecisionRule appliedRule() {
+        return appliedRule;
     }
 
     /** Fits {@code choice} and applies it; a fit still running is cancelled first. */
@@ -128,6 +178,7 @@ public final class DecisionRuleModel {
             return;
         }
         applied = fitted.source();
+        appliedRule = fitted.rule();
         // Both sources carry the max-softmax and entropy slots, so the one with the derived slot is set while the
         // settings may point at it: the source first for a derived score, the settings first otherwise.
         if (fitted.cpm().score() == ExitRule.DERIVED) {
@@ -138,6 +189,7 @@ public final class DecisionRuleModel {
             point.setSource(applied);
         }
         rule.set(choice);
+        point.decisionRuleProperty().set(fitted.rule().slot() == ExitRule.DERIVED ? fitted.rule() : null);
         long macs = 0;
         for (int k = 0; k < from.exitCount(); k++) {
             macs += fitted.rule().macs(k);
@@ -159,8 +211,10 @@ public final class DecisionRuleModel {
         cancel();
         base = now;
         applied = now;
+        appliedRule = null;
         fittable.set(DecisionRuleFit.canFit(now));
         rule.set(new RuleChoice(Kind.MAX_SOFTMAX, false));
+        point.decisionRuleProperty().set(null);
         status.set("");
         var settings = point.settingsProperty().get();
         if (now != null && settings.score() == ExitRule.DERIVED) {

@@ -15,7 +15,8 @@ public interface FileDialogs {
         JSON("Thresholds (JSON)", "json"),
         CSV("Table (CSV)", "csv"),
         PNG("Image (PNG)", "png"),
-        MODEL("Backbone (Exitbench or DL4J .zip, ONNX .onnx)", "zip");
+        MODEL("Backbone (Exitbench or DL4J .zip, ONNX .onnx)", "zip"),
+        IMAGE("Image (PNG, JPEG, BMP, GIF)", "png");
 
         private final String description;
         private final String extension;
@@ -37,6 +38,10 @@ public interface FileDialogs {
 
         FileChooser.ExtensionFilter filter() {
             // A backbone may also be an imported ONNX model, run by ONNX Runtime.
+            if (this == IMAGE) {
+                return new FileChooser.ExtensionFilter(description, "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif",
+                        "*.PNG", "*.JPG", "*.JPEG");
+            }
             return this == MODEL ? new FileChooser.ExtensionFilter(description, "*.zip", "*.onnx")
                     : new FileChooser.ExtensionFilter(description, "*." + extension);
         }

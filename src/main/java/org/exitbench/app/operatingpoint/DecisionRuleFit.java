@@ -8,9 +8,12 @@ import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.decision.AgreementRule;
 import org.exitbench.cascade.decision.EntropyRule;
 import org.exitbench.cascade.decision.ExitDecisionRule;
+import org.exitbench.cascade.Thresholds;
 import org.exitbench.cascade.decision.HeadTrainer;
+import org.exitbench.cascade.decision.LearnedHeadRule;
 import org.exitbench.cascade.decision.MaxSoftmaxRule;
 import org.exitbench.cascade.decision.TemperatureFit;
+import org.exitbench.cascade.decision.TemperatureRule;
 import org.exitbench.experiment.ExitRuleStudy.Kind;
 import org.exitbench.experiment.ExitRuleStudy.RuleChoice;
 import org.exitbench.progress.CancellationToken;
@@ -21,7 +24,8 @@ import org.exitbench.progress.ProgressListener;
  * pane calibrates CPM on, with the engine's own {@code cascade.decision} classes, exactly as {@code exitbench
  * exit-rules} fits them except that the learned heads train on that split too (the workbench has no training-split
  * outputs). The result is a new source whose primary scores carry the rule's score, whose costs include the rule's
- * MACs, and whose start thresholds are CPM's on that score, so every pane, slider and curve works on it unchanged.
+ * MACs, and whose start thresholds are CPM's on that score, so every pane, slider and curve works on it unchanged;
+ * its comparison set (the other training mode) gets the same kind of rule fitted on its own outputs.
  */
 public final class DecisionRuleFit {
 
@@ -58,13 +62,61 @@ public final class DecisionRuleFit {
     public static Fitted fit(CascadeSource base, RuleChoice choice, CpmSettings settings, long seed,
             ProgressListener progress, CancellationToken cancel) {
         ScoreSet set = base.primary();
-        boolean simple = choice.kind() == Kind.MAX_SOFTMAX || choice.kind() == Kind.ENTROPY;
-        if (!set.hasDecisionInputs() && !(simple && !choice.agreement())) {
+        requireInputs(base, set, choice);
+        progress.report("Fitting " + choice.label() + " on the validation split", 0, 3);
+        cancel.throwIfCancelled();
+        ExitDecisionRule rule = fitOn(set, choice, seed);
+        return applied(base, choice, rule, settings, null, seed, progress, cancel);
+    }
+
+    /**
+     * Puts back a rule saved with a run's tuned thresholds: the rule itself is applied as saved (not fitted again);
+     * the comparison set, whose outputs the rule was not fitted on, gets the same kind of rule fitted on its own
+     * outputs with the same seed, as when the rule was picked.
+     *
+     * @param rule       the saved rule
+     * @param thresholds the saved thresholds on its score, the new source's start
+     * @throws IllegalArgumentException when the rule needs softmax outputs the source lacks, or does not fit it
+     */
+    public static Fitted restore(CascadeSource base, ExitDecisionRule rule, CpmSettings settings, Thresholds thresholds,
+            long seed, ProgressListener progress, CancellationToken cancel) {
+        RuleChoice choice = choiceOf(rule);
+        requireInputs(base, base.primary(), choice);
+        return applied(base, choice, rule, settings, thresholds, seed, progress, cancel);
+    }
+
+    /** @return the picker's choice that fits a rule of this kind */
+    public static RuleChoice choiceOf(ExitDecisionRule rule) {
+        boolean agreement = rule instanceof AgreementRule;
+        ExitDecisionRule base = rule instanceof AgreementRule a ? a.base() : rule;
+        Kind kind;
+        if (base instanceof MaxSoftmaxRule) {
+            kind = Kind.MAX_SOFTMAX;
+        } else if (base instanceof EntropyRule) {
+            kind = Kind.ENTROPY;
+        } else if (base instanceof TemperatureRule) {
+            kind = Kind.TEMPERATURE;
+        } else if (base instanceof LearnedHeadRule heads) {
+            kind = heads.heads().get(0).hidden() == 0 ? Kind.LOGISTIC_HEAD : Kind.LEARNED_HEAD;
+        } else {
+            throw new IllegalArgumentException("no picker choice for the rule " + rule.id());
+        }
+        return new RuleChoice(kind, agreement);
+    }
+
+    private static void requireInputs(CascadeSource base, ScoreSet set, RuleChoice choice) {
+        if (!set.hasDecisionInputs() && !simple(choice)) {
             throw new IllegalArgumentException(choice.label() + " needs every exit's softmax output, which "
                     + base.name() + " does not have (synthetic scores); use max-softmax or entropy");
         }
-        progress.report("Fitting " + choice.label() + " on the validation split", 0, 3);
-        cancel.throwIfCancelled();
+    }
+
+    private static boolean simple(RuleChoice choice) {
+        return (choice.kind() == Kind.MAX_SOFTMAX || choice.kind() == Kind.ENTROPY) && !choice.agreement();
+    }
+
+    /** Fits a rule of the chosen kind on a score set's validation split. */
+    private static ExitDecisionRule fitOn(ScoreSet set, RuleChoice choice, long seed) {
         ExitDecisionRule baseRule = switch (choice.kind()) {
             case MAX_SOFTMAX -> MaxSoftmaxRule.INSTANCE;
             case ENTROPY -> EntropyRule.INSTANCE;
@@ -74,20 +126,41 @@ public final class DecisionRuleFit {
             case LOGISTIC_HEAD -> new HeadTrainer(HeadTrainer.Settings.defaults(seed).withHidden(0))
                     .train(set.validationInputs(), backbone(set.validation()), labels(set.validation()), null);
         };
-        ExitDecisionRule rule = choice.agreement() ? new AgreementRule(baseRule) : baseRule;
-        cancel.throwIfCancelled();
-        progress.report("Scoring both splits with " + choice.label(), 1, 3);
-        ScoreSet scored = simple && !choice.agreement() ? set : new ScoreSet(set.name() + " · " + choice.label(),
+        return choice.agreement() ? new AgreementRule(baseRule) : baseRule;
+    }
+
+    /** @return the score set with the rule's score attached (itself for a built-in rule) */
+    private static ScoreSet scored(ScoreSet set, RuleChoice choice, ExitDecisionRule rule) {
+        return simple(choice) ? set : new ScoreSet(set.name() + " · " + choice.label(),
                 rule.attach(set.validation(), set.validationInputs()), rule.attach(set.test(), set.testInputs()),
                 set.validationInputs(), set.testInputs());
+    }
+
+    private static Fitted applied(CascadeSource base, RuleChoice choice, ExitDecisionRule rule, CpmSettings settings,
+            Thresholds start, long seed, ProgressListener progress, CancellationToken cancel) {
+        cancel.throwIfCancelled();
+        progress.report("Scoring both splits with " + choice.label(), 1, 3);
+        ScoreSet scored = scored(base.primary(), choice, rule);
+        // The comparison set (the other training mode) keeps its curves: the same kind of rule, fitted on its own
+        // outputs, since a rule fitted on one mode's branches does not describe the other's.
+        ScoreSet comparison = base.comparison();
+        if (comparison != null && !simple(choice)) {
+            comparison = comparison.hasDecisionInputs() ? scored(comparison, choice, fitOn(comparison, choice, seed))
+                    : null;
+        }
         CostModel costs = rule.withCost(base.costModel());
         CpmSettings cpm = settings.toBuilder().score(rule.slot()).build();
         cancel.throwIfCancelled();
         progress.report("CPM thresholds on " + choice.label(), 2, 3);
-        // The comparison set is left out: its curves would need the rule fitted on its own outputs, which the
-        // source does not carry.
+        Thresholds thresholds = start != null ? start : new CpmCalibrator(cpm).calibrate(scored.validation());
+        if (thresholds.rule() != rule.slot() || thresholds.exitCount() != scored.exitCount()
+                || thresholds.classCount() != scored.classCount()) {
+            throw new IllegalArgumentException("the saved thresholds (" + thresholds.exitCount() + " exits × "
+                    + thresholds.classCount() + " classes on " + thresholds.rule() + ") do not fit "
+                    + choice.label() + " on " + base.name());
+        }
         CascadeSource fitted = new CascadeSource(base.name(), base.synthetic(), base.classNames(), costs, scored,
-                null, base.images(), new CpmCalibrator(cpm).calibrate(scored.validation()));
+                comparison, base.images(), thresholds);
         progress.report("Fitted " + choice.label(), 3, 3);
         return new Fitted(fitted, rule, cpm);
     }

@@ -10,6 +10,8 @@ import javafx.beans.property.StringProperty;
 import org.exitbench.calibrate.ClassPrecisionReport;
 import org.exitbench.calibrate.CpmCalibrator;
 import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.cascade.decision.DecisionFile;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.cascade.CascadeEvaluator;
 import org.exitbench.cascade.CascadeResult;
 import org.exitbench.cascade.Thresholds;
@@ -36,6 +38,8 @@ public final class OperatingPointModel {
             CpmSettings.defaults());
     private final ReadOnlyObjectWrapper<OperatingPointResult> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final StringProperty preparing = new SimpleStringProperty(this, "preparing", "");
+    private final ObjectProperty<ExitDecisionRule> decisionRule = new SimpleObjectProperty<>(this, "decisionRule");
+    private final ObjectProperty<DecisionFile> savedDecision = new SimpleObjectProperty<>(this, "savedDecision");
     private CascadeEvaluator validationEvaluator;
     private CascadeEvaluator testEvaluator;
     private Thresholds requested;
@@ -97,6 +101,23 @@ public final class OperatingPointModel {
      */
     public StringProperty preparingProperty() {
         return preparing;
+    }
+
+    /**
+     * @return the derived exit decision rule (issue 20) whose score the source's thresholds compare, set by the
+     *         Calibration pane's rule picker with the source it fitted; {@code null} when they compare max-softmax or
+     *         entropy. Saving tuned thresholds saves it with them, and measuring a speedup exports it.
+     */
+    public ObjectProperty<ExitDecisionRule> decisionRuleProperty() {
+        return decisionRule;
+    }
+
+    /**
+     * @return a rule and thresholds saved with the shown run, to be put back by the rule picker once the run's
+     *         source is shown (it then clears this); {@code null} when there is none to put back
+     */
+    public ObjectProperty<DecisionFile> savedDecisionProperty() {
+        return savedDecision;
     }
 
     /** @return the latest evaluation, or {@code null} while there is no source */

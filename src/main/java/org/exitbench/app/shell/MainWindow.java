@@ -188,7 +188,11 @@ public final class MainWindow {
     private void build(WorkbenchPane pane) {
         Supplier<Node> builder = waiting.remove(pane);
         if (builder != null) {
-            installPane(pane, builder.get());
+            Node node = builder.get();
+            // Hidden first, then shown if selected: a pane's listeners for being shown fire as for a pane built up
+            // front (the Analysis pane prepares the shown run's networks for "Try your own image" then).
+            node.setVisible(false);
+            installPane(pane, node);
         }
     }
 

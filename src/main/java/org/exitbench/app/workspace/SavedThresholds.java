@@ -12,7 +12,10 @@ import org.exitbench.app.io.Questions;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionFile;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.store.StoreException;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.workspace.Workspace;
@@ -73,8 +76,17 @@ final class SavedThresholds {
         if (!dirty.get() || runId == null || thresholds == null) {
             return true;
         }
+        ExitDecisionRule rule = point.decisionRuleProperty().get();
+        if (thresholds.rule() == ExitRule.DERIVED && rule == null) {
+            notices.post(Notice.error("Could not save the thresholds", "they compare a decision rule's score, but "
+                    + "the rule is no longer known; pick the rule again in the Calibration pane"));
+            return false;
+        }
         try {
             workspace.saveTunedThresholds(runId, mode, thresholds, settings);
+            // A derived rule's thresholds mean nothing without the rule: it is saved beside them (issue 20).
+            workspace.saveTunedDecision(runId, mode, thresholds.rule() == ExitRule.DERIVED
+                    ? new DecisionFile(rule, thresholds, "saved in the Calibration pane") : null);
         } catch (UncheckedIOException | StoreException e) {
             notices.post(Notice.error("Could not save the thresholds", ErrorText.of(e)));
             return false;

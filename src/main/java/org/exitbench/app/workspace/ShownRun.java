@@ -18,7 +18,10 @@ import org.exitbench.app.operatingpoint.RunCascadeSource;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.calibrate.CpmSettings;
+import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionFile;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.data.Dataset;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentRun;
@@ -52,8 +55,12 @@ final class ShownRun {
     }
 
     /** A run read in the background, ready for the operating point. */
+    /**
+     * @param decision a derived exit decision rule and its thresholds to put back once the run is shown (issue 20),
+     *                 or null
+     */
     private record LoadedRun(ExperimentRun run, BranchTrainingMode mode, RunCascadeSource source, Thresholds saved,
-            CpmSettings savedSettings, CpmSettings settings, List<String> notes) {
+            CpmSettings savedSettings, CpmSettings settings, List<String> notes, DecisionFile decision) {
     }
 
     private final TaskExecutor executor;
@@ -154,6 +161,10 @@ final class ShownRun {
         // numbers need only its own files), and again with them once the dataset is open (datasetOpened).
         boolean datasetComing = data.loadingProperty().get();
         Dataset dataset = datasetComing ? null : data.datasetProperty().get();
+        // Thresholds on a derived rule's score (the rule picker's) are shown again with their rule.
+        ExitDecisionRule shownRule = point.decisionRuleProperty().get();
+        DecisionFile startDecision = start != null && start.rule() == ExitRule.DERIVED && shownRule != null
+                ? new DecisionFile(shownRule, start, "shown") : null;
         executor.submit("Opening run " + runId, (progress, cancel) -> {
             progress.report("Reading run " + runId, 0, 2);
             ExperimentRun loaded = read != null ? read : where.loadRun(runId);
@@ -177,16 +188,28 @@ final class ShownRun {
                         + " are used.");
                 tuned = null;
             }
+            DecisionFile decision = startDecision;
+            if (decision == null && start == null && tuned != null && tuned.rule() == ExitRule.DERIVED) {
+                decision = savedDecision(where, runId, chosen, tuned, notes);
+                if (decision == null) {
+                    tuned = null;
+                }
+            }
             // Tuned thresholds come with the settings they were tuned under (a margin found within the accuracy
             // budget, say); the run's own thresholds, and tuned ones saved before those were kept, with the run's.
             CpmSettings savedSettings = tuned != null && tunedSettings != null ? tunedSettings
                     : loaded.config().cpmSettings();
+            // The run is first shown on its own scores; the rule picker then puts the rule and thresholds back.
+            Thresholds sourceStart = decision != null ? own : start != null ? start : tuned;
+            CpmSettings shownSettings = startSettings != null ? startSettings : savedSettings;
+            if (decision != null) {
+                shownSettings = shownSettings.toBuilder().score(own.rule()).build();
+            }
             cancel.throwIfCancelled();
             progress.report("Sorting the scores of run " + runId, 1, 2);
-            RunCascadeSource source = RunCascadeSource.of(loaded, chosen, dataset, start != null ? start : tuned,
-                    datasetComing);
-            return new LoadedRun(loaded, chosen, source, tuned != null ? tuned : own, savedSettings,
-                    startSettings != null ? startSettings : savedSettings, notes);
+            RunCascadeSource source = RunCascadeSource.of(loaded, chosen, dataset, sourceStart, datasetComing);
+            return new LoadedRun(loaded, chosen, source, tuned != null ? tuned : own, savedSettings, shownSettings,
+                    notes, decision);
         }, TaskCallbacks.of(loaded -> {
             if (mine == ticket) {
                 opening.set(false);
@@ -210,6 +233,26 @@ final class ShownRun {
                 opening.set(false);
             }
         }));
+    }
+
+    /**
+     * @return the rule saved with derived tuned thresholds, or null (with a note) when it is missing, unreadable or
+     *         saved with other thresholds: the run's own thresholds are then shown
+     */
+    private static DecisionFile savedDecision(Workspace where, String runId, BranchTrainingMode mode,
+                                              Thresholds tuned, List<String> notes) {
+        try {
+            DecisionFile decision = where.tunedDecision(runId, mode).orElse(null);
+            if (decision != null && decision.thresholds().equals(tuned)) {
+                return decision;
+            }
+            notes.add(where.tunedDecisionFile(runId, mode) + (decision == null ? " is missing" : " holds other "
+                    + "thresholds than " + where.tunedFile(runId, mode)) + ", so the tuned thresholds' decision rule "
+                    + "is unknown; the run's own thresholds are used.");
+        } catch (StoreException e) {
+            notes.add(ErrorText.of(e) + " The run's own thresholds are used.");
+        }
+        return null;
     }
 
     /**
@@ -243,6 +286,9 @@ final class ShownRun {
         point.settingsProperty().set(loaded.settings());
         point.setSource(loaded.source().source());
         saved.remember(loaded.saved(), loaded.savedSettings());
+        if (loaded.decision() != null) {
+            point.savedDecisionProperty().set(loaded.decision());
+        }
         RunEntry entry = host.listed(id);
         if (entry == null) {
             entry = new RunEntry(id, loaded.run().folder(), loaded.run().metrics(), null);

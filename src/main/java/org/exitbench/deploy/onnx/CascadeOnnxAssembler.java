@@ -7,6 +7,7 @@ import java.util.Map;
 import onnx.Onnx;
 import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.data.ChannelStats;
 
 /**
@@ -44,6 +45,9 @@ final class CascadeOnnxAssembler {
     private final int width;
     private final int classes;
     private final Thresholds thresholds;
+    private final ExitDecisionRule decisionRule;
+    /** While {@link #cascade()} writes the If chain: the answers of the exits the current level lies behind. */
+    private final List<DecisionOnnxWriter.Answer> reached = new ArrayList<>();
     private final int opset;
     private final boolean imageChannelsLast;
 
@@ -55,6 +59,17 @@ final class CascadeOnnxAssembler {
     CascadeOnnxAssembler(List<Onnx.ModelProto> segments, List<Onnx.ModelProto> branches, ChannelStats stats,
                          int channels, int height, int width, int classes, Thresholds thresholds,
                          boolean imageChannelsLast) {
+        this(segments, branches, stats, channels, height, width, classes, thresholds, imageChannelsLast,
+                org.exitbench.deploy.CascadeParts.builtIn(thresholds));
+    }
+
+    /**
+     * @param decisionRule the rule whose score the thresholds compare; a derived rule (temperature, learned head,
+     *                     agreement) is written as ONNX operators ({@link DecisionOnnxWriter})
+     */
+    CascadeOnnxAssembler(List<Onnx.ModelProto> segments, List<Onnx.ModelProto> branches, ChannelStats stats,
+                         int channels, int height, int width, int classes, Thresholds thresholds,
+                         boolean imageChannelsLast, ExitDecisionRule decisionRule) {
         this.imageChannelsLast = imageChannelsLast;
         if (segments.size() != branches.size() + 1) {
             throw new IllegalArgumentException(segments.size() + " segments for " + branches.size() + " exits");
@@ -66,12 +81,12 @@ final class CascadeOnnxAssembler {
         this.height = height;
         this.width = width;
         this.classes = classes;
-        if (thresholds.rule() == ExitRule.DERIVED) {
-            // Issue 20: the decision heads' ONNX writer is not there yet; refusing beats thresholding max-softmax.
-            throw new IllegalArgumentException("ONNX export of a derived decision rule (temperature, learned head, "
-                    + "agreement) is not supported yet; export max-softmax or entropy thresholds");
+        if (decisionRule.slot() != thresholds.rule()) {
+            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " scores "
+                    + decisionRule.slot() + ", the thresholds compare " + thresholds.rule());
         }
         this.thresholds = thresholds;
+        this.decisionRule = decisionRule;
         int newest = OnnxGraphBuilder.OPSET;
         List<Onnx.ModelProto> all = new ArrayList<>(segments);
         all.addAll(branches);
@@ -168,6 +183,19 @@ final class CascadeOnnxAssembler {
         return branches.get(k);
     }
 
+    /**
+     * @return exit k's decision model (segments shape, derived rules only): its branch's probabilities and the
+     *         earlier exits' answers in; score, fires and class out ({@link DecisionOnnxWriter#model})
+     */
+    Onnx.ModelProto decision(int k) {
+        return DecisionOnnxWriter.model(decisionRule, thresholds, k, classes, opset);
+    }
+
+    /** @return whether the exits decide with a derived rule, which the segments shape writes as decision models */
+    boolean derivedRule() {
+        return thresholds.rule() == ExitRule.DERIVED;
+    }
+
     /** @return the whole backbone, pixels in, probabilities out: the baseline without exits */
     Onnx.ModelProto backbone() {
         OnnxGraphBuilder g = new OnnxGraphBuilder("backbone");
@@ -216,7 +244,12 @@ final class CascadeOnnxAssembler {
             g.add("Constant", List.of(), List.of(exit), OnnxGraphBuilder.tensor("value", OnnxGraphBuilder.longTensor(exits)));
             return new String[] {predicted, exit, confidence, probabilities};
         }
-        String score = thresholds.rule() == ExitRule.ENTROPY ? certainty(g, probabilities, k) : confidence;
+        reached.subList(k, reached.size()).clear();
+        reached.add(new DecisionOnnxWriter.Answer(probabilities, predicted, confidence));
+        // Derived rules read earlier exits' answers too: the else branches see them in their enclosing graphs.
+        String score = thresholds.rule() == ExitRule.DERIVED ? DecisionOnnxWriter.score(g, decisionRule, k, classes,
+                List.copyOf(reached)) : thresholds.rule() == ExitRule.ENTROPY ? certainty(g, probabilities, k)
+                : confidence;
         String tau = g.node("Gather", "tau" + (k + 1), List.of(g.floats("thresholds" + (k + 1), thresholdRow(k),
                 classes), predicted), OnnxGraphBuilder.integer("axis", 0));
         String fires = g.node("GreaterOrEqual", "fires" + (k + 1), List.of(score, tau));

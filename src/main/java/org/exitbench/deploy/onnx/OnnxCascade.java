@@ -9,7 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.exitbench.cascade.CostModel;
+import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionRuleJson;
+import org.exitbench.cascade.decision.ExitDecisionRule;
+import org.exitbench.cascade.decision.LearnedHeadRule;
+import org.exitbench.deploy.CascadeParts;
 import org.exitbench.model.onnx.OnnxModelFile;
 import org.exitbench.store.BoundedRead;
 import org.exitbench.store.JsonDocuments;
@@ -26,7 +31,11 @@ public final class OnnxCascade {
     private final Thresholds thresholds;
     private final Map<String, byte[]> models;
 
-    private OnnxCascade(Path folder, OnnxManifest manifest, Thresholds thresholds, Map<String, byte[]> models) {
+    private final ExitDecisionRule decisionRule;
+
+    private OnnxCascade(Path folder, OnnxManifest manifest, Thresholds thresholds, Map<String, byte[]> models,
+                        ExitDecisionRule decisionRule) {
+        this.decisionRule = decisionRule;
         this.folder = folder;
         this.manifest = manifest;
         this.thresholds = thresholds;
@@ -102,12 +111,46 @@ public final class OnnxCascade {
                     + thresholds.classCount() + " classes but describes " + manifest.exits().size() + " exits and "
                     + manifest.classNames().size() + " classes");
         }
-        if (thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED) {
-            // The exit test here and in cascade.onnx computes max-softmax or entropy scores only.
-            throw new OnnxExportException(manifestFile + " has thresholds for a derived decision rule, which ONNX "
-                    + "exports do not carry; only max-softmax and entropy thresholds are exported");
+        return new OnnxCascade(folder, manifest, thresholds, models, decisionRule(manifestFile, manifest, thresholds));
+    }
+
+    /**
+     * The rule the thresholds compare: max-softmax or entropy, or the derived rule the manifest carries (issue 20),
+     * whose decision models the segments shape must list for every exit.
+     */
+    private static ExitDecisionRule decisionRule(Path manifestFile, OnnxManifest manifest, Thresholds thresholds) {
+        if (thresholds.rule() != ExitRule.DERIVED) {
+            if (manifest.decisionRule() != null) {
+                throw new OnnxExportException(manifestFile + " has a decisionRule, but thresholds that compare "
+                        + thresholds.rule() + "; a decision rule goes with thresholds on its derived score");
+            }
+            return CascadeParts.builtIn(thresholds);
         }
-        return new OnnxCascade(folder, manifest, thresholds, models);
+        if (manifest.decisionRule() == null) {
+            throw new OnnxExportException(manifestFile + " has thresholds on a derived decision score, but names no "
+                    + "decision rule to compute it (field decisionRule)");
+        }
+        ExitDecisionRule rule;
+        try {
+            rule = DecisionRuleJson.fromJson(manifest.decisionRule(), "decisionRule");
+        } catch (IllegalArgumentException e) {
+            throw new OnnxExportException(manifestFile + " has an invalid " + e.getMessage(), e);
+        }
+        if (rule.slot() != ExitRule.DERIVED || (rule.exitCount() != 0 && rule.exitCount() != manifest.exits().size())
+                || (rule instanceof LearnedHeadRule heads && heads.classes() != manifest.classNames().size())) {
+            throw new OnnxExportException(manifestFile + " has a decisionRule (" + rule.id() + ") that does not fit "
+                    + "its " + manifest.exits().size() + " exits and " + manifest.classNames().size() + " classes");
+        }
+        if (!OnnxManifest.SINGLE.equals(manifest.shape())) {
+            for (int k = 0; k < manifest.exits().size(); k++) {
+                String file = manifest.exits().get(k).decision();
+                if (file == null || !manifest.checksums().containsKey(file)) {
+                    throw new OnnxExportException(manifestFile + ": exit " + (k + 1) + " (exits[" + k + "].decision) "
+                            + "names no decision model listed in the checksums, which a derived rule needs");
+                }
+            }
+        }
+        return rule;
     }
 
     /** @return the folder */
@@ -137,8 +180,14 @@ public final class OnnxCascade {
         return manifest.classNames();
     }
 
+    /** @return the cascade's costs, a learned decision head's MACs counted with its exit's branch */
     public CostModel costModel() {
-        return manifest.costModel();
+        return decisionRule.withCost(manifest.costModel());
+    }
+
+    /** @return the rule whose score the thresholds compare (max-softmax, entropy or a derived rule) */
+    public ExitDecisionRule decisionRule() {
+        return decisionRule;
     }
 
     /** @return a model file's bytes (checked) */

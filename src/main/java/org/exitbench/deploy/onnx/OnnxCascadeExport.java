@@ -24,6 +24,8 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.cascade.decision.DecisionRuleJson;
+import org.exitbench.cascade.decision.ExitDecisionRule;
 import org.exitbench.data.ChannelStats;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.deploy.BackboneSegments;
@@ -221,7 +223,8 @@ public final class OnnxCascadeExport {
             toExit[k] = macs.cumulativeMacs(k);
         }
         Common common = new Common(parts.branches(), parts.exitVertices(), parts.pooling(), parts.thresholds(),
-                parts.provenance(), backbone.classNames(), backbone.stats(), toExit, macs.total(), "dl4j", false);
+                parts.provenance(), backbone.classNames(), backbone.stats(), toExit, macs.total(), "dl4j", false,
+                parts.decisionRule());
         return finish(common, segments, maps, mapShapes, current, probe, worst, shape, folder, started);
     }
 
@@ -236,6 +239,20 @@ public final class OnnxCascadeExport {
     public static Result export(SegmentedBackbone backbone, List<ExitBranch> branches, FeaturePooling pooling,
                                 Thresholds thresholds, CascadeProvenance provenance, ImageDataset checkImages,
                                 Shape shape, Path folder) {
+        return export(backbone, branches, pooling, thresholds, CascadeParts.builtIn(thresholds), provenance,
+                checkImages, shape, folder);
+    }
+
+    /**
+     * Exports a cascade whose backbone was imported as ONNX, deciding with a fitted decision rule (issue 20).
+     *
+     * @param decisionRule the rule whose score the thresholds compare (built in, or derived: written as ONNX
+     *                     operators and checked against the rule on the check images)
+     * @throws OnnxExportException when a part is refused by ONNX Runtime or disagrees with the workbench
+     */
+    public static Result export(SegmentedBackbone backbone, List<ExitBranch> branches, FeaturePooling pooling,
+                                Thresholds thresholds, ExitDecisionRule decisionRule, CascadeProvenance provenance,
+                                ImageDataset checkImages, Shape shape, Path folder) {
         long started = System.nanoTime();
         Dl4jEngine.initialize();
         Probe probe = Probe.of(checkImages, backbone.stats(), backbone.channels(), backbone.height(),
@@ -268,7 +285,7 @@ public final class OnnxCascadeExport {
         }
         Common common = new Common(branches, backbone.exitNames(), pooling, thresholds, provenance,
                 backbone.classNames(), backbone.stats(), backbone.macsToExit(), backbone.fullMacs(), "onnx",
-                backbone.imageChannelsLast());
+                backbone.imageChannelsLast(), decisionRule);
         return finish(common, segments, maps, mapShapes, current, probe, new LinkedHashMap<>(), shape, folder,
                 started);
     }
@@ -311,7 +328,22 @@ public final class OnnxCascadeExport {
     private record Common(List<ExitBranch> branches, List<String> exitNames, FeaturePooling pooling,
                           Thresholds thresholds, CascadeProvenance provenance, List<String> classNames,
                           ChannelStats stats, long[] macsToExit, long fullMacs, String source,
-                          boolean imageChannelsLast) {
+                          boolean imageChannelsLast, ExitDecisionRule decisionRule) {
+
+        Common {
+            if (decisionRule.slot() != thresholds.rule()) {
+                throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " scores "
+                        + decisionRule.slot() + ", the thresholds compare " + thresholds.rule());
+            }
+            if (decisionRule.exitCount() != 0 && decisionRule.exitCount() != branches.size()) {
+                throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " was fitted for "
+                        + decisionRule.exitCount() + " exits, the cascade has " + branches.size());
+            }
+        }
+
+        boolean derived() {
+            return thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED;
+        }
     }
 
     /**
@@ -358,21 +390,26 @@ public final class OnnxCascadeExport {
             branchProbabilities.add(expected);
         }
         CascadeOnnxAssembler assembler = new CascadeOnnxAssembler(segments, branches, c.stats(), probe.channels(),
-                probe.height(), probe.width(), classes, c.thresholds(), c.imageChannelsLast());
+                probe.height(), probe.width(), classes, c.thresholds(), c.imageChannelsLast(), c.decisionRule());
         Map<String, Onnx.ModelProto> files = new LinkedHashMap<>();
         List<OnnxManifest.Exit> exitList = new ArrayList<>();
         for (int k = 0; k < exits; k++) {
             String name = safe(c.exitNames().get(k));
             String segmentFile = shape == Shape.SEGMENTS ? "segment" + (k + 1) + "-" + name + ".onnx" : null;
             String branchFile = shape == Shape.SEGMENTS ? "exit" + (k + 1) + "-" + name + ".onnx" : null;
+            String decisionFile = shape == Shape.SEGMENTS && c.derived() ? "decision" + (k + 1) + "-" + name
+                    + ".onnx" : null;
             if (shape == Shape.SEGMENTS) {
                 files.put(segmentFile, assembler.segment(k));
                 files.put(branchFile, assembler.branch(k));
+                if (decisionFile != null) {
+                    files.put(decisionFile, assembler.decision(k));
+                }
             }
             long[] map = mapShapes.get(k);
             ExitBranch branch = c.branches().get(k);
             exitList.add(new OnnxManifest.Exit(c.exitNames().get(k), segmentFile, branchFile, branch.spec(),
-                    branch.macs(), c.macsToExit()[k], (int) map[1], (int) map[2], (int) map[3]));
+                    branch.macs(), c.macsToExit()[k], (int) map[1], (int) map[2], (int) map[3], decisionFile));
         }
         if (shape == Shape.SEGMENTS) {
             files.put(HEAD, assembler.segment(exits));
@@ -384,7 +421,14 @@ public final class OnnxCascadeExport {
 
         double backboneDifference = checkBackbone(whole, probe, probabilities);
         worst.put("whole backbone from pixels", backboneDifference);
-        int agrees = checkDecisions(shape, files, assembler, probe, branchProbabilities, probabilities, c);
+        float[][] expectedScores = DecisionCheck.expectedScores(c.decisionRule(), c.thresholds().rule(),
+                branchProbabilities, probe.count(), classes);
+        if (c.derived()) {
+            DecisionCheck.checkScores(assembler, c.decisionRule(), c.thresholds(), branchProbabilities,
+                    expectedScores, probe.count(), classes, worst);
+        }
+        int agrees = checkDecisions(shape, files, assembler, probe, branchProbabilities, probabilities, c,
+                expectedScores);
 
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         files.forEach((name, model) -> bytes.put(name, model.toByteArray()));
@@ -400,7 +444,8 @@ public final class OnnxCascadeExport {
                 probe.width(), c.stats(), c.pooling(), exitList, shape == Shape.SEGMENTS ? HEAD : null,
                 shape == Shape.SINGLE ? CASCADE : null, BACKBONE, c.fullMacs(), thresholdsJson, assembler.opset(),
                 c.provenance(), c.source(), new OnnxManifest.Check(probe.count(), TOLERANCE, worst, agrees,
-                OnnxRuntimeSessions.environment().getVersion()), checksums);
+                OnnxRuntimeSessions.environment().getVersion()), checksums, c.derived()
+                ? DecisionRuleJson.toJson(c.decisionRule()) : null);
         bytes.put(MANIFEST, JsonDocuments.toBytes(DOCUMENT_TYPE, manifest));
         writeFolder(folder, bytes);
         Map<String, Long> sizes = new LinkedHashMap<>();
@@ -431,7 +476,8 @@ public final class OnnxCascadeExport {
      * @return how many images agree (all, or the export has failed)
      */
     private static int checkDecisions(Shape shape, Map<String, Onnx.ModelProto> files, CascadeOnnxAssembler assembler,
-                                      Probe probe, List<float[]> branchProbabilities, float[] head, Common c) {
+                                      Probe probe, List<float[]> branchProbabilities, float[] head, Common c,
+                                      float[][] expectedScores) {
         int exits = branchProbabilities.size();
         int classes = c.classNames().size();
         int agrees = 0;
@@ -446,7 +492,7 @@ public final class OnnxCascadeExport {
                     int exit = (int) out.get(CascadeOnnxAssembler.EXIT).values()[0];
                     int predicted = (int) out.get(CascadeOnnxAssembler.CLASS).values()[0];
                     agrees += agreement(i, exit, predicted, branchProbabilities, head, c.thresholds(), exits,
-                            classes, probe);
+                            classes, probe, expectedScores);
                 }
             } catch (OrtException e) {
                 throw new OnnxExportException("the one-file cascade: " + e.getMessage(), e);
@@ -474,30 +520,37 @@ public final class OnnxCascadeExport {
             } catch (OrtException e) {
                 throw new OnnxExportException("the segments: " + e.getMessage(), e);
             }
+            boolean[][] writtenFires = c.derived() ? DecisionCheck.firesOfDecisionModels(assembler, written,
+                    probe.count(), classes) : null;
             for (int i = 0; i < probe.count(); i++) {
                 int exit = exits;
                 for (int k = 0; k < exits; k++) {
-                    if (ExitDecision.fires(c.thresholds(), k, written.get(k), i * classes, classes)) {
+                    if (writtenFires != null ? writtenFires[k][i]
+                            : ExitDecision.fires(c.thresholds(), k, written.get(k), i * classes, classes)) {
                         exit = k;
                         break;
                     }
                 }
                 float[] p = exit < exits ? written.get(exit) : writtenHead;
                 agrees += agreement(i, exit, ExitDecision.argmax(p, i * classes, classes), branchProbabilities,
-                        head, c.thresholds(), exits, classes, probe);
+                        head, c.thresholds(), exits, classes, probe, expectedScores);
             }
         }
         return agrees;
     }
 
     private static int agreement(int i, int exit, int predicted, List<float[]> branchProbabilities, float[] head,
-                                 Thresholds thresholds, int exits, int classes, Probe probe) {
+                                 Thresholds thresholds, int exits, int classes, Probe probe,
+                                 float[][] expectedScores) {
         int expectedExit = exits;
         boolean borderline = false;
         for (int k = 0; k < exits; k++) {
             float[] p = branchProbabilities.get(k);
-            borderline |= ExitDecision.margin(thresholds, k, p, i * classes, classes) < 1e-5;
-            if (ExitDecision.fires(thresholds, k, p, i * classes, classes)) {
+            int expectedClassHere = ExitDecision.argmax(p, i * classes, classes);
+            double tau = thresholds.row(k)[expectedClassHere];
+            float score = expectedScores[k][i];
+            borderline |= !Double.isInfinite(tau) && Math.abs(score - tau) < DecisionCheck.BORDERLINE;
+            if (thresholds.admits(k, expectedClassHere, score)) {
                 expectedExit = k;
                 break;
             }

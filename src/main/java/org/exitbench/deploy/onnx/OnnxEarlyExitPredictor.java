@@ -18,7 +18,9 @@ import org.exitbench.model.ExitPoints;
  * <ul>
  *   <li>Segments shape: stage k runs backbone segment k and exit k's branch as one ONNX Runtime call, only on the
  *       rows no earlier exit took (the batch is compacted after each exit, as the DL4J predictor does); the exit
- *       test is made here, exactly as the workbench makes it ({@link ExitDecision}). The stages are assembled in
+ *       test is made here, exactly as the workbench makes it ({@link ExitDecision}); with a derived decision rule
+ *       (temperature, learned head, agreement) by the export's decision model of exit k, fed the earlier exits'
+ *       classes and top probabilities of each row. The stages are assembled in
  *       memory from the export's segment and exit files ({@link CascadeOnnxAssembler#stage}): one call instead of
  *       two per exit, the map handed on channels last, and kept in ONNX Runtime's memory on its way to the next
  *       stage unless rows must be dropped from it. A prediction's
@@ -54,6 +56,8 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     private final List<String> stageInputs = new ArrayList<>();
     private final OrtSession single;
     private final String singleInput;
+    /** Segments shape with a derived decision rule: the exits' decision models (issue 20); null otherwise. */
+    private final OnnxDecisions decisions;
 
     /**
      * Opens the export's sessions.
@@ -77,9 +81,14 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
             if (cascade.single()) {
                 single = open(cascade.model(manifest.cascade()), cascade.folder().resolve(manifest.cascade()));
                 singleInput = single.getInputNames().iterator().next();
+                decisions = null;
             } else {
                 single = null;
                 singleInput = null;
+                decisions = thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED ? new OnnxDecisions(
+                        manifest.exits().stream().map(e -> cascade.model(e.decision())).toList(),
+                        manifest.exits().stream().map(e -> cascade.folder().resolve(e.decision()).toString())
+                                .toList(), classes, threads) : null;
                 for (OnnxManifest.Exit exit : manifest.exits()) {
                     Onnx.ModelProto stage = CascadeOnnxAssembler.stage(parse(exit.segment()), parse(exit.branch()),
                             !stages.isEmpty());
@@ -174,6 +183,9 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
             alive[i] = i;
         }
         int aliveCount = n;
+        // With a decision model: each row's earlier classes and top probabilities, which the rule may read.
+        long[][] previousClass = decisions == null ? null : new long[n][exits];
+        float[][] previousConfidence = decisions == null ? null : new float[n][exits];
         // The stage input: a tensor made here (closed here) or one held by the previous stage's result.
         OnnxTensor input = OrtCalls.tensor(pixels, 0, pixels.length, new long[] {n, manifest.inputChannels(),
             manifest.inputHeight(), manifest.inputWidth()});
@@ -200,8 +212,10 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
                 }
                 int survivors = 0;
                 int[] kept = new int[aliveCount];
+                boolean[] fires = decisions == null ? null
+                        : decide(k, p, aliveCount, alive, previousClass, previousConfidence);
                 for (int i = 0; i < aliveCount; i++) {
-                    if (ExitDecision.fires(thresholds, k, p, i * classes, classes)) {
+                    if (fires != null ? fires[i] : ExitDecision.fires(thresholds, k, p, i * classes, classes)) {
                         out[alive[i]] = answer(k, p, i * classes);
                     } else {
                         kept[survivors++] = i;
@@ -234,6 +248,29 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
             predictions.add(withTimes(out[i], segmentNanos[i], branchNanos[i] == null ? new long[0] : branchNanos[i]));
         }
         return predictions;
+    }
+
+    /**
+     * Runs exit k's decision model on the rows still running and records their answers at exit k for the exits
+     * after it.
+     *
+     * @return per running row, whether exit k takes it
+     */
+    private boolean[] decide(int k, float[] p, int rows, int[] alive, long[][] previousClass,
+                             float[][] previousConfidence) {
+        long[] classesBefore = new long[rows * k];
+        float[] confidencesBefore = new float[rows * k];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(previousClass[alive[i]], 0, classesBefore, i * k, k);
+            System.arraycopy(previousConfidence[alive[i]], 0, confidencesBefore, i * k, k);
+        }
+        boolean[] fires = decisions.decide(k, p, rows, classesBefore, confidencesBefore).fires();
+        for (int i = 0; i < rows; i++) {
+            int c = ExitDecision.argmax(p, i * classes, classes);
+            previousClass[alive[i]][k] = c;
+            previousConfidence[alive[i]][k] = p[i * classes + c];
+        }
+        return fires;
     }
 
     /** @return the rows {@code kept[0 .. survivors)} of a map of {@code rows} rows, as a new tensor */
@@ -290,5 +327,6 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     public void close() {
         stages.forEach(OrtCalls::close);
         OrtCalls.close(single);
+        OrtCalls.close(decisions);
     }
 }

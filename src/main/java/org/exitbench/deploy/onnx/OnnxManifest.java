@@ -39,12 +39,14 @@ import org.exitbench.model.FeaturePooling;
  * @param backboneSource   "dl4j" for a backbone written from DL4J, "onnx" for an imported one
  * @param check            how the export was checked against the workbench's engine
  * @param checksums        per file, its SHA-256 (hex)
+ * @param decisionRule     the derived decision rule the thresholds compare ({@code cascade.decision.DecisionRuleJson};
+ *                         written into the models as ONNX operators), or null for max-softmax and entropy
  */
 public record OnnxManifest(String shape, List<String> classNames, int inputChannels, int inputHeight, int inputWidth,
                            ChannelStats stats, FeaturePooling pooling, List<Exit> exits, String headSegment,
                            String cascade, String backbone, long fullBackboneMacs, JsonNode thresholds, int opset,
                            CascadeProvenance provenance, String backboneSource, Check check,
-                           Map<String, String> checksums) {
+                           Map<String, String> checksums, JsonNode decisionRule) {
 
     /** The segments shape's name. */
     public static final String SEGMENTS = "segments";
@@ -69,9 +71,12 @@ public record OnnxManifest(String shape, List<String> classNames, int inputChann
      * @param mapChannels        channels of the map at the exit
      * @param mapHeight          its height
      * @param mapWidth           its width
+     * @param decision           segments shape with a derived decision rule: the model from this exit's
+     *                           probabilities and the earlier exits' classes and top probabilities to its score and
+     *                           exit test (null otherwise: the test is max-softmax or entropy against the thresholds)
      */
     public record Exit(String vertex, String segment, String branch, BranchSpec branchSpec, long branchMacs,
-                       long backboneMacsToExit, int mapChannels, int mapHeight, int mapWidth) {
+                       long backboneMacsToExit, int mapChannels, int mapHeight, int mapWidth, String decision) {
     }
 
     /**

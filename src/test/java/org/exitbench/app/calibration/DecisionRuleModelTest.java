@@ -94,10 +94,79 @@ class DecisionRuleModelTest {
         assertFalse(rules.fittingProperty().get());
     }
 
+    /**
+     * The other training mode's curve stays drawn under a fitted rule: the comparison set gets the same kind of rule,
+     * fitted on its own outputs (not the primary's), and its derived scores.
+     */
+    @Test
+    void theComparisonSetKeepsItsCurveWithTheRuleFittedOnItsOwnOutputs() {
+        CascadeSource primary = withSoftmax();
+        ScoreSet other = softmaxSet("other mode", 23);
+        CascadeSource base = new CascadeSource(primary.name(), false, primary.classNames(), primary.costModel(),
+                primary.primary(), other, primary.images(), null);
+        point.setSource(base);
+        DecisionRuleModel rules = new DecisionRuleModel(point, null);
+
+        rules.choose(new RuleChoice(Kind.TEMPERATURE, true));
+
+        ScoreSet comparison = point.sourceProperty().get().comparisonSet().orElseThrow(() -> new AssertionError(
+                "the comparison set was dropped: " + rules.statusProperty().get()));
+        assertTrue(comparison.validation().hasDerivedScores());
+        TemperatureRule own = TemperatureFit.fit(other.validationInputs(), labelsOf(other.validation()), null);
+        ExitScores expected = new org.exitbench.cascade.decision.AgreementRule(own).attach(other.validation(),
+                other.validationInputs());
+        for (int i = 0; i < 600; i += 41) {
+            assertEquals(expected.score(ExitRule.DERIVED, 2, i), comparison.validation().score(ExitRule.DERIVED, 2,
+                    i), "exit 3, sample " + i + ": the comparison's own temperature");
+        }
+    }
+
+    /**
+     * A rule saved with a run's tuned thresholds is put back as saved: the same rule (not refitted), the saved
+     * thresholds shown, the picker on it, and the rule offered to saving and export through the operating point.
+     */
+    @Test
+    void aSavedRuleIsPutBackWithItsThresholds() {
+        CascadeSource base = withSoftmax();
+        point.setSource(base);
+        DecisionRuleModel rules = new DecisionRuleModel(point, null);
+        rules.choose(new RuleChoice(Kind.LEARNED_HEAD, false));
+        org.exitbench.cascade.decision.ExitDecisionRule fitted = point.decisionRuleProperty().get();
+        assertTrue(fitted instanceof org.exitbench.cascade.decision.LearnedHeadRule, String.valueOf(fitted));
+        Thresholds tuned = point.thresholds().withThreshold(1, 2, 0.123);
+
+        // As a run is opened (ShownRun): first on the run's own score, then the saved rule is put back.
+        point.settingsProperty().set(point.settingsProperty().get().toBuilder().score(ExitRule.MAX_SOFTMAX).build());
+        point.setSource(new CascadeSource(base.name(), false, base.classNames(), base.costModel(), base.primary(),
+                null, base.images(), null));
+        assertEquals("max-softmax", rules.ruleProperty().get().label(), "a new source starts on max-softmax");
+        assertEquals(null, point.decisionRuleProperty().get());
+        point.savedDecisionProperty().set(new org.exitbench.cascade.decision.DecisionFile(fitted, tuned, "saved"));
+
+        assertEquals("learned-head", rules.ruleProperty().get().label(), rules.statusProperty().get());
+        assertSame(fitted, point.decisionRuleProperty().get());
+        assertEquals(tuned, point.resultProperty().get().thresholds());
+        assertEquals(ExitRule.DERIVED, point.settingsProperty().get().score());
+        assertEquals(null, point.savedDecisionProperty().get(), "the request is taken");
+    }
+
     /** Softmax outputs whose exits grow surer of the label with depth, and a backbone right 90 % of the time. */
     private static CascadeSource withSoftmax() {
         CascadeSource synthetic = SyntheticCascadeSource.withoutImages(600, 600, EXITS, CLASSES, 5);
-        Random random = new Random(11);
+        return new CascadeSource("softmax outputs", false, synthetic.classNames(), synthetic.costModel(),
+                softmaxSet("softmax", 11), null, synthetic.images(), null);
+    }
+
+    private static int[] labelsOf(ExitScores scores) {
+        int[] labels = new int[scores.sampleCount()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = scores.label(i);
+        }
+        return labels;
+    }
+
+    private static ScoreSet softmaxSet(String name, long seed) {
+        Random random = new Random(seed);
         ExitScores[] scores = new ExitScores[2];
         DecisionInputs[] inputs = new DecisionInputs[2];
         for (int s = 0; s < 2; s++) {
@@ -123,8 +192,7 @@ class DecisionRuleModelTest {
             scores[s] = ExitScores.fromProbabilities(probabilities, backbone, labels, CLASSES);
             inputs[s] = DecisionInputs.of(probabilities, CLASSES);
         }
-        return new CascadeSource("softmax outputs", false, synthetic.classNames(), synthetic.costModel(),
-                new ScoreSet("softmax", scores[0], scores[1], inputs[0], inputs[1]), null, synthetic.images(), null);
+        return new ScoreSet(name, scores[0], scores[1], inputs[0], inputs[1]);
     }
 
     private static int[] labels(CascadeSource source) {
