@@ -55,8 +55,12 @@ public final class AnalysisView {
     private final AnalysisViewModel model;
     private final ReferenceCurvesModel curves;
     private final ExportActions exports;
-    /** Room beside the confusion matrix for its scroll pane's border and vertical scroll bar, in pixels. */
+    /** Room beside a column's content for its scroll pane's border and vertical scroll bar, in pixels. */
     private static final double MATRIX_SCROLL_ALLOWANCE = 24;
+    /** The largest share of the pane's width the chart's column takes to show its content whole. */
+    private static final double LEFT_COLUMN_MOST = 0.3;
+    /** The largest share of the pane's width the confusion matrix's column takes to show it whole. */
+    private static final double MATRIX_COLUMN_MOST = 0.5;
 
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
@@ -259,10 +263,6 @@ public final class AnalysisView {
                 csvButton("exportConfusionCsv", () -> model.confusionCsv(model.confusionExitProperty().get()),
                         "the confusion matrix", "confusion-matrix"));
         ScrollPane confusionScroll = scrolling(confusionPanel, 300);
-        // The matrix's column is never narrower than the matrix, which grows with the text (Ctrl+=): the dividers
-        // give way rather than the matrix scrolling sideways, its last columns out of view.
-        confusionScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.max(300,
-                confusionPanel.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE), confusionPanel.layoutBoundsProperty()));
         SplitPane centre = new SplitPane(confusionScroll, galleryPanel());
         centre.setOrientation(Orientation.VERTICAL);
         DividerPositions.placeWhenShown(centre, 400, 0.58);
@@ -275,10 +275,26 @@ public final class AnalysisView {
 
         // Every column scrolls rather than insisting on its full width, so the divider positions hold at any
         // window size and font size.
-        SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
+        ScrollPane leftScroll = scrolling(left, 260);
+        SplitPane split = new SplitPane(leftScroll, centre, right);
+        // The chart's and the matrix's columns are never narrower than what they hold, which grows with the text
+        // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
+        // legend or last matrix columns out of view.
+        fitContent(leftScroll, left, 260, split, LEFT_COLUMN_MOST);
+        fitContent(confusionScroll, (Region) confusionPanel, 300, split, MATRIX_COLUMN_MOST);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         return split;
+    }
+
+    /**
+     * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
+     * and at most {@code most} of {@code split}'s width.
+     */
+    private static void fitContent(ScrollPane scroll, Region content, double least, SplitPane split, double most) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(most * split.getWidth(),
+                Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
+                split.widthProperty()));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {
