@@ -1,11 +1,16 @@
 package org.exitbench.app;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
+import javafx.animation.PauseTransition;
 import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.scene.control.Button;
@@ -33,8 +38,10 @@ import org.exitbench.app.io.AlertQuestions;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.io.Questions;
+import org.exitbench.app.operatingpoint.CascadeSource;
 import org.exitbench.app.operatingpoint.DemoSourceBinding;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
+import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.ReferenceCurvesModel;
 import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.app.shell.MainWindow;
@@ -88,6 +95,8 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
     public static final KeyCombination REPLAY_BACK = new KeyCodeCombination(KeyCode.PAGE_UP);
     /** Pauses or resumes a demo replay's auto-play: F6. */
     public static final KeyCombination REPLAY_PAUSE = new KeyCodeCombination(KeyCode.F6);
+    /** How long after the first operating point is shown the panes start to be built: a frame or two. */
+    private static final double PANES_AFTER_MILLIS = 60;
     /** Starts training with the form's settings: Ctrl+Enter. */
     public static final KeyCombination START = new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN);
 
@@ -146,11 +155,26 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
     }
 
     /**
-     * Builds the view-models and the window. Call on the JavaFX application thread.
+     * Builds the view-models and the window, every pane built. Call on the JavaFX application thread.
      *
      * @param services what the workbench needs from outside
      */
     public static Workbench create(Services services) {
+        Workbench workbench = createShellFirst(services);
+        workbench.window().buildWaitingPanes();
+        return workbench;
+    }
+
+    /**
+     * Builds the view-models and the window's shell: the top bar (with the operating-point summary), the navigation
+     * and the task strip. The four panes wait as placeholders until {@link MainWindow#buildWaitingPanes} or until
+     * the user selects one: the app builds them once the first operating point is on screen, so that building and
+     * styling them (seconds on a busy machine) does not delay it. Every view shows the state its view-model has
+     * when it is built. Call on the JavaFX application thread.
+     *
+     * @param services what the workbench needs from outside
+     */
+    public static Workbench createShellFirst(Services services) {
         TaskExecutor executor = services.executor();
         Notices notices = new Notices();
         DataViewModel data = new DataViewModel(executor, services.loader());
@@ -186,32 +210,36 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         CalibrationViewModel calibration = new CalibrationViewModel(point, executor);
         AnalysisViewModel analysis = new AnalysisViewModel(point);
 
-        MainWindow window = new MainWindow(shell, new DataView(data, services.datasetFolders()),
+        MainWindow window = new MainWindow(shell, () -> new DataView(data, services.datasetFolders()),
                 executor.runningTasks());
-        window.installPane(WorkbenchPane.TRAINING, new TrainingView(training, workspace, services.files()).node());
-        window.installPane(WorkbenchPane.CALIBRATION, new CalibrationView(calibration, curves, services.files())
+        window.installPaneLater(WorkbenchPane.TRAINING, () -> new TrainingView(training, workspace, services.files())
                 .node());
-        AnalysisView analysisView = new AnalysisView(analysis, curves, services.files());
-        analysisView.addAction(SweepActions.button(executor, notices, workspace, services.files(),
-                shell.fontSizeProperty()));
+        window.installPaneLater(WorkbenchPane.CALIBRATION, () -> new CalibrationView(calibration, curves,
+                services.files()).node());
         SpeedupViewModel speedup = new SpeedupViewModel(point, executor, notices, data.datasetProperty()::get);
         speedup.targetProperty().bind(Bindings.createObjectBinding(() -> {
             RunEntry run = workspace.shownRunProperty().get();
             BranchTrainingMode mode = workspace.shownModeProperty().get();
             return run == null || mode == null ? null : new SpeedupViewModel.Target(run.folder(), mode);
         }, workspace.shownRunProperty(), workspace.shownModeProperty()));
-        analysisView.speedupSlot().getChildren().add(new SpeedupView(speedup).node());
-        // Try your own image (issue 18): through the shown run's cascade, at the shared thresholds.
+        // Try your own image (issue 18): through the shown run's cascade, at the shared thresholds. An image dropped
+        // or pasted before the Analysis pane is built selects it, which builds it.
         TryImageViewModel tryImage = new TryImageViewModel(point, executor, notices, data.datasetProperty()::get,
                 calibration.decisionRules()::appliedRule);
         tryImage.targetProperty().bind(speedup.targetProperty());
         Runnable showAnalysis = () -> shell.select(WorkbenchPane.ANALYSIS);
-        TryImageActions.attach(analysisView, tryImage, services.files(),
-                FolderChooser.titled("Choose a folder of images to try"), showAnalysis);
         TryImageActions.acceptDrops(window.node(), tryImage, showAnalysis);
         window.addShortcut(TryImageActions.PASTE, () -> TryImageActions.paste(window.node().getScene(), tryImage,
                 showAnalysis));
-        window.installPane(WorkbenchPane.ANALYSIS, analysisView.node());
+        window.installPaneLater(WorkbenchPane.ANALYSIS, () -> {
+            AnalysisView analysisView = new AnalysisView(analysis, curves, services.files());
+            analysisView.addAction(SweepActions.button(executor, notices, workspace, services.files(),
+                    shell.fontSizeProperty()));
+            analysisView.speedupSlot().getChildren().add(new SpeedupView(speedup).node());
+            TryImageActions.attach(analysisView, tryImage, services.files(),
+                    FolderChooser.titled("Choose a folder of images to try"), showAnalysis);
+            return analysisView.node();
+        });
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());
 
         WorkspaceMenu menu = new WorkspaceMenu(workspace, services.workspaceFolders());
@@ -275,6 +303,61 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             }
         });
         return new Workbench(data, shell, point, curves, calibration, analysis, workspace, training, notices, window);
+    }
+
+    /**
+     * Builds the waiting panes ({@link #createShellFirst}) once the top bar shows the operating point of the run
+     * being opened, or at once when none is coming (no run to show, none being installed, or opening it failed).
+     * A first cascade trained from scratch takes minutes: the panes do not wait for it.
+     *
+     * @param done runs once every pane is built
+     */
+    public void buildPanesOnceTheOperatingPointIsShown(Runnable done) {
+        List<Observable> watched = List.of(workspace.openingRunProperty(), workspace.firstRunPendingProperty(),
+                operatingPoint.sourceProperty(), operatingPoint.resultProperty());
+        InvalidationListener check = new InvalidationListener() {
+            private boolean started;
+
+            @Override
+            public void invalidated(Observable observable) {
+                if (shown()) {
+                    start();
+                } else if (!coming()) {
+                    // A run's opening ends a moment before its cascade reaches the operating point (in the same
+                    // callback): look again once that callback is over.
+                    Platform.runLater(() -> {
+                        if (shown() || !coming()) {
+                            start();
+                        }
+                    });
+                }
+            }
+
+            private boolean shown() {
+                OperatingPointResult result = operatingPoint.resultProperty().get();
+                return result != null && !result.source().synthetic();
+            }
+
+            private boolean coming() {
+                CascadeSource source = operatingPoint.sourceProperty().get();
+                return workspace.openingRunProperty().get() || workspace.firstRunPendingProperty().get()
+                        || source != null && !source.synthetic();
+            }
+
+            private void start() {
+                if (!started) {
+                    started = true;
+                    watched.forEach(w -> w.removeListener(this));
+                    // After the frame that draws the operating point: every listener of the result (the top bar's
+                    // among them) runs first, and the window is repainted before the first pane is built.
+                    PauseTransition drawn = new PauseTransition(Duration.millis(PANES_AFTER_MILLIS));
+                    drawn.setOnFinished(event -> window.buildWaitingPanes(done));
+                    drawn.play();
+                }
+            }
+        };
+        watched.forEach(w -> w.addListener(check));
+        check.invalidated(null);
     }
 
     /** Acts on the demo replay under way, if any. */

@@ -51,11 +51,12 @@ import org.testfx.util.WaitForAsyncUtils;
 class LayoutAtLargeTextTest {
 
     /**
-     * Text steps above the default that must fit, per window size: two is what a projector needs (UX.md). At
-     * 1280 × 800 larger text still cuts labels in the Data, Training and Analysis panes (issue 18's remainder).
+     * Text steps above the default that must fit, per window size: two is what a projector needs (UX.md). Issue 18
+     * asks for +3 at both sizes; measured with this test (Monocle's fonts), 1280 × 800 at +2 still cuts 65 labels
+     * (Analysis 28, Calibration 22, Training 9, Data 6), at +3 119; 1480 × 920 at +3 cuts 69 (issue 18's remainder).
      */
     private static final int LARGEST_STEP_1480 = 2;
-    private static final int LARGEST_STEP_1280 = 0;
+    private static final int LARGEST_STEP_1280 = 1;
 
     @TempDir
     static Path home;

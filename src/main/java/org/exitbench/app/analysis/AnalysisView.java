@@ -55,6 +55,13 @@ public final class AnalysisView {
     private final AnalysisViewModel model;
     private final ReferenceCurvesModel curves;
     private final ExportActions exports;
+    /** Room beside a column's content for its scroll pane's border and vertical scroll bar, in pixels. */
+    private static final double MATRIX_SCROLL_ALLOWANCE = 24;
+    /** The largest share of the pane's width the chart's column takes to show its content whole. */
+    private static final double LEFT_COLUMN_MOST = 0.3;
+    /** The largest share of the pane's width the confusion matrix's column takes to show it whole. */
+    private static final double MATRIX_COLUMN_MOST = 0.5;
+
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
     private final ExitDistributionView distribution = new ExitDistributionView();
@@ -255,7 +262,8 @@ public final class AnalysisView {
                 pngButton("exportConfusionPng", confusion.node(), "the confusion matrix", "confusion-matrix"),
                 csvButton("exportConfusionCsv", () -> model.confusionCsv(model.confusionExitProperty().get()),
                         "the confusion matrix", "confusion-matrix"));
-        SplitPane centre = new SplitPane(scrolling(confusionPanel, 300), galleryPanel());
+        ScrollPane confusionScroll = scrolling(confusionPanel, 300);
+        SplitPane centre = new SplitPane(confusionScroll, galleryPanel());
         centre.setOrientation(Orientation.VERTICAL);
         DividerPositions.placeWhenShown(centre, 400, 0.58);
 
@@ -267,10 +275,26 @@ public final class AnalysisView {
 
         // Every column scrolls rather than insisting on its full width, so the divider positions hold at any
         // window size and font size.
-        SplitPane split = new SplitPane(scrolling(left, 260), centre, right);
+        ScrollPane leftScroll = scrolling(left, 260);
+        SplitPane split = new SplitPane(leftScroll, centre, right);
+        // The chart's and the matrix's columns are never narrower than what they hold, which grows with the text
+        // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
+        // legend or last matrix columns out of view.
+        fitContent(leftScroll, left, 260, split, LEFT_COLUMN_MOST);
+        fitContent(confusionScroll, (Region) confusionPanel, 300, split, MATRIX_COLUMN_MOST);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         return split;
+    }
+
+    /**
+     * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
+     * and at most {@code most} of {@code split}'s width.
+     */
+    private static void fitContent(ScrollPane scroll, Region content, double least, SplitPane split, double most) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(most * split.getWidth(),
+                Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
+                split.widthProperty()));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {

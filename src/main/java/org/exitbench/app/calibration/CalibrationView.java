@@ -302,6 +302,9 @@ public final class CalibrationView {
             message.setText(now);
             message.pseudoClassStateChanged(ERROR, now.startsWith("Could not"));
         });
+        // The pane may be built after a message was set (the demo's operating point is picked before it is shown).
+        message.setText(model.messageProperty().get());
+        message.pseudoClassStateChanged(ERROR, model.messageIsErrorProperty().get());
         message.visibleProperty().bind(message.textProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
         return message;

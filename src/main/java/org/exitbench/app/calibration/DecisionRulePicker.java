@@ -62,7 +62,7 @@ final class DecisionRulePicker {
         status.getStyleClass().add("muted");
         status.setWrapText(true);
         status.textProperty().bind(model.statusProperty());
-        model.taskProperty().addListener((obs, old, task) -> {
+        java.util.function.Consumer<org.exitbench.app.task.RunningTask> follow = task -> {
             // The running fit's own messages while it runs, the model's verdict after.
             if (task != null) {
                 progress.progressProperty().bind(task.progressProperty());
@@ -71,7 +71,9 @@ final class DecisionRulePicker {
                 progress.progressProperty().unbind();
                 status.textProperty().bind(model.statusProperty());
             }
-        });
+        };
+        model.taskProperty().addListener((obs, old, task) -> follow.accept(task));
+        follow.accept(model.taskProperty().get());
         root.getChildren().addAll(key, rules, progress, cancel, status);
     }
 

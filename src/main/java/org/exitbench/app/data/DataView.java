@@ -75,6 +75,9 @@ public final class DataView {
                 lastFolder = now.root();
             }
         });
+        if (model.datasetProperty().get() != null) {
+            lastFolder = model.datasetProperty().get().root();
+        }
     }
 
     /** @return the pane's root node */
@@ -178,14 +181,17 @@ public final class DataView {
     private Node warningsBanner() {
         VBox list = new VBox(4);
         list.setId("warningsList");
-        model.warnings().addListener((ListChangeListener<String>) change -> {
+        Runnable fill = () -> {
             list.getChildren().clear();
             for (String warning : model.warnings()) {
                 Label line = new Label("•  " + warning);
                 line.setWrapText(true);
                 list.getChildren().add(line);
             }
-        });
+        };
+        model.warnings().addListener((ListChangeListener<String>) change -> fill.run());
+        // The app builds its panes after start-up has begun: a dataset may be open already.
+        fill.run();
         TitledPane banner = new TitledPane();
         banner.setId("warningsBanner");
         banner.getStyleClass().addAll("banner", "warnings-banner");
@@ -295,7 +301,7 @@ public final class DataView {
         chart.setCategoryGap(8);
         chart.setMinHeight(220);
         VBox.setVgrow(chart, Priority.ALWAYS);
-        model.summaryProperty().addListener((obs, old, summary) -> {
+        java.util.function.Consumer<DatasetSummary> show = summary -> {
             chart.getData().clear();
             classes.getCategories().clear();
             if (summary == null) {
@@ -310,7 +316,9 @@ public final class DataView {
                 }
                 chart.getData().add(series);
             }
-        });
+        };
+        model.summaryProperty().addListener((obs, old, summary) -> show.accept(summary));
+        show.accept(model.summaryProperty().get());
         return chart;
     }
 
@@ -357,13 +365,15 @@ public final class DataView {
         grid.setCellFactory(view -> new ThumbnailCell(model::shownSplit, thumbnails));
         grid.setHorizontalCellSpacing(4);
         grid.setVerticalCellSpacing(4);
-        model.datasetProperty().addListener((obs, old, now) -> {
+        java.util.function.Consumer<org.exitbench.data.Dataset> fitCells = now -> {
             if (now != null) {
                 int size = ThumbnailPixels.displaySize(now.height(), now.width());
                 grid.setCellWidth(size + 6);
                 grid.setCellHeight(size + 6);
             }
-        });
+        };
+        model.datasetProperty().addListener((obs, old, now) -> fitCells.accept(now));
+        fitCells.accept(model.datasetProperty().get());
         // A new filter shows a new list: start it at the top rather than at the old list's scroll position.
         // Later, because the grid's skin resizes its flow in its own listener, after this one.
         model.visibleImages().addListener((ListChangeListener<Integer>) change -> Platform.runLater(() -> {

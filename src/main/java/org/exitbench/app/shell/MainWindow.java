@@ -4,6 +4,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
@@ -27,6 +29,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Circle;
 import javafx.stage.Screen;
+import javafx.util.Duration;
 import org.exitbench.app.data.DataView;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.theme.Theme;
@@ -47,8 +50,11 @@ public final class MainWindow {
     /** A flow pane's wrap length that keeps its content on one line wherever the line has room. */
     private static final double ONE_LINE = 100_000;
 
+    /** The pause between building one waiting pane and the next, so the window repaints and stays responsive. */
+    private static final Duration BETWEEN_PANES = Duration.millis(40);
+
     private final ShellViewModel model;
-    private final DataView dataView;
+    private final Supplier<DataView> dataView;
     private final BorderPane root = new BorderPane();
     private final StackPane operatingPointSlot = new StackPane();
     private final Tooltip emptySlotTip = new Tooltip("Accuracy, compute saved and exit rates of the current"
@@ -58,6 +64,9 @@ public final class MainWindow {
     private final HBox workspaceSlot = new HBox();
     private final HBox actionsSlot = new HBox(8);
     private final Map<KeyCombination, Runnable> extraShortcuts = new LinkedHashMap<>();
+    /** Panes whose view is built on demand, by {@link #buildWaitingPanes} or when the user selects them. */
+    private final Map<WorkbenchPane, Supplier<Node>> waiting = new EnumMap<>(WorkbenchPane.class);
+    private DataView builtDataView;
     private Scene scene;
 
     /**
@@ -66,10 +75,37 @@ public final class MainWindow {
      * @param tasks    the running tasks, for the task strip
      */
     public MainWindow(ShellViewModel model, DataView dataView, ObservableList<RunningTask> tasks) {
+        this(model, () -> dataView, tasks, false);
+    }
+
+    /**
+     * A window whose Data pane, like the others, waits as a placeholder until {@link #buildWaitingPanes} or until the
+     * user selects it: the shell and the top bar are drawn (and styled) alone first, so a first launch can show its
+     * operating point before any pane is built.
+     *
+     * @param model    the window's state
+     * @param dataView builds the Data pane
+     * @param tasks    the running tasks, for the task strip
+     */
+    public MainWindow(ShellViewModel model, Supplier<DataView> dataView, ObservableList<RunningTask> tasks) {
+        this(model, dataView, tasks, true);
+    }
+
+    private MainWindow(ShellViewModel model, Supplier<DataView> dataView, ObservableList<RunningTask> tasks,
+            boolean dataWaits) {
         this.model = model;
-        this.dataView = dataView;
+        this.dataView = () -> {
+            if (builtDataView == null) {
+                builtDataView = dataView.get();
+            }
+            return builtDataView;
+        };
         root.getStyleClass().add("main-window");
-        panes.put(WorkbenchPane.DATA, dataView.node());
+        if (dataWaits) {
+            waiting.put(WorkbenchPane.DATA, () -> this.dataView.get().node());
+        } else {
+            panes.put(WorkbenchPane.DATA, this.dataView.get().node());
+        }
         for (WorkbenchPane pane : WorkbenchPane.values()) {
             panes.computeIfAbsent(pane, p -> new PlaceholderView(p).node());
         }
@@ -81,7 +117,11 @@ public final class MainWindow {
         root.setLeft(navigation());
         root.setCenter(centre);
         root.setBottom(new TaskStripView(tasks).node());
-        model.selectedPaneProperty().addListener((obs, old, now) -> showOnly(now));
+        model.selectedPaneProperty().addListener((obs, old, now) -> {
+            // A pane the user asks for is built at once, whatever else waits.
+            build(now);
+            showOnly(now);
+        });
         showOnly(model.selectedPaneProperty().get());
     }
 
@@ -93,10 +133,67 @@ public final class MainWindow {
      * @param node its view
      */
     public void installPane(WorkbenchPane pane, Node node) {
+        waiting.remove(pane);
         Node old = panes.put(pane, node);
         int at = centre.getChildren().indexOf(old);
         centre.getChildren().set(at, node);
         showOnly(model.selectedPaneProperty().get());
+    }
+
+    /**
+     * Registers how {@code pane} is built, and shows its placeholder until it is: until {@link #buildWaitingPanes}
+     * reaches it, or the user selects it. A pane's view is built and styled in the scene only then, so the panes
+     * cost nothing while the window first shows its top bar.
+     *
+     * @param pane  which pane
+     * @param build builds its view; called once, on the JavaFX thread
+     */
+    public void installPaneLater(WorkbenchPane pane, Supplier<Node> build) {
+        waiting.put(pane, build);
+    }
+
+    /** @return whether {@code pane}'s view is built (not a placeholder waiting for {@link #buildWaitingPanes}) */
+    public boolean isBuilt(WorkbenchPane pane) {
+        return !waiting.containsKey(pane) && !(panes.get(pane).getUserData() instanceof PlaceholderView);
+    }
+
+    /** Builds every waiting pane now, the shown one first. */
+    public void buildWaitingPanes() {
+        build(model.selectedPaneProperty().get());
+        for (WorkbenchPane pane : WorkbenchPane.values()) {
+            build(pane);
+        }
+    }
+
+    /**
+     * Builds the waiting panes one at a time, the shown one first, with a repaint between two, then runs
+     * {@code done}.
+     *
+     * @param done runs once every pane is built
+     */
+    public void buildWaitingPanes(Runnable done) {
+        WorkbenchPane next = waiting.containsKey(model.selectedPaneProperty().get())
+                ? model.selectedPaneProperty().get()
+                : waiting.keySet().stream().findFirst().orElse(null);
+        if (next == null) {
+            done.run();
+            return;
+        }
+        build(next);
+        PauseTransition pause = new PauseTransition(BETWEEN_PANES);
+        pause.setOnFinished(event -> buildWaitingPanes(done));
+        pause.play();
+    }
+
+    private void build(WorkbenchPane pane) {
+        Supplier<Node> builder = waiting.remove(pane);
+        if (builder != null) {
+            Node node = builder.get();
+            // Hidden first, then shown if selected: a pane's listeners for being shown fire as for a pane built up
+            // front (the Analysis pane prepares the shown run's networks for "Try your own image" then).
+            node.setVisible(false);
+            installPane(pane, node);
+        }
     }
 
     /**
@@ -209,7 +306,7 @@ public final class MainWindow {
         }
         keys.put(shortcut(KeyCode.O), () -> {
             model.select(WorkbenchPane.DATA);
-            dataView.promptOpen();
+            dataView.get().promptOpen();
         });
         // Shift may be down: on most layouts "+" is Shift+"=", and people press Ctrl+Shift+= for Ctrl++.
         for (KeyCode larger : new KeyCode[] {KeyCode.EQUALS, KeyCode.PLUS, KeyCode.ADD}) {

@@ -20,6 +20,8 @@ final class PlaceholderView {
         root = new VBox(12, title, purpose, pending);
         root.getStyleClass().addAll("pane-root", "placeholder-pane");
         root.setId(pane.name().toLowerCase(java.util.Locale.ROOT) + "Pane");
+        // MainWindow tells a placeholder from a built pane by this.
+        root.setUserData(this);
     }
 
     Node node() {

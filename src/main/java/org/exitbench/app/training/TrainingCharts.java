@@ -80,6 +80,11 @@ final class TrainingCharts {
         root.setId("trainingCharts");
 
         RunMonitor monitor = model.monitor();
+        // The pane may be built after a run's curves are there (the app builds its panes once the first operating
+        // point is shown): those curves' points are followed too.
+        for (TrainingCurve existing : monitor.curves()) {
+            existing.points().addListener(redraw);
+        }
         monitor.curves().addListener((ListChangeListener<TrainingCurve>) change -> {
             while (change.next()) {
                 for (TrainingCurve added : change.getAddedSubList()) {

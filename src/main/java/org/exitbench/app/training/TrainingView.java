@@ -68,6 +68,11 @@ import org.exitbench.workspace.BackboneSource;
  */
 public final class TrainingView {
 
+    /** The settings column's least width, in pixels, whatever the text size. */
+    private static final double SETTINGS_MIN_WIDTH = 300;
+    /** Room beside the settings form for its scroll pane's border and vertical scroll bar, in pixels. */
+    private static final double SETTINGS_SCROLL_ALLOWANCE = 24;
+
     private final TrainingViewModel model;
     private final WorkspaceViewModel workspace;
     private final FileDialogs dialogs;
@@ -174,14 +179,14 @@ public final class TrainingView {
         TabPane left = new TabPane();
         left.setId("trainingTabs");
         left.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        Tab settings = new Tab("Settings", settingsForm());
+        ScrollPane settingsScroll = settingsForm();
+        Tab settings = new Tab("Settings", settingsScroll);
         settings.setId("settingsTab");
         Tab runs = new Tab("Runs", new RunsView(workspace).node());
         runs.setId("runsTab");
         runs.textProperty().bind(Bindings.createStringBinding(() -> "Runs (" + workspace.runs().size() + ")",
                 workspace.runs()));
         left.getTabs().setAll(settings, runs);
-        left.setMinWidth(300);
 
         TrainingCharts charts = new TrainingCharts(model);
         FunnelView funnel = new FunnelView(model.monitor());
@@ -223,13 +228,19 @@ public final class TrainingView {
 
         SplitPane split = new SplitPane(left, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
+        // The settings form's narrowest layout grows with the text (Ctrl+=): the column makes room for it rather
+        // than the form scrolling sideways, as long as the charts keep half of the pane.
+        Region sections = (Region) settingsScroll.getContent();
+        left.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(split.getWidth() / 2,
+                Math.max(SETTINGS_MIN_WIDTH, sections.minWidth(-1) + SETTINGS_SCROLL_ALLOWANCE)),
+                split.widthProperty(), sections.layoutBoundsProperty()));
         DividerPositions.placeWhenShown(split, 800, 0.36);
         return split;
     }
 
     // ---- the settings form -------------------------------------------------------------------------------------
 
-    private Node settingsForm() {
+    private ScrollPane settingsForm() {
         VBox sections = new VBox(12, backboneSection(), exitsSection(), trainingSection(), cpmSection(), formActions());
         sections.getStyleClass().add("settings-form");
         sections.setId("trainingSettings");

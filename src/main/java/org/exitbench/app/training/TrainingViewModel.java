@@ -692,7 +692,7 @@ public final class TrainingViewModel {
             toVerify = bundled;
             monitor.log("Showing run " + run.id() + ", shipped with the sample (trained in advance on these images"
                     + " with this backbone). Run demo (F5) walks through it step by step; Start trains a new one.");
-            workspace.runFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
+            workspace.readRunFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
             workspace.firstRunStarted();
             verifyBundled(data.datasetProperty().get());
         }, failure -> {

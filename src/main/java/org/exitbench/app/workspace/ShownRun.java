@@ -141,6 +141,15 @@ final class ShownRun {
      * @param then          runs once the panes show it, or {@code null}
      */
     void show(String runId, BranchTrainingMode wanted, Thresholds start, CpmSettings startSettings, Runnable then) {
+        show(runId, null, wanted, start, startSettings, then);
+    }
+
+    /**
+     * As {@link #show(String, BranchTrainingMode, Thresholds, CpmSettings, Runnable)}, with the run already read
+     * from its folder in the workspace (or {@code null}): it is not read again.
+     */
+    void show(String runId, ExperimentRun read, BranchTrainingMode wanted, Thresholds start, CpmSettings startSettings,
+            Runnable then) {
         Workspace where = host.folder();
         if (where == null) {
             return;
@@ -158,7 +167,7 @@ final class ShownRun {
                 ? new DecisionFile(shownRule, start, "shown") : null;
         executor.submit("Opening run " + runId, (progress, cancel) -> {
             progress.report("Reading run " + runId, 0, 2);
-            ExperimentRun loaded = where.loadRun(runId);
+            ExperimentRun loaded = read != null ? read : where.loadRun(runId);
             BranchTrainingMode chosen = wanted != null && loaded.mode(wanted)
                     .filter(ExperimentRun.ModeResult::hasCascade).isPresent() ? wanted
                     : RunCascadeSource.defaultPrimary(loaded).orElseThrow(() -> new IllegalStateException("run "

@@ -410,12 +410,27 @@ public final class WorkspaceViewModel {
      * @param then  runs once the panes show it, or {@code null}
      */
     public void runFinished(ExperimentRun run, Runnable then) {
+        runFinished(run, false, then);
+    }
+
+    /**
+     * As {@link #runFinished(ExperimentRun, Runnable)} for a run just read back from its folder in this workspace
+     * (the shipped demo run once installed): it is shown without being read a second time.
+     *
+     * @param run  the run, as {@link ExperimentRun#load} read it from the workspace
+     * @param then runs once the panes show it
+     */
+    public void readRunFinished(ExperimentRun run, Runnable then) {
+        runFinished(run, true, then);
+    }
+
+    private void runFinished(ExperimentRun run, boolean read, Runnable then) {
         refreshRuns();
         if (!resolveUnsaved("show the new run")) {
             notices.post(Notice.info("Run " + run.id() + " is ready", "It is in the runs list (Training pane)."));
             return;
         }
-        shown.show(run.id(), null, null, null, then);
+        shown.show(run.id(), read ? run : null, null, null, null, then);
     }
 
     /**
