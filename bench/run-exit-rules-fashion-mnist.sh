@@ -7,13 +7,21 @@
 #   2. the backbone (the sample's small ResNet recipe, 40 epochs, checkpointed every epoch): hours on 2 cores;
 #   3. three runs (seeds 1-3) under the fair protocol with bench/exit-rules/run-config.json, as on the sample;
 #   4. exitbench exit-rules over those runs: every rule against the oracle ceiling, with paired statistics.
-# Usage: bench/run-exit-rules-fashion-mnist.sh   (environment: ROOT, default target/fashion-mnist-full)
+#   With BACKBONE=<model> step 2 is skipped and that backbone is used instead (docs/results/exit-decisions.md ran
+#   BACKBONE=sample-data/fashion-mnist/backbone.zip, the sample's shipped backbone, as report v2's reduced full-data
+#   run did: about 5 minutes in all); its runs and study go to folders of their own.
+# Usage: bench/run-exit-rules-fashion-mnist.sh   (environment: ROOT, default target/fashion-mnist-full; BACKBONE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idx=/usr/share/datasets/fashion-mnist
 root="${ROOT:-target/fashion-mnist-full}"
 data="$root/data"
-model="$root/backbone-seed42.zip"
+model="${BACKBONE:-$root/backbone-seed42.zip}"
+suffix="${BACKBONE:+-given-backbone}"
+if [ -n "${BACKBONE:-}" ] && [ ! -f "$BACKBONE" ]; then
+  echo "BACKBONE=$BACKBONE: no such file" >&2
+  exit 2
+fi
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 mkdir -p "$root"
 stamp() { echo "$(date -u +%FT%TZ) $*, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$root/timing.log" >&2; }
@@ -39,7 +47,7 @@ if [ ! -f "$model" ]; then
     --crop-padding 2 --flip --seed 42 --checkpoint-dir "$checkpoints" "${resume[@]}" --out "$model"
   stamp "backbone seed 42 end"
 fi
-ws="$root/exit-rules-ws"
+ws="$root/exit-rules-ws$suffix"
 mkdir -p "$ws"
 for seed in 1 2 3; do
   if [ -f "$ws/.seed$seed-done" ]; then
@@ -53,5 +61,5 @@ for seed in 1 2 3; do
   stamp "exit rules: run seed $seed end"
 done
 stamp "exit-rules start"
-scripts/exitbench exit-rules --workspace "$ws" --out "$root/exit-rules"
+scripts/exitbench exit-rules --workspace "$ws" --out "$root/exit-rules$suffix"
 stamp "exit-rules end"
