@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks (Maven profile -Pbench) and times training + calibration of three boosted branches on the
 # sample's feature cache (goal < 10 s).
-#   THREADS=1 bench/run-branch-bench.sh [--backbone FILE] [--sample DIR] [--repeats N]
+#   THREADS=1 bench/run-branch-bench.sh [--backbone FILE] [--sample DIR] [--repeats N] [--filters N --kernel K --updates U]
 # THREADS (default 1) sets OMP_NUM_THREADS, which ND4J reads when it loads: branch networks are too small to gain
 # from more threads, and on a busy machine more threads wait on each other. The first run builds the feature cache
 # of the shipped sample backbone (about a minute); it is kept in target/bench-workspace.

@@ -26,7 +26,6 @@ import org.exitbench.app.analysis.AnalysisViewModel;
 import org.exitbench.app.analysis.SpeedupView;
 import org.exitbench.app.analysis.SpeedupViewModel;
 import org.exitbench.app.analysis.TryImageActions;
-import org.exitbench.app.analysis.TryImageView;
 import org.exitbench.app.analysis.TryImageViewModel;
 import org.exitbench.app.calibration.CalibrationView;
 import org.exitbench.app.calibration.CalibrationViewModel;
@@ -237,10 +236,8 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             analysisView.addAction(SweepActions.button(executor, notices, workspace, services.files(),
                     shell.fontSizeProperty()));
             analysisView.speedupSlot().getChildren().add(new SpeedupView(speedup).node());
-            analysisView.ownImageSlot().getChildren().add(new TryImageView(tryImage).node());
-            analysisView.addAction(TryImageActions.button(tryImage, services.files(),
-                    FolderChooser.titled("Choose a folder of images to try"), showAnalysis));
-            TryImageActions.prepareWhenShown(analysisView.node(), tryImage);
+            TryImageActions.attach(analysisView, tryImage, services.files(),
+                    FolderChooser.titled("Choose a folder of images to try"), showAnalysis);
             return analysisView.node();
         });
         window.showOperatingPoint(new OperatingPointSummaryView(point).node());

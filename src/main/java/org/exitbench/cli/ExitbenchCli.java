@@ -9,7 +9,7 @@ import picocli.CommandLine;
         description = "Workbench for early-exit image classifiers (BTS-EE, CPM calibration).",
         subcommands = {DataCommand.class, BackboneCommand.class, RunCommand.class, SweepCommand.class,
             ExportCommand.class, PredictCommand.class, SpeedupCommand.class, CacheCommand.class,
-            ExitRulesCommand.class})
+            ExitRulesCommand.class, TryImageCommand.class})
 public final class ExitbenchCli implements Runnable {
 
     @CommandLine.Spec

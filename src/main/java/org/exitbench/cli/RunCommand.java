@@ -73,6 +73,12 @@ final class RunCommand implements Callable<Integer> {
                     + "training. 0 uses all validation images for both, as runs before issue 17 did.")
     Double calibrationFraction;
 
+    @Option(names = "--valid-fraction", paramLabel = "<f>",
+            description = "The share of each training class carved off as the validation split when the dataset "
+                    + "has none, 0.02 to 0.5 (default 0.1, or the config's calibrationSplit.validationFraction); "
+                    + "recorded in the run. A dataset with its own validation split keeps it.")
+    Double validFraction;
+
     @Option(names = "--epoch-length", paramLabel = "<updates>",
             description = "Mini-batches per epoch for every branch of every mode, so boosted branches on few "
                     + "survivors get as many updates as non-boosted ones; -1 (default) is one pass over the whole "
@@ -154,6 +160,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (epochLength != null) {
             experiment = experiment.withUpdatesPerEpoch(epochLength);
+        }
+        if (validFraction != null) {
+            experiment = experiment.withValidationFraction(validFraction);
         }
         experiment.validate();
         return experiment;

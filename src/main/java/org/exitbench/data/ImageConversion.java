@@ -4,9 +4,13 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntConsumer;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
 
 /**
  * Turns one image from outside any dataset (a photograph of a drawing, a picture pasted from the clipboard) into an
@@ -56,6 +60,23 @@ public final class ImageConversion {
         }
 
         /**
+         * Learns the look of a dataset on disk from up to {@value #LOOK_SAMPLES} evenly spaced test images, decoding
+         * only those where the layout allows ({@link DatasetReaders#readSample}).
+         *
+         * @throws DatasetException naming the folder when it is not a dataset that can be read
+         */
+        public static Look of(Path dataset, ProgressListener progress, CancellationToken cancel) {
+            return of(DatasetReaders.readSample(dataset, Split.TEST, size -> {
+                int count = Math.min(size, LOOK_SAMPLES);
+                int[] chosen = new int[count];
+                for (int i = 0; i < count; i++) {
+                    chosen[i] = (int) ((long) i * size / count);
+                }
+                return chosen;
+            }, ReadOptions.DEFAULTS, progress, cancel).images());
+        }
+
+        /**
          * Learns the look from up to {@value #LOOK_SAMPLES} evenly spaced images.
          *
          * @return {@link #unknown()} for an empty dataset
@@ -91,7 +112,7 @@ public final class ImageConversion {
             int margin = 0;
             if (uniform) {
                 boolean[] blank = new boolean[count];
-                java.util.Arrays.fill(blank, true);
+                Arrays.fill(blank, true);
                 for (int m = 0; m < maxMargin; m++) {
                     int kept = 0;
                     for (int s = 0; s < count; s++) {
@@ -286,7 +307,7 @@ public final class ImageConversion {
                 values[i] = (byte) (255 - (values[i] & 0xFF));
             }
             steps.add(suggested ? "inverted: its background is " + shade(255 - look.background())
-                    + ", the dataset's " + shade(look.background()) + " (untick Invert to undo)" : "inverted");
+                    + ", the dataset's " + shade(look.background()) : "inverted");
         } else if (suggested) {
             steps.add("not inverted, although its background is " + shade(255 - look.background())
                     + " and the dataset's " + shade(look.background()));
@@ -331,7 +352,7 @@ public final class ImageConversion {
         byte[] fitted = new byte[channels * fitH * fitW];
         ImageResizer.resize(cropped, 0, channels, boxH, boxW, fitted, 0, fitH, fitW);
         byte[] out = new byte[channels * height * width];
-        java.util.Arrays.fill(out, (byte) look.background());
+        Arrays.fill(out, (byte) look.background());
         int y0 = (height - fitH) / 2;
         int x0 = (width - fitW) / 2;
         for (int c = 0; c < channels; c++) {
@@ -498,7 +519,7 @@ public final class ImageConversion {
     }
 
     /** Calls {@code action} with the index of every pixel on the ring {@code inset} pixels in from the edge. */
-    private static void forRing(int h, int w, int inset, java.util.function.IntConsumer action) {
+    private static void forRing(int h, int w, int inset, IntConsumer action) {
         int top = inset;
         int bottom = h - 1 - inset;
         int left = inset;

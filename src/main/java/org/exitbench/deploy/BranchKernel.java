@@ -47,6 +47,11 @@ final class BranchKernel {
     /** Reads the parameters of a branch network. */
     BranchKernel(ExitBranch branch) {
         this.spec = branch.spec();
+        if (spec.layers() != 1) {
+            throw new IllegalArgumentException("the plain-Java branch kernel computes one-layer branches; \""
+                    + spec.describe() + "\" has " + spec.layers() + "; two-layer branches are for "
+                    + "measuring capacity in the workbench, not yet deployable");
+        }
         this.input = branch.input();
         BranchType type = spec.type();
         this.inChannels = switch (type) {

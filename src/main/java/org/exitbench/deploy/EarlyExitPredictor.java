@@ -437,7 +437,13 @@ public final class EarlyExitPredictor {
      */
     private BranchKernel checkedKernel(int k) {
         ExitBranch branch = branches.get(k);
-        BranchKernel kernel = new BranchKernel(branch);
+        BranchKernel kernel;
+        try {
+            kernel = new BranchKernel(branch);
+        } catch (IllegalArgumentException e) {
+            throw new CascadeFileException(cascade.file(), "holds a branch at " + manifest.exits().get(k).vertex()
+                    + " that this version cannot run: " + e.getMessage());
+        }
         int rows = 4;
         SplittableRandom random = new SplittableRandom(8L + k);
         float[] features = new float[rows * branch.input().featureDim()];

@@ -1,5 +1,6 @@
 package org.exitbench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
 import org.exitbench.calibrate.PrecisionReference;
 import org.exitbench.cascade.ExitRule;
+import org.exitbench.data.ReadOptions;
 import org.exitbench.model.BranchPooling;
 import org.exitbench.model.BranchSpec;
 import org.exitbench.model.BranchType;
@@ -74,8 +76,22 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
      * @param filters the convolution's filters: the branch's width
      * @param kernel  the convolution's kernel (odd)
      * @param pooling the pooling before the dense layer, or null for the type's default
+     * @param layers  convolution layers, 1 or 2; null (and 1, which is stored as null) for one. Left out of the
+     *                JSON when null, so a one-layer configuration keeps the digest its stored sweep trials have
      */
-    public record Branch(BranchType type, int filters, int kernel, BranchPooling pooling) {
+    public record Branch(BranchType type, int filters, int kernel, BranchPooling pooling,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Integer layers) {
+
+        public Branch {
+            if (layers != null && layers == 1) {
+                layers = null;
+            }
+        }
+
+        /** A one-layer branch. */
+        public Branch(BranchType type, int filters, int kernel, BranchPooling pooling) {
+            this(type, filters, kernel, pooling, null);
+        }
     }
 
     /**
@@ -104,13 +120,27 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     }
 
     /**
-     * The calibration split ({@link CalibrationSplit}).
+     * The calibration split ({@link CalibrationSplit}), and the validation split it is carved from.
      *
-     * @param fraction the share of each class's validation images CPM calibrates on; 0 for none
-     * @param seed     the seed of the selection
+     * @param fraction           the share of each class's validation images CPM calibrates on; 0 for none
+     * @param seed               the seed of the selection
+     * @param validationFraction the share of each training class carved off as the validation split when the
+     *                           dataset has none (0.02 to 0.5), or null for the readers' 10 %. Left out of the JSON
+     *                           when null, so configurations without it keep their sweep keys
      */
-    public record CalibrationSplitSection(double fraction, long seed) {
+    public record CalibrationSplitSection(double fraction, long seed,
+                                          @JsonInclude(JsonInclude.Include.NON_NULL) Double validationFraction) {
+
+        /** A section that leaves the validation split at the readers' default. */
+        public CalibrationSplitSection(double fraction, long seed) {
+            this(fraction, seed, null);
+        }
     }
+
+    /** The smallest and largest share of training images a carved validation split may take. */
+    public static final double MIN_VALIDATION_FRACTION = 0.02;
+    /** @see #MIN_VALIDATION_FRACTION */
+    public static final double MAX_VALIDATION_FRACTION = 0.5;
 
     /**
      * CPM calibration.
@@ -269,6 +299,9 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
             return;
         }
         range(problems, "branch.filters", branch.filters(), 1, BranchSpec.MAX_FILTERS);
+        if (branch.layers() != null) {
+            range(problems, "branch.layers", branch.layers(), 1, BranchSpec.MAX_LAYERS);
+        }
         if (branch.kernel() < 1 || branch.kernel() > BranchSpec.MAX_KERNEL || branch.kernel() % 2 == 0) {
             problems.add("branch.kernel: must be odd, 1 to " + BranchSpec.MAX_KERNEL + ", was " + branch.kernel());
         }
@@ -326,6 +359,12 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
             problems.add("calibrationSplit.fraction: must be 0 (one validation split for early stopping and CPM) or "
                     + CalibrationSplit.MIN_FRACTION + " to " + CalibrationSplit.MAX_FRACTION + ", was " + f);
         }
+        Double carved = calibrationSplit.validationFraction();
+        if (carved != null && !(carved >= MIN_VALIDATION_FRACTION && carved <= MAX_VALIDATION_FRACTION)) {
+            problems.add("calibrationSplit.validationFraction: must be " + MIN_VALIDATION_FRACTION + " to "
+                    + MAX_VALIDATION_FRACTION + " (the share of each training class carved off as validation when "
+                    + "the dataset has none), was " + carved);
+        }
     }
 
     private void validateCpm(List<String> problems) {
@@ -369,7 +408,8 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     /** @return the branch architecture */
     public BranchSpec branchSpec() {
         return new BranchSpec(branch.type(), branch.filters(), branch.kernel(),
-                branch.pooling() != null ? branch.pooling() : BranchPooling.defaultFor(branch.type()));
+                branch.pooling() != null ? branch.pooling() : BranchPooling.defaultFor(branch.type()),
+                branch.layers() != null ? branch.layers() : 1);
     }
 
     /** @return the training settings of one mode */
@@ -405,7 +445,24 @@ public record ExperimentConfig(String dataset, String backbone, List<String> exi
     /** @return a copy with another calibration fraction (0: off) */
     public ExperimentConfig withCalibrationFraction(double value) {
         return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, seed,
-                new CalibrationSplitSection(value, calibrationSplit.seed()));
+                new CalibrationSplitSection(value, calibrationSplit.seed(), calibrationSplit.validationFraction()));
+    }
+
+    /** @return a copy carving this share of each training class as validation when the dataset has none */
+    public ExperimentConfig withValidationFraction(double value) {
+        return new ExperimentConfig(dataset, backbone, exitPoints, poolingGrid, branch, training, cpm, seed,
+                new CalibrationSplitSection(calibrationSplit.fraction(), calibrationSplit.seed(), value));
+    }
+
+    /**
+     * @return how the dataset is read: the readers' defaults, with {@code calibrationSplit.validationFraction} as the
+     *         share carved off as validation when the dataset has no validation split
+     */
+    public ReadOptions readOptions() {
+        Double carved = calibrationSplit.validationFraction();
+        ReadOptions d = ReadOptions.DEFAULTS;
+        return carved == null ? d : new ReadOptions(carved, d.splitSeed(), d.skipCorrupt(), d.resizeHeight(),
+                d.resizeWidth(), d.threads());
     }
 
     /**

@@ -20,7 +20,6 @@ import org.exitbench.cascade.ExitScores;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.DatasetSummary;
-import org.exitbench.data.ReadOptions;
 import org.exitbench.data.Split;
 import org.exitbench.model.Backbone;
 import org.exitbench.model.BackboneFile;
@@ -102,7 +101,7 @@ public final class ExperimentPipeline {
         }
         requireBackboneFile(config);
         progress.report("Reading the dataset " + datasetPath, 0, -1);
-        Dataset dataset = DatasetReaders.read(datasetPath, ReadOptions.DEFAULTS, progress, cancel);
+        Dataset dataset = DatasetReaders.read(datasetPath, config.readOptions(), progress, cancel);
         return run(config, dataset, secondsSince(started), started, progress, listener, ModeListener.NONE, cancel);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.ExitScores;
+import org.exitbench.cascade.Thresholds;
 import org.exitbench.cascade.decision.DecisionInputs;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.model.Backbone;
@@ -127,6 +128,24 @@ public final class RunImageScorer implements AutoCloseable {
      */
     public void warmUp() {
         score(new byte[inputChannels() * inputHeight() * inputWidth()], "warm-up image");
+    }
+
+    /**
+     * Where a sample leaves at given thresholds, by the cascade's rule ({@link Thresholds#admits}, as
+     * {@link org.exitbench.cascade.CascadeEvaluator} decides it): the first exit whose score reaches the threshold of
+     * the class it predicts.
+     *
+     * @param scores the scores, with the thresholds' score attached when their rule is derived
+     * @return 0..K−1 for a branch, K when no exit fires and the backbone's head answers
+     */
+    public static int exitTaken(ExitScores scores, int sample, Thresholds thresholds) {
+        int exits = scores.exitCount();
+        for (int k = 0; k < exits; k++) {
+            if (thresholds.admits(k, scores.predicted(k, sample), scores.score(thresholds.rule(), k, sample))) {
+                return k;
+            }
+        }
+        return exits;
     }
 
     /** @return the run */

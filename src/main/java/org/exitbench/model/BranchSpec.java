@@ -34,17 +34,25 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *       global pooling → dense softmax.</li>
  * </ul>
  *
+ * <p>With {@code layers} = 2 a second convolution of the same kind (filters → filters, the same kernel, same
+ * padding, ReLU) follows the first, before the pooling: the deeper branch of the capacity axis of report v2
+ * (issue 17), whose cost grows with filters² where one layer's grows with filters.
+ *
  * @param type    the family
- * @param filters output channels of the convolution, 1 to {@value #MAX_FILTERS}
- * @param kernel  the convolution's kernel size (odd, 1 to {@value #MAX_KERNEL})
- * @param pooling the pooling after the convolution; the token and 2-D branches pool globally
+ * @param filters output channels of each convolution, 1 to {@value #MAX_FILTERS}
+ * @param kernel  the convolutions' kernel size (odd, 1 to {@value #MAX_KERNEL})
+ * @param pooling the pooling after the convolutions; the token and 2-D branches pool globally
+ * @param layers  convolution layers, 1 or {@value #MAX_LAYERS}; 0, what a document written before branches had
+ *                layers reads as, means 1
  */
-public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling pooling) {
+public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling pooling, int layers) {
 
     /** The most filters a branch may have. */
     public static final int MAX_FILTERS = 1024;
     /** The largest kernel. */
     public static final int MAX_KERNEL = 9;
+    /** The most convolution layers. */
+    public static final int MAX_LAYERS = 2;
     /** The name of the branch network's input. */
     public static final String INPUT = "features";
     /** The name of the branch network's softmax output. */
@@ -64,6 +72,22 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
             throw new IllegalArgumentException("pooling must be global for a " + type.title() + " branch, was "
                     + pooling);
         }
+        if (layers == 0) {
+            layers = 1;
+        }
+        if (layers < 1 || layers > MAX_LAYERS) {
+            throw new IllegalArgumentException("layers must be 1 to " + MAX_LAYERS + ", was " + layers);
+        }
+    }
+
+    /** A one-layer branch. */
+    public BranchSpec(BranchType type, int filters, int kernel, BranchPooling pooling) {
+        this(type, filters, kernel, pooling, 1);
+    }
+
+    /** @return this branch with {@code count} convolution layers */
+    public BranchSpec withLayers(int count) {
+        return new BranchSpec(type, filters, kernel, pooling, count);
     }
 
     /**
@@ -119,7 +143,15 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
         };
     }
 
-    /** @return the floats of the largest activation per input row: the convolution's output */
+    /**
+     * @param layer 1 for the first convolution, 2 for the second
+     * @return the name of that convolution's vertex: "conv" (the name one-layer branches always had), "conv2"
+     */
+    public static String convolutionName(int layer) {
+        return layer == 1 ? "conv" : "conv" + layer;
+    }
+
+    /** @return the floats of the largest activation per input row: a convolution's output */
     long activationsPerRow(BranchInput input) {
         long positions = type == BranchType.CONV2D ? (long) input.grid() * input.grid() : sequenceLength(input);
         return positions * filters;
@@ -152,23 +184,27 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(inputType(input));
-        String conv = "conv";
-        if (type == BranchType.CONV2D) {
-            graph.addLayer(conv, new ConvolutionLayer.Builder(kernel, kernel)
-                    .nOut(filters)
-                    .convolutionMode(ConvolutionMode.Same)
-                    .dataFormat(CNN2DFormat.NCHW)
-                    .activation(Activation.RELU)
-                    .weightInit(WeightInit.RELU)
-                    .build(), INPUT);
-        } else {
-            graph.addLayer(conv, new Convolution1DLayer.Builder(kernel)
-                    .nOut(filters)
-                    .convolutionMode(ConvolutionMode.Same)
-                    .rnnDataFormat(RNNFormat.NCW)
-                    .activation(Activation.RELU)
-                    .weightInit(WeightInit.RELU)
-                    .build(), INPUT);
+        String conv = INPUT;
+        for (int layer = 1; layer <= layers; layer++) {
+            String in = conv;
+            conv = convolutionName(layer);
+            if (type == BranchType.CONV2D) {
+                graph.addLayer(conv, new ConvolutionLayer.Builder(kernel, kernel)
+                        .nOut(filters)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .dataFormat(CNN2DFormat.NCHW)
+                        .activation(Activation.RELU)
+                        .weightInit(WeightInit.RELU)
+                        .build(), in);
+            } else {
+                graph.addLayer(conv, new Convolution1DLayer.Builder(kernel)
+                        .nOut(filters)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .rnnDataFormat(RNNFormat.NCW)
+                        .activation(Activation.RELU)
+                        .weightInit(WeightInit.RELU)
+                        .build(), in);
+            }
         }
         String pooled = "pool";
         if (pooling.isGlobal()) {
@@ -201,8 +237,8 @@ public record BranchSpec(BranchType type, int filters, int kernel, BranchPooling
      *         max-stride-2"
      */
     public String describe() {
-        return type.title() + ", " + filters + " filters, kernel " + kernel + ", "
-                + pooling.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return type.title() + ", " + (layers > 1 ? layers + " layers of " : "") + filters + " filters, kernel "
+                + kernel + ", " + pooling.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

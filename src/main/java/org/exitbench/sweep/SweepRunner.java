@@ -177,7 +177,7 @@ public final class SweepRunner {
         }
         if (cacheKey == null) {
             progress.report("Reading the dataset " + request.dataset(), 0, -1);
-            dataset = DatasetReaders.read(request.dataset(), ReadOptions.DEFAULTS, progress, cancel);
+            dataset = DatasetReaders.read(request.dataset(), readOptions(configurations), progress, cancel);
             cancel.throwIfCancelled();
             progress.report("Loading the backbone " + backboneFile, 0, -1);
             backbone = ExperimentPipeline.loadBackbone(first, dataset);
@@ -346,6 +346,20 @@ public final class SweepRunner {
      * The backbone with the exits of every configuration, shallow to deep (ordered by the backbone MACs before
      * each, which grow along the path through the network).
      */
+    /**
+     * @return how the sweep reads its dataset, once for all its configurations
+     * @throws IllegalArgumentException when configurations carve validation splits of different sizes
+     */
+    static ReadOptions readOptions(List<SweepConfiguration> configurations) {
+        List<ReadOptions> distinct = configurations.stream().map(c -> c.config().readOptions()).distinct().toList();
+        if (distinct.size() > 1) {
+            throw new IllegalArgumentException("calibrationSplit.validationFraction differs between the sweep's "
+                    + "configurations (" + distinct.stream().map(o -> String.valueOf(o.validationFraction())).toList()
+                    + "); a sweep reads its dataset once, so set it in the definition's base");
+        }
+        return distinct.get(0);
+    }
+
     private static Backbone withAllExits(Backbone backbone, List<SweepConfiguration> configurations) {
         Set<String> vertices = new LinkedHashSet<>();
         for (SweepConfiguration c : configurations) {

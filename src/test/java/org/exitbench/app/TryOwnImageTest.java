@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javafx.geometry.Bounds;
 import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Labeled;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
@@ -102,9 +109,12 @@ class TryOwnImageTest {
         assertTrue(robot.lookup("#tryImageSteps .path-fired").tryQuery().isPresent(), "one step says it leaves there");
         CheckBox invert = robot.lookup("#tryImageInvert").queryAs(CheckBox.class);
         assertTrue(invert.isSelected());
+        assertEquals(List.of(), cutLabels(robot.lookup("#tryImage").query()), "the narrow right column of a 1280 × 800 "
+                + "window wraps every line of the panel rather than cutting it");
 
         String before = text(robot, "#tryImageConversion");
-        robot.clickOn(invert);
+        // The box may lie below the column's visible part (the column scrolls); ticking it is what is tested.
+        robot.interact(invert::fire);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !text(robot, "#tryImageConversion").equals(before)
                 && executor.runningTasks().isEmpty());
         waitForPath(robot);
@@ -115,6 +125,51 @@ class TryOwnImageTest {
         WaitForAsyncUtils.waitForFxEvents();
         Node panel = robot.lookup("#tryImage").query();
         assertTrue(!panel.isVisible(), "closed");
+
+        // Ctrl+V with an image file on the clipboard (copied in a file manager) tries it.
+        Path testImage = Path.of(workbench.data().datasetProperty().get().split(org.exitbench.data.Split.TEST)
+                .source(0));
+        robot.interact(() -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putFiles(List.of(testImage.toFile()));
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.press(KeyCode.CONTROL, KeyCode.V).release(KeyCode.V, KeyCode.CONTROL);
+        waitForPath(robot);
+        assertTrue(text(robot, "#tryImageName").startsWith(testImage.getFileName() + " · run "),
+                text(robot, "#tryImageName"));
+        assertTrue(text(robot, "#tryImageConversion").endsWith("used as it is."), text(robot, "#tryImageConversion"));
+    }
+
+    /** @return the labels under {@code node} shown elided ("accurac…") or reaching past their scroll pane's view */
+    private static List<String> cutLabels(Node node) {
+        List<String> cut = new ArrayList<>();
+        if (!node.isVisible()) {
+            return cut;
+        }
+        if (node instanceof Labeled label && label.getText() != null && !label.getText().isBlank()) {
+            for (Node child : label.getChildrenUnmodifiable()) {
+                if (child instanceof Text shown && !label.getText().equals(shown.getText())) {
+                    cut.add("\"" + label.getText() + "\" shown as \"" + shown.getText() + "\"");
+                }
+            }
+            for (Node up = label.getParent(); up != null; up = up.getParent()) {
+                if (up instanceof ScrollPane scroll) {
+                    Bounds view = scroll.localToScene(scroll.getLayoutBounds());
+                    Bounds own = label.localToScene(label.getLayoutBounds());
+                    if (own.getWidth() > 0 && own.getMaxX() > view.getMaxX() + 3) {
+                        cut.add("\"" + label.getText() + "\" ends past its view");
+                    }
+                    break;
+                }
+            }
+        }
+        if (node instanceof Parent parent) {
+            for (Node child : parent.getChildrenUnmodifiable()) {
+                cut.addAll(cutLabels(child));
+            }
+        }
+        return cut;
     }
 
     private static void waitForPath(FxRobot robot) throws TimeoutException {

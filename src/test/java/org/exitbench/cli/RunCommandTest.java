@@ -101,13 +101,15 @@ class RunCommandTest {
     @Test
     void theProtocolOptionsAreCheckedNamingTheFieldsTheySet() {
         CommandLineRun run = exitbench("run", "--margin", "-1.5", "--calibration-fraction", "0.95",
-                "--epoch-length", "-2", "--workspace", dir.resolve("ws").toString());
+                "--epoch-length", "-2", "--valid-fraction", "0.9", "--workspace", dir.resolve("ws").toString());
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("cpm.margin: must be in [-1, 1], was -1.5"), run.err());
         assertTrue(run.err().contains("calibrationSplit.fraction: must be 0 (one validation split for early stopping "
                 + "and CPM) or 0.1 to 0.9, was 0.95"), run.err());
         assertTrue(run.err().contains("training.updatesPerEpoch: must be -1 (one pass over the training split), 0 "
                 + "(one pass over a branch's own rows) or up to 100000, was -2"), run.err());
+        assertTrue(run.err().contains("calibrationSplit.validationFraction: must be 0.02 to 0.5 (the share of each "
+                + "training class carved off as validation when the dataset has none), was 0.9"), run.err());
         assertFalse(Files.exists(dir.resolve("ws")));
     }
 

@@ -103,8 +103,7 @@ public class ImageConversionTest {
         String text = converted.description();
         assertTrue(text.startsWith("Converted for the network: trousers-photo.jpg (2400×1800 colour): made gray"),
                 text);
-        for (String step : new String[] {"inverted: its background is light, the dataset's dark (untick Invert to "
-                + "undo)", "background levelled to the dataset's", "cropped to the drawing", "centred on 32×32 inside "
+        for (String step : new String[] {"inverted: its background is light, the dataset's dark", "background levelled to the dataset's", "cropped to the drawing", "centred on 32×32 inside "
                 + "the dataset's 2-pixel margin"}) {
             assertTrue(text.contains(step), step + " in: " + text);
         }

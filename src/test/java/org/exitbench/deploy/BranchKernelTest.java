@@ -1,6 +1,8 @@
 package org.exitbench.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,5 +58,14 @@ class BranchKernelTest {
             }
         }
         assertEquals(20, checked);
+    }
+
+    @Test
+    void aTwoLayerBranchIsRefusedRatherThanComputedAsOneLayer() {
+        ExitBranch branch = ExitBranch.create(BranchSpec.defaults().withLayers(2), new BranchInput(17, 1, 10), 7,
+                NetworkSettings.defaults(), new LossMCXENT());
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new BranchKernel(branch));
+        assertTrue(error.getMessage().contains("one-layer branches") && error.getMessage().contains("has 2"),
+                error.getMessage());
     }
 }

@@ -1,9 +1,11 @@
 package org.exitbench.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +128,23 @@ class CascadeExportTest {
                 () -> CascadeExport.fromRun(run, BranchTrainingMode.BOOSTED, other));
         assertTrue(error.getMessage().contains(other + " is not the one run " + run.id() + " used"),
                 error.getMessage());
+    }
+
+    @Test
+    void aRunWithTwoLayerBranchesIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        ExperimentConfig deep = ExperimentConfig.fromJson(run.config().toJson()
+                .replace("\"epochs\" : 4", "\"epochs\" : 1"), null);
+        deep = ExperimentConfig.fromJson(deep.toJson().replace("\"kernel\" : 3", "\"kernel\" : 3, \"layers\" : 2"),
+                null);
+        assertEquals(2, deep.branchSpec().layers());
+        ExperimentRun deepRun = ExperimentPipelineTest.WORKSPACE.pipeline().run(deep, ProgressListener.NONE,
+                BranchTrainingListener.NONE, CancellationToken.NEVER);
+        Path out = dir.resolve("deep.zip");
+        ExperimentException error = assertThrows(ExperimentException.class,
+                () -> CascadeExport.write(deepRun, BranchTrainingMode.BOOSTED, null, out));
+        assertTrue(error.getMessage().contains("2 convolution layers")
+                && error.getMessage().contains("one-layer branches only"), error.getMessage());
+        assertFalse(Files.exists(out));
     }
 
     @Test

@@ -7,12 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.exitbench.calibrate.CalibrationSplit;
 import org.exitbench.calibrate.CpmSettings;
 import org.exitbench.calibrate.MarginForm;
+import org.exitbench.data.Dataset;
+import org.exitbench.data.DatasetFixtures;
+import org.exitbench.data.DatasetReaders;
+import org.exitbench.data.Split;
 import org.exitbench.model.BranchPooling;
 import org.exitbench.model.BranchSpec;
 import org.exitbench.model.BranchType;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.train.BranchTrainingSettings;
 import org.exitbench.train.EpochLength;
@@ -87,6 +94,38 @@ class ExperimentConfigTest {
         assertEquals(BranchTrainingSettings.defaults().learningRate(), config.training().learningRate());
         assertEquals(new BranchSpec(BranchType.CONV2D, BranchSpec.defaults().filters(), 3, BranchPooling.GLOBAL_MAX),
                 config.branchSpec());
+    }
+
+    @Test
+    void aTwoLayerBranchIsReadWrittenAndCheckedAndOneLayerWritesNoLayersField() {
+        ExperimentConfig deep = ExperimentConfig.fromJson("""
+                {"branch": {"filters": 24, "layers": 2}}""", null);
+        assertEquals(BranchSpec.of(BranchType.CONV1D_CHANNELS, 24, 3).withLayers(2), deep.branchSpec());
+        assertEquals(deep, ExperimentConfig.fromJson(deep.toJson(), null));
+        // One layer, given or not, is the same configuration and leaves the JSON (and so sweep keys) unchanged.
+        ExperimentConfig one = ExperimentConfig.fromJson("""
+                {"branch": {"layers": 1}}""", null);
+        assertEquals(ExperimentConfig.defaults(), one);
+        assertTrue(!one.toJson().contains("layers"), one.toJson());
+        assertEquals(List.of("branch.layers: must be 1 to 2, was 3"), rejected("""
+                {"branch": {"layers": 3}}""").problems());
+    }
+
+    @Test
+    void theValidationFractionSizesTheCarvedValidationSplitAndIsOnlyWrittenWhenSet(@TempDir Path dir) {
+        Path data = DatasetFixtures.imageFolder(dir.resolve("shapes"), List.of("circle", "square"),
+                Map.of(Split.TRAIN, 40, Split.TEST, 4), 8, 8, List.of());
+        ExperimentConfig config = ExperimentConfig.fromJson("""
+                {"calibrationSplit": {"validationFraction": 0.25}}""", null);
+        assertEquals(0.25, config.readOptions().validationFraction());
+        assertEquals(config, ExperimentConfig.fromJson(config.toJson(), null));
+        Dataset carved = DatasetReaders.read(data, config.readOptions(), ProgressListener.NONE,
+                CancellationToken.NEVER);
+        assertEquals(2 * 10, carved.split(Split.VALID).size(), "a quarter of 40 images per class");
+        assertEquals(2 * 4, DatasetReaders.read(data, ExperimentConfig.defaults().readOptions(),
+                ProgressListener.NONE, CancellationToken.NEVER).split(Split.VALID).size(), "10 % by default");
+        assertTrue(!ExperimentConfig.defaults().toJson().contains("validationFraction"));
+        assertEquals(config.withValidationFraction(0.25), config);
     }
 
     @Test

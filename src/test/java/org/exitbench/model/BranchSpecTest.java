@@ -29,6 +29,38 @@ class BranchSpecTest {
     }
 
     @Test
+    void aSecondLayerCostsFiltersSquaredPerPosition() {
+        // As the one-layer branch (384 + 640), plus a second Conv1D of 8 filters over 8 channels, kernel 3, at 16
+        // positions: 16·8·3·8 = 3,072.
+        BranchSpec deep = BranchSpec.of(BranchType.CONV1D_CHANNELS, 8, 3).withLayers(2);
+        assertEquals(384 + 3_072 + 640, deep.macs(VECTOR));
+        // 2-D: a second 3×3 convolution 8 → 8 at 2×2 positions: 4·8·9·8 = 2,304.
+        assertEquals(4608 + 2_304 + 80, BranchSpec.of(BranchType.CONV2D, 8, 3).withLayers(2).macs(MAP));
+        assertEquals("1-D conv over the channel vector, 2 layers of 8 filters, kernel 3, max-stride-2",
+                deep.describe());
+        assertEquals(BranchSpec.of(BranchType.CONV1D_CHANNELS, 8, 3),
+                new BranchSpec(BranchType.CONV1D_CHANNELS, 8, 3, BranchPooling.MAX_STRIDE_2, 0),
+                "0, a document written before layers existed, is one layer");
+        var three = assertThrows(IllegalArgumentException.class, () -> deep.withLayers(3));
+        assertTrue(three.getMessage().startsWith("layers must be 1 to 2"), three.getMessage());
+    }
+
+    @Test
+    void twoLayerBranchesTrainAndReload(@TempDir Path dir) {
+        BranchSpec deep = BranchSpec.of(BranchType.CONV1D_CHANNELS, 6, 3).withLayers(2);
+        ExitBranch branch = ExitBranch.create(deep, VECTOR, 3L, NetworkSettings.defaults(), new LossMCXENT());
+        assertTrue(branch.graph().getVertex(BranchSpec.convolutionName(2)) != null, "a second convolution");
+        // Parameters: 6·3 + 6 (first), 6·6·3 + 6 (second), 6·8·10 + 10 (dense).
+        assertEquals(6 * 3 + 6 + 6 * 6 * 3 + 6 + 6 * 8 * 10 + 10, branch.graph().numParams());
+        Path file = dir.resolve("deep.zip");
+        branch.save(file);
+        assertEquals(branch.graph().params(), ExitBranch.load(file, deep, VECTOR).graph().params());
+        var oneLayer = assertThrows(org.exitbench.store.StoreException.class,
+                () -> ExitBranch.load(file, deep.withLayers(1), VECTOR));
+        assertTrue(oneLayer.getMessage().contains("deep.zip"), oneLayer.getMessage());
+    }
+
+    @Test
     void tokenAndConv2dBranchesCountEveryPositionOfTheMap() {
         // Tokens: 4 cells, kernel 1, 16 channels in, 8 filters: 4·8·1·16 = 512, then 8·10.
         assertEquals(512 + 80, BranchSpec.of(BranchType.CONV1D_TOKENS, 8, 1).macs(MAP));
@@ -54,7 +86,8 @@ class BranchSpecTest {
     void everyTypeProducesSoftmaxRowsFromCachedFeatureRows() {
         Random random = new Random(3);
         for (BranchSpec spec : new BranchSpec[] {BranchSpec.defaults(), BranchSpec.of(BranchType.CONV1D_TOKENS, 6, 1),
-                BranchSpec.of(BranchType.CONV2D, 6, 3), BranchSpec.defaults()}) {
+                BranchSpec.of(BranchType.CONV2D, 6, 3), BranchSpec.defaults().withLayers(2),
+                BranchSpec.of(BranchType.CONV2D, 6, 3).withLayers(2)}) {
             BranchInput input = spec.type().needsSpatialMap() ? MAP : VECTOR;
             ExitBranch branch = ExitBranch.create(spec, input, 7L, NetworkSettings.defaults(), new LossMCXENT());
             float[] features = new float[5 * input.featureDim()];

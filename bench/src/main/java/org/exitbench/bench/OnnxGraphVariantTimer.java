@@ -38,7 +38,11 @@ import org.exitbench.model.onnx.OnnxRuntimeSessions;
  * only up to the exit it takes, plus one global pooling ({@code DIR/prefix<k>.onnx}; the whole backbone for the
  * head): what a cascade would cost with exits that cost nothing.
  *
- * <p>Usage: {@code OnnxGraphVariantTimer --export FOLDER [--limit N] [--repeats N] [--prefixes DIR] [VARIANT.onnx …]}.
+ * <p>{@code --exit K} (0-based, K = the number of exits for the head) times only the images that leave at exit K:
+ * with every image leaving at the same place, no image runs with another exit's weights in the caches.
+ *
+ * <p>Usage: {@code OnnxGraphVariantTimer --export FOLDER [--limit N] [--repeats N] [--prefixes DIR] [--exit K]
+ * [VARIANT.onnx …]}.
  * Prints, per model, the mean CPU milliseconds (and per exit taken) and backbone ÷ model ÷ theoretical speedup.
  */
 public final class OnnxGraphVariantTimer {
@@ -57,6 +61,7 @@ public final class OnnxGraphVariantTimer {
         int limit = 600;
         int repeats = 3;
         Path prefixes = null;
+        int onlyExit = -1;
         List<Path> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -64,6 +69,7 @@ public final class OnnxGraphVariantTimer {
                 case "--limit" -> limit = Integer.parseInt(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--prefixes" -> prefixes = Path.of(args[++i]);
+                case "--exit" -> onlyExit = Integer.parseInt(args[++i]);
                 default -> variants.add(Path.of(args[i]));
             }
         }
@@ -103,6 +109,17 @@ public final class OnnxGraphVariantTimer {
             long[] answer = run(models.get(1), pixels[i], shape);
             exitOf[i] = (int) answer[0];
             classOf[i] = (int) answer[1];
+        }
+        if (onlyExit >= 0) {
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                if (exitOf[i] == onlyExit) {
+                    pixels[kept] = pixels[i];
+                    exitOf[kept] = exitOf[i];
+                    classOf[kept++] = classOf[i];
+                }
+            }
+            n = kept;
         }
         int[] disagree = new int[paths];
         for (int m = 2; m < models.size(); m++) {

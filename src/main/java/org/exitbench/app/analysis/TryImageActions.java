@@ -3,6 +3,7 @@ package org.exitbench.app.analysis;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.MenuItem;
@@ -39,6 +40,19 @@ public final class TryImageActions {
             + "photo of a drawing, say. You can also drop an image or a folder on the window, or paste one (Ctrl+V).";
 
     private TryImageActions() {
+    }
+
+    /**
+     * Puts "Try your own image" into the Analysis pane: its panel above the test image's path, the header's button,
+     * and the cascade prepared whenever the pane is shown.
+     *
+     * @param showPane shows the Analysis pane
+     */
+    public static void attach(AnalysisView view, TryImageViewModel model, FileDialogs files, FolderChooser folders,
+            Runnable showPane) {
+        view.ownImageSlot().getChildren().add(new TryImageView(model).node());
+        view.addAction(button(model, files, folders, showPane));
+        prepareWhenShown(view.node(), model);
     }
 
     /**
@@ -99,6 +113,12 @@ public final class TryImageActions {
     public static void prepareWhenShown(Node pane, TryImageViewModel model) {
         pane.visibleProperty().addListener((obs, was, now) -> {
             if (now) {
+                model.prepare();
+            }
+        });
+        // A pane built when it is first selected is visible from the start, so no change says it was shown.
+        Platform.runLater(() -> {
+            if (pane.isVisible() && pane.getScene() != null) {
                 model.prepare();
             }
         });

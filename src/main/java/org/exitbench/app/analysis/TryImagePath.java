@@ -5,6 +5,7 @@ import java.util.List;
 import org.exitbench.cascade.CostModel;
 import org.exitbench.cascade.ExitScores;
 import org.exitbench.cascade.Thresholds;
+import org.exitbench.experiment.RunImageScorer;
 
 /**
  * The way of an image from outside the dataset through the cascade at given thresholds: the same steps as a test
@@ -34,8 +35,8 @@ public record TryImagePath(int exitTaken, int answer, long macs, long fullMacs, 
     }
 
     /**
-     * Decides the image's exit as the cascade does ({@link Thresholds#admits}: the first exit whose score reaches
-     * the threshold of the class it predicts) and lists every exit's view of it.
+     * Decides the image's exit as the cascade does ({@link RunImageScorer#exitTaken}: the first exit whose score
+     * reaches the threshold of the class it predicts) and lists every exit's view of it.
      *
      * @param scores     the image's scores, sample 0, with the thresholds' score attached when their rule is derived
      * @param thresholds the current thresholds
@@ -47,12 +48,7 @@ public record TryImagePath(int exitTaken, int answer, long macs, long fullMacs, 
             throw new IllegalArgumentException("the thresholds have " + thresholds.exitCount() + " exits and the costs "
                     + costs.exitCount() + ", the image's scores " + exits);
         }
-        int taken = exits;
-        for (int k = 0; k < exits && taken == exits; k++) {
-            if (thresholds.admits(k, scores.predicted(k, 0), scores.score(thresholds.rule(), k, 0))) {
-                taken = k;
-            }
-        }
+        int taken = RunImageScorer.exitTaken(scores, 0, thresholds);
         List<PathStep> steps = new ArrayList<>(exits + 1);
         for (int k = 0; k < exits; k++) {
             List<PathStep.RankedClass> top = new ArrayList<>();

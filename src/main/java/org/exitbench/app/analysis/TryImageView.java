@@ -160,7 +160,9 @@ public final class TryImageView {
         network.setImage(image(seen.pixels(), seen.channels(), seen.height(), seen.width(), scale));
         networkCaption.setText("what the network sees, " + seen.width() + "×" + seen.height());
         name.setText(shown.name() + " · " + shown.runName());
-        conversion.setText(shown.converted().description());
+        ImageConversion.Converted how = shown.converted();
+        conversion.setText(how.description() + (how.inverted() && how.inversionSuggested()
+                ? " Untick Invert to give the network the image unturned." : ""));
         timing.setText(String.format(Locale.ROOT, "Read, converted and run through every exit in %.2f s.",
                 shown.seconds()));
     }

@@ -76,7 +76,12 @@ public final class DecisionRuleModel {
         }
         var settings = point.settingsProperty().get();
         TaskCallbacks<DecisionRuleFit.Fitted> callbacks = TaskCallbacks.of(
-                fitted -> apply(from, choice, fitted),
+                fitted -> {
+                    apply(from, choice, fitted);
+                    if (base == from) {
+                        status.set(choice.label() + " and its thresholds as saved with the run");
+                    }
+                },
                 error -> finish("Could not put back the saved rule " + choice.label() + ": " + error.getMessage()),
                 () -> finish("Putting back " + choice.label() + " cancelled; still " + rule.get().label()));
         fitting.set(true);

@@ -131,7 +131,9 @@ public record RunCascadeSource(CascadeSource source, List<String> notes) {
                         + " drawn for comparison.");
                 continue;
             }
-            return new ScoreSet(ExperimentConfig.modeName(mode), other.get().validScores(), other.get().testScores());
+            // With its softmax outputs, so a decision rule picked for the primary can be fitted on it too.
+            return withInputs(run, mode, new ScoreSet(ExperimentConfig.modeName(mode), other.get().validScores(),
+                    other.get().testScores()), new ArrayList<>());
         }
         return null;
     }

@@ -48,6 +48,10 @@ final class BranchOnnxWriter {
     static String write(OnnxGraphBuilder g, ExitBranch branch, FeaturePooling pooling, String map, int channels, int height,
                         int width, String prefix) {
         BranchSpec spec = branch.spec();
+        if (spec.layers() != 1) {
+            throw new OnnxExportException("the branch \"" + spec.describe() + "\" has " + spec.layers()
+                    + " convolution layers; ONNX export writes one-layer branches only");
+        }
         int grid = pooling.grid();
         if (branch.input().channels() != channels || branch.input().grid() != grid) {
             throw new IllegalArgumentException("the branch reads " + branch.input() + ", the exit gives "

@@ -119,14 +119,16 @@ public final class OnnxCascade {
      * whose decision models the segments shape must list for every exit.
      */
     private static ExitDecisionRule decisionRule(Path manifestFile, OnnxManifest manifest, Thresholds thresholds) {
+        // Written as JSON null for max-softmax and entropy (and absent from manifests written before rules).
+        boolean hasRule = manifest.decisionRule() != null && !manifest.decisionRule().isNull();
         if (thresholds.rule() != ExitRule.DERIVED) {
-            if (manifest.decisionRule() != null) {
+            if (hasRule) {
                 throw new OnnxExportException(manifestFile + " has a decisionRule, but thresholds that compare "
                         + thresholds.rule() + "; a decision rule goes with thresholds on its derived score");
             }
             return CascadeParts.builtIn(thresholds);
         }
-        if (manifest.decisionRule() == null) {
+        if (!hasRule) {
             throw new OnnxExportException(manifestFile + " has thresholds on a derived decision score, but names no "
                     + "decision rule to compute it (field decisionRule)");
         }

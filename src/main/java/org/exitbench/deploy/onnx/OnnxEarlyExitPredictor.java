@@ -19,8 +19,8 @@ import org.exitbench.model.ExitPoints;
  *   <li>Segments shape: stage k runs backbone segment k and exit k's branch as one ONNX Runtime call, only on the
  *       rows no earlier exit took (the batch is compacted after each exit, as the DL4J predictor does); the exit
  *       test is made here, exactly as the workbench makes it ({@link ExitDecision}); with a derived decision rule
- *       (temperature, learned head, agreement) by the export's decision model of exit k, fed the earlier exits'
- *       classes and top probabilities of each row. The stages are assembled in
+ *       (temperature, learned head, agreement) inside the stage, by the graph of the export's decision model
+ *       ({@link DecisionStage}), fed the earlier exits' classes and top probabilities of each row. The stages are assembled in
  *       memory from the export's segment and exit files ({@link CascadeOnnxAssembler#stage}): one call instead of
  *       two per exit, the map handed on channels last, and kept in ONNX Runtime's memory on its way to the next
  *       stage unless rows must be dropped from it. A prediction's
@@ -56,8 +56,10 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     private final List<String> stageInputs = new ArrayList<>();
     private final OrtSession single;
     private final String singleInput;
-    /** Segments shape with a derived decision rule: the exits' decision models (issue 20); null otherwise. */
-    private final OnnxDecisions decisions;
+    /** Segments shape with a derived decision rule (issue 20): the stages make the exit test themselves. */
+    private final boolean fusedDecision;
+    private static final Set<String> DECIDING_OUTPUTS = Set.of(CascadeOnnxAssembler.MAP_OUT,
+            CascadeOnnxAssembler.PROBABILITIES, DecisionOnnxWriter.FIRES);
 
     /**
      * Opens the export's sessions.
@@ -81,18 +83,21 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
             if (cascade.single()) {
                 single = open(cascade.model(manifest.cascade()), cascade.folder().resolve(manifest.cascade()));
                 singleInput = single.getInputNames().iterator().next();
-                decisions = null;
+                fusedDecision = false;
             } else {
                 single = null;
                 singleInput = null;
-                decisions = thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED ? new OnnxDecisions(
-                        manifest.exits().stream().map(e -> cascade.model(e.decision())).toList(),
-                        manifest.exits().stream().map(e -> cascade.folder().resolve(e.decision()).toString())
-                                .toList(), classes, threads) : null;
+                fusedDecision = thresholds.rule() == org.exitbench.cascade.ExitRule.DERIVED;
                 for (OnnxManifest.Exit exit : manifest.exits()) {
+                    int k = stages.size();
                     Onnx.ModelProto stage = CascadeOnnxAssembler.stage(parse(exit.segment()), parse(exit.branch()),
-                            !stages.isEmpty());
-                    addStage(open(stage.toByteArray(), cascade.folder().resolve(exit.segment())));
+                            k > 0);
+                    String input = stage.getGraph().getInput(0).getName();
+                    if (fusedDecision) {
+                        stage = DecisionStage.withDecision(stage, cascade.decisionRule(), thresholds, k, classes);
+                    }
+                    stages.add(open(stage.toByteArray(), cascade.folder().resolve(exit.segment())));
+                    stageInputs.add(input);
                 }
                 Onnx.ModelProto head = CascadeOnnxAssembler.stage(parse(manifest.headSegment()), null, exits > 0);
                 addStage(open(head.toByteArray(), cascade.folder().resolve(manifest.headSegment())));
@@ -183,9 +188,9 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
             alive[i] = i;
         }
         int aliveCount = n;
-        // With a decision model: each row's earlier classes and top probabilities, which the rule may read.
-        long[][] previousClass = decisions == null ? null : new long[n][exits];
-        float[][] previousConfidence = decisions == null ? null : new float[n][exits];
+        // With a derived rule: each row's earlier classes and top probabilities, which the rule may read.
+        long[][] previousClass = fusedDecision ? new long[n][exits] : null;
+        float[][] previousConfidence = fusedDecision ? new float[n][exits] : null;
         // The stage input: a tensor made here (closed here) or one held by the previous stage's result.
         OnnxTensor input = OrtCalls.tensor(pixels, 0, pixels.length, new long[] {n, manifest.inputChannels(),
             manifest.inputHeight(), manifest.inputWidth()});
@@ -194,8 +199,10 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
         try {
             for (int k = 0; k <= exits && aliveCount > 0; k++) {
                 long started = System.nanoTime();
-                OrtSession.Result result = OrtCalls.run(stages.get(k), stageInputs.get(k), input,
-                        k == exits ? HEAD_OUTPUTS : STAGE_OUTPUTS);
+                OrtSession.Result result = fusedDecision && k < exits
+                        ? runDeciding(k, input, aliveCount, alive, previousClass, previousConfidence)
+                        : OrtCalls.run(stages.get(k), stageInputs.get(k), input,
+                                k == exits ? HEAD_OUTPUTS : STAGE_OUTPUTS);
                 long ran = System.nanoTime();
                 OrtCalls.close(ownInput);
                 OrtCalls.close(inputOwner);
@@ -212,8 +219,8 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
                 }
                 int survivors = 0;
                 int[] kept = new int[aliveCount];
-                boolean[] fires = decisions == null ? null
-                        : decide(k, p, aliveCount, alive, previousClass, previousConfidence);
+                boolean[] fires = fusedDecision ? fired(result, k, p, aliveCount, alive, previousClass,
+                        previousConfidence) : null;
                 for (int i = 0; i < aliveCount; i++) {
                     if (fires != null ? fires[i] : ExitDecision.fires(thresholds, k, p, i * classes, classes)) {
                         out[alive[i]] = answer(k, p, i * classes);
@@ -250,21 +257,50 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
         return predictions;
     }
 
-    /**
-     * Runs exit k's decision model on the rows still running and records their answers at exit k for the exits
-     * after it.
-     *
-     * @return per running row, whether exit k takes it
-     */
-    private boolean[] decide(int k, float[] p, int rows, int[] alive, long[][] previousClass,
-                             float[][] previousConfidence) {
-        long[] classesBefore = new long[rows * k];
-        float[] confidencesBefore = new float[rows * k];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(previousClass[alive[i]], 0, classesBefore, i * k, k);
-            System.arraycopy(previousConfidence[alive[i]], 0, confidencesBefore, i * k, k);
+    /** Runs stage k with its exit test, fed the running rows' earlier classes and top probabilities. */
+    private OrtSession.Result runDeciding(int k, OnnxTensor input, int rows, int[] alive, long[][] previousClass,
+                                          float[][] previousConfidence) {
+        java.util.Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
+        inputs.put(stageInputs.get(k), input);
+        try {
+            if (k > 0) {
+                long[] classesBefore = new long[rows * k];
+                float[] confidencesBefore = new float[rows * k];
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(previousClass[alive[i]], 0, classesBefore, i * k, k);
+                    System.arraycopy(previousConfidence[alive[i]], 0, confidencesBefore, i * k, k);
+                }
+                inputs.put(DecisionOnnxWriter.PREVIOUS_CLASS, OnnxTensor.createTensor(
+                        org.exitbench.model.onnx.OnnxRuntimeSessions.environment(),
+                        java.nio.LongBuffer.wrap(classesBefore), new long[] {rows, k}));
+                inputs.put(DecisionOnnxWriter.PREVIOUS_CONFIDENCE, OrtCalls.tensor(confidencesBefore, 0,
+                        confidencesBefore.length, new long[] {rows, k}));
+            }
+            return stages.get(k).run(inputs, DECIDING_OUTPUTS);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new OnnxExportException("ONNX Runtime failed to run stage " + (k + 1) + " with its exit test: "
+                    + e.getMessage(), e);
+        } finally {
+            inputs.forEach((name, tensor) -> {
+                if (tensor != input) {
+                    OrtCalls.close(tensor);
+                }
+            });
         }
-        boolean[] fires = decisions.decide(k, p, rows, classesBefore, confidencesBefore).fires();
+    }
+
+    /**
+     * @return per running row, whether stage k's exit test let it leave; records the rows' answers at exit k for
+     *         the exits after it
+     */
+    private boolean[] fired(OrtSession.Result result, int k, float[] p, int rows, int[] alive, long[][] previousClass,
+                            float[][] previousConfidence) {
+        boolean[] fires;
+        try {
+            fires = (boolean[]) result.get(DecisionOnnxWriter.FIRES).orElseThrow().getValue();
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new OnnxExportException("cannot read stage " + (k + 1) + "'s exit test: " + e.getMessage(), e);
+        }
         for (int i = 0; i < rows; i++) {
             int c = ExitDecision.argmax(p, i * classes, classes);
             previousClass[alive[i]][k] = c;
@@ -327,6 +363,5 @@ public final class OnnxEarlyExitPredictor implements AutoCloseable {
     public void close() {
         stages.forEach(OrtCalls::close);
         OrtCalls.close(single);
-        OrtCalls.close(decisions);
     }
 }

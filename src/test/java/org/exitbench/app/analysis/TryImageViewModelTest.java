@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
+import org.exitbench.app.operatingpoint.DecisionRuleFit;
 import org.exitbench.app.operatingpoint.OperatingPointModel;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.RunCascadeSource;
@@ -19,11 +20,15 @@ import org.exitbench.app.operatingpoint.TestSources;
 import org.exitbench.app.operatingpoint.UpdateScheduler;
 import org.exitbench.app.task.SynchronousTaskExecutor;
 import org.exitbench.app.workspace.SampleRuns;
+import org.exitbench.cascade.ExitRule;
 import org.exitbench.cascade.Thresholds;
 import org.exitbench.data.ImageDataset;
 import org.exitbench.data.ImageConversionTest;
 import org.exitbench.data.Split;
+import org.exitbench.experiment.ExitRuleStudy;
 import org.exitbench.experiment.ExperimentRun;
+import org.exitbench.progress.CancellationToken;
+import org.exitbench.progress.ProgressListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -91,6 +96,37 @@ class TryImageViewModelTest {
         assertTrue(checked >= 3, "images compared: " + checked);
         assertTrue(model.verdictProperty().get().startsWith("Leaves at "), model.verdictProperty().get());
         assertEquals(List.of(), notices.posted());
+    }
+
+    @Test
+    void aFittedExitRuleDecidesTheImageAsItDecidesTheTestImages() {
+        DecisionRuleFit.Fitted fitted = DecisionRuleFit.fit(point.sourceProperty().get(),
+                ExitRuleStudy.RuleChoice.parse("temperature"), point.settingsProperty().get(), 20,
+                ProgressListener.NONE, CancellationToken.NEVER);
+        TryImageViewModel withRule = new TryImageViewModel(point, executor, notices, SampleRuns::sample,
+                fitted::rule);
+        withRule.targetProperty().set(new SpeedupViewModel.Target(DEMO_RUN, BranchTrainingMode.BOOSTED));
+        point.setSource(fitted.source());
+        point.settingsProperty().set(fitted.cpm());
+        OperatingPointResult result = point.resultProperty().get();
+        assertEquals(ExitRule.DERIVED, result.thresholds().rule());
+        int sample = 11;
+        withRule.open(List.of(Path.of(test.source(sample))));
+        TryImagePath path = withRule.pathProperty().get();
+        assertNotNull(path, withRule.statusProperty().get());
+        SamplePath expected = SamplePath.of(result, sample);
+        for (int k = 0; k < expected.exitCount() && expected.steps().get(k).reached(); k++) {
+            assertEquals(expected.steps().get(k).score(), path.steps().get(k).score(), 1e-4, "exit " + k);
+        }
+        assertEquals(expected.exitTaken(), path.exitTaken());
+
+        TryImageViewModel withoutRule = new TryImageViewModel(point, executor, notices, SampleRuns::sample,
+                () -> null);
+        withoutRule.targetProperty().set(new SpeedupViewModel.Target(DEMO_RUN, BranchTrainingMode.BOOSTED));
+        withoutRule.open(List.of(Path.of(test.source(sample))));
+        assertNull(withoutRule.pathProperty().get());
+        assertTrue(withoutRule.statusProperty().get().contains("fitted exit rule"),
+                withoutRule.statusProperty().get());
     }
 
     @Test

@@ -278,6 +278,46 @@ class WorkspaceViewModelTest {
         assertTrue(model.dirtyProperty().get(), "a margin changed without a threshold is unsaved too");
     }
 
+    /**
+     * Issue 20: thresholds tuned on a rule picked in the Calibration pane are saved with the rule; reopening the
+     * workspace shows the same rule, thresholds and settings again, nothing unsaved.
+     */
+    @Test
+    void aPickedDecisionRuleIsSavedWithTheThresholdsAndShownAgainOnReopening() throws IOException {
+        WorkspaceViewModel model = model(temp.resolve("home"));
+        CalibrationViewModel calibration = new CalibrationViewModel(point);
+        org.exitbench.app.calibration.DecisionRuleModel rules = calibration.decisionRules();
+        Path first = workspaceWithRun("first");
+        Path second = workspaceWithRun("second");
+        model.open(first);
+        var choice = new org.exitbench.experiment.ExitRuleStudy.RuleChoice(
+                org.exitbench.experiment.ExitRuleStudy.Kind.TEMPERATURE, true);
+        rules.choose(choice);
+        assertEquals(choice, rules.ruleProperty().get(), rules.statusProperty().get());
+        calibration.setThreshold(0, 1, 0.876543);
+        Thresholds thresholds = point.thresholds();
+        CpmSettings settings = point.settingsProperty().get();
+        assertEquals(org.exitbench.cascade.ExitRule.DERIVED, thresholds.rule());
+        assertTrue(model.save());
+        Path decisionFile = Workspace.at(first).tunedDecisionFile(run.id(), model.shownModeProperty().get());
+        assertTrue(Files.isRegularFile(decisionFile), decisionFile + " is saved beside the thresholds");
+
+        assertTrue(model.open(second));
+        assertEquals(new org.exitbench.experiment.ExitRuleStudy.RuleChoice(
+                org.exitbench.experiment.ExitRuleStudy.Kind.MAX_SOFTMAX, false), rules.ruleProperty().get());
+        assertTrue(model.open(first));
+
+        assertEquals(choice, rules.ruleProperty().get(), rules.statusProperty().get() + " " + notices.posted());
+        assertEquals(thresholds, point.thresholds());
+        assertEquals(settings, point.settingsProperty().get());
+        assertEquals(point.decisionRuleProperty().get(), org.exitbench.cascade.decision.DecisionFile
+                .read(decisionFile).rule());
+        assertFalse(model.dirtyProperty().get(), "nothing differs from what was saved");
+        assertTrue(rules.statusProperty().get().endsWith("as saved with the run"), rules.statusProperty().get());
+        assertTrue(point.sourceProperty().get().comparisonSet().orElseThrow(() -> new AssertionError(
+                "the other mode's curve is kept")).validation().hasDerivedScores(), "with the rule fitted on it");
+    }
+
     @Test
     void keepingTheThresholdsRightAfterAnEditKeepsThatEditThoughItWasNotEvaluatedYet() throws IOException {
         List<Runnable> frames = new ArrayList<>();
