@@ -57,10 +57,12 @@ public final class AnalysisView {
     private final ExportActions exports;
     /** Room beside a column's content for its scroll pane's border and vertical scroll bar, in pixels. */
     private static final double MATRIX_SCROLL_ALLOWANCE = 24;
-    /** The largest share of the pane's width the chart's column takes to show its content whole. */
-    private static final double LEFT_COLUMN_MOST = 0.3;
-    /** The largest share of the pane's width the confusion matrix's column takes to show it whole. */
-    private static final double MATRIX_COLUMN_MOST = 0.5;
+    /**
+     * The largest shares of the pane's width the chart's and the confusion matrix's columns take to show their
+     * content whole: with the path column's 220 px they fit a pane of 920 px or more.
+     */
+    private static final double LEFT_COLUMN_MOST = 0.28;
+    private static final double MATRIX_COLUMN_MOST = 0.48;
 
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
@@ -280,8 +282,8 @@ public final class AnalysisView {
         // The chart's and the matrix's columns are never narrower than what they hold, which grows with the text
         // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
         // legend or last matrix columns out of view.
-        fitContent(leftScroll, left, 260, split, LEFT_COLUMN_MOST);
-        fitContent(confusionScroll, (Region) confusionPanel, 300, split, MATRIX_COLUMN_MOST);
+        fitContent(leftScroll, left, 260, root, LEFT_COLUMN_MOST);
+        fitContent(confusionScroll, (Region) confusionPanel, 300, root, MATRIX_COLUMN_MOST);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         return split;
@@ -289,12 +291,13 @@ public final class AnalysisView {
 
     /**
      * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
-     * and at most {@code most} of {@code split}'s width.
+     * and at most {@code most} of {@code pane}'s width. The pane's width, not the split pane's: a split pane grows
+     * past its room when its columns' minimums add up to more, and the minimums must not follow it.
      */
-    private static void fitContent(ScrollPane scroll, Region content, double least, SplitPane split, double most) {
-        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(most * split.getWidth(),
+    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane, double most) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(most * pane.getWidth(),
                 Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
-                split.widthProperty()));
+                pane.widthProperty()));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {
