@@ -1,7 +1,5 @@
 package org.exitbench.model;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -51,18 +49,7 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         }
         ChannelsLastConvolutionLayer copy = new ChannelsLastConvolutionLayer();
         ConvolutionLayer source = layer.clone();
-        try {
-            for (Class<?> c = ConvolutionLayer.class; c != Object.class; c = c.getSuperclass()) {
-                for (Field field : c.getDeclaredFields()) {
-                    if (!Modifier.isStatic(field.getModifiers())) {
-                        field.setAccessible(true);
-                        field.set(copy, field.get(source));
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot copy a DL4J convolution configuration", e);
-        }
+        LayerConfigurationCopy.copyFields(ConvolutionLayer.class, source, copy, "a DL4J convolution configuration");
         return copy;
     }
 

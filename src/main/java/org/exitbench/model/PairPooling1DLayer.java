@@ -1,7 +1,5 @@
 package org.exitbench.model;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -55,18 +53,7 @@ public class PairPooling1DLayer extends Subsampling1DLayer {
         }
         PairPooling1DLayer copy = new PairPooling1DLayer();
         Subsampling1DLayer source = layer.clone();
-        try {
-            for (Class<?> c = Subsampling1DLayer.class; c != Object.class; c = c.getSuperclass()) {
-                for (Field field : c.getDeclaredFields()) {
-                    if (!Modifier.isStatic(field.getModifiers())) {
-                        field.setAccessible(true);
-                        field.set(copy, field.get(source));
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot copy a DL4J subsampling configuration", e);
-        }
+        LayerConfigurationCopy.copyFields(Subsampling1DLayer.class, source, copy, "a DL4J subsampling configuration");
         return copy;
     }
 
