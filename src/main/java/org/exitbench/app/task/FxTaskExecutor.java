@@ -1,5 +1,6 @@
 package org.exitbench.app.task;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,10 +85,24 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
         return Platform::runLater;
     }
 
-    /** Cancels every running task and stops accepting work; the threads are daemons and do not hold up exit. */
+    /**
+     * Cancels every running task and stops accepting work; the threads are daemons and do not hold up exit. May be
+     * called from any thread: the list of running tasks and their handles' properties (bound to the task strip)
+     * belong to the JavaFX thread, so from another thread (a test's teardown, a shutdown) the cancellation is handed
+     * to it, and the threads are interrupted at once.
+     */
     @Override
     public void close() {
-        running.forEach(RunningTask::cancel);
+        Runnable cancelAll = () -> List.copyOf(running).forEach(RunningTask::cancel);
+        if (Platform.isFxApplicationThread()) {
+            cancelAll.run();
+        } else {
+            try {
+                Platform.runLater(cancelAll);
+            } catch (IllegalStateException toolkitGone) {
+                // The toolkit has exited: no handle is shown any more, and the interrupt below stops the work.
+            }
+        }
         threads.shutdownNow();
     }
 
