@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -63,6 +65,11 @@ public final class AnalysisView {
      */
     private static final double LEFT_COLUMN_MOST = 0.28;
     private static final double MATRIX_COLUMN_MOST = 0.48;
+    /** The same caps when the path column has gone under the gallery and two columns share the pane. */
+    private static final double LEFT_COLUMN_MOST_TWO = 0.45;
+    private static final double MATRIX_COLUMN_MOST_TWO = 0.62;
+    /** The narrowest the path column is shown beside the others, in pixels. */
+    private static final double PATH_COLUMN_LEAST = 220;
 
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
@@ -142,6 +149,10 @@ public final class AnalysisView {
      * @param action the button
      */
     public void addAction(Node action) {
+        // A header button keeps its whole caption; the source line beside it wraps instead.
+        if (action instanceof Region region) {
+            region.setMinWidth(Region.USE_PREF_SIZE);
+        }
         actionsSlot.getChildren().add(action);
     }
 
@@ -265,7 +276,8 @@ public final class AnalysisView {
                 csvButton("exportConfusionCsv", () -> model.confusionCsv(model.confusionExitProperty().get()),
                         "the confusion matrix", "confusion-matrix"));
         ScrollPane confusionScroll = scrolling(confusionPanel, 300);
-        SplitPane centre = new SplitPane(confusionScroll, galleryPanel());
+        Node gallery = galleryPanel();
+        SplitPane centre = new SplitPane(confusionScroll, gallery);
         centre.setOrientation(Orientation.VERTICAL);
         DividerPositions.placeWhenShown(centre, 400, 0.58);
 
@@ -282,10 +294,39 @@ public final class AnalysisView {
         // The chart's and the matrix's columns are never narrower than what they hold, which grows with the text
         // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
         // legend or last matrix columns out of view.
-        fitContent(leftScroll, left, 260, root, LEFT_COLUMN_MOST);
-        fitContent(confusionScroll, (Region) confusionPanel, 300, root, MATRIX_COLUMN_MOST);
+        BooleanProperty pathBelow = new SimpleBooleanProperty(false);
+        fitContent(leftScroll, left, 260, root, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO, pathBelow);
+        fitContent(confusionScroll, (Region) confusionPanel, 300, root, MATRIX_COLUMN_MOST, MATRIX_COLUMN_MOST_TWO,
+                pathBelow);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
+        // Large text on a small window: the chart, matrix and path columns no longer fit side by side at the
+        // widths their content needs. The path then goes under the gallery, and the chart and matrix columns share
+        // the width, rather than cutting the legend and the matrix's last columns.
+        Runnable arrange = () -> {
+            double needed = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE
+                    + PATH_COLUMN_LEAST;
+            boolean below = root.getWidth() > 0 && needed > root.getWidth();
+            if (below == pathBelow.get()) {
+                return;
+            }
+            pathBelow.set(below);
+            if (below) {
+                split.getItems().setAll(leftScroll, centre);
+                centre.getItems().setAll(confusionScroll, gallery, right);
+                split.setDividerPositions(0.42);
+                centre.setDividerPositions(0.5, 0.78);
+            } else {
+                centre.getItems().setAll(confusionScroll, gallery);
+                split.getItems().setAll(leftScroll, centre, right);
+                split.setDividerPositions(0.285, 0.79);
+                centre.setDividerPositions(0.58);
+            }
+        };
+        Runnable later = () -> Platform.runLater(arrange);
+        root.widthProperty().addListener((obs, old, now) -> later.run());
+        left.layoutBoundsProperty().addListener((obs, old, now) -> later.run());
+        ((Region) confusionPanel).layoutBoundsProperty().addListener((obs, old, now) -> later.run());
         return split;
     }
 
@@ -294,10 +335,12 @@ public final class AnalysisView {
      * and at most {@code most} of {@code pane}'s width. The pane's width, not the split pane's: a split pane grows
      * past its room when its columns' minimums add up to more, and the minimums must not follow it.
      */
-    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane, double most) {
-        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(most * pane.getWidth(),
+    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane, double most,
+            double mostOfTwo, BooleanProperty twoColumns) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(
+                (twoColumns.get() ? mostOfTwo : most) * pane.getWidth(),
                 Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
-                pane.widthProperty()));
+                pane.widthProperty(), twoColumns));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {
