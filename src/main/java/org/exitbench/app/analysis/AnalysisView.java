@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -256,6 +256,8 @@ public final class AnalysisView {
         speedupSlot.visibleProperty().bind(Bindings.isNotEmpty(speedupSlot.getChildren()));
         speedupSlot.managedProperty().bind(speedupSlot.visibleProperty());
         VBox.setVgrow(chart.node(), Priority.ALWAYS);
+        // In em (the stylesheet): the axis labels grow with the text and the plot keeps room between them.
+        chart.node().getStyleClass().add("analysis-chart");
         VBox chartAndSpeedup = new VBox(6, chart.node(), speedupSlot);
         Node chartPanel = panel("Accuracy vs compute · test split", chartAndSpeedup,
                 pngButton("exportAnalysisChart", chart.node(), "the accuracy-vs-compute chart (test)",
@@ -294,27 +296,29 @@ public final class AnalysisView {
         // The chart's and the matrix's columns are never narrower than what they hold, which grows with the text
         // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
         // legend or last matrix columns out of view.
-        BooleanProperty pathBelow = new SimpleBooleanProperty(false);
-        fitContent(leftScroll, left, 260, root, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO, pathBelow);
-        fitContent(confusionScroll, (Region) confusionPanel, 300, root, MATRIX_COLUMN_MOST, MATRIX_COLUMN_MOST_TWO,
-                pathBelow);
+        IntegerProperty columns = new SimpleIntegerProperty(3);
+        fitContent(leftScroll, left, 260, root, columns, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO);
+        fitContent(confusionScroll, (Region) confusionPanel, 300, root, columns, MATRIX_COLUMN_MOST,
+                MATRIX_COLUMN_MOST_TWO);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         // Large text on a small window: the chart, matrix and path columns no longer fit side by side at the
         // widths their content needs. The path then goes under the gallery, and the chart and matrix columns share
-        // the width, rather than cutting the legend and the matrix's last columns.
+        // the width, rather than cutting the legend and the matrix's last columns. When even those two do not fit,
+        // the chart's column goes on top of the others, each at the pane's full width.
         Runnable arrange = () -> {
-            double needed = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE
-                    + PATH_COLUMN_LEAST;
-            boolean below = root.getWidth() > 0 && needed > root.getWidth();
-            if (below == pathBelow.get()) {
+            double two = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE;
+            int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST <= root.getWidth() ? 3
+                    : two <= root.getWidth() ? 2 : 1;
+            if (wanted == columns.get()) {
                 return;
             }
-            pathBelow.set(below);
-            if (below) {
+            columns.set(wanted);
+            split.setOrientation(wanted == 1 ? Orientation.VERTICAL : Orientation.HORIZONTAL);
+            if (wanted < 3) {
                 split.getItems().setAll(leftScroll, centre);
                 centre.getItems().setAll(confusionScroll, gallery, right);
-                split.setDividerPositions(0.42);
+                split.setDividerPositions(wanted == 1 ? 0.4 : 0.42);
                 centre.setDividerPositions(0.5, 0.78);
             } else {
                 centre.getItems().setAll(confusionScroll, gallery);
@@ -332,15 +336,16 @@ public final class AnalysisView {
 
     /**
      * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
-     * and at most {@code most} of {@code pane}'s width. The pane's width, not the split pane's: a split pane grows
+     * and at most {@code mostOfThree} or {@code mostOfTwo} of {@code pane}'s width while {@code columns} are side by
+     * side (all of it when stacked). The pane's width, not the split pane's: a split pane grows
      * past its room when its columns' minimums add up to more, and the minimums must not follow it.
      */
-    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane, double most,
-            double mostOfTwo, BooleanProperty twoColumns) {
+    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane,
+            IntegerProperty columns, double mostOfThree, double mostOfTwo) {
         scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(
-                (twoColumns.get() ? mostOfTwo : most) * pane.getWidth(),
+                (columns.get() == 3 ? mostOfThree : columns.get() == 2 ? mostOfTwo : 1) * pane.getWidth(),
                 Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
-                pane.widthProperty(), twoColumns));
+                pane.widthProperty(), columns));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {

@@ -52,6 +52,8 @@ public final class DataView {
     private static final double COUNT_COLUMN_ROWS = 2.6;
     /** The summary column's padding and border around the counts table, in pixels. */
     private static final double SUMMARY_SCROLL_ALLOWANCE = 24;
+    /** The least width, in pixels, the thumbnail column keeps beside the summary column. */
+    private static final double THUMBNAIL_COLUMN_LEAST = 360;
     private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
 
     private final DataViewModel model;
@@ -233,7 +235,10 @@ public final class DataView {
         summaryScroll.getStyleClass().add("summary-scroll");
         // The column keeps the table's five columns whole (their minimum widths follow the text size) rather
         // than scrolling them sideways; the thumbnail grid beside it wraps to what is left.
-        summaryScroll.minWidthProperty().bind(table.minWidthProperty().add(SUMMARY_SCROLL_ALLOWANCE));
+        // (Never so wide that the grid's column is left less than its least: the pane would outgrow the window.)
+        summaryScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.max(0, Math.min(
+                table.getMinWidth() + SUMMARY_SCROLL_ALLOWANCE, root.getWidth() - THUMBNAIL_COLUMN_LEAST)),
+                table.minWidthProperty(), root.widthProperty()));
         SplitPane split = new SplitPane(summaryScroll, thumbnailColumn());
         split.setOrientation(Orientation.HORIZONTAL);
         // Wide enough for the counts table's five columns at projector-sized text.

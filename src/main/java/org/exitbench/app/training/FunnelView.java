@@ -36,6 +36,8 @@ final class FunnelView {
         this.monitor = monitor;
         Label title = new Label("Survivors funnel: images reaching each exit");
         title.getStyleClass().add("panel-title");
+        title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
         Label key = new Label("upper bar training, lower bar validation · solid: taken at the exit · pale: passed on");
         key.getStyleClass().add("muted");
         key.setWrapText(true);
