@@ -54,6 +54,8 @@ public final class DataView {
     private static final double SUMMARY_SCROLL_ALLOWANCE = 24;
     /** The least width, in pixels, the thumbnail column keeps beside the summary column. */
     private static final double THUMBNAIL_COLUMN_LEAST = 360;
+    /** The split pane's divider and the pane's own padding, in pixels. */
+    private static final double DIVIDER_ROOM = 40;
     private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
 
     private final DataViewModel model;
@@ -226,6 +228,7 @@ public final class DataView {
 
     private Node content() {
         Region table = countsTable();
+        Region grid = thumbnailColumn();
         VBox summary = new VBox(10, table, countsChart());
         summary.getStyleClass().add("summary-column");
         // Scrolls only when large fonts make the table and chart taller than the window.
@@ -235,11 +238,15 @@ public final class DataView {
         summaryScroll.getStyleClass().add("summary-scroll");
         // The column keeps the table's five columns whole (their minimum widths follow the text size) rather
         // than scrolling them sideways; the thumbnail grid beside it wraps to what is left.
-        // (Never so wide that the grid's column is left less than its least: the pane would outgrow the window.)
-        summaryScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.max(0, Math.min(
-                table.getMinWidth() + SUMMARY_SCROLL_ALLOWANCE, root.getWidth() - THUMBNAIL_COLUMN_LEAST)),
-                table.minWidthProperty(), root.widthProperty()));
-        SplitPane split = new SplitPane(summaryScroll, thumbnailColumn());
+        // Never so wide that the grid's column is left less than its least: the pane would outgrow the window. The
+        // room is the window's (the scene's) right of the pane, not the pane's width, which grows with this minimum.
+        summaryScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> {
+            double room = root.getScene() == null ? Double.MAX_VALUE
+                    : root.getScene().getWidth() - root.localToScene(0, 0).getX()
+                            - Math.max(THUMBNAIL_COLUMN_LEAST, grid.minWidth(-1)) - DIVIDER_ROOM;
+            return Math.max(0, Math.min(table.getMinWidth() + SUMMARY_SCROLL_ALLOWANCE, room));
+        }, table.minWidthProperty(), root.widthProperty(), root.sceneProperty()));
+        SplitPane split = new SplitPane(summaryScroll, grid);
         split.setOrientation(Orientation.HORIZONTAL);
         // Wide enough for the counts table's five columns at projector-sized text.
         split.setDividerPositions(0.45);
@@ -336,7 +343,7 @@ public final class DataView {
         return chart;
     }
 
-    private Node thumbnailColumn() {
+    private Region thumbnailColumn() {
         ToggleGroup splits = new ToggleGroup();
         HBox splitButtons = new HBox();
         splitButtons.getStyleClass().add("segmented");
