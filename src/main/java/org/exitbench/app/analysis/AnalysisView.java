@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -63,6 +65,11 @@ public final class AnalysisView {
      */
     private static final double LEFT_COLUMN_MOST = 0.28;
     private static final double MATRIX_COLUMN_MOST = 0.48;
+    /** The same caps when the path column has gone under the gallery and two columns share the pane. */
+    private static final double LEFT_COLUMN_MOST_TWO = 0.45;
+    private static final double MATRIX_COLUMN_MOST_TWO = 0.62;
+    /** The narrowest the path column is shown beside the others, in pixels. */
+    private static final double PATH_COLUMN_LEAST = 220;
 
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
@@ -142,6 +149,10 @@ public final class AnalysisView {
      * @param action the button
      */
     public void addAction(Node action) {
+        // A header button keeps its whole caption; the source line beside it wraps instead.
+        if (action instanceof Region region) {
+            region.setMinWidth(Region.USE_PREF_SIZE);
+        }
         actionsSlot.getChildren().add(action);
     }
 
@@ -245,6 +256,8 @@ public final class AnalysisView {
         speedupSlot.visibleProperty().bind(Bindings.isNotEmpty(speedupSlot.getChildren()));
         speedupSlot.managedProperty().bind(speedupSlot.visibleProperty());
         VBox.setVgrow(chart.node(), Priority.ALWAYS);
+        // In em (the stylesheet): the axis labels grow with the text and the plot keeps room between them.
+        chart.node().getStyleClass().add("analysis-chart");
         VBox chartAndSpeedup = new VBox(6, chart.node(), speedupSlot);
         Node chartPanel = panel("Accuracy vs compute · test split", chartAndSpeedup,
                 pngButton("exportAnalysisChart", chart.node(), "the accuracy-vs-compute chart (test)",
@@ -265,7 +278,8 @@ public final class AnalysisView {
                 csvButton("exportConfusionCsv", () -> model.confusionCsv(model.confusionExitProperty().get()),
                         "the confusion matrix", "confusion-matrix"));
         ScrollPane confusionScroll = scrolling(confusionPanel, 300);
-        SplitPane centre = new SplitPane(confusionScroll, galleryPanel());
+        Node gallery = galleryPanel();
+        SplitPane centre = new SplitPane(confusionScroll, gallery);
         centre.setOrientation(Orientation.VERTICAL);
         DividerPositions.placeWhenShown(centre, 400, 0.58);
 
@@ -282,22 +296,56 @@ public final class AnalysisView {
         // The chart's and the matrix's columns are never narrower than what they hold, which grows with the text
         // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
         // legend or last matrix columns out of view.
-        fitContent(leftScroll, left, 260, root, LEFT_COLUMN_MOST);
-        fitContent(confusionScroll, (Region) confusionPanel, 300, root, MATRIX_COLUMN_MOST);
+        IntegerProperty columns = new SimpleIntegerProperty(3);
+        fitContent(leftScroll, left, 260, root, columns, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO);
+        fitContent(confusionScroll, (Region) confusionPanel, 300, root, columns, MATRIX_COLUMN_MOST,
+                MATRIX_COLUMN_MOST_TWO);
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
+        // Large text on a small window: the chart, matrix and path columns no longer fit side by side at the
+        // widths their content needs. The path then goes under the gallery, and the chart and matrix columns share
+        // the width, rather than cutting the legend and the matrix's last columns. When even those two do not fit,
+        // the chart's column goes on top of the others, each at the pane's full width.
+        Runnable arrange = () -> {
+            double two = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE;
+            int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST <= root.getWidth() ? 3
+                    : two <= root.getWidth() ? 2 : 1;
+            if (wanted == columns.get()) {
+                return;
+            }
+            columns.set(wanted);
+            split.setOrientation(wanted == 1 ? Orientation.VERTICAL : Orientation.HORIZONTAL);
+            if (wanted < 3) {
+                split.getItems().setAll(leftScroll, centre);
+                centre.getItems().setAll(confusionScroll, gallery, right);
+                split.setDividerPositions(wanted == 1 ? 0.4 : 0.42);
+                centre.setDividerPositions(0.5, 0.78);
+            } else {
+                centre.getItems().setAll(confusionScroll, gallery);
+                split.getItems().setAll(leftScroll, centre, right);
+                split.setDividerPositions(0.285, 0.79);
+                centre.setDividerPositions(0.58);
+            }
+        };
+        Runnable later = () -> Platform.runLater(arrange);
+        root.widthProperty().addListener((obs, old, now) -> later.run());
+        left.layoutBoundsProperty().addListener((obs, old, now) -> later.run());
+        ((Region) confusionPanel).layoutBoundsProperty().addListener((obs, old, now) -> later.run());
         return split;
     }
 
     /**
      * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
-     * and at most {@code most} of {@code pane}'s width. The pane's width, not the split pane's: a split pane grows
+     * and at most {@code mostOfThree} or {@code mostOfTwo} of {@code pane}'s width while {@code columns} are side by
+     * side (all of it when stacked). The pane's width, not the split pane's: a split pane grows
      * past its room when its columns' minimums add up to more, and the minimums must not follow it.
      */
-    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane, double most) {
-        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(most * pane.getWidth(),
+    private static void fitContent(ScrollPane scroll, Region content, double least, Region pane,
+            IntegerProperty columns, double mostOfThree, double mostOfTwo) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(
+                (columns.get() == 3 ? mostOfThree : columns.get() == 2 ? mostOfTwo : 1) * pane.getWidth(),
                 Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
-                pane.widthProperty()));
+                pane.widthProperty(), columns));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {

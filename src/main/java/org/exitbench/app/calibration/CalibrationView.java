@@ -70,6 +70,9 @@ public final class CalibrationView {
     private static final double SCROLL_BAR_ROOM = 24;
     /** The least width, in ems, the totals and chart keep when the divider makes room for the grid. */
     private static final double SIDE_MIN_EM = 22;
+    /** The grid's share of the split: beside the totals and chart, and above them when stacked. */
+    private static final double SIDE_BY_SIDE_GRID_SHARE = 0.58;
+    private static final double STACKED_GRID_SHARE = 0.55;
 
     private final CalibrationViewModel model;
     private final FileDialogs dialogs;
@@ -349,7 +352,7 @@ public final class CalibrationView {
         sideScroll.getStyleClass().add("summary-scroll");
         SplitPane split = new SplitPane(gridScroll, sideScroll);
         split.setOrientation(Orientation.HORIZONTAL);
-        DividerPositions.placeWhenShown(split, 800, 0.58);
+        DividerPositions.placeWhenShown(split, 800, SIDE_BY_SIDE_GRID_SHARE);
         // When the grid's columns no longer fit (larger text, a narrower window, more exits), the divider moves to
         // give them their width as far as the totals and chart can spare it; a divider the user dragged stays
         // until the needed width changes again.
@@ -371,9 +374,17 @@ public final class CalibrationView {
         }
         fittedGrid = needed;
         fittedSplit = width;
+        double sideMin = Math.max(SIDE_MIN_EM * sourceLabel.getFont().getSize(), 280);
+        // Grid and side no longer fit next to each other (large text on a small window): the grid goes on top at
+        // its full width and the totals and chart under it, each scrolling down, instead of the grid sideways.
+        boolean stack = needed > width - sideMin;
+        Orientation wanted = stack ? Orientation.VERTICAL : Orientation.HORIZONTAL;
+        if (split.getOrientation() != wanted) {
+            split.setOrientation(wanted);
+            split.setDividerPositions(stack ? STACKED_GRID_SHARE : SIDE_BY_SIDE_GRID_SHARE);
+        }
         double shown = split.getDividerPositions()[0] * width;
-        if (needed > shown) {
-            double sideMin = Math.max(SIDE_MIN_EM * sourceLabel.getFont().getSize(), 280);
+        if (!stack && needed > shown) {
             split.setDividerPositions(Math.min(needed, width - sideMin) / width);
         }
     }

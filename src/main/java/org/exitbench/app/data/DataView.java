@@ -50,6 +50,12 @@ public final class DataView {
     /** Minimum widths of the counts table's columns, in row heights. */
     private static final double CLASS_COLUMN_ROWS = 4.6;
     private static final double COUNT_COLUMN_ROWS = 2.6;
+    /** The summary column's padding and border around the counts table, in pixels. */
+    private static final double SUMMARY_SCROLL_ALLOWANCE = 24;
+    /** The least width, in pixels, the thumbnail column keeps beside the summary column. */
+    private static final double THUMBNAIL_COLUMN_LEAST = 360;
+    /** The split pane's divider and the pane's own padding, in pixels. */
+    private static final double DIVIDER_ROOM = 40;
     private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
 
     private final DataViewModel model;
@@ -103,6 +109,8 @@ public final class DataView {
         Label facts = new Label();
         facts.setId("datasetFacts");
         facts.getStyleClass().add("pane-subtitle");
+        facts.setWrapText(true);
+        facts.setMinHeight(Region.USE_PREF_SIZE);
         facts.textProperty().bind(Bindings.createStringBinding(() -> facts(model.summaryProperty().get()),
                 model.summaryProperty()));
         HBox titles = new HBox(12, title, name);
@@ -219,14 +227,26 @@ public final class DataView {
     }
 
     private Node content() {
-        VBox summary = new VBox(10, countsTable(), countsChart());
+        Region table = countsTable();
+        Region grid = thumbnailColumn();
+        VBox summary = new VBox(10, table, countsChart());
         summary.getStyleClass().add("summary-column");
         // Scrolls only when large fonts make the table and chart taller than the window.
         ScrollPane summaryScroll = new ScrollPane(summary);
         summaryScroll.setFitToWidth(true);
         summaryScroll.setFitToHeight(true);
         summaryScroll.getStyleClass().add("summary-scroll");
-        SplitPane split = new SplitPane(summaryScroll, thumbnailColumn());
+        // The column keeps the table's five columns whole (their minimum widths follow the text size) rather
+        // than scrolling them sideways; the thumbnail grid beside it wraps to what is left.
+        // Never so wide that the grid's column is left less than its least: the pane would outgrow the window. The
+        // room is the window's (the scene's) right of the pane, not the pane's width, which grows with this minimum.
+        summaryScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> {
+            double room = root.getScene() == null ? Double.MAX_VALUE
+                    : root.getScene().getWidth() - root.localToScene(0, 0).getX()
+                            - Math.max(THUMBNAIL_COLUMN_LEAST, grid.minWidth(-1)) - DIVIDER_ROOM;
+            return Math.max(0, Math.min(table.getMinWidth() + SUMMARY_SCROLL_ALLOWANCE, room));
+        }, table.minWidthProperty(), root.widthProperty(), root.sceneProperty()));
+        SplitPane split = new SplitPane(summaryScroll, grid);
         split.setOrientation(Orientation.HORIZONTAL);
         // Wide enough for the counts table's five columns at projector-sized text.
         split.setDividerPositions(0.45);
@@ -234,7 +254,7 @@ public final class DataView {
         return split;
     }
 
-    private Node countsTable() {
+    private Region countsTable() {
         TableView<ClassCountRow> table = new TableView<>(model.countRows());
         table.setId("countsTable");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -299,7 +319,8 @@ public final class DataView {
         chart.setTitle("Images per class");
         chart.setBarGap(1);
         chart.setCategoryGap(8);
-        chart.setMinHeight(220);
+        // In em (the stylesheet): rotated class names and the legend grow with the text, the plot must not vanish.
+        chart.getStyleClass().add("counts-chart");
         VBox.setVgrow(chart, Priority.ALWAYS);
         java.util.function.Consumer<DatasetSummary> show = summary -> {
             chart.getData().clear();
@@ -322,7 +343,7 @@ public final class DataView {
         return chart;
     }
 
-    private Node thumbnailColumn() {
+    private Region thumbnailColumn() {
         ToggleGroup splits = new ToggleGroup();
         HBox splitButtons = new HBox();
         splitButtons.getStyleClass().add("segmented");

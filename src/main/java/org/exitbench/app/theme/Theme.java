@@ -67,6 +67,9 @@ public final class Theme {
         name.getStyleClass().add("pane-title");
         name.setMinWidth(Region.USE_PREF_SIZE);
         subtitle.getStyleClass().add("pane-subtitle");
+        // Large text on a small window: the subtitle takes a second line rather than losing its end.
+        subtitle.setWrapText(true);
+        subtitle.setMinHeight(Region.USE_PREF_SIZE);
         HBox titles = new HBox(12, name, subtitle);
         titles.setAlignment(Pos.BASELINE_LEFT);
         return titles;

@@ -11,13 +11,13 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.exitbench.app.chart.ExitLegend;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.theme.ExitPalette;
+import org.exitbench.app.theme.SideBySide;
 import org.exitbench.train.BranchTrainingMode;
 
 /**
@@ -28,13 +28,16 @@ import org.exitbench.train.BranchTrainingMode;
 final class FunnelView {
 
     private final RunMonitor monitor;
-    private final HBox columns = new HBox(18);
+    // Boosted and non-boosted side by side, one under the other when large text leaves them too little room.
+    private final SideBySide columns = new SideBySide(18);
     private final VBox root;
 
     FunnelView(RunMonitor monitor) {
         this.monitor = monitor;
         Label title = new Label("Survivors funnel: images reaching each exit");
         title.getStyleClass().add("panel-title");
+        title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
         Label key = new Label("upper bar training, lower bar validation · solid: taken at the exit · pale: passed on");
         key.getStyleClass().add("muted");
         key.setWrapText(true);
@@ -67,7 +70,7 @@ final class FunnelView {
             empty.setWrapText(true);
             built.add(empty);
         }
-        columns.getChildren().setAll(built);
+        columns.setColumns(built);
     }
 
     private Node column(BranchTrainingMode mode, List<FunnelRow> rows) {
@@ -121,8 +124,7 @@ final class FunnelView {
         title.setWrapText(true);
         title.setMinHeight(Region.USE_PREF_SIZE);
         VBox column = new VBox(4, title, grid);
-        HBox.setHgrow(column, Priority.ALWAYS);
-        column.setMinWidth(220);
+        // Its minimum is what its rows need (they grow with the text): below that the columns stack.
         return column;
     }
 

@@ -146,6 +146,8 @@ public final class TrainingView {
         phase.setId("trainingPhase");
         phase.getStyleClass().add("muted");
         phase.setMaxWidth(Double.MAX_VALUE);
+        phase.setWrapText(true);
+        phase.setMinHeight(Region.USE_PREF_SIZE);
         HBox.setHgrow(phase, Priority.ALWAYS);
         phase.textProperty().bind(model.monitor().phaseProperty());
         Tooltip fullPhase = new Tooltip();
