@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
+import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
@@ -83,6 +85,23 @@ class WorkbenchPanesTest {
                         && workbench.curves().curvesProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         return workbench.operatingPoint().resultProperty().get();
+    }
+
+    /** Scrolls the column holding {@code query} until it is in view, as a user would (the chart above it is tall). */
+    private static void scrollIntoView(FxRobot robot, String query) {
+        Node node = robot.lookup(query).query();
+        robot.interact(() -> {
+            for (Parent up = node.getParent(); up != null; up = up.getParent()) {
+                if (up instanceof ScrollPane scroll) {
+                    Node content = scroll.getContent();
+                    double y = content.sceneToLocal(node.localToScene(0, 0)).getY();
+                    double free = content.getBoundsInLocal().getHeight() - scroll.getViewportBounds().getHeight();
+                    scroll.setVvalue(free <= 0 ? 0 : Math.min(1, Math.max(0, (y - 10) / free)));
+                    return;
+                }
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private static String text(FxRobot robot, String query) {
@@ -234,6 +253,7 @@ class WorkbenchPanesTest {
         WaitForAsyncUtils.waitForFxEvents();
 
         chosenFile = temp.resolve("chart.png");
+        scrollIntoView(robot, "#exportAnalysisChart");
         robot.clickOn("#exportAnalysisChart");
         WaitForAsyncUtils.waitForFxEvents();
         byte[] png = Files.readAllBytes(chosenFile);
@@ -242,11 +262,13 @@ class WorkbenchPanesTest {
         assertTrue(text(robot, "#analysisMessage").startsWith("Saved the accuracy-vs-compute chart (test) to "));
 
         chosenFile = temp.resolve("distribution.csv");
+        scrollIntoView(robot, "#exportDistributionCsv");
         robot.clickOn("#exportDistributionCsv");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(workbench.analysis().distributionCsv(), Files.readString(chosenFile));
 
         chosenFile = temp.resolve("curves.csv");
+        scrollIntoView(robot, "#exportCurves");
         robot.clickOn("#exportCurves");
         WaitForAsyncUtils.waitForFxEvents();
         List<String> lines = Files.readAllLines(chosenFile);
