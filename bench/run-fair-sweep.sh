@@ -6,7 +6,8 @@
 #   bench/run-fair-sweep.sh [stage1|stage2|stage3|full] [extra sweep options, e.g. --threads 2]
 # stage1: tiny conv1d branch, additive form (15 boosted + 3 non-boosted cascades per backbone)
 # stage2: + the wide conv1d branch; stage3: + the conv2d baseline and the multiplicative form
-# full:   the default definition (fair-v2: adds the soft mode; its trials are new, since the modes are part of a key)
+# full:   the built-in fair-v2 definition (adds the soft mode; its trials are new, since the modes are part of a key).
+#         Not the sweep command's default, which stays bts-ee-64 (report v1's grid).
 # Environment: OUT (the sweep folder, default target/fair-sweep/sample), BACKBONE (default: the sample's own),
 # EXITBENCH_JAR (a copy of target/exitbench.jar with its lib/ beside it, so a rebuild cannot disturb a long run).
 set -euo pipefail
@@ -16,7 +17,7 @@ shift || true
 out="${OUT:-target/fair-sweep/sample}"
 case "$stage" in
   stage1|stage2|stage3) definition=(--definition "bench/sweeps/fair-v2-$stage.json") ;;
-  full) definition=() ;;
+  full) definition=(--definition fair-v2) ;;
   *) echo "unknown stage '$stage': use stage1, stage2, stage3 or full" >&2; exit 2 ;;
 esac
 backbone=()
