@@ -13,9 +13,19 @@
 # On the 2-core machine of report v2 this is roughly a night per backbone; the reports (summary.md, report.html)
 # are rewritten after every sweep session and can be read at any time with
 #   scripts/exitbench sweep --out <folder> --report-only
-# Usage: bench/run-fair-fashion-mnist.sh [--threads N]   (environment: ROOT, default target/fashion-mnist-full)
+# Usage: bench/run-fair-fashion-mnist.sh [--pytorch] [--threads N]   (environment: ROOT, default target/fashion-mnist-full)
+# --pytorch: the afternoon variant (report v2, session 5) instead of steps 2 and 3: one backbone of the same
+#   architecture trained on the full data in PyTorch (bench/pytorch/train_fixture.py, 8 epochs, about 35 minutes at
+#   one thread on an idle core; /usr/bin/python3 with python3-torch and python3-onnx), imported as an ONNX backbone
+#   with 'exitbench backbone import', and the sweep bench/sweeps/fair-v2-fashion-mnist-own.json on it (16-filter
+#   conv1d and Conv2D branches, 3 training margins, 3 seeds, 5 passes over the training split per branch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+pytorch=false
+if [ "${1:-}" = --pytorch ]; then
+  pytorch=true
+  shift
+fi
 idx=/usr/share/datasets/fashion-mnist
 root="${ROOT:-target/fashion-mnist-full}"
 data="$root/data"
@@ -38,6 +48,25 @@ if [ ! -f "$data/.imported" ]; then
     --out "$data" --train-per-class 5400 --valid-per-class 600 --test-per-class 1000 --pad-to 32 --seed 42
   touch "$data/.imported"
   stamp "import end"
+fi
+
+if [ "$pytorch" = true ]; then
+  onnx="$root/pytorch-backbone/small-resnet.onnx"
+  if [ ! -f "$onnx" ]; then
+    stamp "pytorch backbone start"
+    OMP_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/train_fixture.py --data "$data" --out "$root/pytorch-backbone" \
+      --epochs 8
+    stamp "pytorch backbone end"
+  fi
+  model="$root/backbone-pytorch.onnx"
+  if [ ! -f "$model" ]; then
+    scripts/exitbench backbone import "$onnx" --data "$data" --out "$model"
+  fi
+  stamp "sweep on the pytorch backbone start"
+  scripts/exitbench sweep --data "$data" --backbone "$model" --workspace "$root/workspace-pytorch" \
+    --out "$root/sweep-backbone-pytorch" --definition bench/sweeps/fair-v2-fashion-mnist-own.json "$@"
+  stamp "sweep on the pytorch backbone end"
+  exit 0
 fi
 
 for seed in 42 43; do

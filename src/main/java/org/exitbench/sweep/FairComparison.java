@@ -67,9 +67,16 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
      * @param trainedAccuracy  protocol (a), accuracy
      * @param trainedReduction protocol (a), compute reduction
      * @param matchedAccuracy  protocol (b), or an empty interval for the margin axis itself
+     * @param budgetReductions protocol (b) per budget of the definition: the compute-reduction difference at the
+     *                         retrained point chosen on validation; empty for the margin axis itself
+     * @param recalibratedBudgetReductions the v1 protocol per budget: the compute-reduction difference at the
+     *                         point chosen on validation along one cascade re-calibrated; with cluster intervals,
+     *                         unlike the summary's per-configuration ones, since a level's configurations share
+     *                         each seed's baseline
      */
     public record Level(String axis, String label, ClusterInterval trainedAccuracy,
-                        ClusterInterval trainedReduction, ClusterInterval matchedAccuracy) {
+                        ClusterInterval trainedReduction, ClusterInterval matchedAccuracy,
+                        List<ClusterInterval> budgetReductions, List<ClusterInterval> recalibratedBudgetReductions) {
     }
 
     /**
@@ -248,15 +255,30 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
                         - u.b.atTrainingMargin().testAccuracy()), accTol);
                 ClusterInterval lr = interval(subset, u -> 100 * (u.a.atTrainingMargin().testReduction()
                         - u.b.atTrainingMargin().testReduction()), redTol);
+                List<ClusterInterval> recalibratedBudgets = new ArrayList<>();
+                for (double budget : definition.budgets()) {
+                    recalibratedBudgets.add(interval(subset, u -> 100 * (u.a.atBudget(budget,
+                            u.result.backboneValidAccuracy(), u.result.backboneTestAccuracy()).testReduction()
+                            - u.b.atBudget(budget, u.result.backboneValidAccuracy(),
+                            u.result.backboneTestAccuracy()).testReduction()), redTol));
+                }
                 if (axis.name().equals(axisName)) {
-                    byMargin.add(new Level(axis.name(), level.label(), la, lr, ClusterInterval.of(Map.of(), 0)));
+                    byMargin.add(new Level(axis.name(), level.label(), la, lr, ClusterInterval.of(Map.of(), 0),
+                            List.of(), recalibratedBudgets));
                 } else {
                     List<Curve> curveSubset = curves.stream()
                             .filter(cv -> level.label().equals(cv.labels.get(axis.name()))).toList();
-                    byAxis.add(new Level(axis.name(), level.label(), la, lr, matched(curveSubset, accTol)));
+                    byAxis.add(new Level(axis.name(), level.label(), la, lr, matched(curveSubset, accTol),
+                            budgetReductions(definition, curveSubset), recalibratedBudgets));
                 }
             }
         }
+        return new ModeComparison(ExperimentConfig.modeName(mode), acc, red, byMargin, matched(curves, accTol),
+                budgetReductions(definition, curves), recalibrated, byAxis);
+    }
+
+    /** Protocol (b) within each budget: the retrained point each mode's curve reaches on validation, read on test. */
+    private static List<ClusterInterval> budgetReductions(SweepDefinition definition, List<Curve> curves) {
         List<ClusterInterval> budgets = new ArrayList<>();
         for (double budget : definition.budgets()) {
             ClusterInterval.Builder builder = new ClusterInterval.Builder();
@@ -265,10 +287,9 @@ public record FairComparison(String baseline, String marginAxis, List<ModeCompar
                 SweepResult.Point pb = cv.b.atBudget(budget, cv.backboneValid, cv.backboneTest);
                 builder.add(cv.cluster, 100 * (pa.testReduction() - pb.testReduction()));
             }
-            budgets.add(builder.build(redTol));
+            budgets.add(builder.build(definition.tolerance().reductionPoints()));
         }
-        return new ModeComparison(ExperimentConfig.modeName(mode), acc, red, byMargin, matched(curves, accTol),
-                budgets, recalibrated, byAxis);
+        return budgets;
     }
 
     /** One trial's pair of cascades. */
