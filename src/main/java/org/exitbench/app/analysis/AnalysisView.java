@@ -15,6 +15,8 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
@@ -47,8 +49,8 @@ import org.exitbench.data.Split;
 
 /**
  * The Analysis pane, everything on the test split: left, the accuracy-vs-compute chart and where each class
- * leaves; right, the per-exit confusion matrix and the selected image's path above the exit gallery. Each panel
- * exports as PNG, the tables also as CSV.
+ * leaves; centre, the per-exit confusion matrix above the exit gallery; right, the selected image's path (a tab
+ * beside the matrix when the pane is narrow). Each panel exports as PNG, the tables also as CSV.
  */
 public final class AnalysisView {
 
@@ -83,6 +85,10 @@ public final class AnalysisView {
     private final VBox speedupSlot = new VBox(4);
     private final HBox actionsSlot = new HBox(6);
     private final VBox ownImageSlot = new VBox();
+    /** Where the confusion matrix and the path share a place when the pane is too narrow for three columns. */
+    private final TabPane matrixOrPath = new TabPane();
+    private final Tab matrixTab = new Tab("Confusion");
+    private final Tab pathTab = new Tab("Image's path");
     private CascadeSource shownSource;
 
     /**
@@ -141,6 +147,14 @@ public final class AnalysisView {
      */
     public Pane ownImageSlot() {
         return ownImageSlot;
+    }
+
+    /**
+     * Brings the path panel into view: when the pane is too narrow for a path column, the path's tab beside the
+     * confusion matrix is selected (an image was clicked in the gallery or one of the user's own was given).
+     */
+    public void showPath() {
+        matrixOrPath.getSelectionModel().select(pathTab);
     }
 
     /**
@@ -288,6 +302,11 @@ public final class AnalysisView {
         ownImageSlot.managedProperty().bind(ownImageSlot.visibleProperty());
         Node right = scrolling(new VBox(10, ownImageSlot, path.node()), 220);
         right.getStyleClass().add("path-scroll");
+        matrixOrPath.setId("matrixOrPath");
+        matrixOrPath.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        matrixTab.setId("matrixTab");
+        pathTab.setId("pathTab");
+        matrixOrPath.getTabs().setAll(matrixTab, pathTab);
 
         // Every column scrolls rather than insisting on its full width, so the divider positions hold at any
         // window size and font size.
@@ -303,9 +322,12 @@ public final class AnalysisView {
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         // Large text on a small window: the chart, matrix and path columns no longer fit side by side at the
-        // widths their content needs. The path then goes under the gallery, and the chart and matrix columns share
-        // the width, rather than cutting the legend and the matrix's last columns. When even those two do not fit,
-        // the chart's column goes on top of the others, each at the pane's full width.
+        // widths their content needs. The path then becomes a tab beside the confusion matrix, above the gallery,
+        // and the chart and matrix columns share the width, rather than cutting the legend and the matrix's last
+        // columns. (Matrix, gallery and path one above the other left each about 100 px at 1280 × 800 with text
+        // two steps up; as tabs, the matrix or the path and the gallery have half the height each, and the gallery,
+        // which both lead to and from, stays in view.) When even two columns do not fit, the chart's column goes on
+        // top of the others, each at the pane's full width.
         Runnable arrange = () -> {
             double two = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE;
             int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST <= root.getWidth() ? 3
@@ -315,12 +337,18 @@ public final class AnalysisView {
             }
             columns.set(wanted);
             split.setOrientation(wanted == 1 ? Orientation.VERTICAL : Orientation.HORIZONTAL);
+            // Each node leaves its old place before it takes its new one: a node is in one parent at a time.
+            centre.getItems().setAll(gallery);
             if (wanted < 3) {
                 split.getItems().setAll(leftScroll, centre);
-                centre.getItems().setAll(confusionScroll, gallery, right);
+                matrixTab.setContent(confusionScroll);
+                pathTab.setContent(right);
+                centre.getItems().setAll(matrixOrPath, gallery);
                 split.setDividerPositions(wanted == 1 ? 0.4 : 0.42);
-                centre.setDividerPositions(0.5, 0.78);
+                centre.setDividerPositions(0.55);
             } else {
+                matrixTab.setContent(null);
+                pathTab.setContent(null);
                 centre.getItems().setAll(confusionScroll, gallery);
                 split.getItems().setAll(leftScroll, centre, right);
                 split.setDividerPositions(0.285, 0.79);
@@ -434,7 +462,10 @@ public final class AnalysisView {
         gallery.setId("exitGallery");
         gallery.getStyleClass().add("exit-gallery");
         gallery.setCellFactory(view -> new GalleryCell(() -> model.operatingPoint().resultProperty().get(),
-                thumbnails, model, model.selectedSampleProperty()::set));
+                thumbnails, model, sample -> {
+                    model.selectedSampleProperty().set(sample);
+                    showPath();
+                }));
         gallery.setHorizontalCellSpacing(4);
         gallery.setVerticalCellSpacing(4);
         // Another tab or filter starts at the top; new thresholds keep the scroll position. (Later: the grid's

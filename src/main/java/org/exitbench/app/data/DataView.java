@@ -372,12 +372,17 @@ public final class DataView {
         classes.setVisibleRowCount(12);
         classes.setMinWidth(Region.USE_PREF_SIZE);
 
+        // On a line of its own, wrapped: in the filter bar it set the bar's minimum width (a flow pane is at least
+        // as wide as its widest child's preferred width), which at 1280 × 800 with text three steps up took the
+        // room the counts table beside the grid needs.
         Label shown = new Label();
         shown.setId("visibleSummary");
         shown.getStyleClass().add("muted");
+        shown.setWrapText(true);
+        shown.setMinHeight(Region.USE_PREF_SIZE);
         shown.textProperty().bind(model.visibleSummaryProperty());
 
-        FlowPane filters = new FlowPane(10, 6, splitButtons, classes, shown);
+        FlowPane filters = new FlowPane(10, 6, splitButtons, classes);
         filters.setAlignment(Pos.CENTER_LEFT);
         filters.getStyleClass().add("filter-bar");
 
@@ -403,7 +408,7 @@ public final class DataView {
             }
         }));
         VBox.setVgrow(grid, Priority.ALWAYS);
-        VBox column = new VBox(8, filters, grid);
+        VBox column = new VBox(8, filters, shown, grid);
         column.getStyleClass().add("thumbnail-column");
         return column;
     }

@@ -41,6 +41,7 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.theme.SpinnerWidth;
 import org.exitbench.app.theme.Theme;
 
 /**
@@ -183,7 +184,7 @@ public final class SweepView {
         Spinner<Integer> spinner = new Spinner<>(1, Math.max(max, property.get()), property.get());
         spinner.setId(id);
         spinner.setEditable(true);
-        spinner.setPrefWidth(90);
+        SpinnerWidth.fitToValues(spinner);
         spinner.valueProperty().addListener((obs, old, now) -> {
             if (now != null && now != property.get()) {
                 property.set(now);
