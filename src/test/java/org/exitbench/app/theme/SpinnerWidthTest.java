@@ -18,7 +18,7 @@ class SpinnerWidthTest {
         SpinnerValueFactory.DoubleSpinnerValueFactory rate = new SpinnerValueFactory.DoubleSpinnerValueFactory(
                 1e-5, 1, 0.01, 0.001);
         rate.setConverter(DisplayText.decimal("%.4f", rate::getValue));
-        assertEquals("0.0000", SpinnerWidth.longestValue(rate), "the learning rate's four decimals");
+        assertEquals("1.0000", SpinnerWidth.longestValue(rate), "the learning rate's four decimals");
         SpinnerValueFactory.DoubleSpinnerValueFactory margin = new SpinnerValueFactory.DoubleSpinnerValueFactory(
                 -1, 1, 0, 0.01);
         margin.setConverter(DisplayText.decimal("%.3f", margin::getValue));
