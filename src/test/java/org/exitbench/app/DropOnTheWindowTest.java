@@ -105,7 +105,7 @@ class DropOnTheWindowTest {
         assertTrue(text(robot, "#tryImageConversion").endsWith("used as it is."), text(robot, "#tryImageConversion"));
         assertEquals(4, robot.lookup("#tryImageSteps").queryAs(VBox.class).getChildren().size(),
                 "three exits and the backbone head");
-        assertFalse(robot.lookup("#tryImagePosition").query().isVisible(), "one file: nothing to step through");
+        assertFalse(shown(robot.lookup("#tryImagePrevious").query()), "one file: nothing to step through");
 
         robot.interact(() -> workbench.shell().select(WorkbenchPane.DATA));
         ToolkitDrop.Outcome folder = dropOnGrid(robot, Map.of(DataFormat.FILES, List.of(pictures.toFile())));
@@ -113,7 +113,7 @@ class DropOnTheWindowTest {
         List<Path> sorted = shirts.stream().sorted().toList();
         waitForPath(robot, sorted.get(0).getFileName() + " · run ");
         assertEquals(WorkbenchPane.ANALYSIS, workbench.shell().selectedPaneProperty().get());
-        assertTrue(robot.lookup("#tryImagePosition").query().isVisible());
+        assertTrue(shown(robot.lookup("#tryImageNext").query()), "a folder: its images are stepped through");
         String first = text(robot, "#tryImagePosition");
         assertTrue(first.startsWith("image 1 of 3"), first);
         Button previous = robot.lookup("#tryImagePrevious").queryAs(Button.class);
@@ -160,6 +160,16 @@ class DropOnTheWindowTest {
                 }
             }).toList();
         }
+    }
+
+    /** @return whether {@code node} and everything around it is visible */
+    private static boolean shown(Node node) {
+        for (Node up = node; up != null; up = up.getParent()) {
+            if (!up.isVisible()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String text(FxRobot robot, String query) {
