@@ -57,11 +57,11 @@ class LayoutAtLargeTextTest {
      */
     private static final int LARGEST_STEP = 3;
     /**
-     * The least height, in pixels, of each of the Analysis panels an inspector reads: about three rows of the
-     * gallery's thumbnails, or a third of the confusion matrix. (Stacked in one column at 1280 × 800 with text two
-     * steps up, each had about 100 px.)
+     * The least height, in pixels, of each of the Analysis panels an inspector reads: two rows of the gallery's
+     * 64-px thumbnails, or five of the confusion matrix's. (Before they took turns as tabs when short of room, the
+     * gallery had 65 px at 1280 × 800 and none with text two steps up.)
      */
-    private static final double LEAST_PANEL_HEIGHT = 180;
+    private static final double LEAST_PANEL_HEIGHT = 140;
 
     @TempDir
     static Path home;
@@ -167,28 +167,38 @@ class LayoutAtLargeTextTest {
 
     /**
      * Adds the Analysis panels an inspector reads that are left less than {@link #LEAST_PANEL_HEIGHT} tall: the
-     * confusion matrix, the exit gallery and the selected image's path (in the tab beside the matrix when the pane is
-     * too narrow for a path column).
+     * confusion matrix, the exit gallery and the selected image's path, each in its tab when they take turns.
      */
     private static void collectCrampedPanels(FxRobot robot, String where, Set<String> problems) {
-        Optional<TabPane> tabs = robot.lookup("#matrixOrPath").tryQuery().filter(n -> n.getScene() != null)
+        Optional<TabPane> tabs = robot.lookup("#inspectTabs").tryQuery().filter(n -> n.getScene() != null)
                 .map(TabPane.class::cast);
-        checkHeight(robot, "#confusionMatrix", "the confusion matrix", false, where, problems);
-        checkHeight(robot, "#exitGallery", "the exit gallery", false, where, problems);
-        tabs.ifPresent(t -> robot.interact(() -> t.getSelectionModel().select(1)));
+        checkHeight(robot, tabs, "#confusionMatrix", "the confusion matrix", false, where, problems);
+        checkHeight(robot, tabs, "#exitGallery", "the exit gallery", false, where, problems);
         // The path's column is as tall as its view whatever the path's length: its view is what it is given.
-        checkHeight(robot, "#samplePath", "the image's path's column", true, where, problems);
+        checkHeight(robot, tabs, "#samplePath", "the image's path's column", true, where, problems);
         tabs.ifPresent(t -> robot.interact(() -> t.getSelectionModel().select(0)));
     }
 
-    private static void checkHeight(FxRobot robot, String query, String what, boolean viewOnly, String where,
-            Set<String> problems) {
+    private static void checkHeight(FxRobot robot, Optional<TabPane> tabs, String query, String what,
+            boolean viewOnly, String where, Set<String> problems) {
         Node node = robot.lookup(query).query();
+        // Its tab, when it has one, is selected: as the user would, to read it.
+        tabs.ifPresent(t -> robot.interact(() -> t.getTabs().stream().filter(tab -> tab.getContent() != null
+                && isAncestor(tab.getContent(), node)).findFirst().ifPresent(t.getSelectionModel()::select)));
         double height = visibleHeight(node, viewOnly);
         if (!node.isVisible() || height < LEAST_PANEL_HEIGHT) {
             problems.add(where + ": " + what + " is " + Math.round(height) + " px tall"
                     + (node.isVisible() ? "" : " and hidden"));
         }
+    }
+
+    private static boolean isAncestor(Node ancestor, Node node) {
+        for (Node up = node; up != null; up = up.getParent()) {
+            if (up == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

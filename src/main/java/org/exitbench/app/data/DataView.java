@@ -52,8 +52,12 @@ public final class DataView {
     private static final double COUNT_COLUMN_ROWS = 2.6;
     /** The summary column's padding and border around the counts table, in pixels. */
     private static final double SUMMARY_SCROLL_ALLOWANCE = 24;
-    /** The least width, in pixels, the thumbnail column keeps beside the summary column. */
-    private static final double THUMBNAIL_COLUMN_LEAST = 360;
+    /**
+     * The least width, in pixels, the thumbnail column keeps beside the summary column (more when its filter bar
+     * needs more): four thumbnails of a 28 × 28 dataset a row. (At 360 px, the counts table's last column was cut by
+     * 24 px at 1280 × 800 with text three steps up.)
+     */
+    private static final double THUMBNAIL_COLUMN_LEAST = 280;
     /** The split pane's divider and the pane's own padding, in pixels. */
     private static final double DIVIDER_ROOM = 40;
     private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
