@@ -58,8 +58,8 @@ public final class DataView {
      * 24 px at 1280 × 800 with text three steps up.)
      */
     private static final double THUMBNAIL_COLUMN_LEAST = 280;
-    /** The split pane's divider and the pane's own padding, in pixels. */
-    private static final double DIVIDER_ROOM = 40;
+    /** The split pane's divider and borders, in pixels (the pane's padding, which follows the text, is added). */
+    private static final double DIVIDER_ROOM = 16;
     private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
 
     private final DataViewModel model;
@@ -246,10 +246,11 @@ public final class DataView {
         // room is the window's (the scene's) right of the pane, not the pane's width, which grows with this minimum.
         summaryScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> {
             double room = root.getScene() == null ? Double.MAX_VALUE
-                    : root.getScene().getWidth() - root.localToScene(0, 0).getX()
-                            - Math.max(THUMBNAIL_COLUMN_LEAST, grid.minWidth(-1)) - DIVIDER_ROOM;
+                    : root.getScene().getWidth() - root.localToScene(0, 0).getX() - root.getInsets().getLeft()
+                            - root.getInsets().getRight() - Math.max(THUMBNAIL_COLUMN_LEAST, grid.minWidth(-1))
+                            - DIVIDER_ROOM;
             return Math.max(0, Math.min(table.getMinWidth() + SUMMARY_SCROLL_ALLOWANCE, room));
-        }, table.minWidthProperty(), root.widthProperty(), root.sceneProperty()));
+        }, table.minWidthProperty(), root.widthProperty(), root.sceneProperty(), root.insetsProperty()));
         SplitPane split = new SplitPane(summaryScroll, grid);
         split.setOrientation(Orientation.HORIZONTAL);
         // Wide enough for the counts table's five columns at projector-sized text.
