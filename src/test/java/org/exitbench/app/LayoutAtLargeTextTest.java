@@ -17,7 +17,10 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import javafx.scene.text.Text;
@@ -158,6 +161,30 @@ class LayoutAtLargeTextTest {
                         + ", past its view's edge at " + Math.round(limit) + " (" + describe(label) + ")");
             }
         }
+        if (node instanceof SplitPane split) {
+            // A split pane whose items' minimum widths add up to more than it has lays them out past its edge, where
+            // it clips them: a panel's right side (its buttons, its last columns) is cut without any label elided.
+            Bounds own = window.sceneToLocal(split.localToScene(split.getLayoutBounds()));
+            for (Node item : split.getItems()) {
+                Bounds at = window.sceneToLocal(item.localToScene(item.getLayoutBounds()));
+                if (at.getMaxX() > own.getMaxX() + 1 || at.getMaxY() > own.getMaxY() + 1) {
+                    problems.add(where + ": " + describe(item) + " reaches past its split pane (" + describe(split)
+                            + ") by " + Math.round(Math.max(at.getMaxX() - own.getMaxX(),
+                            at.getMaxY() - own.getMaxY())) + " px");
+                }
+            }
+        }
+        if (node instanceof Spinner<?> spinner) {
+            // A spinner's value must show whole in its editor, beside the arrow buttons drawn over it.
+            TextField editor = spinner.getEditor();
+            Text measure = new Text(editor.getText());
+            measure.setFont(editor.getFont());
+            double room = editor.getWidth() - editor.getInsets().getLeft() - editor.getInsets().getRight();
+            if (measure.getLayoutBounds().getWidth() > room + 0.5) {
+                problems.add(where + ": spinner #" + spinner.getId() + "'s \"" + editor.getText() + "\" needs "
+                        + Math.round(measure.getLayoutBounds().getWidth()) + " px, its editor has " + Math.round(room));
+            }
+        }
         if (node instanceof Parent parent) {
             for (Node child : parent.getChildrenUnmodifiable()) {
                 collectCutLabels(child, window, windowWidth, where, problems);
@@ -226,9 +253,9 @@ class LayoutAtLargeTextTest {
         return Double.POSITIVE_INFINITY;
     }
 
-    private static String describe(Labeled label) {
-        StringBuilder path = new StringBuilder(label.getClass().getSimpleName());
-        for (Node up = label; up != null; up = up.getParent()) {
+    private static String describe(Node node) {
+        StringBuilder path = new StringBuilder(node.getClass().getSimpleName());
+        for (Node up = node; up != null; up = up.getParent()) {
             if (up.getId() != null) {
                 path.append(" in #").append(up.getId());
                 break;

@@ -79,6 +79,10 @@ public final class AnalysisView {
      * and gave it 65 px.
      */
     private static final double ROOMY_HEIGHT_EM = 60;
+    /** The tab pane's border around the content of its tabs, in pixels. */
+    private static final double TAB_PANE_BORDER = 4;
+    /** A split pane's divider, at the largest text, in pixels. */
+    private static final double DIVIDER_WIDTH = 14;
 
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
@@ -355,9 +359,18 @@ public final class AnalysisView {
         // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
         // legend or last matrix columns out of view.
         IntegerProperty columns = new SimpleIntegerProperty(3);
-        fitContent(leftScroll, left, 260, root, columns, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO);
         fitContent(confusionScroll, (Region) confusionPanel, 300, root, columns, MATRIX_COLUMN_MOST,
-                MATRIX_COLUMN_MOST_TWO);
+                MATRIX_COLUMN_MOST_TWO, null);
+        // Two columns: the chart's gives way to the matrix's (and scrolls sideways), so that the two minimums never
+        // add up to more than the split pane has (it lays its items out past its edge, where they are cut).
+        fitContent(leftScroll, left, 260, root, columns, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO, confusionScroll);
+        // A tab pane's minimum width is its tab headers', not its content's: left at that, the split pane gave it
+        // less than the matrix needs and the matrix's last columns and buttons were cut at its edge (real fonts,
+        // 1280 × 800, text +2). At least as wide as the widest of what its tabs hold, and its border.
+        inspectTabs.minWidthProperty().bind(Bindings.createDoubleBinding(() -> inspectTabs.getTabs().stream()
+                .map(Tab::getContent).filter(Region.class::isInstance)
+                .mapToDouble(content -> ((Region) content).getMinWidth()).max().orElse(0) + TAB_PANE_BORDER,
+                inspectTabs.getTabs(), confusionScroll.minWidthProperty(), leftScroll.minWidthProperty()));
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
         // A small window or large text: the matrix above the gallery, each with its header rows, left the gallery
@@ -370,8 +383,9 @@ public final class AnalysisView {
         // do not fit, the chart's column becomes the first of the tabs.
         Runnable arrange = () -> {
             double two = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE;
-            int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST <= root.getWidth() ? 3
-                    : two <= root.getWidth() ? 2 : 1;
+            double inside = root.getWidth() - root.getInsets().getLeft() - root.getInsets().getRight();
+            int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST + 2 * DIVIDER_WIDTH <= inside ? 3
+                    : two + DIVIDER_WIDTH + TAB_PANE_BORDER <= inside ? 2 : 1;
             boolean roomy = wanted == 3 && (root.getHeight() <= 0
                     || root.getHeight() >= ROOMY_HEIGHT_EM * sourceLabel.getFont().getSize());
             if (wanted == columns.get() && roomy == (boostingNote.getParent() == root)) {
@@ -433,16 +447,23 @@ public final class AnalysisView {
 
     /**
      * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
-     * and at most {@code mostOfThree} or {@code mostOfTwo} of {@code pane}'s width while {@code columns} are side by
-     * side (all of it when stacked). The pane's width, not the split pane's: a split pane grows
-     * past its room when its columns' minimums add up to more, and the minimums must not follow it.
+     * and at most {@code mostOfThree} or {@code mostOfTwo} of {@code pane}'s width inside its padding while
+     * {@code columns} are side by side (all of it less the tab pane's border when one). The pane's width, not the
+     * split pane's: a split pane grows past its room when its columns' minimums add up to more, and the minimums must
+     * not follow it. With two columns, at most what {@code giveWayTo} (the other column, or null) leaves.
      */
     private static void fitContent(ScrollPane scroll, Region content, double least, Region pane,
-            IntegerProperty columns, double mostOfThree, double mostOfTwo) {
-        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(
-                (columns.get() == 3 ? mostOfThree : columns.get() == 2 ? mostOfTwo : 1) * pane.getWidth(),
-                Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
-                pane.widthProperty(), columns));
+            IntegerProperty columns, double mostOfThree, double mostOfTwo, Region giveWayTo) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> {
+            double inside = pane.getWidth() - pane.getInsets().getLeft() - pane.getInsets().getRight();
+            double most = columns.get() == 3 ? mostOfThree * inside : columns.get() == 2 ? mostOfTwo * inside
+                    : inside - TAB_PANE_BORDER;
+            if (columns.get() == 2 && giveWayTo != null) {
+                most = Math.min(most, inside - giveWayTo.getMinWidth() - TAB_PANE_BORDER - DIVIDER_WIDTH);
+            }
+            return Math.max(0, Math.min(most, Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)));
+        }, content.layoutBoundsProperty(), pane.widthProperty(), pane.insetsProperty(), columns,
+                giveWayTo == null ? columns : giveWayTo.minWidthProperty()));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {

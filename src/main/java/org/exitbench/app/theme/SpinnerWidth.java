@@ -18,6 +18,11 @@ public final class SpinnerWidth {
      * leaves the caret room.
      */
     private static final double COLUMNS_PER_CHARACTER = 0.7;
+    /**
+     * JavaFX 21's spinner is as wide as its editor's preferred width and draws its arrow buttons inside it, so the
+     * arrows' 2 em (34 px at 17 px text, measured) come out of the editor: at 2 columns "3" had no room at all.
+     */
+    private static final int ARROW_COLUMNS = 2;
 
     private SpinnerWidth() {
     }
@@ -49,9 +54,9 @@ public final class SpinnerWidth {
         spinner.setMinWidth(Region.USE_PREF_SIZE);
     }
 
-    /** @return the text columns an editor needs to show {@code text} whole, with room for the caret */
+    /** @return the text columns an editor needs to show {@code text} whole, with room for the caret and arrows */
     static int columns(String text) {
-        return (int) Math.ceil(text.length() * COLUMNS_PER_CHARACTER) + 1;
+        return (int) Math.ceil(text.length() * COLUMNS_PER_CHARACTER) + 1 + ARROW_COLUMNS;
     }
 
     /** @return the longer of the factory's lowest and highest values as shown, or null for another kind */

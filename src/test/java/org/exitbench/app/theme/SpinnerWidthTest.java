@@ -30,13 +30,14 @@ class SpinnerWidthTest {
     }
 
     @Test
-    void anEditorHasAColumnForEveryDigitItShowsAndOneForTheCaret() {
-        // A column is as wide as a "W": a digit takes about 0.64 of one, so 0.7 a character with one to spare.
-        assertEquals(6, SpinnerWidth.columns("0.0100"));
-        assertEquals(2, SpinnerWidth.columns("1"));
+    void anEditorHasAColumnForEveryDigitItShowsOneForTheCaretAndTwoForTheArrows() {
+        // A column is as wide as a "W" (1 em): a digit takes about 0.64 of one, so 0.7 a character with one to spare;
+        // the arrow buttons, 2 em, are drawn over the editor's width.
+        assertEquals(8, SpinnerWidth.columns("0.0100"));
+        assertEquals(4, SpinnerWidth.columns("1"));
         for (int length = 1; length <= 12; length++) {
             int columns = SpinnerWidth.columns("9".repeat(length));
-            assertTrue(columns * 1.0 >= 0.64 * length + 1, length + " digits get " + columns + " columns");
+            assertTrue(columns * 1.0 >= 0.64 * length + 1 + 2, length + " digits get " + columns + " columns");
         }
     }
 }
