@@ -425,7 +425,9 @@ public final class AnalysisView {
                 }
                 split.getItems().setAll(wanted == 3 ? List.of(leftScroll, inspectTabs, right)
                         : wanted == 2 ? List.of(leftScroll, inspectTabs) : List.of(inspectTabs));
-                positions = wanted == 3 ? new double[] {0.285, 0.79} : new double[] {0.42};
+                // The path's column a little wider than beside matrix-over-gallery: at 220 px (1280 × 800) it broke
+                // "t-shirt-top" in two; the matrix's column keeps its minimum whatever the position asks.
+                positions = wanted == 3 ? new double[] {0.285, 0.75} : new double[] {0.42};
             }
             // Again once laid out: a split pane given new items before its next layout may clamp the positions
             // to its items' minimum sizes at their old size (the matrix was left 72 px at 1480 × 920).
