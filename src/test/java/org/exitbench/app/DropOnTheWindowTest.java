@@ -20,6 +20,8 @@ import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.VBox;
@@ -130,6 +132,24 @@ class DropOnTheWindowTest {
         robot.interact(previous::fire);
         waitForPath(robot, sorted.get(1).getFileName() + " · run ");
         assertEquals(4, robot.lookup("#tryImageSteps").queryAs(VBox.class).getChildren().size());
+
+        // Projector-sized text on this 1280 × 800 window: the matrix, the gallery and the path take turns as tabs.
+        // A file dropped while the gallery's tab is shown brings the path's tab up, with the image in it.
+        robot.interact(() -> {
+            for (int step = 0; step < 3; step++) {
+                workbench.shell().largerFont();
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        TabPane tabs = robot.lookup("#inspectTabs").queryAs(TabPane.class);
+        Tab galleryTab = tabs.getTabs().stream().filter(t -> "galleryTab".equals(t.getId())).findFirst().orElseThrow();
+        robot.interact(() -> tabs.getSelectionModel().select(galleryTab));
+        robot.interact(() -> workbench.shell().select(WorkbenchPane.DATA));
+        Path last = sorted.get(2);
+        assertEquals(TransferMode.COPY, dropOnGrid(robot, Map.of(DataFormat.FILES, List.of(last.toFile()))).dropped());
+        waitForPath(robot, last.getFileName() + " · run ");
+        assertEquals("pathTab", tabs.getSelectionModel().getSelectedItem().getId());
+        assertTrue(shown(robot.lookup("#tryImageVerdict").query()), "the dropped image's verdict is in view");
     }
 
     /** Drags {@code content} over the middle of the Data pane's thumbnail grid and drops it there. */
