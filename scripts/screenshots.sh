@@ -17,7 +17,10 @@
 # SCREENSHOT_RUN_TIMEOUT (seconds to wait for the first run, default 1800; 0 skips waiting), SCREENSHOT_SETTLE
 # (seconds to wait after that, default 6), SCREENSHOT_PANE_WAIT (seconds between switching to a pane and capturing
 # it, default 4; a busy machine needs more to lay a pane out the first time), SCREENSHOT_OUT (output folder, default docs/screenshots),
-# SCREENSHOT_HOME (the HOME to run with; default a fresh temporary folder, deleted afterwards).
+# SCREENSHOT_HOME (the HOME to run with; default a fresh temporary folder, deleted afterwards),
+# SCREENSHOT_TRY (files or a folder to drop on the window, comma-separated: the app is then started through the
+# test-scope org.exitbench.app.DropHarness, which drops them once the first operating point shows and presses ›
+# SCREENSHOT_TRY_NEXT times (default 1); only $out/${SCREENSHOT_TRY_NAME:-try-your-own-folder}.png is captured).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -67,7 +70,14 @@ fi
 # A session of its own, so that cleanup stops the JVM (and Maven, when it launched it) together. Offline first: the
 # compiled classes with the class path Maven resolves from the local repository.
 classpath="$root/target/screenshots-classpath.txt"
-if mvn -o -q -B compile >/dev/null 2>&1 \
+drop_done="$(mktemp -u -t exitbench-drop.XXXXXX)"
+if [ -n "${SCREENSHOT_TRY:-}" ]; then
+  mvn -o -q -B test-compile >/dev/null
+  mvn -o -q -B dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null
+  HOME="$home" setsid java -Dexitbench.drop="$SCREENSHOT_TRY" -Dexitbench.drop.next="${SCREENSHOT_TRY_NEXT:-1}" \
+    -Dexitbench.drop.done="$drop_done" -cp "$root/target/test-classes:$root/target/classes:$(cat "$classpath")" \
+    org.exitbench.app.DropHarness ${1:+"$1"} >"$log" 2>&1 &
+elif mvn -o -q -B compile >/dev/null 2>&1 \
     && mvn -o -q -B dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null 2>&1; then
   HOME="$home" setsid java -cp "$root/target/classes:$(cat "$classpath")" org.exitbench.app.Launcher ${1:+"$1"} \
     >"$log" 2>&1 &
@@ -108,6 +118,20 @@ if [ -z "${1:-}" ] && [ "$run_timeout_s" -gt 0 ]; then
   if compgen -G "$runs/*/metrics.json" >/dev/null; then
     echo "first run finished after $((SECONDS - started))s of waiting"
   fi
+fi
+
+if [ -n "${SCREENSHOT_TRY:-}" ]; then
+  started=$SECONDS
+  until [ -s "$drop_done" ]; do
+    if [ $((SECONDS - started)) -ge "$run_timeout_s" ]; then echo "no drop within ${run_timeout_s}s; see $log" >&2; exit 1; fi
+    kill -0 "$app_pid" 2>/dev/null || { echo "the app exited; see $log" >&2; exit 1; }
+    sleep 1
+  done
+  if grep -q '^FAILED' "$drop_done"; then cat "$drop_done" >&2; exit 1; fi
+  import -window "$window" "$out/${SCREENSHOT_TRY_NAME:-try-your-own-folder}.png"
+  echo "wrote $out/${SCREENSHOT_TRY_NAME:-try-your-own-folder}.png ($(cat "$drop_done"))"
+  rm -f "$drop_done" "$log"
+  exit 0
 fi
 
 sleep "$settle_s"

@@ -17,6 +17,10 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import javafx.scene.text.Text;
@@ -51,13 +55,16 @@ import org.testfx.util.WaitForAsyncUtils;
 class LayoutAtLargeTextTest {
 
     /**
-     * Text steps above the default that must fit, per window size: two is what a projector needs (UX.md), issue 18
-     * asks for +3 at both sizes. Panes stack their columns when large text leaves them too little room. 1280 × 800
-     * at +3 still cuts 4 labels: Data's counts table's last column, ~20 px past its column's view (the column must
-     * leave the thumbnail grid its minimum, or the pane outgrows the window at +4).
+     * Text steps above the default that must fit, at both window sizes: two is what a projector needs (UX.md), issue
+     * 18 asks for +3. Panes stack their columns when large text leaves them too little room.
      */
-    private static final int LARGEST_STEP_1480 = 3;
-    private static final int LARGEST_STEP_1280 = 2;
+    private static final int LARGEST_STEP = 3;
+    /**
+     * The least height, in pixels, of each of the Analysis panels an inspector reads: two rows of the gallery's
+     * 64-px thumbnails, or five of the confusion matrix's. (Before they took turns as tabs when short of room, the
+     * gallery had 65 px at 1280 × 800 and none with text two steps up.)
+     */
+    private static final double LEAST_PANEL_HEIGHT = 140;
 
     @TempDir
     static Path home;
@@ -109,8 +116,7 @@ class LayoutAtLargeTextTest {
                 content.resizeRelocate(0, 0, size[0], size[1]);
                 workbench.shell().defaultFont();
             });
-            int largest = size[0] < 1480 ? LARGEST_STEP_1280 : LARGEST_STEP_1480;
-            for (int step = 0; step <= largest; step++) {
+            for (int step = 0; step <= LARGEST_STEP; step++) {
                 List<Double> navigationWidths = new ArrayList<>();
                 for (WorkbenchPane pane : WorkbenchPane.values()) {
                     robot.interact(() -> workbench.shell().select(pane));
@@ -118,6 +124,9 @@ class LayoutAtLargeTextTest {
                     robot.interact(() -> { });
                     String where = (int) size[0] + "×" + (int) size[1] + ", text +" + step + ", " + pane.title();
                     collectCutLabels(content, content, size[0], where, problems);
+                    if (pane == WorkbenchPane.ANALYSIS) {
+                        collectCrampedPanels(robot, where, problems);
+                    }
                     navigationWidths.add(robot.lookup("#navigation").query().getBoundsInParent().getWidth());
                 }
                 String where = (int) size[0] + "×" + (int) size[1] + ", text +" + step;
@@ -152,11 +161,85 @@ class LayoutAtLargeTextTest {
                         + ", past its view's edge at " + Math.round(limit) + " (" + describe(label) + ")");
             }
         }
+        if (node instanceof SplitPane split) {
+            // A split pane whose items' minimum widths add up to more than it has lays them out past its edge, where
+            // it clips them: a panel's right side (its buttons, its last columns) is cut without any label elided.
+            Bounds own = window.sceneToLocal(split.localToScene(split.getLayoutBounds()));
+            for (Node item : split.getItems()) {
+                Bounds at = window.sceneToLocal(item.localToScene(item.getLayoutBounds()));
+                if (at.getMaxX() > own.getMaxX() + 1 || at.getMaxY() > own.getMaxY() + 1) {
+                    problems.add(where + ": " + describe(item) + " reaches past its split pane (" + describe(split)
+                            + ") by " + Math.round(Math.max(at.getMaxX() - own.getMaxX(),
+                            at.getMaxY() - own.getMaxY())) + " px");
+                }
+            }
+        }
+        if (node instanceof Spinner<?> spinner) {
+            // A spinner's value must show whole in its editor, beside the arrow buttons drawn over it.
+            TextField editor = spinner.getEditor();
+            Text measure = new Text(editor.getText());
+            measure.setFont(editor.getFont());
+            double room = editor.getWidth() - editor.getInsets().getLeft() - editor.getInsets().getRight();
+            if (measure.getLayoutBounds().getWidth() > room + 0.5) {
+                problems.add(where + ": spinner #" + spinner.getId() + "'s \"" + editor.getText() + "\" needs "
+                        + Math.round(measure.getLayoutBounds().getWidth()) + " px, its editor has " + Math.round(room));
+            }
+        }
         if (node instanceof Parent parent) {
             for (Node child : parent.getChildrenUnmodifiable()) {
                 collectCutLabels(child, window, windowWidth, where, problems);
             }
         }
+    }
+
+    /**
+     * Adds the Analysis panels an inspector reads that are left less than {@link #LEAST_PANEL_HEIGHT} tall: the
+     * confusion matrix, the exit gallery and the selected image's path, each in its tab when they take turns.
+     */
+    private static void collectCrampedPanels(FxRobot robot, String where, Set<String> problems) {
+        Optional<TabPane> tabs = robot.lookup("#inspectTabs").tryQuery().filter(n -> n.getScene() != null)
+                .map(TabPane.class::cast);
+        checkHeight(robot, tabs, "#confusionMatrix", "the confusion matrix", false, where, problems);
+        checkHeight(robot, tabs, "#exitGallery", "the exit gallery", false, where, problems);
+        // The path's column is as tall as its view whatever the path's length: its view is what it is given.
+        checkHeight(robot, tabs, "#samplePath", "the image's path's column", true, where, problems);
+        tabs.ifPresent(t -> robot.interact(() -> t.getSelectionModel().select(0)));
+    }
+
+    private static void checkHeight(FxRobot robot, Optional<TabPane> tabs, String query, String what,
+            boolean viewOnly, String where, Set<String> problems) {
+        Node node = robot.lookup(query).query();
+        // Its tab, when it has one, is selected: as the user would, to read it.
+        tabs.ifPresent(t -> robot.interact(() -> t.getTabs().stream().filter(tab -> tab.getContent() != null
+                && isAncestor(tab.getContent(), node)).findFirst().ifPresent(t.getSelectionModel()::select)));
+        double height = visibleHeight(node, viewOnly);
+        if (!node.isVisible() || height < LEAST_PANEL_HEIGHT) {
+            problems.add(where + ": " + what + " is " + Math.round(height) + " px tall"
+                    + (node.isVisible() ? "" : " and hidden"));
+        }
+    }
+
+    private static boolean isAncestor(Node ancestor, Node node) {
+        for (Node up = node; up != null; up = up.getParent()) {
+            if (up == ancestor) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the height of {@code node}, or of its nearest scroll pane's view when that is less; with
+     *         {@code viewOnly}, of the view alone (the node may be shorter than the room it is given)
+     */
+    private static double visibleHeight(Node node, boolean viewOnly) {
+        double height = viewOnly ? Double.MAX_VALUE : node.getLayoutBounds().getHeight();
+        for (Node up = node.getParent(); up != null; up = up.getParent()) {
+            if (up instanceof ScrollPane scroll) {
+                return Math.min(height, scroll.getViewportBounds().getHeight());
+            }
+        }
+        return height;
     }
 
     /** @return the right edge, in the scene, of the nearest scroll pane's view around {@code node}; or infinity */
@@ -170,9 +253,9 @@ class LayoutAtLargeTextTest {
         return Double.POSITIVE_INFINITY;
     }
 
-    private static String describe(Labeled label) {
-        StringBuilder path = new StringBuilder(label.getClass().getSimpleName());
-        for (Node up = label; up != null; up = up.getParent()) {
+    private static String describe(Node node) {
+        StringBuilder path = new StringBuilder(node.getClass().getSimpleName());
+        for (Node up = node; up != null; up = up.getParent()) {
             if (up.getId() != null) {
                 path.append(" in #").append(up.getId());
                 break;

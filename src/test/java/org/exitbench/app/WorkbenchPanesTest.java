@@ -208,6 +208,9 @@ class WorkbenchPanesTest {
         robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
 
+        // Short of room, the matrix and the gallery take turns as tabs: the user opens the gallery's.
+        robot.lookup("#galleryTab").tryQuery().ifPresent(robot::clickOn);
+        WaitForAsyncUtils.waitForFxEvents();
         @SuppressWarnings("unchecked")
         GridView<Integer> gallery = robot.lookup("#exitGallery").queryAs(GridView.class);
         assertEquals(result.test().exitedCount(0), gallery.getItems().size());
@@ -223,6 +226,8 @@ class WorkbenchPanesTest {
         int[][] matrix = result.test().confusionMatrix(0);
         int trueClass = 2;
         int answer = matrix[2][1] > 0 ? 1 : 2;
+        robot.lookup("#matrixTab").tryQuery().ifPresent(robot::clickOn);
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#confusion-" + trueClass + "-" + answer);
         WaitForAsyncUtils.waitForFxEvents();
 

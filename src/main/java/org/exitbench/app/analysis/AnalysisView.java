@@ -1,5 +1,6 @@
 package org.exitbench.app.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Platform;
@@ -15,6 +16,8 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
@@ -47,8 +50,8 @@ import org.exitbench.data.Split;
 
 /**
  * The Analysis pane, everything on the test split: left, the accuracy-vs-compute chart and where each class
- * leaves; right, the per-exit confusion matrix and the selected image's path above the exit gallery. Each panel
- * exports as PNG, the tables also as CSV.
+ * leaves; centre, the per-exit confusion matrix above the exit gallery; right, the selected image's path. Short of
+ * room, matrix, gallery and path take turns as tabs. Each panel exports as PNG, the tables also as CSV.
  */
 public final class AnalysisView {
 
@@ -70,6 +73,16 @@ public final class AnalysisView {
     private static final double MATRIX_COLUMN_MOST_TWO = 0.62;
     /** The narrowest the path column is shown beside the others, in pixels. */
     private static final double PATH_COLUMN_LEAST = 220;
+    /**
+     * The least height of the pane, in ems of its text, for the matrix above the gallery, and the note on boosting
+     * above both: 1480 × 920 at normal text has 64 em and gives the gallery about 150 px; 1280 × 800 has 55 em
+     * and gave it 65 px.
+     */
+    private static final double ROOMY_HEIGHT_EM = 60;
+    /** The tab pane's border around the content of its tabs, in pixels. */
+    private static final double TAB_PANE_BORDER = 4;
+    /** A split pane's divider, at the largest text, in pixels. */
+    private static final double DIVIDER_WIDTH = 14;
 
     private final VBox root = new VBox();
     private final AccuracyComputeChart chart = new AccuracyComputeChart("analysisChart", "test");
@@ -83,6 +96,19 @@ public final class AnalysisView {
     private final VBox speedupSlot = new VBox(4);
     private final HBox actionsSlot = new HBox(6);
     private final VBox ownImageSlot = new VBox();
+    /**
+     * Where the confusion matrix, the gallery and (when the pane is too narrow for a column of its own) the path
+     * take turns when the pane is short of room: each then has the column's whole height.
+     */
+    private final TabPane inspectTabs = new TabPane();
+    private final Tab chartTab = new Tab("Accuracy vs compute");
+    private final Tab matrixTab = new Tab("Confusion");
+    private final Tab galleryTab = new Tab("Gallery");
+    private final Tab pathTab = new Tab("Image's path");
+    /** What boosting changed, in words: above the panels when there is room, else folded with the table. */
+    private final Label boostingNote = new Label();
+    private final VBox boostingContent = new VBox(10);
+    private TitledPane boostingPane;
     private CascadeSource shownSource;
 
     /**
@@ -103,7 +129,8 @@ public final class AnalysisView {
         Node banner = CascadePaneParts.syntheticBanner(model.operatingPoint(), "analysisSyntheticBanner",
                 "Synthetic demo scores: generated for this dataset's images, not produced by trained branches."
                         + " The images are real; the answers and confidences are not.");
-        root.getChildren().addAll(header(), banner, messageLine(), boostingNote(), boostingTable(),
+        boostingPane = boostingTable();
+        root.getChildren().addAll(header(), banner, messageLine(), boostingNote(), boostingPane,
                 CascadePaneParts.body(model.operatingPoint(), "analysisPlaceholder", content()));
 
         RefreshWhenShown refresh = new RefreshWhenShown(root,
@@ -144,6 +171,27 @@ public final class AnalysisView {
     }
 
     /**
+     * Brings the path panel into view: when the pane is too narrow for a path column, the path's tab beside the
+     * confusion matrix is selected (an image was clicked in the gallery or one of the user's own was given).
+     */
+    public void showPath() {
+        if (pathTab.getTabPane() != null) {
+            inspectTabs.getSelectionModel().select(pathTab);
+        }
+    }
+
+    /** Shows the note on boosting above the panels, or as the first part of the folded pane with its table. */
+    private void placeBoostingNote(boolean above) {
+        if (above && boostingNote.getParent() != root) {
+            boostingContent.getChildren().remove(boostingNote);
+            root.getChildren().add(root.getChildren().indexOf(boostingPane), boostingNote);
+        } else if (!above && boostingNote.getParent() != boostingContent) {
+            root.getChildren().remove(boostingNote);
+            boostingContent.getChildren().add(0, boostingNote);
+        }
+    }
+
+    /**
      * Adds a button to the pane's header, after the title (a sweep over settings, for example).
      *
      * @param action the button
@@ -181,7 +229,7 @@ public final class AnalysisView {
 
     /** What boosting changed in the shown run, in its own numbers (hidden without a second mode). */
     private Node boostingNote() {
-        Label note = new Label();
+        Label note = boostingNote;
         note.setId("analysisBoostingNote");
         // An explanation, not the outcome of an action: plain ink, not the pane message's "done" colour.
         note.getStyleClass().add("muted");
@@ -197,17 +245,19 @@ public final class AnalysisView {
      * many it takes and how often it is right, and the classes it takes most. Folded by default; hidden without a
      * second mode.
      */
-    private Node boostingTable() {
+    private TitledPane boostingTable() {
         GridPane table = new GridPane();
         table.setId("boostingTable");
         table.setHgap(18);
         table.setVgap(4);
+        boostingContent.getChildren().setAll(table);
         TitledPane pane = new TitledPane("What boosting changes, exit by exit (test split, current CPM settings)",
-                table);
+                boostingContent);
         pane.setId("boostingPane");
         pane.setExpanded(false);
         pane.setAnimated(false);
-        pane.visibleProperty().bind(model.boostingComparisonProperty().isNotNull());
+        pane.visibleProperty().bind(model.boostingComparisonProperty().isNotNull()
+                .or(model.boostingNoteProperty().isNotEmpty()));
         pane.managedProperty().bind(pane.visibleProperty());
         Runnable fill = () -> {
             table.getChildren().clear();
@@ -288,6 +338,18 @@ public final class AnalysisView {
         ownImageSlot.managedProperty().bind(ownImageSlot.visibleProperty());
         Node right = scrolling(new VBox(10, ownImageSlot, path.node()), 220);
         right.getStyleClass().add("path-scroll");
+        inspectTabs.setId("inspectTabs");
+        inspectTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        chartTab.setId("chartTab");
+        matrixTab.setId("matrixTab");
+        galleryTab.setId("galleryTab");
+        pathTab.setId("pathTab");
+        // A confusion cell filters the gallery: when they take turns, the click shows the gallery it filtered.
+        model.confusionFilterProperty().addListener((obs, old, now) -> {
+            if (now != null && galleryTab.getTabPane() != null) {
+                inspectTabs.getSelectionModel().select(galleryTab);
+            }
+        });
 
         // Every column scrolls rather than insisting on its full width, so the divider positions hold at any
         // window size and font size.
@@ -297,38 +359,89 @@ public final class AnalysisView {
         // (Ctrl+=), while the window has room: the dividers give way rather than a column scrolling sideways, its
         // legend or last matrix columns out of view.
         IntegerProperty columns = new SimpleIntegerProperty(3);
-        fitContent(leftScroll, left, 260, root, columns, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO);
         fitContent(confusionScroll, (Region) confusionPanel, 300, root, columns, MATRIX_COLUMN_MOST,
-                MATRIX_COLUMN_MOST_TWO);
+                MATRIX_COLUMN_MOST_TWO, null);
+        // Two columns: the chart's gives way to the matrix's (and scrolls sideways), so that the two minimums never
+        // add up to more than the split pane has (it lays its items out past its edge, where they are cut).
+        fitContent(leftScroll, left, 260, root, columns, LEFT_COLUMN_MOST, LEFT_COLUMN_MOST_TWO, confusionScroll);
+        // A tab pane's minimum width is its tab headers', not its content's: left at that, the split pane gave it
+        // less than the matrix needs and the matrix's last columns and buttons were cut at its edge (real fonts,
+        // 1280 × 800, text +2). At least as wide as the widest of what its tabs hold, and its border.
+        inspectTabs.minWidthProperty().bind(Bindings.createDoubleBinding(() -> inspectTabs.getTabs().stream()
+                .map(Tab::getContent).filter(Region.class::isInstance)
+                .mapToDouble(content -> ((Region) content).getMinWidth()).max().orElse(0) + TAB_PANE_BORDER,
+                inspectTabs.getTabs(), confusionScroll.minWidthProperty(), leftScroll.minWidthProperty()));
         split.setOrientation(Orientation.HORIZONTAL);
         DividerPositions.placeWhenShown(split, 800, 0.285, 0.79);
-        // Large text on a small window: the chart, matrix and path columns no longer fit side by side at the
-        // widths their content needs. The path then goes under the gallery, and the chart and matrix columns share
-        // the width, rather than cutting the legend and the matrix's last columns. When even those two do not fit,
-        // the chart's column goes on top of the others, each at the pane's full width.
+        // A small window or large text: the matrix above the gallery, each with its header rows, left the gallery
+        // one row of images or none (65 px at 1280 × 800, 0 with text three steps up), and matrix, gallery and path
+        // one above the other about 100 px each. Short of height, the matrix, the gallery and the path (when it has
+        // no column) take turns as tabs, each with the column's whole height (a cell click shows the gallery, an
+        // image's click its path), and the note on boosting folds into its table's pane. Short of width, the chart,
+        // matrix and path columns no longer fit side by side at the widths their content needs: the chart and the
+        // tabs share the width rather than cutting the legend and the matrix's last columns, and when even those two
+        // do not fit, the chart's column becomes the first of the tabs.
         Runnable arrange = () -> {
             double two = left.minWidth(-1) + ((Region) confusionPanel).minWidth(-1) + 2 * MATRIX_SCROLL_ALLOWANCE;
-            int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST <= root.getWidth() ? 3
-                    : two <= root.getWidth() ? 2 : 1;
-            if (wanted == columns.get()) {
+            double inside = root.getWidth() - root.getInsets().getLeft() - root.getInsets().getRight();
+            int wanted = root.getWidth() <= 0 || two + PATH_COLUMN_LEAST + 2 * DIVIDER_WIDTH <= inside ? 3
+                    : two + DIVIDER_WIDTH + TAB_PANE_BORDER <= inside ? 2 : 1;
+            boolean roomy = wanted == 3 && (root.getHeight() <= 0
+                    || root.getHeight() >= ROOMY_HEIGHT_EM * sourceLabel.getFont().getSize());
+            if (wanted == columns.get() && roomy == (boostingNote.getParent() == root)) {
                 return;
             }
             columns.set(wanted);
-            split.setOrientation(wanted == 1 ? Orientation.VERTICAL : Orientation.HORIZONTAL);
-            if (wanted < 3) {
-                split.getItems().setAll(leftScroll, centre);
-                centre.getItems().setAll(confusionScroll, gallery, right);
-                split.setDividerPositions(wanted == 1 ? 0.4 : 0.42);
-                centre.setDividerPositions(0.5, 0.78);
-            } else {
+            Tab selected = inspectTabs.getSelectionModel().getSelectedItem();
+            // Each node leaves its old place before it takes its new one: a node is in one parent at a time.
+            centre.getItems().clear();
+            split.getItems().clear();
+            inspectTabs.getTabs().clear();
+            for (Tab tab : List.of(chartTab, matrixTab, galleryTab, pathTab)) {
+                tab.setContent(null);
+            }
+            placeBoostingNote(roomy);
+            double[] positions;
+            if (roomy) {
                 centre.getItems().setAll(confusionScroll, gallery);
                 split.getItems().setAll(leftScroll, centre, right);
-                split.setDividerPositions(0.285, 0.79);
-                centre.setDividerPositions(0.58);
+                positions = new double[] {0.285, 0.79};
+            } else {
+                List<Tab> tabs = new ArrayList<>();
+                if (wanted == 1) {
+                    chartTab.setContent(leftScroll);
+                    tabs.add(chartTab);
+                }
+                matrixTab.setContent(confusionScroll);
+                galleryTab.setContent(gallery);
+                tabs.addAll(List.of(matrixTab, galleryTab));
+                if (wanted < 3) {
+                    pathTab.setContent(right);
+                    tabs.add(pathTab);
+                }
+                inspectTabs.getTabs().setAll(tabs);
+                if (tabs.contains(selected)) {
+                    inspectTabs.getSelectionModel().select(selected);
+                }
+                split.getItems().setAll(wanted == 3 ? List.of(leftScroll, inspectTabs, right)
+                        : wanted == 2 ? List.of(leftScroll, inspectTabs) : List.of(inspectTabs));
+                // The path's column a little wider than beside matrix-over-gallery: at 220 px (1280 × 800) it broke
+                // "t-shirt-top" in two; the matrix's column keeps its minimum whatever the position asks.
+                positions = wanted == 3 ? new double[] {0.285, 0.75} : new double[] {0.42};
             }
+            // Again once laid out: a split pane given new items before its next layout may clamp the positions
+            // to its items' minimum sizes at their old size (the matrix was left 72 px at 1480 × 920).
+            split.setDividerPositions(positions);
+            centre.setDividerPositions(0.58);
+            Platform.runLater(() -> {
+                split.setDividerPositions(positions);
+                centre.setDividerPositions(0.58);
+            });
         };
         Runnable later = () -> Platform.runLater(arrange);
         root.widthProperty().addListener((obs, old, now) -> later.run());
+        root.heightProperty().addListener((obs, old, now) -> later.run());
+        sourceLabel.fontProperty().addListener((obs, old, now) -> later.run());
         left.layoutBoundsProperty().addListener((obs, old, now) -> later.run());
         ((Region) confusionPanel).layoutBoundsProperty().addListener((obs, old, now) -> later.run());
         return split;
@@ -336,16 +449,23 @@ public final class AnalysisView {
 
     /**
      * Binds {@code scroll}'s minimum width to its content's (plus room for a scroll bar), at least {@code least}
-     * and at most {@code mostOfThree} or {@code mostOfTwo} of {@code pane}'s width while {@code columns} are side by
-     * side (all of it when stacked). The pane's width, not the split pane's: a split pane grows
-     * past its room when its columns' minimums add up to more, and the minimums must not follow it.
+     * and at most {@code mostOfThree} or {@code mostOfTwo} of {@code pane}'s width inside its padding while
+     * {@code columns} are side by side (all of it less the tab pane's border when one). The pane's width, not the
+     * split pane's: a split pane grows past its room when its columns' minimums add up to more, and the minimums must
+     * not follow it. With two columns, at most what {@code giveWayTo} (the other column, or null) leaves.
      */
     private static void fitContent(ScrollPane scroll, Region content, double least, Region pane,
-            IntegerProperty columns, double mostOfThree, double mostOfTwo) {
-        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.min(
-                (columns.get() == 3 ? mostOfThree : columns.get() == 2 ? mostOfTwo : 1) * pane.getWidth(),
-                Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)), content.layoutBoundsProperty(),
-                pane.widthProperty(), columns));
+            IntegerProperty columns, double mostOfThree, double mostOfTwo, Region giveWayTo) {
+        scroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> {
+            double inside = pane.getWidth() - pane.getInsets().getLeft() - pane.getInsets().getRight();
+            double most = columns.get() == 3 ? mostOfThree * inside : columns.get() == 2 ? mostOfTwo * inside
+                    : inside - TAB_PANE_BORDER;
+            if (columns.get() == 2 && giveWayTo != null) {
+                most = Math.min(most, inside - giveWayTo.getMinWidth() - TAB_PANE_BORDER - DIVIDER_WIDTH);
+            }
+            return Math.max(0, Math.min(most, Math.max(least, content.minWidth(-1) + MATRIX_SCROLL_ALLOWANCE)));
+        }, content.layoutBoundsProperty(), pane.widthProperty(), pane.insetsProperty(), columns,
+                giveWayTo == null ? columns : giveWayTo.minWidthProperty()));
     }
 
     private static ScrollPane scrolling(Node content, double minWidth) {
@@ -434,7 +554,10 @@ public final class AnalysisView {
         gallery.setId("exitGallery");
         gallery.getStyleClass().add("exit-gallery");
         gallery.setCellFactory(view -> new GalleryCell(() -> model.operatingPoint().resultProperty().get(),
-                thumbnails, model, model.selectedSampleProperty()::set));
+                thumbnails, model, sample -> {
+                    model.selectedSampleProperty().set(sample);
+                    showPath();
+                }));
         gallery.setHorizontalCellSpacing(4);
         gallery.setVerticalCellSpacing(4);
         // Another tab or filter starts at the top; new thresholds keep the scroll position. (Later: the grid's

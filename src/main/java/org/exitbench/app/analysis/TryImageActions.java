@@ -53,6 +53,17 @@ public final class TryImageActions {
         view.ownImageSlot().getChildren().add(new TryImageView(model).node());
         view.addAction(button(model, files, folders, showPane));
         prepareWhenShown(view.node(), model);
+        // The panel is above the path: in a narrow pane, the path's tab must be the one shown for it to be seen.
+        model.activeProperty().addListener((obs, was, now) -> {
+            if (now) {
+                view.showPath();
+            }
+        });
+        model.statusProperty().addListener((obs, old, now) -> {
+            if (model.activeProperty().get()) {
+                view.showPath();
+            }
+        });
     }
 
     /**

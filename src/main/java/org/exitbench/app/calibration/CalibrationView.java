@@ -48,6 +48,7 @@ import org.exitbench.app.operatingpoint.RefreshWhenShown;
 import org.exitbench.app.operatingpoint.SyntheticCascadeSource;
 import org.exitbench.app.theme.DividerPositions;
 import org.exitbench.app.theme.ExitPalette;
+import org.exitbench.app.theme.SpinnerWidth;
 import org.exitbench.app.theme.Theme;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.CpmSettings;
@@ -216,6 +217,7 @@ public final class CalibrationView {
         Spinner<Integer> support = new Spinner<>(1, 10_000, model.minimumSupportProperty().get(), 5);
         support.setId("minimumSupport");
         support.setEditable(true);
+        SpinnerWidth.fitToValues(support);
         support.valueProperty().addListener((obs, old, now) -> {
             if (now != null) {
                 model.minimumSupportProperty().set(now);
@@ -249,7 +251,7 @@ public final class CalibrationView {
         });
         budget.setId("budgetPoints");
         budget.setEditable(true);
-        budget.setPrefWidth(90);
+        SpinnerWidth.fitToValues(budget);
         budget.valueProperty().addListener((obs, old, now) -> {
             if (now != null) {
                 model.budgetPointsProperty().set(now);

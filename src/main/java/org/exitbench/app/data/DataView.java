@@ -52,10 +52,14 @@ public final class DataView {
     private static final double COUNT_COLUMN_ROWS = 2.6;
     /** The summary column's padding and border around the counts table, in pixels. */
     private static final double SUMMARY_SCROLL_ALLOWANCE = 24;
-    /** The least width, in pixels, the thumbnail column keeps beside the summary column. */
-    private static final double THUMBNAIL_COLUMN_LEAST = 360;
-    /** The split pane's divider and the pane's own padding, in pixels. */
-    private static final double DIVIDER_ROOM = 40;
+    /**
+     * The least width, in pixels, the thumbnail column keeps beside the summary column (more when its filter bar
+     * needs more): four thumbnails of a 28 × 28 dataset a row. (At 360 px, the counts table's last column was cut by
+     * 24 px at 1280 × 800 with text three steps up.)
+     */
+    private static final double THUMBNAIL_COLUMN_LEAST = 280;
+    /** The split pane's divider and borders, in pixels (the pane's padding, which follows the text, is added). */
+    private static final double DIVIDER_ROOM = 16;
     private static final PseudoClass TOTAL_ROW = PseudoClass.getPseudoClass("total");
 
     private final DataViewModel model;
@@ -242,10 +246,11 @@ public final class DataView {
         // room is the window's (the scene's) right of the pane, not the pane's width, which grows with this minimum.
         summaryScroll.minWidthProperty().bind(Bindings.createDoubleBinding(() -> {
             double room = root.getScene() == null ? Double.MAX_VALUE
-                    : root.getScene().getWidth() - root.localToScene(0, 0).getX()
-                            - Math.max(THUMBNAIL_COLUMN_LEAST, grid.minWidth(-1)) - DIVIDER_ROOM;
+                    : root.getScene().getWidth() - root.localToScene(0, 0).getX() - root.getInsets().getLeft()
+                            - root.getInsets().getRight() - Math.max(THUMBNAIL_COLUMN_LEAST, grid.minWidth(-1))
+                            - DIVIDER_ROOM;
             return Math.max(0, Math.min(table.getMinWidth() + SUMMARY_SCROLL_ALLOWANCE, room));
-        }, table.minWidthProperty(), root.widthProperty(), root.sceneProperty()));
+        }, table.minWidthProperty(), root.widthProperty(), root.sceneProperty(), root.insetsProperty()));
         SplitPane split = new SplitPane(summaryScroll, grid);
         split.setOrientation(Orientation.HORIZONTAL);
         // Wide enough for the counts table's five columns at projector-sized text.
@@ -372,12 +377,17 @@ public final class DataView {
         classes.setVisibleRowCount(12);
         classes.setMinWidth(Region.USE_PREF_SIZE);
 
+        // On a line of its own, wrapped: in the filter bar it set the bar's minimum width (a flow pane is at least
+        // as wide as its widest child's preferred width), which at 1280 × 800 with text three steps up took the
+        // room the counts table beside the grid needs.
         Label shown = new Label();
         shown.setId("visibleSummary");
         shown.getStyleClass().add("muted");
+        shown.setWrapText(true);
+        shown.setMinHeight(Region.USE_PREF_SIZE);
         shown.textProperty().bind(model.visibleSummaryProperty());
 
-        FlowPane filters = new FlowPane(10, 6, splitButtons, classes, shown);
+        FlowPane filters = new FlowPane(10, 6, splitButtons, classes);
         filters.setAlignment(Pos.CENTER_LEFT);
         filters.getStyleClass().add("filter-bar");
 
@@ -403,7 +413,7 @@ public final class DataView {
             }
         }));
         VBox.setVgrow(grid, Priority.ALWAYS);
-        VBox column = new VBox(8, filters, grid);
+        VBox column = new VBox(8, filters, shown, grid);
         column.getStyleClass().add("thumbnail-column");
         return column;
     }

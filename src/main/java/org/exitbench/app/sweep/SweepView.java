@@ -41,6 +41,7 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
+import org.exitbench.app.theme.SpinnerWidth;
 import org.exitbench.app.theme.Theme;
 
 /**
@@ -51,6 +52,11 @@ import org.exitbench.app.theme.Theme;
  * leaves a running sweep running (the task strip shows it).
  */
 public final class SweepView {
+
+    /** A bold header character's width, on average, in ems (DejaVu Sans, the widest of the fonts seen). */
+    private static final double HEADER_EMS_PER_CHARACTER = 0.66;
+    /** A header's padding and its column's borders, in ems. */
+    private static final double HEADER_PADDING_EMS = 1.6;
 
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
 
@@ -183,7 +189,7 @@ public final class SweepView {
         Spinner<Integer> spinner = new Spinner<>(1, Math.max(max, property.get()), property.get());
         spinner.setId(id);
         spinner.setEditable(true);
-        spinner.setPrefWidth(90);
+        SpinnerWidth.fitToValues(spinner);
         spinner.valueProperty().addListener((obs, old, now) -> {
             if (now != null && now != property.get()) {
                 property.set(now);
@@ -295,7 +301,22 @@ public final class SweepView {
         failedBox.managedProperty().bind(failedBox.visibleProperty());
 
         Label bestTitle = new Label("Best compute reduction within an accuracy budget (test means over seeds)");
+        keepHeadersWhole(comparisons, bestTitle);
+        keepHeadersWhole(best, bestTitle);
         return new VBox(8, title, comparisons, bestTitle, best, failedBox, reportLine());
+    }
+
+    /**
+     * Gives each column at least the width of its header at the window's text size ({@code plain}'s font): with
+     * text two steps up (Ctrl+=), widths in pixels left "sign tes…" and "mean difference [9…"; the table scrolls
+     * sideways instead.
+     */
+    private static void keepHeadersWhole(TableView<?> table, Label plain) {
+        for (TableColumn<?, ?> column : table.getColumns()) {
+            column.minWidthProperty().bind(Bindings.createDoubleBinding(() -> plain.getFont().getSize()
+                    * (HEADER_EMS_PER_CHARACTER * column.getText().length() + HEADER_PADDING_EMS),
+                    plain.fontProperty()));
+        }
     }
 
     private static <R> TableColumn<R, String> column(String name, Function<R, String> value, double width) {

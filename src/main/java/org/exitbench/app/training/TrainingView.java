@@ -50,6 +50,7 @@ import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.operatingpoint.DisplayText;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.theme.DividerPositions;
+import org.exitbench.app.theme.SpinnerWidth;
 import org.exitbench.app.theme.Theme;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.calibrate.AnchorSource;
@@ -624,7 +625,7 @@ public final class TrainingView {
         Spinner<T> spinner = new Spinner<>(factory);
         spinner.setId(id);
         spinner.setEditable(true);
-        spinner.setPrefWidth(110);
+        SpinnerWidth.fitToValues(spinner);
         commitOnFocusLoss(spinner);
         spinner.valueProperty().addListener((obs, old, now) -> {
             if (now != null && !now.equals(property.getValue())) {

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.Spinner;
 import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.io.Notices;
@@ -73,5 +77,24 @@ class SweepViewTest {
         robot.clickOn("#sweepMode-non-boosted");
         assertFalse(start.isDisabled());
         assertFalse(problem.isVisible());
+    }
+
+    @Test
+    void theTablesHeadersAreShownWholeWithProjectorSizedText(FxRobot robot) {
+        for (int size : new int[] {13, 17, 20}) {
+            robot.interact(() -> robot.lookup("#sweepComparisons").query().getScene().getRoot()
+                    .setStyle("-fx-font-size: " + size + "px;"));
+            WaitForAsyncUtils.waitForFxEvents();
+            List<String> cut = new ArrayList<>();
+            for (String table : List.of("#sweepComparisons", "#sweepBest")) {
+                for (Labeled header : robot.lookup(table + " .column-header .label").queryAllAs(Labeled.class)) {
+                    header.getChildrenUnmodifiable().stream().filter(Text.class::isInstance).map(Text.class::cast)
+                            .filter(shown -> !shown.getText().equals(header.getText()))
+                            .forEach(shown -> cut.add(size + " px: \"" + header.getText() + "\" shown as \""
+                                    + shown.getText() + "\""));
+                }
+            }
+            assertEquals(List.of(), cut);
+        }
     }
 }
