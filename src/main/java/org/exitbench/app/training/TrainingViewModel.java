@@ -213,18 +213,21 @@ public final class TrainingViewModel {
         }
         ExperimentConfig shown = shownConfig;
         boolean sameBranch = next.branchSpec().equals(shown.branchSpec());
-        boolean sameSplits = next.calibration().equals(shown.calibration())
-                && next.readOptions().validationFraction() == shown.readOptions().validationFraction();
+        boolean sameCalibration = next.calibration().equals(shown.calibration());
+        boolean sameValidation = next.readOptions().validationFraction() == shown.readOptions().validationFraction();
         boolean same = next.cpmSettings().equals(shown.cpmSettings()) && next.training().equals(shown.training())
-                && next.seed() == shown.seed() && sameBranch && sameSplits;
+                && next.seed() == shown.seed() && sameBranch && sameCalibration && sameValidation;
         shownRunSettings.set(same ? "" : "These are the next run's settings. The run shown in the panes was trained"
                 + " with CPM m = " + DisplayText.margin(shown.cpmSettings().margin())
                 + " (" + CpmFields.formName(shown.cpmSettings().marginForm()) + "), "
                 + shown.training().epochs() + " epochs, " + String.join(" and ", shown.training().modes().stream()
                         .map(ExperimentConfig::modeName).toList()) + ", seed " + shown.seed()
                 + (sameBranch ? "" : "; branches: " + shown.branchSpec().describe())
-                + (sameSplits ? "" : "; CPM calibrating on " + DisplayText.wholePercent(shown.calibration().fraction())
-                        + " of validation, and " + DisplayText.wholePercent(shown.readOptions().validationFraction())
+                + (sameCalibration ? "" : shown.calibration().fraction() == 0
+                        ? "; one validation split for early stopping and CPM"
+                        : "; CPM calibrating on " + DisplayText.wholePercent(shown.calibration().fraction())
+                                + " of validation")
+                + (sameValidation ? "" : "; " + DisplayText.wholePercent(shown.readOptions().validationFraction())
                         + " of train carved off as validation when the dataset has none") + ".");
     }
 
