@@ -9,8 +9,8 @@ import org.exitbench.model.ExitBranch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An exit branch's forward pass in plain Java, with the parameters of its DL4J network: convolution (1-D or 2-D,
- * same padding, stride 1) with ReLU, the branch's pooling, and the dense softmax.
+ * An exit branch's forward pass in plain Java, with the parameters of its DL4J network: one or two convolutions
+ * (1-D or 2-D, same padding, stride 1) each with ReLU, the branch's pooling, and the dense softmax.
  *
  * <p>Why it exists: a branch costs a few thousand multiply-accumulates, but one DL4J {@code output} call at batch 1
  * costs a fixed overhead per layer (workspace set-up, shape checks, a native call each; about 0.1 ms per layer on
@@ -30,67 +30,78 @@ final class BranchKernel {
 
     private final BranchSpec spec;
     private final BranchInput input;
-    private final int inChannels;
     private final int length;     // sequence length (1-D) or side (2-D)
+    private final int positions;  // length, or side² for 2-D
     private final int filters;
     private final int kernel;
-    private final float[] convWeights; // [filter][inChannel][tap (× tap for 2-D)], row-major
-    private final float[] convBias;
+    /** Per convolution layer: its input channels (the first reads the features, a second the first's filters). */
+    private final int[] inChannels;
+    private final float[][] convWeights; // per layer, [filter][inChannel][tap (× tap for 2-D)], row-major
+    private final float[][] convBias;
     private final int denseIn;
     private final int classes;
     private final float[] denseWeights; // [in][class], row-major
     private final float[] denseBias;
-    private final double[] activations;
+    private final double[] row;
+    /** Per layer, its ReLU output [filter][position]; the last layer's is what the pooling reads. */
+    private final double[][] activations;
     private final double[] pooled;
     private final double[] logits;
 
-    /** Reads the parameters of a branch network. */
+    /** Reads the parameters of a branch network, of one or two convolution layers. */
     BranchKernel(ExitBranch branch) {
         this.spec = branch.spec();
-        if (spec.layers() != 1) {
-            throw new IllegalArgumentException("the plain-Java branch kernel computes one-layer branches; \""
-                    + spec.describe() + "\" has " + spec.layers() + "; two-layer branches are for "
-                    + "measuring capacity in the workbench, not yet deployable");
-        }
         this.input = branch.input();
         BranchType type = spec.type();
-        this.inChannels = switch (type) {
-            case CONV1D_CHANNELS -> 1;
-            case CONV1D_TOKENS, CONV2D -> input.channels();
-        };
         this.length = switch (type) {
             case CONV1D_CHANNELS -> input.channels();
             case CONV1D_TOKENS -> input.cells();
             case CONV2D -> input.grid();
         };
+        this.positions = type == BranchType.CONV2D ? length * length : length;
         this.filters = spec.filters();
         this.kernel = spec.kernel();
-        Layer conv = branch.graph().getLayer("conv");
+        int layers = spec.layers();
+        int taps = type == BranchType.CONV2D ? kernel * kernel : kernel;
+        this.inChannels = new int[layers];
+        this.convWeights = new float[layers][];
+        this.convBias = new float[layers][];
+        this.activations = new double[layers][filters * positions];
+        for (int l = 0; l < layers; l++) {
+            inChannels[l] = l > 0 ? filters : type == BranchType.CONV1D_CHANNELS ? 1 : input.channels();
+            Layer conv = branch.graph().getLayer(BranchSpec.convolutionName(l + 1));
+            if (conv == null) {
+                throw new IllegalArgumentException("the branch network of \"" + spec.describe() + "\" has no "
+                        + "convolution " + BranchSpec.convolutionName(l + 1));
+            }
+            convWeights[l] = type == BranchType.CONV2D ? values(conv.getParam("W"))
+                    : conv1dWeights(conv.getParam("W"), filters, inChannels[l], kernel);
+            convBias[l] = values(conv.getParam("b"));
+            if (convWeights[l].length != filters * inChannels[l] * taps || convBias[l].length != filters) {
+                throw new IllegalArgumentException("the branch network's convolution "
+                        + BranchSpec.convolutionName(l + 1) + " does not have the shape of \"" + spec.describe()
+                        + "\" on " + input);
+            }
+        }
         Layer output = branch.graph().getLayer(BranchSpec.OUTPUT);
-        this.convWeights = type == BranchType.CONV2D ? values(conv.getParam("W"))
-                : conv1dWeights(conv.getParam("W"), filters, inChannels, kernel);
-        this.convBias = values(conv.getParam("b"));
         INDArray w = output.getParam("W");
         this.denseIn = (int) w.size(0);
         this.classes = (int) w.size(1);
         this.denseWeights = values(w);
         this.denseBias = values(output.getParam("b"));
-        int positions = type == BranchType.CONV2D ? length * length : length;
         int expectedIn = spec.pooling().isGlobal() ? filters : filters * (length / 2);
-        int taps = type == BranchType.CONV2D ? kernel * kernel : kernel;
-        if (convWeights.length != filters * inChannels * taps || convBias.length != filters
-                || denseIn != expectedIn || denseBias.length != classes || classes != input.classes()) {
+        if (denseIn != expectedIn || denseBias.length != classes || classes != input.classes()) {
             throw new IllegalArgumentException("the branch network's parameters do not have the shapes of \""
                     + spec.describe() + "\" on " + input);
         }
-        this.activations = new double[filters * positions];
+        this.row = new double[inputSize()];
         this.pooled = new double[denseIn];
         this.logits = new double[classes];
     }
 
     /** @return the number of values of one input row, as {@link ExitBranch#batch} lays them out */
     int inputSize() {
-        return inChannels * (spec.type() == BranchType.CONV2D ? length * length : length);
+        return inChannels[0] * positions;
     }
 
     /** @return the number of classes */
@@ -106,47 +117,60 @@ final class BranchKernel {
      * @param out receives {@link #classes()} probabilities from {@code outAt}
      */
     void probabilities(float[] x, int at, float[] out, int outAt) {
-        if (spec.type() == BranchType.CONV2D) {
-            convolve2d(x, at);
-        } else {
-            convolve1d(x, at);
+        for (int i = 0; i < row.length; i++) {
+            row[i] = x[at + i];
         }
-        pool();
+        double[] in = row;
+        for (int l = 0; l < activations.length; l++) {
+            if (spec.type() == BranchType.CONV2D) {
+                convolve2d(l, in, activations[l]);
+            } else {
+                convolve1d(l, in, activations[l]);
+            }
+            in = activations[l];
+        }
+        pool(in);
         dense(out, outAt);
     }
 
-    /** Conv1D with same padding over [inChannels][length], then ReLU, into activations[filter][position]. */
-    private void convolve1d(float[] x, int at) {
+    /** Layer l's Conv1D with same padding over [inChannels][length], then ReLU, into out[filter][position]. */
+    private void convolve1d(int l, double[] x, double[] out) {
         int half = (kernel - 1) / 2;
+        int channels = inChannels[l];
+        float[] weights = convWeights[l];
+        float[] bias = convBias[l];
         for (int f = 0; f < filters; f++) {
             for (int p = 0; p < length; p++) {
-                double sum = convBias[f];
-                for (int c = 0; c < inChannels; c++) {
-                    int row = at + c * length;
-                    int weights = (f * inChannels + c) * kernel;
+                double sum = bias[f];
+                for (int c = 0; c < channels; c++) {
+                    int rowAt = c * length;
+                    int w = (f * channels + c) * kernel;
                     for (int t = 0; t < kernel; t++) {
                         int q = p + t - half;
                         if (q >= 0 && q < length) {
-                            sum += (double) convWeights[weights + t] * x[row + q];
+                            sum += (double) weights[w + t] * x[rowAt + q];
                         }
                     }
                 }
-                activations[f * length + p] = Math.max(0.0, sum);
+                out[f * length + p] = Math.max(0.0, sum);
             }
         }
     }
 
-    /** Conv2D with same padding over [inChannels][side][side], then ReLU, into activations[filter][y·side + x]. */
-    private void convolve2d(float[] x, int at) {
+    /** Layer l's Conv2D with same padding over [inChannels][side][side], then ReLU, into out[filter][y·side + x]. */
+    private void convolve2d(int l, double[] x, double[] out) {
         int half = (kernel - 1) / 2;
         int side = length;
+        int channels = inChannels[l];
+        float[] weights = convWeights[l];
+        float[] bias = convBias[l];
         for (int f = 0; f < filters; f++) {
             for (int py = 0; py < side; py++) {
                 for (int px = 0; px < side; px++) {
-                    double sum = convBias[f];
-                    for (int c = 0; c < inChannels; c++) {
-                        int plane = at + c * side * side;
-                        int weights = (f * inChannels + c) * kernel * kernel;
+                    double sum = bias[f];
+                    for (int c = 0; c < channels; c++) {
+                        int plane = c * side * side;
+                        int w = (f * channels + c) * kernel * kernel;
                         for (int ty = 0; ty < kernel; ty++) {
                             int qy = py + ty - half;
                             if (qy < 0 || qy >= side) {
@@ -155,20 +179,19 @@ final class BranchKernel {
                             for (int tx = 0; tx < kernel; tx++) {
                                 int qx = px + tx - half;
                                 if (qx >= 0 && qx < side) {
-                                    sum += (double) convWeights[weights + ty * kernel + tx] * x[plane + qy * side + qx];
+                                    sum += (double) weights[w + ty * kernel + tx] * x[plane + qy * side + qx];
                                 }
                             }
                         }
                     }
-                    activations[f * side * side + py * side + px] = Math.max(0.0, sum);
+                    out[f * side * side + py * side + px] = Math.max(0.0, sum);
                 }
             }
         }
     }
 
-    /** The branch's pooling: global per filter, or windows of 2 with stride 2 flattened filter-major. */
-    private void pool() {
-        int positions = spec.type() == BranchType.CONV2D ? length * length : length;
+    /** The branch's pooling of the last convolution's output: global per filter, or windows of 2, stride 2. */
+    private void pool(double[] activations) {
         BranchPooling pooling = spec.pooling();
         boolean max = pooling == BranchPooling.MAX_STRIDE_2 || pooling == BranchPooling.GLOBAL_MAX;
         if (pooling.isGlobal()) {

@@ -15,7 +15,6 @@ import org.exitbench.deploy.CascadeParts;
 import org.exitbench.deploy.CascadeProvenance;
 import org.exitbench.deploy.onnx.OnnxCascadeExport;
 import org.exitbench.model.BackboneFile;
-import org.exitbench.model.BranchSpec;
 import org.exitbench.model.ExitBranch;
 import org.exitbench.model.ExitPoints;
 import org.exitbench.model.MacTable;
@@ -279,12 +278,6 @@ public final class CascadeExport {
         if (!result.hasCascade()) {
             throw new ExperimentException("run " + run.id() + " has no cascade for the mode "
                     + ExperimentConfig.modeName(mode) + ": all its branches were skipped");
-        }
-        BranchSpec spec = run.config().branchSpec();
-        if (spec.layers() != 1) {
-            // Refused here rather than when the file is loaded: neither predictor computes a second convolution.
-            throw new ExperimentException("run " + run.id() + " trained branches of " + spec.layers()
-                    + " convolution layers (" + spec.describe() + "); export writes one-layer branches only");
         }
         return result;
     }

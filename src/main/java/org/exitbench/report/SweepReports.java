@@ -66,7 +66,7 @@ public final class SweepReports {
         List<String> header = new ArrayList<>(List.of("configuration", "key"));
         d.axes().forEach(a -> header.add("axis_" + a.name()));
         header.addAll(List.of("seed", "mode", "status", "error", "exit_points", "branch_type", "filters", "kernel",
-                "pooling_grid", "target", "temperature", "survivor_filtering", "training_margin", "margin_form",
+                "layers", "pooling_grid", "target", "temperature", "survivor_filtering", "training_margin", "margin_form",
                 "anchor", "minimum_support", "epochs", "trained_exits", "skipped", "branch_macs", "training_seconds",
                 "backbone_valid_accuracy_pct", "backbone_test_accuracy_pct"));
         List<String> pointColumns = new ArrayList<>(List.of("margin", "valid_drop_pts", "valid_reduction_pct",
@@ -104,7 +104,8 @@ public final class SweepReports {
         row.addAll(List.of(String.valueOf(r.seed()), ExperimentConfig.modeName(mode),
                 r.succeeded() ? "done" : "failed", r.succeeded() ? "" : r.error(), String.join("+", exitPoints),
                 ConfigJson.name(config.branch().type()), String.valueOf(config.branch().filters()),
-                String.valueOf(config.branch().kernel()), String.valueOf(config.poolingGrid()),
+                String.valueOf(config.branch().kernel()), String.valueOf(layers(config)),
+                String.valueOf(config.poolingGrid()),
                 ConfigJson.name(config.training().target()), String.valueOf(config.training().temperature()),
                 ConfigJson.name(config.training().survivorFiltering()), String.valueOf(config.cpm().margin()),
                 ConfigJson.name(config.cpm().marginForm()), ConfigJson.name(config.cpm().anchor()),
@@ -132,6 +133,12 @@ public final class SweepReports {
         row.add(ceiling == null ? "" : CsvTable.number(100 * ceiling.rightTestAccuracy(), 2));
         row.add(ceiling == null ? "" : CsvTable.number(100 * ceiling.rightTestReduction(), 2));
         return row;
+    }
+
+    /** @return the branches' convolution layers; configurations written before branches had layers have one */
+    private static int layers(ExperimentConfig config) {
+        Integer layers = config.branch().layers();
+        return layers == null ? 1 : layers;
     }
 
     private static void pointCells(List<String> row, SweepResult r, SweepResult.ModeResult m, SweepResult.Point p,

@@ -1,7 +1,6 @@
 package org.exitbench.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -60,12 +59,41 @@ class BranchKernelTest {
         assertEquals(20, checked);
     }
 
+    /**
+     * Two-layer branches (the capacity axis of issue 17): the second convolution reads the first's filters, and the
+     * kernel must compute both, for every family, or the predictor's load-time check refuses the file.
+     */
     @Test
-    void aTwoLayerBranchIsRefusedRatherThanComputedAsOneLayer() {
-        ExitBranch branch = ExitBranch.create(BranchSpec.defaults().withLayers(2), new BranchInput(17, 1, 10), 7,
-                NetworkSettings.defaults(), new LossMCXENT());
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new BranchKernel(branch));
-        assertTrue(error.getMessage().contains("one-layer branches") && error.getMessage().contains("has 2"),
-                error.getMessage());
+    void twoLayerBranchesOfEveryFamilyAgreeWithDl4j() {
+        List<BranchSpec> specs = List.of(BranchSpec.defaults().withLayers(2),
+                new BranchSpec(BranchType.CONV1D_CHANNELS, 6, 5, BranchPooling.GLOBAL_AVERAGE, 2),
+                new BranchSpec(BranchType.CONV1D_TOKENS, 5, 3, BranchPooling.GLOBAL_MAX, 2),
+                new BranchSpec(BranchType.CONV2D, 4, 3, BranchPooling.GLOBAL_AVERAGE, 2));
+        SplittableRandom random = new SplittableRandom(5);
+        for (BranchSpec spec : specs) {
+            BranchInput input = new BranchInput(17, spec.type().needsSpatialMap() ? 3 : 2, 10);
+            ExitBranch branch = ExitBranch.create(spec, input, 9, NetworkSettings.defaults(), new LossMCXENT());
+            BranchKernel kernel = new BranchKernel(branch);
+            int n = 5;
+            float[] features = new float[n * input.featureDim()];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = (float) (random.nextGaussian() * 2);
+            }
+            INDArray batch = branch.batch(features, null, 0, n);
+            float[] expected = branch.graph().outputSingle(false, batch).dup('c').data().asFloat();
+            float[] one = ExitBranch.create(spec.withLayers(1), input, 9, NetworkSettings.defaults(),
+                    new LossMCXENT()).graph().outputSingle(false, batch).dup('c').data().asFloat();
+            float[] in = batch.dup('c').data().asFloat();
+            float[] actual = new float[n * 10];
+            for (int i = 0; i < n; i++) {
+                kernel.probabilities(in, i * kernel.inputSize(), actual, i * 10);
+            }
+            double fromOneLayer = 0;
+            for (int i = 0; i < actual.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-6f, spec.describe() + ", value " + i);
+                fromOneLayer = Math.max(fromOneLayer, Math.abs(expected[i] - one[i]));
+            }
+            assertTrue(fromOneLayer > 1e-3, spec.describe() + ": the second layer changes the answer");
+        }
     }
 }

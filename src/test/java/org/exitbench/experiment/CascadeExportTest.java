@@ -1,11 +1,9 @@
 package org.exitbench.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,21 +128,66 @@ class CascadeExportTest {
                 error.getMessage());
     }
 
+    /**
+     * A real two-layer cascade (issue 17's capacity axis: the run trains two-convolution branches on the sample)
+     * exports both ways. The zip's predictor, whose load checks its plain-Java kernels against the DL4J branches,
+     * answers every test image as the workbench's evaluation of the run; the ONNX export, checked at export time on
+     * the run's test images, answers as the zip's predictor in both shapes.
+     */
     @Test
-    void aRunWithTwoLayerBranchesIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+    void aRunWithTwoLayerBranchesExportsToBothFormatsAndAnswersAsTheWorkbench(@TempDir Path dir) {
         ExperimentConfig deep = ExperimentConfig.fromJson(run.config().toJson()
-                .replace("\"epochs\" : 4", "\"epochs\" : 1"), null);
+                .replace("\"epochs\" : 4", "\"epochs\" : 2"), null);
         deep = ExperimentConfig.fromJson(deep.toJson().replace("\"kernel\" : 3", "\"kernel\" : 3, \"layers\" : 2"),
                 null);
         assertEquals(2, deep.branchSpec().layers());
         ExperimentRun deepRun = ExperimentPipelineTest.WORKSPACE.pipeline().run(deep, ProgressListener.NONE,
                 BranchTrainingListener.NONE, CancellationToken.NEVER);
-        Path out = dir.resolve("deep.zip");
-        ExperimentException error = assertThrows(ExperimentException.class,
-                () -> CascadeExport.write(deepRun, BranchTrainingMode.BOOSTED, null, out));
-        assertTrue(error.getMessage().contains("2 convolution layers")
-                && error.getMessage().contains("one-layer branches only"), error.getMessage());
-        assertFalse(Files.exists(out));
+        ExperimentRun.ModeResult result = deepRun.mode(BranchTrainingMode.BOOSTED).orElseThrow();
+        assertEquals(2, deepRun.loadBranch(BranchTrainingMode.BOOSTED, 0).spec().layers());
+        Path zip = dir.resolve("deep.zip");
+        CascadeExport.write(deepRun, BranchTrainingMode.BOOSTED, null, zip);
+        assertEquals(2, CascadeFile.readManifest(zip).exits().get(0).branchSpec().layers());
+        ExitScores scores = result.testScores();
+        CascadeEvaluator evaluator = new CascadeEvaluator(scores, result.costModel());
+        evaluator.evaluate(result.thresholds());
+        EarlyExitPredictor predictor = EarlyExitPredictor.load(zip);
+        List<Prediction> predictions = new ArrayList<>();
+        for (int from = 0; from < test.size(); from += 500) {
+            predictions.addAll(predictor.predict(test, from, Math.min(500, test.size() - from)));
+        }
+        int exits = scores.exitCount();
+        int early = 0;
+        for (int i = 0; i < test.size(); i++) {
+            Prediction p = predictions.get(i);
+            assertEquals(evaluator.exitOf(i), p.exit(), "two layers, zip: exit of test image " + i);
+            assertEquals(evaluator.predictionOf(i), p.classIndex(), "two layers, zip: class of test image " + i);
+            float confidence = p.exit() < exits ? scores.confidence(p.exit(), i) : scores.backboneTopProbability(i, 0);
+            assertEquals(confidence, p.confidence(), 1e-4f, "two layers, zip: confidence of test image " + i);
+            early += p.exit() < exits ? 1 : 0;
+        }
+        assertTrue(early > test.size() / 10, "the two-layer branches take images early: " + early);
+        for (org.exitbench.deploy.onnx.OnnxCascadeExport.Shape shape
+                : org.exitbench.deploy.onnx.OnnxCascadeExport.Shape.values()) {
+            Path folder = dir.resolve("deep-" + shape.label());
+            org.exitbench.deploy.onnx.OnnxCascadeExport.Result exported = CascadeExport.writeOnnx(deepRun,
+                    BranchTrainingMode.BOOSTED, null, null, shape, folder);
+            assertEquals(org.exitbench.deploy.onnx.OnnxCascadeExport.CHECK_IMAGES,
+                    exported.manifest().check().cascadeAgrees(), shape + ": checked at export time");
+            try (org.exitbench.deploy.onnx.OnnxEarlyExitPredictor onnx =
+                         new org.exitbench.deploy.onnx.OnnxEarlyExitPredictor(
+                                 org.exitbench.deploy.onnx.OnnxCascade.load(folder), 1, 3)) {
+                List<Prediction> answers = onnx.predict(test, 0, test.size());
+                for (int i = 0; i < test.size(); i++) {
+                    assertEquals(predictions.get(i).exit(), answers.get(i).exit(), shape + ": exit of test image "
+                            + i);
+                    assertEquals(predictions.get(i).classIndex(), answers.get(i).classIndex(), shape
+                            + ": class of test image " + i);
+                    assertEquals(predictions.get(i).confidence(), answers.get(i).confidence(), 1e-4f, shape
+                            + ": confidence of test image " + i);
+                }
+            }
+        }
     }
 
     @Test

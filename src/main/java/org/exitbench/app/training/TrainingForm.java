@@ -26,6 +26,7 @@ import org.exitbench.app.form.CpmFields;
 import org.exitbench.app.form.ModeChoice;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.MarginForm;
+import org.exitbench.data.ReadOptions;
 import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentPipeline;
@@ -92,6 +93,7 @@ public final class TrainingForm {
     private final ObjectProperty<BranchType> branchType = new SimpleObjectProperty<>(this, "branchType");
     private final IntegerProperty filters = new SimpleIntegerProperty(this, "filters");
     private final IntegerProperty kernel = new SimpleIntegerProperty(this, "kernel");
+    private final IntegerProperty layers = new SimpleIntegerProperty(this, "layers");
     private final ModeChoice modes = new ModeChoice(List.of());
     private final ObjectProperty<BranchTarget> target = new SimpleObjectProperty<>(this, "target");
     private final DoubleProperty temperature = new SimpleDoubleProperty(this, "temperature");
@@ -102,6 +104,7 @@ public final class TrainingForm {
     private final LongProperty seed = new SimpleLongProperty(this, "seed");
     private final CpmFields cpm = new CpmFields();
     private final DoubleProperty calibrationFraction = new SimpleDoubleProperty(this, "calibrationFraction");
+    private final DoubleProperty validationFraction = new SimpleDoubleProperty(this, "validationFraction");
     private final IntegerProperty updatesPerEpoch = new SimpleIntegerProperty(this, "updatesPerEpoch");
 
     private final List<Runnable> changeListeners = new ArrayList<>();
@@ -114,8 +117,8 @@ public final class TrainingForm {
         load(BackboneSettings.defaults(), ExperimentConfig.defaults(), null);
         List<Observable> all = new ArrayList<>(List.of(backboneSource, backboneFile, newArchitecture, newWidths,
                 newBlocks, newEpochs, newOptimizer, newLearningRate, newBatchSize, poolingGrid, branchType, filters,
-                kernel, target, temperature, epochs, learningRate, batchSize, patience, seed, calibrationFraction,
-                updatesPerEpoch));
+                kernel, layers, target, temperature, epochs, learningRate, batchSize, patience, seed,
+                calibrationFraction, validationFraction, updatesPerEpoch));
         all.addAll(modes.observables());
         all.addAll(cpm.observables());
         for (Observable property : all) {
@@ -166,6 +169,7 @@ public final class TrainingForm {
             branchType.set(experiment.branch().type());
             filters.set(experiment.branch().filters());
             kernel.set(experiment.branch().kernel());
+            layers.set(experiment.branchSpec().layers());
             modes.show(experiment.training().modes());
             target.set(experiment.training().target());
             temperature.set(experiment.training().temperature());
@@ -176,6 +180,8 @@ public final class TrainingForm {
             seed.set(experiment.seed());
             cpm.show(experiment.cpm());
             calibrationFraction.set(experiment.calibrationSplit().fraction());
+            Double carved = experiment.calibrationSplit().validationFraction();
+            validationFraction.set(carved != null ? carved : ReadOptions.DEFAULTS.validationFraction());
             updatesPerEpoch.set(experiment.training().updatesPerEpoch());
         } finally {
             loading = false;
@@ -238,15 +244,25 @@ public final class TrainingForm {
         ExperimentConfig config = new ExperimentConfig(datasetDir.toString(),
                 backbone == null ? null : backbone.toString(), exitPoints, poolingGrid.get(),
                 new ExperimentConfig.Branch(branchType.get(), filters.get(), kernel.get(),
-                        branchType.get() == base.branch().type() ? base.branch().pooling() : null),
+                        branchType.get() == base.branch().type() ? base.branch().pooling() : null, layers.get()),
                 new ExperimentConfig.Training(ticked, target.get(), temperature.get(), t.softness(), epochs.get(),
                         learningRate.get(), batchSize.get(), t.weightDecay(), patience.get(), t.minimumSurvivors(),
                         t.survivorFiltering(), t.crossFitFolds(), updatesPerEpoch.get()),
                 cpm.appliedTo(base.cpm()),
                 seed.get(), new ExperimentConfig.CalibrationSplitSection(calibrationFraction.get(),
-                        base.calibrationSplit().seed()));
+                        base.calibrationSplit().seed(), carvedValidation()));
         config.validate();
         return config;
+    }
+
+    /**
+     * @return the validation share to record: null (the readers' default, left out of the JSON so that sweep keys and
+     *         older runs stay as they were) while the form shows that default and the settings did not name a share
+     */
+    private Double carvedValidation() {
+        double shown = validationFraction.get();
+        boolean unnamed = base.calibrationSplit().validationFraction() == null;
+        return unnamed && shown == ReadOptions.DEFAULTS.validationFraction() ? null : shown;
     }
 
     /** @return the experiment for the workspace file: as {@link #experiment} but kept even when out of range */
@@ -437,6 +453,11 @@ public final class TrainingForm {
         return kernel;
     }
 
+    /** @return the branch's convolution layers, 1 or 2 (a second convolution, filters to filters) */
+    public IntegerProperty layersProperty() {
+        return layers;
+    }
+
     public BooleanProperty boostedProperty() {
         return modes.boostedProperty();
     }
@@ -496,6 +517,14 @@ public final class TrainingForm {
     /** @return the share of validation CPM calibrates on; 0: one split stops training and calibrates */
     public DoubleProperty calibrationFractionProperty() {
         return calibrationFraction;
+    }
+
+    /**
+     * @return the share of each training class carved off as the validation split when the dataset has none (the
+     *         readers' 10 % unless set)
+     */
+    public DoubleProperty validationFractionProperty() {
+        return validationFraction;
     }
 
     /** @return mini-batches per epoch for every branch; 0: one pass over its rows */

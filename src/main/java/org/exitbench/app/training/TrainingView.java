@@ -55,7 +55,9 @@ import org.exitbench.app.theme.Theme;
 import org.exitbench.app.workspace.WorkspaceViewModel;
 import org.exitbench.calibrate.AnchorSource;
 import org.exitbench.calibrate.MarginForm;
+import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.model.Architecture;
+import org.exitbench.model.BranchSpec;
 import org.exitbench.model.BranchType;
 import org.exitbench.train.BackboneTrainingConfig;
 import org.exitbench.train.BranchTarget;
@@ -351,7 +353,11 @@ public final class TrainingView {
                 + " width. Our default, 16, costs well under 1 % of the backbone segment it follows.");
         row(grid, 3, "Kernel", intSpinner("branchKernel", 1, 9, 2, form.kernelProperty()), "The convolution's"
                 + " kernel (odd). Our default: 3.");
-        row(grid, 4, "Pooling grid", intSpinner("poolingGrid", 1, 8, 1, form.poolingGridProperty()), "The fixed"
+        row(grid, 4, "Layers", intSpinner("branchLayers", 1, BranchSpec.MAX_LAYERS, 1, form.layersProperty()),
+                "Convolution layers per branch: 1 (the default), or 2, which adds a second convolution (filters to"
+                + " filters, the same kernel) before the pooling; its cost grows with the square of the filters."
+                + " Exported like one layer. The capacity axis of our report v2, not the papers'.");
+        row(grid, 5, "Pooling grid", intSpinner("poolingGrid", 1, 8, 1, form.poolingGridProperty()), "The fixed"
                 + " pooling of the cached features: 1 = global average (a vector per exit); the token and 2-D"
                 + " branches need 2 or more. Our reconstruction.");
         // The picker spans the section's width: tensor names and shapes need the room the label column would take.
@@ -432,6 +438,12 @@ public final class TrainingView {
                 form.calibrationFractionProperty()), "The share of each class's validation images that CPM"
                 + " calibrates on alone; the rest stop the branches' training. 0 uses all validation images for both,"
                 + " which makes validation numbers optimistic (0.1 to 0.9 when on; our protocol, not the papers').");
+        row(grid, 5, "Validation split", doubleSpinner("validationFraction", ExperimentConfig.MIN_VALIDATION_FRACTION,
+                ExperimentConfig.MAX_VALIDATION_FRACTION, 0.02, "%.2f", form.validationFractionProperty()), "For a"
+                + " dataset without its own validation split (no valid/ folder): the share of each training class"
+                + " carved off as validation, which then stops training and, with the calibration split, calibrates"
+                + " CPM (0.02 to 0.5; 0.10 by default). A dataset with a validation split keeps its own. Our"
+                + " protocol, not the papers'.");
         return section("Calibration (CPM)", grid);
     }
 

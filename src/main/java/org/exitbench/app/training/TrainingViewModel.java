@@ -172,7 +172,10 @@ public final class TrainingViewModel {
         return shownRunSettings.getReadOnlyProperty();
     }
 
-    /** Puts the shown run's training settings (CPM, epochs, modes, branch, seed) into the form. */
+    /**
+     * Puts the shown run's training settings (CPM, epochs, modes, branch with its layers, seed, calibration and
+     * validation splits) into the form.
+     */
     public void useShownRunSettings() {
         WorkspaceDocument document = workspace.documentProperty().get();
         if (shownConfig == null || document == null || running.get()) {
@@ -209,13 +212,23 @@ public final class TrainingViewModel {
             return;
         }
         ExperimentConfig shown = shownConfig;
+        boolean sameBranch = next.branchSpec().equals(shown.branchSpec());
+        boolean sameCalibration = next.calibration().equals(shown.calibration());
+        boolean sameValidation = next.readOptions().validationFraction() == shown.readOptions().validationFraction();
         boolean same = next.cpmSettings().equals(shown.cpmSettings()) && next.training().equals(shown.training())
-                && next.seed() == shown.seed();
+                && next.seed() == shown.seed() && sameBranch && sameCalibration && sameValidation;
         shownRunSettings.set(same ? "" : "These are the next run's settings. The run shown in the panes was trained"
                 + " with CPM m = " + DisplayText.margin(shown.cpmSettings().margin())
                 + " (" + CpmFields.formName(shown.cpmSettings().marginForm()) + "), "
                 + shown.training().epochs() + " epochs, " + String.join(" and ", shown.training().modes().stream()
-                        .map(ExperimentConfig::modeName).toList()) + ", seed " + shown.seed() + ".");
+                        .map(ExperimentConfig::modeName).toList()) + ", seed " + shown.seed()
+                + (sameBranch ? "" : "; branches: " + shown.branchSpec().describe())
+                + (sameCalibration ? "" : shown.calibration().fraction() == 0
+                        ? "; one validation split for early stopping and CPM"
+                        : "; CPM calibrating on " + DisplayText.wholePercent(shown.calibration().fraction())
+                                + " of validation")
+                + (sameValidation ? "" : "; " + DisplayText.wholePercent(shown.readOptions().validationFraction())
+                        + " of train carved off as validation when the dataset has none") + ".");
     }
 
     /** @return the settings form */

@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Writes an exit as ONNX nodes: the workbench's fixed pooling of the exit's feature map ({@link FeaturePooling}),
- * then the branch network of any {@link BranchType} (convolution with ReLU, the branch's pooling, dense softmax).
+ * then the branch network of any {@link BranchType} (one or two convolutions each with ReLU, the branch's pooling,
+ * dense softmax).
  * Input: the map in NCHW; output: the branch's class probabilities, [N, classes].
  *
  * <p>Adaptive average pooling to a k×k grid is written as one matrix product with a fixed [H·W, k²] averaging
@@ -48,10 +49,6 @@ final class BranchOnnxWriter {
     static String write(OnnxGraphBuilder g, ExitBranch branch, FeaturePooling pooling, String map, int channels, int height,
                         int width, String prefix) {
         BranchSpec spec = branch.spec();
-        if (spec.layers() != 1) {
-            throw new OnnxExportException("the branch \"" + spec.describe() + "\" has " + spec.layers()
-                    + " convolution layers; ONNX export writes one-layer branches only");
-        }
         int grid = pooling.grid();
         if (branch.input().channels() != channels || branch.input().grid() != grid) {
             throw new IllegalArgumentException("the branch reads " + branch.input() + ", the exit gives "
@@ -75,25 +72,31 @@ final class BranchOnnxWriter {
             case CONV1D_TOKENS -> pooled;
             case CONV2D -> reshape(g, prefix + "_grid", pooled, -1, channels, grid, grid);
         };
-        Layer conv = branch.graph().getLayer("conv");
         int filters = spec.filters();
         int kernel = spec.kernel();
         int half = (kernel - 1) / 2;
-        int inChannels = spec.type() == BranchType.CONV1D_CHANNELS ? 1 : channels;
-        String convolved;
-        float[] bias = Dl4jOnnxWriter.floats(conv.getParam("b"));
-        if (spec.type() == BranchType.CONV2D) {
-            String w = g.floats(prefix + "_conv.W", Dl4jOnnxWriter.floats(conv.getParam("W")), filters, inChannels,
-                    kernel, kernel);
-            convolved = g.node("Conv", prefix + "_conv", List.of(x, w, g.floats(prefix + "_conv.b", bias, filters)),
-                    OnnxGraphBuilder.ints("kernel_shape", kernel, kernel), OnnxGraphBuilder.ints("pads", half, half, half, half));
-        } else {
-            String w = g.floats(prefix + "_conv.W", conv1dWeights(conv.getParam("W"), filters, inChannels, kernel),
-                    filters, inChannels, kernel);
-            convolved = g.node("Conv", prefix + "_conv", List.of(x, w, g.floats(prefix + "_conv.b", bias, filters)),
-                    OnnxGraphBuilder.ints("kernel_shape", kernel), OnnxGraphBuilder.ints("pads", half, half));
+        String activated = x;
+        for (int layer = 1; layer <= spec.layers(); layer++) {
+            // The first layer keeps the names one-layer branches always had; a second reads the first's filters.
+            String name = prefix + "_" + BranchSpec.convolutionName(layer);
+            Layer conv = branch.graph().getLayer(BranchSpec.convolutionName(layer));
+            int inChannels = layer > 1 ? filters : spec.type() == BranchType.CONV1D_CHANNELS ? 1 : channels;
+            float[] bias = Dl4jOnnxWriter.floats(conv.getParam("b"));
+            String convolved;
+            if (spec.type() == BranchType.CONV2D) {
+                String w = g.floats(name + ".W", Dl4jOnnxWriter.floats(conv.getParam("W")), filters, inChannels,
+                        kernel, kernel);
+                convolved = g.node("Conv", name, List.of(activated, w, g.floats(name + ".b", bias, filters)),
+                        OnnxGraphBuilder.ints("kernel_shape", kernel, kernel),
+                        OnnxGraphBuilder.ints("pads", half, half, half, half));
+            } else {
+                String w = g.floats(name + ".W", conv1dWeights(conv.getParam("W"), filters, inChannels, kernel),
+                        filters, inChannels, kernel);
+                convolved = g.node("Conv", name, List.of(activated, w, g.floats(name + ".b", bias, filters)),
+                        OnnxGraphBuilder.ints("kernel_shape", kernel), OnnxGraphBuilder.ints("pads", half, half));
+            }
+            activated = g.node("Relu", layer == 1 ? prefix + "_relu" : prefix + "_relu" + layer, List.of(convolved));
         }
-        String activated = g.node("Relu", prefix + "_relu", List.of(convolved));
         BranchPooling branchPooling = spec.pooling();
         boolean max = branchPooling == BranchPooling.MAX_STRIDE_2 || branchPooling == BranchPooling.GLOBAL_MAX;
         String reduced;

@@ -227,6 +227,39 @@ class TrainingViewModelTest {
         assertTrue(phase.matches("Run \\S+ as it was trained \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)"), phase);
     }
 
+    /**
+     * One truth per run, for the settings of issue 17: a run trained with two-layer branches and a named validation
+     * share records both; the form is told when it no longer shows them, and the shown run's settings put them back.
+     */
+    @Test
+    void aTwoLayerRunRecordsItsLayersAndValidationShareAndTheFormGetsThemBackFromTheShownRun() throws IOException {
+        open();
+        quickSettings();
+        TrainingForm form = model.form();
+        form.layersProperty().set(2);
+        form.validationFractionProperty().set(0.2);
+        assertTrue(model.start());
+        assertTrue(notices.posted().stream().noneMatch(Notice::error), notices.posted().toString());
+
+        org.exitbench.workspace.RunEntry entry = workspace.runs().get(0);
+        ExperimentConfig saved = ExperimentConfig.read(entry.folder().resolve(
+                org.exitbench.experiment.ExperimentRun.CONFIG));
+        assertEquals(2, saved.branchSpec().layers(), "the run trained two-layer branches");
+        assertEquals(0.2, saved.calibrationSplit().validationFraction(), 1e-12);
+        assertEquals(entry.id(), workspace.shownRunProperty().get().id());
+        assertEquals("", model.shownRunSettingsProperty().get(), "the form shows what the shown run was trained with");
+
+        form.layersProperty().set(1);
+        form.validationFractionProperty().set(0.1);
+        String note = model.shownRunSettingsProperty().get();
+        assertTrue(note.contains("2 layers of 16 filters") && note.contains("20 % of train"), note);
+
+        model.useShownRunSettings();
+        assertEquals(2, form.layersProperty().get());
+        assertEquals(0.2, form.validationFractionProperty().get(), 1e-12);
+        assertEquals("", model.shownRunSettingsProperty().get());
+    }
+
     @Test
     void aCancelledRunWritesNothing() throws IOException {
         Path folder = open();
