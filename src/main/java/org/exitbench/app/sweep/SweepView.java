@@ -58,6 +58,9 @@ import org.exitbench.app.theme.Theme;
  */
 public final class SweepView {
 
+    /** A table's height in ems: its header and six one-line rows at normal text. */
+    private static final double TABLE_HEIGHT_EMS = 15.5;
+
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
 
     private final SweepViewModel model;
@@ -281,7 +284,6 @@ public final class SweepView {
                 13));
         comparisons.getColumns().add(column("sign\ntest p", SweepRows.Comparison::signTest, 6, 7));
         comparisons.setPlaceholder(new Label("No paired trials yet"));
-        comparisons.setPrefHeight(200);
 
         TableView<SweepRows.Best> best = new TableView<>(model.best());
         best.setId("sweepBest");
@@ -292,7 +294,6 @@ public final class SweepView {
         best.getColumns().add(column("configuration\n(chosen on validation)", SweepRows.Best::configuration, 16.5,
                 28));
         best.setPlaceholder(new Label("No finished trials yet"));
-        best.setPrefHeight(200);
         best.setMinHeight(Region.USE_PREF_SIZE);
         comparisons.setMinHeight(Region.USE_PREF_SIZE);
 
@@ -335,6 +336,9 @@ public final class SweepView {
                     plain.fontProperty()));
         }
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        // In ems too: 200 px showed six rows at normal text but two and a half at three steps up, where cells wrap.
+        table.prefHeightProperty().bind(Bindings.createDoubleBinding(() -> plain.getFont().getSize()
+                * TABLE_HEIGHT_EMS, plain.fontProperty()));
     }
 
     /**

@@ -100,7 +100,8 @@ class SweepViewTest {
                                     + " margin", "4 / 52 / 8", "\u22120.85 [\u22121.02, \u22120.68]", "0.412", null));
                     model.best().setAll(
                             new SweepRows.Best("non-boosted", "\u2264 10 points", "41.3 %", "10.60 points",
-                                    "c62: stages = stage1+2+3, channels = 64, rule = argmax, margin = 0"),
+                                    "c63: exits = stage1+stage2+stage3, filters = 64, recipe = distillation,"
+                                            + " m 0.20, cross-fitted"),
                             new SweepRows.Best("boosted", "\u2264 1 point", "none", "",
                                     "no configuration saves compute within it"));
                 });
