@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javafx.beans.property.IntegerProperty;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.Parent;
@@ -26,6 +27,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.text.Text;
 import javafx.scene.transform.Scale;
 import javafx.stage.Stage;
+import org.exitbench.app.analysis.PathStep;
 import org.exitbench.app.data.FolderChooser;
 import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.operatingpoint.PulseScheduler;
@@ -107,6 +109,22 @@ class LayoutAtLargeTextTest {
                 && !workbench.workspace().openingRunProperty().get()
                 && executor.runningTasks().isEmpty());
         assertEquals(10, workbench.operatingPoint().resultProperty().get().source().classCount());
+        // An image's path is shown (the pane's longest text): one that reaches the most exits, each with its classes.
+        robot.interact(() -> {
+            IntegerProperty sample = workbench.analysis().selectedSampleProperty();
+            int deepest = 0;
+            long reached = -1;
+            for (int i = 0; i < 300; i++) {
+                sample.set(i);
+                long steps = workbench.analysis().selectedPathProperty().get().steps().stream()
+                        .filter(PathStep::reached).count();
+                if (steps > reached) {
+                    deepest = i;
+                    reached = steps;
+                }
+            }
+            sample.set(deepest);
+        });
 
         Set<String> problems = new LinkedHashSet<>();
         for (double[] size : List.of(new double[] {1280, 800}, new double[] {1480, 920})) {
@@ -203,7 +221,44 @@ class LayoutAtLargeTextTest {
         checkHeight(robot, tabs, "#exitGallery", "the exit gallery", false, where, problems);
         // The path's column is as tall as its view whatever the path's length: its view is what it is given.
         checkHeight(robot, tabs, "#samplePath", "the image's path's column", true, where, problems);
+        WaitForAsyncUtils.waitForFxEvents();
+        collectBrokenPathWords(robot, where, problems);
         tabs.ifPresent(t -> robot.interact(() -> t.getSelectionModel().select(0)));
+    }
+
+    /**
+     * Adds each class name of the image's path that is not alone on one line, and each word of a wrapping label in
+     * the path that is wider than the label's room: JavaFX breaks such a word mid-word ("pullov er").
+     */
+    private static void collectBrokenPathWords(FxRobot robot, String where, Set<String> problems) {
+        List<Labeled> labels = new ArrayList<>(robot.lookup("#samplePath .label").queryAllAs(Labeled.class));
+        if (labels.stream().noneMatch(l -> l.getStyleClass().contains("path-class"))) {
+            problems.add(where + ": the image's path shows no class names");
+        }
+        for (Labeled label : labels) {
+            if (!label.isVisible() || label.getText() == null || label.getText().isBlank()) {
+                continue;
+            }
+            double lineHeight = label.getFont().getSize() * 1.6;
+            if (label.getStyleClass().contains("path-class")
+                    && (label.isWrapText() || label.getHeight() > lineHeight)) {
+                problems.add(where + ": class name \"" + label.getText() + "\" takes " + Math.round(label.getHeight())
+                        + " px, more than one line");
+            }
+            if (!label.isWrapText()) {
+                continue;
+            }
+            double room = label.getWidth() - label.snappedLeftInset() - label.snappedRightInset()
+                    - (label.getGraphic() == null ? 0 : label.getGraphic().prefWidth(-1) + label.getGraphicTextGap());
+            for (String word : label.getText().split("\\s+")) {
+                Text measure = new Text(word);
+                measure.setFont(label.getFont());
+                if (measure.getLayoutBounds().getWidth() > room + 0.5) {
+                    problems.add(where + ": \"" + word + "\" in \"" + label.getText() + "\" is wider than its "
+                            + Math.round(room) + " px and is broken mid-word");
+                }
+            }
+        }
     }
 
     private static void checkHeight(FxRobot robot, Optional<TabPane> tabs, String query, String what,

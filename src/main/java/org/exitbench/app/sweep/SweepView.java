@@ -11,12 +11,15 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableIntegerValue;
 import javafx.beans.value.ObservableValue;
 import javafx.css.PseudoClass;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
@@ -37,6 +40,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.exitbench.app.data.FolderChooser;
@@ -53,10 +58,8 @@ import org.exitbench.app.theme.Theme;
  */
 public final class SweepView {
 
-    /** A bold header character's width, on average, in ems (DejaVu Sans, the widest of the fonts seen). */
-    private static final double HEADER_EMS_PER_CHARACTER = 0.66;
-    /** A header's padding and its column's borders, in ems. */
-    private static final double HEADER_PADDING_EMS = 1.6;
+    /** A table's height in ems: its header and six one-line rows at normal text. */
+    private static final double TABLE_HEIGHT_EMS = 15.5;
 
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
 
@@ -103,7 +106,8 @@ public final class SweepView {
             stage.getIcons().setAll(Theme.icons());
             ScrollPane scroll = new ScrollPane(root);
             scroll.setFitToWidth(true);
-            Scene scene = new Scene(scroll, 1000, 860);
+            Dimension2D size = windowSize(Screen.getPrimary().getVisualBounds());
+            Scene scene = new Scene(scroll, size.getWidth(), size.getHeight());
             Theme.apply(scene, fontSize);
             scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), stage::hide);
             stage.setScene(scene);
@@ -111,6 +115,18 @@ public final class SweepView {
         model.refresh();
         stage.show();
         stage.toFront();
+    }
+
+    /**
+     * The window's first size on {@code screen}: 1200 × 860 where that fits, else a little less than the screen (an
+     * 860 px high window ran past a 1280 × 800 screen, and the tables need the width at large text).
+     *
+     * @param screen the screen's usable bounds
+     * @return the scene's width and height
+     */
+    public static Dimension2D windowSize(Rectangle2D screen) {
+        return new Dimension2D(Math.min(1200, Math.floor(screen.getWidth() * 0.94)),
+                Math.min(860, Math.floor(screen.getHeight() * 0.92)));
     }
 
     private Node form() {
@@ -261,25 +277,23 @@ public final class SweepView {
 
         TableView<SweepRows.Comparison> comparisons = new TableView<>(model.comparisons());
         comparisons.setId("sweepComparisons");
-        comparisons.getColumns().add(column("compared", SweepRows.Comparison::comparison, 170));
-        comparisons.getColumns().add(column("metric (test split, points)", SweepRows.Comparison::metric, 290));
-        comparisons.getColumns().add(column("W / L / T", SweepRows.Comparison::record, 100));
-        comparisons.getColumns().add(column("mean difference [95 % CI]", SweepRows.Comparison::difference, 200));
-        comparisons.getColumns().add(column("sign test p", SweepRows.Comparison::signTest, 100));
-        comparisons.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        comparisons.getColumns().add(column("compared", SweepRows.Comparison::comparison, 7.5, 11));
+        comparisons.getColumns().add(column("metric\n(test split, points)", SweepRows.Comparison::metric, 15, 19));
+        comparisons.getColumns().add(column("W / L / T", SweepRows.Comparison::record, 7.5, 8));
+        comparisons.getColumns().add(column("mean difference\n[95 % CI]", SweepRows.Comparison::difference, 11.5,
+                13));
+        comparisons.getColumns().add(column("sign\ntest p", SweepRows.Comparison::signTest, 6, 7));
         comparisons.setPlaceholder(new Label("No paired trials yet"));
-        comparisons.setPrefHeight(200);
 
         TableView<SweepRows.Best> best = new TableView<>(model.best());
         best.setId("sweepBest");
-        best.getColumns().add(column("mode", SweepRows.Best::mode, 110));
-        best.getColumns().add(column("accuracy loss", SweepRows.Best::budget, 110));
-        best.getColumns().add(column("compute saved", SweepRows.Best::reduction, 110));
-        best.getColumns().add(column("test loss", SweepRows.Best::loss, 100));
-        best.getColumns().add(column("configuration (chosen on validation)", SweepRows.Best::configuration, 420));
-        best.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        best.getColumns().add(column("mode", SweepRows.Best::mode, 7, 7.5));
+        best.getColumns().add(column("accuracy\nloss", SweepRows.Best::budget, 7, 7.5));
+        best.getColumns().add(column("compute\nsaved", SweepRows.Best::reduction, 6.5, 7));
+        best.getColumns().add(column("test\nloss", SweepRows.Best::loss, 6.5, 7));
+        best.getColumns().add(column("configuration\n(chosen on validation)", SweepRows.Best::configuration, 16.5,
+                28));
         best.setPlaceholder(new Label("No finished trials yet"));
-        best.setPrefHeight(200);
         best.setMinHeight(Region.USE_PREF_SIZE);
         comparisons.setMinHeight(Region.USE_PREF_SIZE);
 
@@ -301,37 +315,63 @@ public final class SweepView {
         failedBox.managedProperty().bind(failedBox.visibleProperty());
 
         Label bestTitle = new Label("Best compute reduction within an accuracy budget (test means over seeds)");
-        keepHeadersWhole(comparisons, bestTitle);
-        keepHeadersWhole(best, bestTitle);
+        fitColumns(comparisons, bestTitle);
+        fitColumns(best, bestTitle);
         return new VBox(8, title, comparisons, bestTitle, best, failedBox, reportLine());
     }
 
     /**
-     * Gives each column at least the width of its header at the window's text size ({@code plain}'s font): with
-     * text two steps up (Ctrl+=), widths in pixels left "sign tes…" and "mean difference [9…"; the table scrolls
-     * sideways instead.
+     * Sizes the columns in ems of the window's text ({@code plain}'s font), so that Ctrl+= widens them with their
+     * text, and lets the table share its width among them: fixed pixel widths scrolled the last column out of view
+     * at two steps up (with no scroll bar while a table was empty). Each column's least width holds its header's
+     * longest line and the longest word its cells show (the headers are two lines, the cells wrap at spaces), and the
+     * least widths of either table (47.5 ems) fit the window on a 1280 × 800 screen at three steps up (20 px text).
      */
-    private static void keepHeadersWhole(TableView<?> table, Label plain) {
+    private static void fitColumns(TableView<?> table, Label plain) {
         for (TableColumn<?, ?> column : table.getColumns()) {
-            column.minWidthProperty().bind(Bindings.createDoubleBinding(() -> plain.getFont().getSize()
-                    * (HEADER_EMS_PER_CHARACTER * column.getText().length() + HEADER_PADDING_EMS),
+            double[] ems = (double[]) column.getUserData();
+            column.minWidthProperty().bind(Bindings.createDoubleBinding(() -> plain.getFont().getSize() * ems[0],
+                    plain.fontProperty()));
+            column.prefWidthProperty().bind(Bindings.createDoubleBinding(() -> plain.getFont().getSize() * ems[1],
                     plain.fontProperty()));
         }
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        // In ems too: 200 px showed six rows at normal text but two and a half at three steps up, where cells wrap.
+        table.prefHeightProperty().bind(Bindings.createDoubleBinding(() -> plain.getFont().getSize()
+                * TABLE_HEIGHT_EMS, plain.fontProperty()));
     }
 
-    private static <R> TableColumn<R, String> column(String name, Function<R, String> value, double width) {
+    /**
+     * A column whose cells wrap their text at spaces (a {@link Text} as the cell's graphic: a wrapping label's
+     * height is not asked at the column's width, so its row would stay one line high and cut it).
+     *
+     * @param minEms  the least width in ems
+     * @param prefEms the width asked for in ems
+     */
+    private static <R> TableColumn<R, String> column(String name, Function<R, String> value, double minEms,
+                                                     double prefEms) {
         TableColumn<R, String> column = new TableColumn<>(name);
+        column.setUserData(new double[] {minEms, prefEms});
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        // Long texts (a configuration's knobs) are cut at the column's edge: the tooltip shows them whole.
         column.setCellFactory(c -> new TableCell<>() {
+            private final Text shown = new Text();
+
+            {
+                shown.getStyleClass().add("sweep-cell-text");
+                shown.fillProperty().bind(textFillProperty());
+                shown.wrappingWidthProperty().bind(column.widthProperty().subtract(
+                        Bindings.createDoubleBinding(() -> snappedLeftInset() + snappedRightInset() + 1,
+                                paddingProperty())));
+                setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
+            }
+
             @Override
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : item);
-                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+                shown.setText(empty || item == null ? "" : item);
+                setGraphic(empty ? null : shown);
             }
         });
-        column.setPrefWidth(width);
         column.setSortable(false);
         return column;
     }

@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javafx.scene.Parent;
+import javafx.geometry.Dimension2D;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
@@ -47,7 +51,11 @@ class SweepViewTest {
                 Path.of("sample-data", "fashion-mnist"), null));
         SweepView view = new SweepView(model, FileDialogs.answering(Optional::empty),
                 (owner, from) -> Optional.empty());
-        stage.setScene(new Scene((Parent) view.node(), 1000, 760));
+        // As SweepView.show lays it out on a 1280 × 800 screen.
+        ScrollPane scroll = new ScrollPane(view.node());
+        scroll.setFitToWidth(true);
+        Dimension2D size = SweepView.windowSize(new Rectangle2D(0, 0, 1280, 800));
+        stage.setScene(new Scene(scroll, size.getWidth(), size.getHeight()));
         stage.show();
     }
 
@@ -77,6 +85,71 @@ class SweepViewTest {
         robot.clickOn("#sweepMode-non-boosted");
         assertFalse(start.isDisabled());
         assertFalse(problem.isVisible());
+    }
+
+    @Test
+    void theTablesFitTheWindowWholeAndUnbrokenAtEveryTextSize(FxRobot robot) {
+        for (boolean filled : new boolean[] {false, true}) {
+            if (filled) {
+                robot.interact(() -> {
+                    model.comparisons().setAll(
+                            new SweepRows.Comparison("boosted \u2212 non-boosted", "compute reduction at \u2264 10"
+                                    + " points loss", "12 / 40 / 12", "\u221210.25 [\u221212.02, \u22128.68]",
+                                    "< 0.001", null),
+                            new SweepRows.Comparison("soft \u2212 non-boosted", "compute reduction at the training"
+                                    + " margin", "4 / 52 / 8", "\u22120.85 [\u22121.02, \u22120.68]", "0.412", null));
+                    model.best().setAll(
+                            new SweepRows.Best("non-boosted", "\u2264 10 points", "41.3 %", "10.60 points",
+                                    "c63: exits = stage1+stage2+stage3, filters = 64, recipe = distillation,"
+                                            + " m 0.20, cross-fitted"),
+                            new SweepRows.Best("boosted", "\u2264 1 point", "none", "",
+                                    "no configuration saves compute within it"));
+                });
+            }
+            for (int size : new int[] {13, 15, 17, 20}) {
+                robot.interact(() -> robot.lookup("#sweepComparisons").query().getScene().getRoot()
+                        .setStyle("-fx-font-size: " + size + "px;"));
+                WaitForAsyncUtils.waitForFxEvents();
+                List<String> problems = new ArrayList<>();
+                for (String id : List.of("#sweepComparisons", "#sweepBest")) {
+                    TableView<?> table = robot.lookup(id).queryAs(TableView.class);
+                    String where = size + " px, " + id + (filled ? " with rows" : " empty") + ": ";
+                    double right = table.localToScene(table.getLayoutBounds()).getMaxX();
+                    for (Labeled header : robot.lookup(id + " .column-header .label").queryAllAs(Labeled.class)) {
+                        header.getChildrenUnmodifiable().stream().filter(Text.class::isInstance)
+                                .map(Text.class::cast).filter(shown -> !shown.getText().equals(header.getText()))
+                                .forEach(shown -> problems.add(where + "header \"" + header.getText()
+                                        + "\" shown as \"" + shown.getText() + "\""));
+                        if (header.localToScene(header.getLayoutBounds()).getMaxX() > right + 0.5) {
+                            problems.add(where + "header \"" + header.getText() + "\" out of view");
+                        }
+                    }
+                    for (TableCell<?, ?> cell : robot.lookup(id + " .table-cell").queryAllAs(TableCell.class)) {
+                        if (cell.isEmpty() || !cell.isVisible()) {
+                            continue;
+                        }
+                        if (!(cell.getGraphic() instanceof Text shown)) {
+                            cell.getChildrenUnmodifiable().stream().filter(Text.class::isInstance)
+                                    .map(Text.class::cast).filter(text -> !text.getText().equals(cell.getText()))
+                                    .forEach(text -> problems.add(where + "cell \"" + cell.getText()
+                                            + "\" shown as \"" + text.getText() + "\""));
+                            continue;
+                        }
+                        if (shown.localToScene(shown.getLayoutBounds()).getMaxX() > right + 0.5) {
+                            problems.add(where + "cell \"" + shown.getText() + "\" out of view");
+                        }
+                        for (String word : shown.getText().split(" ")) {
+                            Text measured = new Text(word);
+                            measured.setFont(shown.getFont());
+                            if (measured.getLayoutBounds().getWidth() > shown.getWrappingWidth()) {
+                                problems.add(where + "cell \"" + shown.getText() + "\" breaks \"" + word + "\"");
+                            }
+                        }
+                    }
+                }
+                assertEquals(List.of(), problems);
+            }
+        }
     }
 
     @Test
