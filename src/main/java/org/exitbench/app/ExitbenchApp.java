@@ -38,6 +38,7 @@ public final class ExitbenchApp extends Application {
 
     private final StartupClock clock = new StartupClock();
     private FxTaskExecutor executor;
+    private StartupWarmUp warmUp;
 
     static void launchWith(String[] args) {
         Application.launch(ExitbenchApp.class, args);
@@ -74,9 +75,10 @@ public final class ExitbenchApp extends Application {
         stage.setScene(MainWindow.splashScene("Opening the workbench \u2026"));
         stage.show();
         clock.mark("window shown");
-        // While the shell is built: the classes the first operating point needs, loaded on another thread. Started
-        // only now, as it would otherwise compete with the toolkit's own start for the class loader and the JIT.
-        StartupWarmUp.start(SAMPLE_DATA);
+        // While the shell is built: the classes the first operating point needs loaded, and the shipped run read, on
+        // another thread. Started only now, as it would otherwise compete with the toolkit's own start for the class
+        // loader and the JIT.
+        warmUp = StartupWarmUp.start(SAMPLE_DATA);
         PauseTransition firstFrame = new PauseTransition(Duration.millis(50));
         firstFrame.setOnFinished(event -> open(stage));
         firstFrame.play();
@@ -86,7 +88,8 @@ public final class ExitbenchApp extends Application {
         executor = new FxTaskExecutor();
         Workbench workbench = Workbench.createShellFirst(new Workbench.Services(executor, DatasetLoader.READERS,
                 FolderChooser.DIALOG, FolderChooser.WORKSPACE_DIALOG, FileDialogs.SYSTEM, new PulseScheduler(),
-                new AlertQuestions(() -> stage), new DelayedSaves(), homeFolder(System.getenv()), SAMPLE_DATA));
+                new AlertQuestions(() -> stage), new DelayedSaves(), homeFolder(System.getenv()), SAMPLE_DATA,
+                warmUp));
         MainWindow window = workbench.window();
         Scene scene = window.createScene();
         stage.titleProperty().bind(workbench.shell().windowTitleProperty());

@@ -53,6 +53,7 @@ import org.exitbench.app.sweep.SweepActions;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.ReplayPresenter;
+import org.exitbench.app.training.ShippedRunReader;
 import org.exitbench.app.training.TrainingView;
 import org.exitbench.app.training.TrainingViewModel;
 import org.exitbench.app.workspace.SaveScheduler;
@@ -113,10 +114,20 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
      * @param saves            when automatic saves of the workspace run
      * @param home             the user's home folder ({@code ~/.exitbench} holds preferences and default workspaces)
      * @param sample           the bundled sample dataset
+     * @param shippedRuns      where a first launch reads the run shipped beside the sample (the app's was started
+     *                         ahead, while the window is built)
      */
     public record Services(TaskExecutor executor, DatasetLoader loader, FolderChooser datasetFolders,
             FolderChooser workspaceFolders, FileDialogs files, UpdateScheduler scheduler, Questions questions,
-            SaveScheduler saves, Path home, Path sample) {
+            SaveScheduler saves, Path home, Path sample, ShippedRunReader shippedRuns) {
+
+        /** As the canonical constructor, the shipped run read when it is asked for. */
+        public Services(TaskExecutor executor, DatasetLoader loader, FolderChooser datasetFolders,
+                FolderChooser workspaceFolders, FileDialogs files, UpdateScheduler scheduler, Questions questions,
+                SaveScheduler saves, Path home, Path sample) {
+            this(executor, loader, datasetFolders, workspaceFolders, files, scheduler, questions, saves, home, sample,
+                    ShippedRunReader.WHEN_ASKED);
+        }
 
         public Services {
             Objects.requireNonNull(executor, "executor");
@@ -129,6 +140,7 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             Objects.requireNonNull(saves, "saves");
             Objects.requireNonNull(home, "home");
             Objects.requireNonNull(sample, "sample");
+            Objects.requireNonNull(shippedRuns, "shippedRuns");
         }
     }
 
@@ -184,6 +196,7 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         WorkspaceViewModel workspace = new WorkspaceViewModel(executor, data, point, services.questions(), notices,
                 services.saves(), services.home(), services.sample());
         TrainingViewModel training = new TrainingViewModel(executor, workspace, data, notices);
+        training.setShippedRunReader(services.shippedRuns());
         // Synthetic demo scores only while no real cascade is shown, being opened or being trained; the panes say
         // what is under way meanwhile.
         BooleanBinding demoAllowed = workspace.shownRunProperty().isNull()

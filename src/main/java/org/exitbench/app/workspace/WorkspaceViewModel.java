@@ -424,6 +424,20 @@ public final class WorkspaceViewModel {
         runFinished(run, true, then);
     }
 
+    /**
+     * Shows the cascade of a run read where it was shipped (the sample's demo run), without a run of the list being
+     * shown, while it is copied into this workspace; {@link #readRunFinished} shows the copy once it is made. A first
+     * launch so shows its cascade without waiting for the copy.
+     *
+     * @param shipped the run, as read from its shipped folder
+     * @param then    runs once the operating point shows it
+     */
+    public void previewShippedRun(ExperimentRun shipped, Runnable then) {
+        if (folder.get() != null) {
+            shown.preview(shipped, then);
+        }
+    }
+
     private void runFinished(ExperimentRun run, boolean read, Runnable then) {
         refreshRuns();
         if (!resolveUnsaved("show the new run")) {
