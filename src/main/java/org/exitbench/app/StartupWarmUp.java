@@ -37,6 +37,8 @@ final class StartupWarmUp implements Runnable, ShippedRunReader {
     private final Path backbone;
     /** The shipped run read ahead; {@code null} when reading it failed (it is then read again when asked for). */
     private final CompletableFuture<Optional<BundledRun.Opened>> shipped = new CompletableFuture<>();
+    /** Its default cascade, made once ahead; {@code null} when that failed or there is none. */
+    private final CompletableFuture<RunCascadeSource> source = new CompletableFuture<>();
 
     /** @param sample the bundled sample dataset folder (it may be missing: then little is warmed) */
     StartupWarmUp(Path sample) {
@@ -77,9 +79,24 @@ final class StartupWarmUp implements Runnable, ShippedRunReader {
         }
         shipped.complete(opened);
         try {
-            opened.map(BundledRun.Opened::run).ifPresent(StartupWarmUp::evaluate);
+            source.complete(opened.map(BundledRun.Opened::run).map(StartupWarmUp::evaluate).orElse(null));
         } catch (RuntimeException | LinkageError e) {
+            source.complete(null);
             LOG.log(System.Logger.Level.DEBUG, "Start-up warm-up stopped early", e);
+        }
+    }
+
+    /** Hands over the cascade made ahead of the run this reader read ahead, waiting for it to be made. */
+    @Override
+    public Optional<RunCascadeSource> prepared(ExperimentRun run) {
+        Optional<BundledRun.Opened> ahead = shipped.getNow(null);
+        if (ahead == null || ahead.isEmpty() || ahead.get().run() != run) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(source.join());
+        } catch (CompletionException e) {
+            return Optional.empty();
         }
     }
 
@@ -104,10 +121,11 @@ final class StartupWarmUp implements Runnable, ShippedRunReader {
         return BundledRun.open(dataset, backbone);
     }
 
-    private static void evaluate(ExperimentRun run) {
+    /** @return the run's default cascade, made as the first launch shows it, once evaluated; or null */
+    private static RunCascadeSource evaluate(ExperimentRun run) {
         Optional<BranchTrainingMode> mode = RunCascadeSource.defaultPrimary(run);
         if (mode.isEmpty()) {
-            return;
+            return null;
         }
         RunCascadeSource source = RunCascadeSource.of(run, mode.get(), null, null, true);
         ScoreSet primary = source.source().primary();
@@ -117,5 +135,6 @@ final class StartupWarmUp implements Runnable, ShippedRunReader {
         ClassPrecisionReport.of(validation, evaluator.survivorStatistics(), thresholds,
                 run.config().cpmSettings());
         new CascadeEvaluator(primary.test(), source.source().costModel()).evaluate(thresholds);
+        return source;
     }
 }

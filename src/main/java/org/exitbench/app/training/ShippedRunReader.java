@@ -2,6 +2,8 @@ package org.exitbench.app.training;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.exitbench.app.operatingpoint.RunCascadeSource;
+import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.workspace.BundledRun;
 
 /**
@@ -21,4 +23,13 @@ public interface ShippedRunReader {
      * @return as {@link BundledRun#open}
      */
     Optional<BundledRun.Opened> open(Path dataset, Path backbone);
+
+    /**
+     * @param run a run this reader answered with {@link #open}
+     * @return its default cascade as {@link RunCascadeSource#of} makes it without a dataset (one on its way), when
+     *         it was prepared ahead too; empty otherwise, and then the caller makes it
+     */
+    default Optional<RunCascadeSource> prepared(ExperimentRun run) {
+        return Optional.empty();
+    }
 }

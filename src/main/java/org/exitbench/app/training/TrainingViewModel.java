@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.RunCascadeSource;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
@@ -669,8 +671,12 @@ public final class TrainingViewModel {
         status.set("Opening the demo run shipped with the sample \u2026");
         executor.submit("Opening the sample's demo run", (progress, cancel) -> {
             progress.report("Checking that the demo run belongs to this backbone", 0, 1);
-            return shippedRuns.open(dataset, backbone);
-        }, TaskCallbacks.of(opened -> {
+            Optional<BundledRun.Opened> opened = shippedRuns.open(dataset, backbone);
+            RunCascadeSource prepared = opened.map(BundledRun.Opened::run).flatMap(shippedRuns::prepared)
+                    .orElse(null);
+            return new ShippedRun(opened, prepared);
+        }, TaskCallbacks.of(shipped -> {
+            Optional<BundledRun.Opened> opened = shipped.opened();
             status.set("");
             if (opened.isEmpty() || opened.get().run() == null) {
                 installing = false;
@@ -683,7 +689,7 @@ public final class TrainingViewModel {
                 installing = false;
                 return;
             }
-            workspace.previewShippedRun(opened.get().run(), null);
+            workspace.previewShippedRun(opened.get().run(), shipped.prepared(), null);
             installBundled(opened.get().bundled(), dataset, backbone, where);
         }, failure -> {
             installing = false;
@@ -696,6 +702,10 @@ public final class TrainingViewModel {
             status.set("");
             workspace.firstRunStarted();
         }));
+    }
+
+    /** The shipped run as read, and its cascade if it was made ahead ({@link ShippedRunReader#prepared}), or null. */
+    private record ShippedRun(Optional<BundledRun.Opened> opened, RunCascadeSource prepared) {
     }
 
     /** Copies the shipped run, shown already, into the workspace, and shows the copy in its place. */

@@ -290,33 +290,27 @@ final class ShownRun {
      * @param shipped the run as read from its shipped folder
      * @param then    runs once the operating point shows it
      */
-    void preview(ExperimentRun shipped, Runnable then) {
+    void preview(ExperimentRun shipped, RunCascadeSource prepared, Runnable then) {
         long mine = ++ticket;
         reshowWhenShown = false;
-        opening.set(true);
         boolean datasetComing = data.loadingProperty().get();
         Dataset dataset = datasetComing ? null : data.datasetProperty().get();
         // Its folder is named after where it is shipped; its metrics keep the id it has in a workspace.
         String id = shipped.metrics().runId();
+        if (prepared != null && dataset == null) {
+            showPreview(shipped, prepared, id, then);
+            return;
+        }
+        opening.set(true);
         executor.submit("Opening run " + id, (progress, cancel) -> {
             BranchTrainingMode chosen = RunCascadeSource.defaultPrimary(shipped).orElseThrow(() ->
                     new IllegalStateException("run " + id + " trained no branch in any mode, so it has no cascade to"
                             + " show"));
-            return RunCascadeSource.of(shipped, chosen, dataset, null, datasetComing).source()
-                    .withName(RunCascadeSource.displayName(id, chosen));
+            return RunCascadeSource.of(shipped, chosen, dataset, null, datasetComing);
         }, TaskCallbacks.of(source -> {
-            if (mine != ticket) {
-                return;
-            }
-            opening.set(false);
-            run.set(null);
-            mode.set(null);
-            saved.forget();
-            point.settingsProperty().set(shipped.config().cpmSettings());
-            point.setSource(source);
-            saved.update();
-            if (then != null) {
-                then.run();
+            if (mine == ticket) {
+                opening.set(false);
+                showPreview(shipped, source, id, then);
             }
         }, failure -> {
             if (mine == ticket) {
@@ -328,6 +322,20 @@ final class ShownRun {
                 opening.set(false);
             }
         }));
+    }
+
+    private void showPreview(ExperimentRun shipped, RunCascadeSource source, String id, Runnable then) {
+        run.set(null);
+        mode.set(null);
+        saved.forget();
+        point.settingsProperty().set(shipped.config().cpmSettings());
+        CascadeSource cascade = source.source();
+        point.setSource(cascade.withName(RunCascadeSource.displayName(id, RunCascadeSource.defaultPrimary(shipped)
+                .orElseThrow())));
+        saved.update();
+        if (then != null) {
+            then.run();
+        }
     }
 
     private void apply(LoadedRun loaded) {

@@ -429,12 +429,13 @@ public final class WorkspaceViewModel {
      * shown, while it is copied into this workspace; {@link #readRunFinished} shows the copy once it is made. A first
      * launch so shows its cascade without waiting for the copy.
      *
-     * @param shipped the run, as read from its shipped folder
-     * @param then    runs once the operating point shows it
+     * @param shipped  the run, as read from its shipped folder
+     * @param prepared its default cascade as {@link RunCascadeSource#of} made it without a dataset, or {@code null}
+     * @param then     runs once the operating point shows it
      */
-    public void previewShippedRun(ExperimentRun shipped, Runnable then) {
+    public void previewShippedRun(ExperimentRun shipped, RunCascadeSource prepared, Runnable then) {
         if (folder.get() != null) {
-            shown.preview(shipped, then);
+            shown.preview(shipped, prepared, then);
         }
     }
 
