@@ -27,8 +27,13 @@ final class StartupClock {
 
     /** Logs {@code step} the first time {@code value} holds a value that {@code reached} accepts. */
     <T> void markWhen(ObservableValue<T> value, Predicate<T> reached, String step) {
+        markWhen(value, reached, () -> mark(step));
+    }
+
+    /** Runs {@code then} (which marks a step) the first time {@code value} holds a value that {@code reached} accepts. */
+    <T> void markWhen(ObservableValue<T> value, Predicate<T> reached, Runnable then) {
         if (value.getValue() != null && reached.test(value.getValue())) {
-            mark(step);
+            then.run();
             return;
         }
         value.addListener(new ChangeListener<T>() {
@@ -36,7 +41,7 @@ final class StartupClock {
             public void changed(ObservableValue<? extends T> obs, T old, T now) {
                 if (now != null && reached.test(now)) {
                     value.removeListener(this);
-                    mark(step);
+                    then.run();
                 }
             }
         });

@@ -13,6 +13,8 @@ import javafx.beans.InvalidationListener;
 import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.scene.Node;
+import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -53,6 +55,7 @@ import org.exitbench.app.sweep.SweepActions;
 import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.training.DemoSettings;
 import org.exitbench.app.training.ReplayPresenter;
+import org.exitbench.app.training.ShippedRunReader;
 import org.exitbench.app.training.TrainingView;
 import org.exitbench.app.training.TrainingViewModel;
 import org.exitbench.app.workspace.SaveScheduler;
@@ -113,10 +116,20 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
      * @param saves            when automatic saves of the workspace run
      * @param home             the user's home folder ({@code ~/.exitbench} holds preferences and default workspaces)
      * @param sample           the bundled sample dataset
+     * @param shippedRuns      where a first launch reads the run shipped beside the sample (the app's was started
+     *                         ahead, while the window is built)
      */
     public record Services(TaskExecutor executor, DatasetLoader loader, FolderChooser datasetFolders,
             FolderChooser workspaceFolders, FileDialogs files, UpdateScheduler scheduler, Questions questions,
-            SaveScheduler saves, Path home, Path sample) {
+            SaveScheduler saves, Path home, Path sample, ShippedRunReader shippedRuns) {
+
+        /** As the canonical constructor, the shipped run read when it is asked for. */
+        public Services(TaskExecutor executor, DatasetLoader loader, FolderChooser datasetFolders,
+                FolderChooser workspaceFolders, FileDialogs files, UpdateScheduler scheduler, Questions questions,
+                SaveScheduler saves, Path home, Path sample) {
+            this(executor, loader, datasetFolders, workspaceFolders, files, scheduler, questions, saves, home, sample,
+                    ShippedRunReader.WHEN_ASKED);
+        }
 
         public Services {
             Objects.requireNonNull(executor, "executor");
@@ -129,6 +142,7 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
             Objects.requireNonNull(saves, "saves");
             Objects.requireNonNull(home, "home");
             Objects.requireNonNull(sample, "sample");
+            Objects.requireNonNull(shippedRuns, "shippedRuns");
         }
     }
 
@@ -184,6 +198,7 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
         WorkspaceViewModel workspace = new WorkspaceViewModel(executor, data, point, services.questions(), notices,
                 services.saves(), services.home(), services.sample());
         TrainingViewModel training = new TrainingViewModel(executor, workspace, data, notices);
+        training.setShippedRunReader(services.shippedRuns());
         // Synthetic demo scores only while no real cascade is shown, being opened or being trained; the panes say
         // what is under way meanwhile.
         BooleanBinding demoAllowed = workspace.shownRunProperty().isNull()
@@ -313,6 +328,48 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
      * @param done runs once every pane is built
      */
     public void buildPanesOnceTheOperatingPointIsShown(Runnable done) {
+        // After the frame that lays out the operating point: a pane built earlier (a pause alone was not enough:
+        // when the result's listeners take longer than the pause, it ends in that very frame) is styled and laid
+        // out in that frame, and on a busy machine the top bar then showed its numbers seconds late.
+        whenTheFirstOperatingPointIsSettled(() -> afterTheNextLayout(window.node(), () -> {
+            PauseTransition drawn = new PauseTransition(Duration.millis(PANES_AFTER_MILLIS));
+            drawn.setOnFinished(event -> window.buildWaitingPanes(done));
+            drawn.play();
+        }));
+    }
+
+    /**
+     * Runs {@code action} once the next frame of {@code node}'s scene has been styled and laid out (what it shows
+     * then is what is drawn), after that frame; at once when the node is in no scene.
+     */
+    static void afterTheNextLayout(Node node, Runnable action) {
+        Scene scene = node.getScene();
+        if (scene == null) {
+            action.run();
+            return;
+        }
+        boolean[] ran = new boolean[1];
+        Runnable[] once = new Runnable[1];
+        // Removed after the frame, not while the scene runs its listeners.
+        once[0] = () -> Platform.runLater(() -> {
+            scene.removePostLayoutPulseListener(once[0]);
+            if (!ran[0]) {
+                ran[0] = true;
+                action.run();
+            }
+        });
+        scene.addPostLayoutPulseListener(once[0]);
+        Platform.requestNextPulse();
+    }
+
+    /**
+     * Runs {@code action} once, when the operating point of the run being opened at start-up is shown, or as soon as
+     * none is coming (no run to show, none being installed, or opening it failed): what a first launch may put off
+     * until then (building the panes, decoding the sample's images) stops competing with it for the processors.
+     *
+     * @param action runs on the JavaFX thread, at once when that moment has passed already
+     */
+    public void whenTheFirstOperatingPointIsSettled(Runnable action) {
         List<Observable> watched = List.of(workspace.openingRunProperty(), workspace.firstRunPendingProperty(),
                 operatingPoint.sourceProperty(), operatingPoint.resultProperty());
         InvalidationListener check = new InvalidationListener() {
@@ -348,11 +405,7 @@ public record Workbench(DataViewModel data, ShellViewModel shell, OperatingPoint
                 if (!started) {
                     started = true;
                     watched.forEach(w -> w.removeListener(this));
-                    // After the frame that draws the operating point: every listener of the result (the top bar's
-                    // among them) runs first, and the window is repainted before the first pane is built.
-                    PauseTransition drawn = new PauseTransition(Duration.millis(PANES_AFTER_MILLIS));
-                    drawn.setOnFinished(event -> window.buildWaitingPanes(done));
-                    drawn.play();
+                    action.run();
                 }
             }
         };

@@ -12,6 +12,7 @@ import org.exitbench.experiment.ConfigException;
 import org.exitbench.experiment.ExperimentConfig;
 import org.exitbench.experiment.ExperimentRun;
 import org.exitbench.experiment.RunMetrics;
+import org.exitbench.model.BackboneFile;
 import org.exitbench.store.AtomicFiles;
 import org.exitbench.store.JsonDocuments;
 import org.exitbench.store.StagedRun;
@@ -53,6 +54,46 @@ public final class BundledRun {
         }
         return Optional.of(new BundledRun(folder, JsonDocuments.read(folder.resolve(METRICS),
                 RunMetrics.DOCUMENT_TYPE, RunMetrics.class)));
+    }
+
+    /**
+     * The shipped run of a dataset, read where it is shipped (nothing is written), when it belongs to the backbone.
+     *
+     * @param bundled  the shipped run
+     * @param run      its folder read as a run, or {@code null} when it does not belong to the backbone
+     * @param mismatch why it does not belong to the backbone, as a sentence; empty when it does
+     */
+    public record Opened(BundledRun bundled, ExperimentRun run, Optional<String> mismatch) {
+
+        public Opened {
+            Objects.requireNonNull(bundled, "bundled");
+            Objects.requireNonNull(mismatch, "mismatch");
+            if ((run == null) == mismatch.isEmpty()) {
+                throw new IllegalArgumentException("a shipped run is either read or refused, not both or neither");
+            }
+        }
+    }
+
+    /**
+     * Reads the run shipped beside {@code dataset}, read-only, after checking that it was made with the backbone in
+     * {@code backbone} (its recorded fingerprint; the parameters are not loaded). This is all a first launch needs to
+     * show the shipped cascade; {@link #install} copies it into a workspace afterwards. Whether it belongs to the
+     * dataset's images can only be checked once they are decoded ({@link #datasetMismatch}).
+     *
+     * @param dataset  a dataset folder
+     * @param backbone the backbone file the run must belong to
+     * @return the shipped run, read or refused; empty when the dataset ships none
+     * @throws StoreException naming the file when the backbone or a shipped file is unreadable or invalid
+     */
+    public static Optional<Opened> open(Path dataset, Path backbone) {
+        Optional<BundledRun> shipped = besides(dataset);
+        if (shipped.isEmpty()) {
+            return Optional.empty();
+        }
+        BundledRun bundled = shipped.get();
+        Optional<String> mismatch = bundled.backboneMismatch(BackboneFile.readMetadata(backbone).fingerprint());
+        return Optional.of(new Opened(bundled, mismatch.isPresent() ? null : ExperimentRun.load(bundled.folder()),
+                mismatch));
     }
 
     /** @return the shipped run folder */

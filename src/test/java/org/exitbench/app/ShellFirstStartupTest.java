@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import javafx.collections.ObservableList;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.exitbench.app.data.DatasetLoader;
@@ -23,10 +29,16 @@ import org.exitbench.app.io.FileDialogs;
 import org.exitbench.app.operatingpoint.OperatingPointResult;
 import org.exitbench.app.operatingpoint.PulseScheduler;
 import org.exitbench.app.shell.WorkbenchPane;
+import org.exitbench.app.task.BackgroundWork;
 import org.exitbench.app.task.FxTaskExecutor;
+import org.exitbench.app.task.RunningTask;
+import org.exitbench.app.task.TaskCallbacks;
+import org.exitbench.app.task.TaskExecutor;
 import org.exitbench.app.workspace.SampleRuns;
 import org.exitbench.app.workspace.SaveScheduler;
 import org.exitbench.app.workspace.ScriptedQuestions;
+import org.exitbench.workspace.BundledRun;
+import org.exitbench.workspace.RunEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,9 +50,11 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * A first launch as the app starts it ({@link Workbench#createShellFirst}): the top bar shows the shipped run's
- * operating point, read from its stored scores before the sample's images are decoded, while every pane is still a
- * placeholder; the panes are built after it, and show what their view-models hold by then.
+ * A first launch as the app starts it ({@link Workbench#createShellFirst}, the shipped run read ahead by
+ * {@link StartupWarmUp}): the top bar shows the shipped run's operating point, read from its stored scores where it
+ * is shipped, before the sample's images are decoded and before the run is copied into the workspace, while every
+ * pane is still a placeholder; the copy then takes its place, and the panes are built after it, showing what their
+ * view-models hold by then. Nothing is written into the sample.
  */
 @Tag("slow")
 @ExtendWith(ApplicationExtension.class)
@@ -51,6 +65,8 @@ class ShellFirstStartupTest {
 
     /** Opened once the first operating point is shown: the sample's images are "decoded" only after it. */
     private final CountDownLatch imagesMayArrive = new CountDownLatch(1);
+    /** Opened once the first operating point is shown: the shipped run is copied into the workspace only after it. */
+    private final CountDownLatch copyMayStart = new CountDownLatch(1);
     private FxTaskExecutor executor;
     private Workbench workbench;
 
@@ -69,9 +85,32 @@ class ShellFirstStartupTest {
             }
             return sample.load(folder, progress, cancel);
         };
-        workbench = Workbench.createShellFirst(new Workbench.Services(executor, slow, noFolder,
+        // The copy of the shipped run into the workspace waits likewise, as a slow disk would make it.
+        TaskExecutor slowCopy = new TaskExecutor() {
+            @Override
+            public <T> RunningTask submit(String name, BackgroundWork<T> work, TaskCallbacks<T> callbacks) {
+                if (!name.startsWith("Copying")) {
+                    return executor.submit(name, work, callbacks);
+                }
+                return executor.submit(name, (progress, cancel) -> {
+                    copyMayStart.await(60, TimeUnit.SECONDS);
+                    return work.run(progress, cancel);
+                }, callbacks);
+            }
+
+            @Override
+            public ObservableList<RunningTask> runningTasks() {
+                return executor.runningTasks();
+            }
+
+            @Override
+            public Executor uiThread() {
+                return executor.uiThread();
+            }
+        };
+        workbench = Workbench.createShellFirst(new Workbench.Services(slowCopy, slow, noFolder,
                 noFolder, FileDialogs.answering(Optional::empty), new PulseScheduler(), new ScriptedQuestions(),
-                SaveScheduler.IMMEDIATE, home, SampleRuns.samplePath()));
+                SaveScheduler.IMMEDIATE, home, SampleRuns.samplePath(), StartupWarmUp.start(SampleRuns.samplePath())));
         stage.setScene(workbench.window().createScene());
         stage.show();
     }
@@ -82,10 +121,16 @@ class ShellFirstStartupTest {
     }
 
     @Test
-    void theTopBarShowsTheShippedRunsOperatingPointBeforeAnyPaneIsBuilt(FxRobot robot) throws TimeoutException {
+    void theTopBarShowsTheShippedRunsOperatingPointBeforeAnyPaneIsBuilt(FxRobot robot) throws TimeoutException,
+            IOException {
+        Path shippedFolder = SampleRuns.samplePath().resolve(BundledRun.FOLDER);
+        List<String> shippedFiles = listing(shippedFolder);
+        String shipped = BundledRun.besides(SampleRuns.samplePath()).orElseThrow().metrics().runId();
         AtomicReference<OperatingPointResult> first = new AtomicReference<>();
         AtomicReference<Set<WorkbenchPane>> builtThen = new AtomicReference<>();
         AtomicBoolean datasetOpenThen = new AtomicBoolean();
+        AtomicReference<List<RunEntry>> runsThen = new AtomicReference<>();
+        AtomicReference<RunEntry> shownThen = new AtomicReference<>();
         AtomicBoolean panesBuilt = new AtomicBoolean();
         robot.interact(() -> {
             for (WorkbenchPane pane : WorkbenchPane.values()) {
@@ -102,7 +147,10 @@ class ShellFirstStartupTest {
                     }
                     builtThen.set(built);
                     datasetOpenThen.set(workbench.data().datasetProperty().get() != null);
+                    runsThen.set(List.copyOf(workbench.workspace().runs()));
+                    shownThen.set(workbench.workspace().shownRunProperty().get());
                     imagesMayArrive.countDown();
+                    copyMayStart.countDown();
                 }
             });
             workbench.workspace().startUp(null);
@@ -114,9 +162,10 @@ class ShellFirstStartupTest {
         assertNotNull(shown, "the panes were built before any operating point was shown");
         assertTrue(builtThen.get().isEmpty(), "panes built before the operating point: " + builtThen.get());
         assertFalse(datasetOpenThen.get(), "the operating point waited for the sample's images to be decoded");
-        assertNotNull(workbench.workspace().shownRunProperty().get());
-        assertTrue(shown.source().name().contains(workbench.workspace().shownRunProperty().get().id()),
-                shown.source().name());
+        assertEquals(List.of(), runsThen.get(), "the operating point waited for the shipped run to be copied");
+        assertNull(shownThen.get(), "while it is read from the sample, no run of the list is shown: nothing of it can"
+                + " be saved or measured into the sample's folder");
+        assertTrue(shown.source().name().contains(shipped), shown.source().name());
         assertEquals(10, shown.source().classCount());
         assertEquals("test", robot.lookup("#summarySplit").queryAs(Label.class).getText());
         assertTrue(robot.lookup("#summaryAccuracy").queryAs(Label.class).getText().contains("%"));
@@ -128,9 +177,24 @@ class ShellFirstStartupTest {
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> workbench.data().datasetProperty().get() != null
                 && executor.runningTasks().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
+        // The copy, made meanwhile, is the run shown now, in the workspace; the sample's folder is as it was.
+        RunEntry installed = workbench.workspace().shownRunProperty().get();
+        assertNotNull(installed, "the copy of the shipped run is not shown");
+        assertEquals(shipped, installed.id());
+        assertTrue(installed.folder().startsWith(home), installed.folder().toString());
+        assertEquals(List.of(shipped), workbench.workspace().runs().stream().map(RunEntry::id).toList());
+        assertTrue(workbench.operatingPoint().sourceProperty().get().name().contains(shipped));
+        assertEquals(shippedFiles, listing(shippedFolder), "something was written into the sample");
         assertEquals(workbench.data().datasetProperty().get().name(),
                 robot.lookup("#datasetName").queryAs(Label.class).getText());
         robot.interact(() -> workbench.shell().select(WorkbenchPane.CALIBRATION));
         assertNull(robot.lookup("#calibrationPane .placeholder-pane").tryQuery().orElse(null));
+    }
+
+    private static List<String> listing(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.map(p -> folder.relativize(p) + ":" + (Files.isRegularFile(p) ? p.toFile().length() : -1))
+                    .sorted().toList();
+        }
     }
 }

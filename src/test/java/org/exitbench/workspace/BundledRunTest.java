@@ -3,14 +3,20 @@ package org.exitbench.workspace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.exitbench.data.Dataset;
 import org.exitbench.data.DatasetReaders;
 import org.exitbench.data.ReadOptions;
@@ -54,6 +60,46 @@ class BundledRunTest {
     @Test
     void aDatasetWithoutADemoRunHasNone(@TempDir Path dataset) {
         assertTrue(BundledRun.besides(dataset).isEmpty());
+        assertTrue(BundledRun.open(dataset, BACKBONE).isEmpty());
+    }
+
+    @Test
+    void opensTheShippedRunWhereItIsWithoutWritingAnything() throws IOException {
+        List<String> before = listing(SAMPLE.resolve(BundledRun.FOLDER));
+
+        BundledRun.Opened opened = BundledRun.open(SAMPLE, BACKBONE).orElseThrow();
+
+        assertEquals(Optional.empty(), opened.mismatch());
+        assertEquals(opened.bundled().folder(), opened.run().folder(), "read where it is shipped");
+        assertEquals(opened.bundled().metrics().runId(), opened.run().metrics().runId());
+        assertEquals(2500, opened.run().mode(BranchTrainingMode.BOOSTED).orElseThrow().testScores().sampleCount());
+        assertEquals(before, listing(SAMPLE.resolve(BundledRun.FOLDER)));
+    }
+
+    @Test
+    void aShippedRunOfAnotherBackboneIsNotRead(@TempDir Path folder) throws IOException {
+        String fingerprint = BackboneFile.readMetadata(BACKBONE).fingerprint();
+        Path other = folder.resolve("backbone.zip");
+        // The sample's backbone with another fingerprint recorded, as a retrained backbone would have.
+        try (ZipFile in = new ZipFile(BACKBONE.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(other))) {
+            for (ZipEntry entry : Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(entry).readAllBytes();
+                if (entry.getName().equals(BackboneFile.METADATA_ENTRY)) {
+                    bytes = new String(bytes, StandardCharsets.UTF_8).replace(fingerprint, "0" + fingerprint
+                            .substring(1)).getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        assertNotEquals(fingerprint, BackboneFile.readMetadata(other).fingerprint());
+
+        BundledRun.Opened opened = BundledRun.open(SAMPLE, other).orElseThrow();
+
+        assertNull(opened.run(), "its scores do not apply, so they are not read");
+        assertTrue(opened.mismatch().orElseThrow().contains("another backbone"), opened.mismatch().toString());
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.exitbench.app.io.ErrorText;
 import org.exitbench.app.io.Notice;
 import org.exitbench.app.io.Notices;
 import org.exitbench.app.operatingpoint.DisplayText;
+import org.exitbench.app.operatingpoint.RunCascadeSource;
 import org.exitbench.app.task.RunningTask;
 import org.exitbench.app.task.TaskCallbacks;
 import org.exitbench.app.task.TaskExecutor;
@@ -50,7 +51,6 @@ import org.exitbench.train.BranchOutcome;
 import org.exitbench.train.BranchTrainingListener;
 import org.exitbench.train.BranchTrainingMode;
 import org.exitbench.workspace.BackboneSettings;
-import org.exitbench.store.StoreException;
 import org.exitbench.workspace.BackboneSource;
 import org.exitbench.workspace.BundledRun;
 import org.exitbench.workspace.NewBackboneSettings;
@@ -99,6 +99,7 @@ public final class TrainingViewModel {
     private BiConsumer<ExperimentRun, RunKind> onRunShown = (run, kind) -> { };
     private Consumer<RunKind> onPartialShown = kind -> { };
     private boolean installing;
+    private ShippedRunReader shippedRuns = ShippedRunReader.WHEN_ASKED;
     private boolean bundledTried;
     private BundledRun toVerify;
     private boolean replaying;
@@ -344,6 +345,14 @@ public final class TrainingViewModel {
      */
     public boolean trainDemoLive() {
         return startDemo(RunKind.DEMO);
+    }
+
+    /**
+     * @param reader where a first launch reads the run shipped beside the sample: the app's reads it ahead while the
+     *               window is built; the default reads it when asked
+     */
+    public void setShippedRunReader(ShippedRunReader reader) {
+        shippedRuns = Objects.requireNonNull(reader, "reader");
     }
 
     /**
@@ -643,21 +652,14 @@ public final class TrainingViewModel {
         Path folder = document.datasetPath();
         boolean datasetOpen = dataset != null && dataset.root().toAbsolutePath().normalize().equals(folder);
         // The shipped run needs only its own files and the backbone's recorded fingerprint to be shown, so it is
-        // installed while the dataset is still being decoded (the longest step of a first launch); the images'
+        // shown while the dataset is still being decoded (the longest step of a first launch); the images'
         // fingerprint is checked once they are decoded (verifyBundled).
         if (!bundledTried) {
             bundledTried = true;
-            Optional<BundledRun> bundled = Optional.empty();
-            try {
-                bundled = BundledRun.besides(folder);
-            } catch (StoreException e) {
-                notices.post(Notice.error("The demo run shipped with the dataset is unreadable", ErrorText.of(e)
-                        + " A first cascade is trained instead."));
-            }
             Path backbone = folder.resolve(ExperimentPipeline.DEFAULT_BACKBONE_FILE);
-            if (bundled.isPresent() && document.backbone().source() == BackboneSource.DATASET
-                    && Files.isRegularFile(backbone)) {
-                installBundled(bundled.get(), folder, backbone, workspace.folderProperty().get());
+            if (document.backbone().source() == BackboneSource.DATASET && Files.isRegularFile(backbone)
+                    && Files.isDirectory(folder.resolve(BundledRun.FOLDER))) {
+                openBundled(folder, backbone, workspace.folderProperty().get());
                 return;
             }
         }
@@ -671,47 +673,41 @@ public final class TrainingViewModel {
         workspace.firstRunStarted();
     }
 
-    /** What checking and copying a shipped demo run gave: the run, or why it does not apply. */
-    private record Installed(ExperimentRun run, String mismatch) {
-    }
-
     /**
      * The first launch on a sample that ships a finished demo run: when it belongs to the sample's backbone
-     * (fingerprint), it is copied into the workspace and shown at once; otherwise a first cascade is trained as
-     * without one. Whether it belongs to the sample's images is checked when they are open ({@link #verifyBundled}).
+     * (fingerprint), its cascade is shown at once from where it is shipped, while it is copied into the workspace;
+     * the copy then takes its place. Otherwise a first cascade is trained as without one. Whether it belongs to the
+     * sample's images is checked when they are open ({@link #verifyBundled}).
      */
-    private void installBundled(BundledRun bundled, Path dataset, Path backbone, Workspace where) {
+    private void openBundled(Path dataset, Path backbone, Workspace where) {
         installing = true;
         status.set("Opening the demo run shipped with the sample \u2026");
         executor.submit("Opening the sample's demo run", (progress, cancel) -> {
-            progress.report("Checking that the demo run belongs to this backbone", 0, 2);
-            Optional<String> mismatch = bundled.backboneMismatch(BackboneFile.readMetadata(backbone).fingerprint());
-            if (mismatch.isPresent()) {
-                return new Installed(null, mismatch.get());
-            }
-            cancel.throwIfCancelled();
-            progress.report("Copying the demo run into the workspace", 1, 2);
-            return new Installed(bundled.install(where, dataset, backbone), null);
-        }, TaskCallbacks.of(installed -> {
-            installing = false;
+            progress.report("Checking that the demo run belongs to this backbone", 0, 1);
+            Optional<BundledRun.Opened> opened = shippedRuns.open(dataset, backbone);
+            RunCascadeSource prepared = opened.map(BundledRun.Opened::run).flatMap(shippedRuns::prepared)
+                    .orElse(null);
+            return new ShippedRun(opened, prepared);
+        }, TaskCallbacks.of(shipped -> {
+            Optional<BundledRun.Opened> opened = shipped.opened();
             status.set("");
-            if (installed.run() == null) {
-                notices.post(Notice.info("Training a first cascade", installed.mismatch()
-                        + " A new one is trained now."));
+            if (opened.isEmpty() || opened.get().run() == null) {
+                installing = false;
+                opened.flatMap(BundledRun.Opened::mismatch).ifPresent(why -> notices.post(Notice.info(
+                        "Training a first cascade", why + " A new one is trained now.")));
                 maybeStartFirstRun();
                 return;
             }
-            ExperimentRun run = installed.run();
-            toVerify = bundled;
-            monitor.log("Showing run " + run.id() + ", shipped with the sample (trained in advance on these images"
-                    + " with this backbone). Run demo (F5) walks through it step by step; Start trains a new one.");
-            workspace.readRunFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
-            workspace.firstRunStarted();
-            verifyBundled(data.datasetProperty().get());
+            if (workspace.folderProperty().get() != where) {
+                installing = false;
+                return;
+            }
+            workspace.previewShippedRun(opened.get().run(), shipped.prepared(), null);
+            installBundled(opened.get().bundled(), dataset, backbone, where);
         }, failure -> {
             installing = false;
             status.set("");
-            notices.post(Notice.error("Could not open the demo run shipped with the sample", ErrorText.of(failure)
+            notices.post(Notice.error("The demo run shipped with the dataset is unreadable", ErrorText.of(failure)
                     + " A first cascade is trained instead."));
             maybeStartFirstRun();
         }, () -> {
@@ -719,6 +715,37 @@ public final class TrainingViewModel {
             status.set("");
             workspace.firstRunStarted();
         }));
+    }
+
+    /** The shipped run as read, and its cascade if it was made ahead ({@link ShippedRunReader#prepared}), or null. */
+    private record ShippedRun(Optional<BundledRun.Opened> opened, RunCascadeSource prepared) {
+    }
+
+    /** Copies the shipped run, shown already, into the workspace, and shows the copy in its place. */
+    private void installBundled(BundledRun bundled, Path dataset, Path backbone, Workspace where) {
+        executor.submit("Copying the sample's demo run into the workspace", (progress, cancel) ->
+                bundled.install(where, dataset, backbone), TaskCallbacks.of(run -> {
+                    installing = false;
+                    if (workspace.folderProperty().get() != where) {
+                        // Another workspace was opened meanwhile: the copy stays in the one it was made for.
+                        return;
+                    }
+                    toVerify = bundled;
+                    monitor.log("Showing run " + run.id() + ", shipped with the sample (trained in advance on these"
+                            + " images with this backbone). Run demo (F5) walks through it step by step; Start trains"
+                            + " a new one.");
+                    workspace.readRunFinished(run, () -> onRunShown.accept(run, RunKind.FIRST_LAUNCH));
+                    workspace.firstRunStarted();
+                    verifyBundled(data.datasetProperty().get());
+                }, failure -> {
+                    installing = false;
+                    notices.post(Notice.error("Could not copy the demo run shipped with the sample into the"
+                            + " workspace", ErrorText.of(failure) + " A first cascade is trained instead."));
+                    maybeStartFirstRun();
+                }, () -> {
+                    installing = false;
+                    workspace.firstRunStarted();
+                }));
     }
 
     /**

@@ -281,6 +281,63 @@ final class ShownRun {
                         + " cascade before the run ends", ErrorText.of(failure))), () -> { }));
     }
 
+    /**
+     * Shows the cascade of a run read where it was shipped (the sample's demo run on a first launch) while it is being
+     * copied into the workspace: the operating point gets its scores, but no run of the list is shown, so nothing of
+     * it can be saved, deleted or measured into the shipped folder. The copy, once made, is shown in its place
+     * ({@link #show}), with the sample's images if they are open by then.
+     *
+     * @param shipped the run as read from its shipped folder
+     * @param then    runs once the operating point shows it
+     */
+    void preview(ExperimentRun shipped, RunCascadeSource prepared, Runnable then) {
+        long mine = ++ticket;
+        reshowWhenShown = false;
+        boolean datasetComing = data.loadingProperty().get();
+        Dataset dataset = datasetComing ? null : data.datasetProperty().get();
+        // Its folder is named after where it is shipped; its metrics keep the id it has in a workspace.
+        String id = shipped.metrics().runId();
+        if (prepared != null && dataset == null) {
+            showPreview(shipped, prepared, id, then);
+            return;
+        }
+        opening.set(true);
+        executor.submit("Opening run " + id, (progress, cancel) -> {
+            BranchTrainingMode chosen = RunCascadeSource.defaultPrimary(shipped).orElseThrow(() ->
+                    new IllegalStateException("run " + id + " trained no branch in any mode, so it has no cascade to"
+                            + " show"));
+            return RunCascadeSource.of(shipped, chosen, dataset, null, datasetComing);
+        }, TaskCallbacks.of(source -> {
+            if (mine == ticket) {
+                opening.set(false);
+                showPreview(shipped, source, id, then);
+            }
+        }, failure -> {
+            if (mine == ticket) {
+                opening.set(false);
+                notices.post(Notice.error("Could not open run " + id, ErrorText.of(failure)));
+            }
+        }, () -> {
+            if (mine == ticket) {
+                opening.set(false);
+            }
+        }));
+    }
+
+    private void showPreview(ExperimentRun shipped, RunCascadeSource source, String id, Runnable then) {
+        run.set(null);
+        mode.set(null);
+        saved.forget();
+        point.settingsProperty().set(shipped.config().cpmSettings());
+        CascadeSource cascade = source.source();
+        point.setSource(cascade.withName(RunCascadeSource.displayName(id, RunCascadeSource.defaultPrimary(shipped)
+                .orElseThrow())));
+        saved.update();
+        if (then != null) {
+            then.run();
+        }
+    }
+
     private void apply(LoadedRun loaded) {
         String id = loaded.run().id();
         point.settingsProperty().set(loaded.settings());

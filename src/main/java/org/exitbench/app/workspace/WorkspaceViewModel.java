@@ -424,6 +424,21 @@ public final class WorkspaceViewModel {
         runFinished(run, true, then);
     }
 
+    /**
+     * Shows the cascade of a run read where it was shipped (the sample's demo run), without a run of the list being
+     * shown, while it is copied into this workspace; {@link #readRunFinished} shows the copy once it is made. A first
+     * launch so shows its cascade without waiting for the copy.
+     *
+     * @param shipped  the run, as read from its shipped folder
+     * @param prepared its default cascade as {@link RunCascadeSource#of} made it without a dataset, or {@code null}
+     * @param then     runs once the operating point shows it
+     */
+    public void previewShippedRun(ExperimentRun shipped, RunCascadeSource prepared, Runnable then) {
+        if (folder.get() != null) {
+            shown.preview(shipped, prepared, then);
+        }
+    }
+
     private void runFinished(ExperimentRun run, boolean read, Runnable then) {
         refreshRuns();
         if (!resolveUnsaved("show the new run")) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import javafx.collections.FXCollections;
@@ -392,6 +393,30 @@ class TrainingViewModelTest {
         assertEquals(List.of(), holding.held, "the images are those of the shipped run: nothing is trained");
         assertTrue(notices.posted().isEmpty(), notices.posted().toString());
         assertFalse(training.runningProperty().get());
+    }
+
+    @Test
+    void aFirstLaunchWhoseShippedRunBelongsToAnotherBackboneShowsNothingOfItAndTrains() {
+        HoldingExecutor holding = new HoldingExecutor();
+        DataViewModel sampleData = new DataViewModel(holding, SampleRuns.loader());
+        WorkspaceViewModel firstLaunch = new WorkspaceViewModel(holding, sampleData, point, questions, notices,
+                SaveScheduler.IMMEDIATE, temp.resolve("home"), SampleRuns.samplePath());
+        TrainingViewModel training = new TrainingViewModel(holding, firstLaunch, sampleData, notices);
+        // What BundledRun.open answers for a backbone with another fingerprint (BundledRunTest makes one).
+        BundledRun bundled = BundledRun.besides(SampleRuns.samplePath()).orElseThrow();
+        training.setShippedRunReader((dataset, backbone) -> Optional.of(new BundledRun.Opened(bundled, null,
+                bundled.backboneMismatch("crc32c:0"))));
+
+        firstLaunch.startUp(null);
+
+        assertEquals(List.of("Training the demo cascade on " + SampleRuns.sample().name()), holding.held,
+                "a first cascade is trained instead");
+        assertEquals(List.of(), firstLaunch.runs(), "nothing of the shipped run is copied");
+        assertNull(firstLaunch.shownRunProperty().get());
+        assertTrue(point.sourceProperty().get() == null || point.sourceProperty().get().synthetic(),
+                "its scores are never shown");
+        assertTrue(notices.posted().stream().anyMatch(n -> n.text().contains("another backbone")),
+                notices.posted().toString());
     }
 
     /**
