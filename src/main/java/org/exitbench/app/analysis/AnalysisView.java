@@ -430,13 +430,11 @@ public final class AnalysisView {
                 positions = wanted == 3 ? new double[] {0.285, 0.75} : new double[] {0.42};
             }
             // Again once laid out: a split pane given new items before its next layout may clamp the positions
-            // to its items' minimum sizes at their old size (the matrix was left 72 px at 1480 × 920).
-            split.setDividerPositions(positions);
-            centre.setDividerPositions(0.58);
-            Platform.runLater(() -> {
-                split.setDividerPositions(positions);
-                centre.setDividerPositions(0.58);
-            });
+            // to its items' minimum sizes at their old size.
+            DividerPositions.placeAfterRearranging(split, positions);
+            if (roomy) {
+                DividerPositions.placeAfterRearranging(centre, 0.58);
+            }
         };
         Runnable later = () -> Platform.runLater(arrange);
         root.widthProperty().addListener((obs, old, now) -> later.run());

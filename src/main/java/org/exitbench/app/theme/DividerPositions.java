@@ -1,6 +1,8 @@
 package org.exitbench.app.theme;
 
 import javafx.application.Platform;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
 import javafx.geometry.Orientation;
 import javafx.scene.control.SplitPane;
 
@@ -31,5 +33,26 @@ public final class DividerPositions {
         split.widthProperty().addListener((obs, old, now) -> once[0].run());
         split.heightProperty().addListener((obs, old, now) -> once[0].run());
         split.visibleProperty().addListener((obs, old, now) -> once[0].run());
+    }
+
+    /**
+     * Sets {@code positions} now, in the next pulse, and again after the next change of the pane's size: for a split
+     * pane whose items were just replaced or which was just moved to another parent, whose next layouts may clamp
+     * the positions to its items' minimum sizes at a size it is about to leave (the matrix over the gallery was
+     * left 72 px tall at 1480 × 920 when Analysis went back to three columns).
+     */
+    public static void placeAfterRearranging(SplitPane split, double... positions) {
+        split.setDividerPositions(positions);
+        Platform.runLater(() -> split.setDividerPositions(positions));
+        InvalidationListener once = new InvalidationListener() {
+            @Override
+            public void invalidated(Observable observable) {
+                split.widthProperty().removeListener(this);
+                split.heightProperty().removeListener(this);
+                Platform.runLater(() -> split.setDividerPositions(positions));
+            }
+        };
+        split.widthProperty().addListener(once);
+        split.heightProperty().addListener(once);
     }
 }
