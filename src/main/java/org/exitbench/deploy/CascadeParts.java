@@ -36,6 +36,23 @@ public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, 
     }
 
     /**
+     * Checks that a decision rule fits a cascade's thresholds: it scores the slot they compare, and a rule fitted per
+     * exit was fitted for this many exits.
+     *
+     * @throws IllegalArgumentException naming the rule and what does not fit
+     */
+    public static void checkDecisionRule(ExitDecisionRule decisionRule, Thresholds thresholds, int exits) {
+        if (decisionRule.slot() != thresholds.rule()) {
+            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " scores "
+                    + decisionRule.slot() + ", the thresholds compare " + thresholds.rule());
+        }
+        if (decisionRule.exitCount() != 0 && decisionRule.exitCount() != exits) {
+            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " was fitted for "
+                    + decisionRule.exitCount() + " exits, the cascade has " + exits);
+        }
+    }
+
+    /**
      * @return the rule whose score the thresholds compare when it is built in
      * @throws IllegalArgumentException for derived thresholds, which need their rule
      */
@@ -70,14 +87,7 @@ public record CascadeParts(TrainedBackbone backbone, List<String> exitVertices, 
                     + thresholds.classCount() + " classes, the cascade has " + branches.size() + " branches and "
                     + classes + " classes");
         }
-        if (decisionRule.slot() != thresholds.rule()) {
-            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " scores "
-                    + decisionRule.slot() + ", the thresholds compare " + thresholds.rule());
-        }
-        if (decisionRule.exitCount() != 0 && decisionRule.exitCount() != branches.size()) {
-            throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " was fitted for "
-                    + decisionRule.exitCount() + " exits, the cascade has " + branches.size());
-        }
+        checkDecisionRule(decisionRule, thresholds, branches.size());
         if (decisionRule instanceof LearnedHeadRule heads && heads.classes() != classes) {
             throw new IllegalArgumentException("the decision heads were trained for " + heads.classes()
                     + " classes, the cascade has " + classes);

@@ -331,14 +331,7 @@ public final class OnnxCascadeExport {
                           boolean imageChannelsLast, ExitDecisionRule decisionRule) {
 
         Common {
-            if (decisionRule.slot() != thresholds.rule()) {
-                throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " scores "
-                        + decisionRule.slot() + ", the thresholds compare " + thresholds.rule());
-            }
-            if (decisionRule.exitCount() != 0 && decisionRule.exitCount() != branches.size()) {
-                throw new IllegalArgumentException("the decision rule " + decisionRule.id() + " was fitted for "
-                        + decisionRule.exitCount() + " exits, the cascade has " + branches.size());
-            }
+            CascadeParts.checkDecisionRule(decisionRule, thresholds, branches.size());
         }
 
         boolean derived() {
